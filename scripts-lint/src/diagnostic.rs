@@ -1,0 +1,117 @@
+//! What a check reports: findings with byte ranges into the Lua source.
+//!
+//! Positions stay Lua byte ranges until rendering, so the same finding can be
+//! shown against a Rust string literal, a `.lua` file or a CLI's input.
+
+use std::fmt;
+use std::ops::Range;
+
+/// How a finding is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    /// Not reported.
+    Allow,
+    /// Reported as a compiler warning; the build goes on.
+    Warn,
+    /// Reported as a compiler error; the build fails.
+    Deny,
+}
+
+impl Level {
+    /// The attribute word that selects this level: `allow`, `warn` or `deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A byte range of the Lua source, with an optional message shown under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Byte range into the Lua source (may be empty at end of input).
+    pub range: Range<usize>,
+    /// Text printed beside the underline.
+    pub message: Option<String>,
+}
+
+impl Label {
+    /// A label without text.
+    pub fn new(range: Range<usize>) -> Self {
+        Label { range, message: None }
+    }
+
+    /// A label with text.
+    pub fn with_message(range: Range<usize>, message: impl Into<String>) -> Self {
+        Label {
+            range,
+            message: Some(message.into()),
+        }
+    }
+}
+
+/// One finding of one lint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The lint's stable name, as used in `allow(...)`.
+    pub lint: &'static str,
+    /// The level it is reported at, after the script's overrides.
+    pub level: Level,
+    /// One line, lowercase, no trailing period.
+    pub message: String,
+    /// Where the problem is.
+    pub primary: Label,
+    /// Related places ("assigned here", "declared here").
+    pub secondary: Vec<Label>,
+    /// What to write instead.
+    pub help: Option<String>,
+    /// Extra facts ("Redis passes every `ARGV` entry as a string").
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A finding at `range` with `message`; add help and labels with the builder methods.
+    pub fn new(lint: &'static str, level: Level, range: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            lint,
+            level,
+            message: message.into(),
+            primary: Label::new(range),
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Text under the primary underline.
+    pub fn label(mut self, message: impl Into<String>) -> Self {
+        self.primary.message = Some(message.into());
+        self
+    }
+
+    /// A related place.
+    pub fn secondary(mut self, range: Range<usize>, message: impl Into<String>) -> Self {
+        self.secondary.push(Label::with_message(range, message));
+        self
+    }
+
+    /// What to write instead.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// An extra fact.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+}

@@ -1,0 +1,193 @@
+//! Line/column arithmetic, and the map from Lua byte offsets to the place the
+//! user edits: a Rust string literal (possibly with escapes) or a `.lua` file.
+
+/// A 1-based line and a 1-based column counted in characters, as rustc prints them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters (a tab counts as one, as in rustc's `-->` lines).
+    pub column: usize,
+}
+
+/// Byte offsets of line starts, for offset -> line:column lookups.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index `text`; `\n`, `\r\n` and a lone `\r` all end a line, as in Lua.
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// 0-based line number containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    /// Number of lines (an empty text has one).
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Always false: even an empty text has one line.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The position of `offset` in `text` (the text this index was built from).
+    /// Offsets inside a multi-byte character count as that character.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        Position {
+            line: line + 1,
+            column: count_chars(&text.as_bytes()[start..offset]) + 1,
+        }
+    }
+}
+
+/// Characters in a byte slice cut at arbitrary offsets (no UTF-8 validation needed:
+/// every character has exactly one non-continuation byte).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// Where a script's text lives in the file the user edits.
+///
+/// For a raw string literal the Lua text is a verbatim slice of the host text; for an
+/// escaped literal each decoded piece maps to its own place (`segments`); for a `.lua`
+/// file the map is the identity.
+#[derive(Clone, Debug)]
+pub struct SourceMap {
+    path: String,
+    host: String,
+    host_lines: LineIndex,
+    start_line: usize,
+    start_column: usize,
+    segments: Vec<(usize, usize)>,
+}
+
+impl SourceMap {
+    /// The script is the whole file at `path`.
+    pub fn file(path: impl Into<String>, source: &str) -> Self {
+        Self::embedded(path, source, 1, 1, vec![(0, 0)])
+    }
+
+    /// The script is decoded from `host` (e.g. a literal's token text), which starts
+    /// at `start_line:start_column` (both 1-based) of `path`. `segments` lists
+    /// `(lua_offset, host_offset)` pairs, sorted by Lua offset: from each Lua offset on,
+    /// bytes advance one for one in both texts until the next pair.
+    pub fn embedded(
+        path: impl Into<String>,
+        host: &str,
+        start_line: usize,
+        start_column: usize,
+        mut segments: Vec<(usize, usize)>,
+    ) -> Self {
+        if segments.first().is_none_or(|s| s.0 != 0) {
+            segments.insert(0, (0, 0));
+        }
+        SourceMap {
+            path: path.into(),
+            host: host.to_owned(),
+            host_lines: LineIndex::new(host),
+            start_line,
+            start_column,
+            segments,
+        }
+    }
+
+    /// The file as rustc names it.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Byte offset into the host text of Lua byte `offset`.
+    pub fn host_offset(&self, offset: usize) -> usize {
+        let i = match self.segments.binary_search_by_key(&offset, |s| s.0) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let (lua, host) = self.segments[i];
+        (host + (offset - lua)).min(self.host.len())
+    }
+
+    /// Position in the host file of Lua byte `offset`.
+    pub fn host_position(&self, offset: usize) -> Position {
+        let inner = self.host_lines.position(&self.host, self.host_offset(offset));
+        if inner.line == 1 {
+            Position {
+                line: self.start_line,
+                column: self.start_column + inner.column - 1,
+            }
+        } else {
+            Position {
+                line: self.start_line + inner.line - 1,
+                column: inner.column,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "a\né\tx\r\nz";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
+        // 'x' is after a two-byte 'é' and a tab: third character of line 2
+        let x = text.find('x').unwrap();
+        assert_eq!(index.position(text, x), Position { line: 2, column: 3 });
+        let z = text.find('z').unwrap();
+        assert_eq!(index.position(text, z), Position { line: 3, column: 1 });
+        assert_eq!(index.len(), 3);
+    }
+
+    #[test]
+    fn embedded_first_line_is_shifted_by_the_literal_column() {
+        // host text of `r"ab\ncd"` written at line 10, column 5
+        let host = "r\"ab\ncd\"";
+        let map = SourceMap::embedded("src/lib.rs", host, 10, 5, vec![(0, 2)]);
+        assert_eq!(map.host_position(0), Position { line: 10, column: 7 });
+        assert_eq!(map.host_position(4), Position { line: 11, column: 2 });
+    }
+
+    #[test]
+    fn segments_follow_escapes() {
+        // "a\nb": Lua "a<LF>b", host `"a\nb"`; 'b' is Lua offset 2, host offset 4
+        let host = "\"a\\nb\"";
+        let map = SourceMap::embedded("f.rs", host, 1, 1, vec![(0, 1), (1, 2), (2, 4)]);
+        assert_eq!(map.host_offset(2), 4);
+        assert_eq!(map.host_position(2), Position { line: 1, column: 5 });
+    }
+}

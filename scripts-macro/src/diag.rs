@@ -1,0 +1,91 @@
+//! Phase 2 glue: runs `scripts_lint::check` on the script and turns its findings
+//! into compile errors (deny) and real compiler warnings (warn).
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote_spanned};
+
+use scripts_lint::{Level, Report, Signature, SourceMap};
+
+use crate::literal;
+use crate::parse::{Body, Errors};
+
+/// A checked script: its Lua text, where that text lives, and the findings.
+pub(crate) struct Checked {
+    pub(crate) source: String,
+    pub(crate) map: SourceMap,
+    pub(crate) report: Report,
+    /// What findings point at on stable: the literal, or the `file = ...` value.
+    span: Span,
+    /// The literal token, for exact token spans where `subspan` works (nightly).
+    literal: Option<Literal>,
+}
+
+impl Checked {
+    /// Compile errors for deny-level findings, warning items for warn-level ones.
+    pub(crate) fn emit(&self, errors: &mut Errors) -> TokenStream {
+        let mut warnings = TokenStream::new();
+        for diagnostic in &self.report.diagnostics {
+            let text = scripts_lint::render(diagnostic, &self.source, &self.map);
+            let span = self.span_of(diagnostic.primary.range.clone());
+            match diagnostic.level {
+                Level::Deny => errors.at(span, text),
+                Level::Warn => warnings.extend(warning(diagnostic.lint, &text, span)),
+                Level::Allow => {}
+            }
+        }
+        warnings
+    }
+
+    fn span_of(&self, range: std::ops::Range<usize>) -> Span {
+        let Some(literal) = &self.literal else { return self.span };
+        let start = self.map.host_offset(range.start);
+        let end = self.map.host_offset(range.end).max(start + 1);
+        literal.subspan(start..end).unwrap_or(self.span)
+    }
+}
+
+/// A real compiler warning on stable Rust: using a `#[deprecated]` item makes
+/// rustc warn with the item's note, once per use, at the use's span.
+fn warning(lint: &str, text: &str, span: Span) -> TokenStream {
+    let name = format_ident!("{}", lint, span = span);
+    quote_spanned! {span=>
+        const _: () = {
+            #[deprecated(note = #text)]
+            #[allow(non_upper_case_globals)]
+            const #name: () = ();
+            #name
+        };
+    }
+}
+
+/// Reads the Lua text of `body`, maps it to its place in the user's files, and checks it.
+pub(crate) fn check(body: &Body, signature: &Signature) -> Checked {
+    let (source, map, span, literal) = match body {
+        Body::Literal(lit) => {
+            let token = lit.token();
+            let text = token.to_string();
+            let start = lit.span().start();
+            let file = lit.span().file();
+            let value = lit.value();
+            let segments = match literal::decode(&text) {
+                Some(decoded) if decoded.value == value => decoded.segments,
+                // A literal form this decoder does not know: positions fall back to the literal's start.
+                _ => vec![(0, 0)],
+            };
+            let map = SourceMap::embedded(file, &text, start.line, start.column + 1, segments);
+            (value, map, lit.span(), Some(token))
+        }
+        Body::File { lit, path, text } => {
+            let shown = path.to_string_lossy().into_owned();
+            (text.clone(), SourceMap::file(shown, text), lit.span(), None)
+        }
+    };
+    let report = scripts_lint::check(&source, signature);
+    Checked {
+        source,
+        map,
+        report,
+        span,
+        literal,
+    }
+}

@@ -1,0 +1,174 @@
+//! Phase 3: the generated function and its companion module.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use sha1::{Digest, Sha1};
+use syn::spanned::Spanned;
+
+use scripts_lint::{Count, LineIndex, Signature};
+
+use crate::diag::{self, Checked};
+use crate::fallback;
+use crate::parse::{self, Body, Errors, Param, ScriptFn};
+
+/// The whole macro: parse, check, expand; on any error, the fallback expansion.
+pub(crate) fn script(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let script = match parse::parse(attr, item, &mut errors) {
+        Ok(script) => script,
+        Err(original) => {
+            // tokio-macros' tier 1: not a function at all; keep the item as written.
+            let mut out = errors.into_compile_errors();
+            out.extend(original);
+            return out;
+        }
+    };
+    let signature = signature(&script);
+    let checked = script.body.as_ref().map(|body| diag::check(body, &signature));
+    let warnings = checked.as_ref().map(|c| c.emit(&mut errors)).unwrap_or_default();
+    match (&checked, &script.conn, &script.output) {
+        (Some(checked), Some(conn), Some(_)) if errors.is_empty() => {
+            let body = script.body.as_ref().expect("checked implies a body");
+            expand(&script, body, checked, conn, warnings)
+        }
+        // Still emit the declared function so callers type-check and IDEs keep completing.
+        _ => fallback::expand(&script, errors),
+    }
+}
+
+/// What the checker needs to know of the Rust side.
+fn signature(script: &ScriptFn) -> Signature {
+    fn count<'a>(params: impl Iterator<Item = &'a Param>) -> Count {
+        let (mut fixed, mut variadic) = (0, false);
+        for param in params {
+            if param.variadic {
+                variadic = true;
+            } else {
+                fixed += 1;
+            }
+        }
+        if variadic {
+            Count::AtLeast(fixed)
+        } else {
+            Count::Exact(fixed)
+        }
+    }
+    Signature {
+        keys: count(script.keys()),
+        args: count(script.args()),
+    }
+}
+
+fn expand(script: &ScriptFn, body: &Body, checked: &Checked, conn: &syn::Ident, warnings: TokenStream) -> TokenStream {
+    let item = &script.item;
+    let attrs = &item.attrs;
+    let vis = &item.vis;
+    let sig = &item.sig;
+    let name = &sig.ident;
+
+    let fixed_keys = script.keys().filter(|p| !p.variadic).count();
+    let slice_lens = script.keys().filter(|p| p.variadic).map(|p| {
+        let ident = &p.ident;
+        quote!(+ #ident.len())
+    });
+    let pushes = script.params.iter().map(|param| {
+        let ident = &param.ident;
+        let span = param.ty.span();
+        let method = match (param.role, param.variadic) {
+            (parse::Role::Key, false) => quote_spanned!(span=> key),
+            (parse::Role::Key, true) => quote_spanned!(span=> keys),
+            (parse::Role::Arg, false) => quote_spanned!(span=> arg),
+            (parse::Role::Arg, true) => quote_spanned!(span=> args),
+        };
+        // by value: slices, `&Vec` and `Vec` are all `AsRef<[T]>` (and a borrow would trip clippy)
+        quote_spanned!(span=> __call.#method(#ident);)
+    });
+    let invoke = if sig.asyncness.is_some() {
+        quote!(__call.invoke_async(#conn).await)
+    } else {
+        quote!(__call.invoke(#conn))
+    };
+    let descriptor = descriptor(script, body, checked);
+
+    quote! {
+        #(#attrs)*
+        #vis #sig {
+            let mut __call = ::scripts::__private::Call::new(&#name::SCRIPT, #fixed_keys #(#slice_lens)*);
+            #(#pushes)*
+            #invoke
+        }
+
+        #descriptor
+
+        #warnings
+    }
+}
+
+/// The companion module `name::SCRIPT`.
+fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStream {
+    let vis = &script.item.vis;
+    let name = &script.item.sig.ident;
+    let name_str = name.to_string();
+    let source_text = &checked.source;
+    let source = match body {
+        // include_str! makes cargo rebuild when the file changes
+        Body::File { path, .. } => {
+            let path = path.to_string_lossy();
+            quote!(::core::include_str!(#path))
+        }
+        Body::Literal(_) => quote!(#source_text),
+    };
+    let sha1 = sha1_hex(source_text);
+    let (keys, variadic_keys) = fixed_and_variadic(script.keys());
+    let (args, variadic_args) = fixed_and_variadic(script.args());
+    let read_only = script.options.read_only;
+    let start = checked.map.host_position(0);
+    let file = checked.map.path();
+    let (line, column) = (start.line as u32, start.column as u32);
+    let index = LineIndex::new(source_text);
+    let lines = (0..index.len()).map(|l| checked.map.host_position(index.line_start(l)).line as u32);
+    let doc = format!("The Lua script behind `{name_str}()`: source, SHA1, key and argument counts.");
+    let inner_vis = inner_visibility(vis);
+    quote! {
+        #[doc = #doc]
+        #vis mod #name {
+            /// The compiled script: source, SHA1 (computed at compile time), counts and location.
+            #inner_vis static SCRIPT: ::scripts::__private::Script = ::scripts::__private::Script::__new(
+                #name_str,
+                #source,
+                #sha1,
+                (#keys, #variadic_keys),
+                (#args, #variadic_args),
+                #read_only,
+                ::scripts::__private::Location { file: #file, line: #line, column: #column },
+                &[#(#lines),*],
+            );
+        }
+    }
+}
+
+fn fixed_and_variadic<'a>(params: impl Iterator<Item = &'a Param>) -> (usize, bool) {
+    let (mut fixed, mut variadic) = (0usize, false);
+    for param in params {
+        if param.variadic {
+            variadic = true;
+        } else {
+            fixed += 1;
+        }
+    }
+    (fixed, variadic)
+}
+
+fn sha1_hex(text: &str) -> String {
+    let digest = Sha1::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Visibility of items inside the companion module: as visible as the function,
+/// without tripping `unreachable_pub` in crates that enable it.
+pub(crate) fn inner_visibility(vis: &syn::Visibility) -> TokenStream {
+    match vis {
+        syn::Visibility::Public(_) => quote!(pub),
+        _ => quote!(pub(crate)),
+    }
+}

@@ -1,0 +1,541 @@
+//! Phase 1: the attribute's options and the annotated `fn` become a [`ScriptFn`],
+//! with every signature problem pushed into [`Errors`] (nothing stops at the first).
+
+use std::path::PathBuf;
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::spanned::Spanned;
+use syn::{Expr, FnArg, GenericArgument, Ident, ItemFn, Lit, LitStr, Pat, PathArguments, ReturnType, Stmt, Type};
+
+use scripts_lint::Level;
+
+/// Errors of one macro call, combined into one token stream at the end (after
+/// serde_derive's `Ctxt`): the user sees every problem in one compile.
+#[derive(Default)]
+pub(crate) struct Errors {
+    errors: Vec<syn::Error>,
+}
+
+impl Errors {
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        self.errors.push(error);
+    }
+
+    pub(crate) fn at(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
+    /// An error underlining all of `tokens` (a whole type or parameter, not just
+    /// its first token as `Span` joining on stable would give).
+    pub(crate) fn spanned(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub(crate) fn into_compile_errors(self) -> TokenStream {
+        let mut iter = self.errors.into_iter();
+        let Some(mut all) = iter.next() else {
+            return TokenStream::new();
+        };
+        for error in iter {
+            all.combine(error);
+        }
+        all.to_compile_error()
+    }
+}
+
+/// `#[redis_script(...)]` options.
+#[derive(Default)]
+pub(crate) struct Options {
+    pub(crate) file: Option<LitStr>,
+    pub(crate) levels: Vec<(Level, Ident)>,
+    pub(crate) read_only: bool,
+}
+
+/// Whether a parameter fills `KEYS` or `ARGV`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Role {
+    Key,
+    Arg,
+}
+
+/// One script parameter after the connection.
+pub(crate) struct Param {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    pub(crate) role: Role,
+    /// A slice or `Vec` that spreads into several entries.
+    pub(crate) variadic: bool,
+}
+
+/// Where the Lua text comes from.
+pub(crate) enum Body {
+    Literal(LitStr),
+    File {
+        /// The `file = "..."` literal, which findings point at.
+        lit: LitStr,
+        path: PathBuf,
+        text: String,
+    },
+}
+
+/// The annotated function, with `#[key]` markers removed from `item`.
+pub(crate) struct ScriptFn {
+    pub(crate) item: ItemFn,
+    pub(crate) options: Options,
+    pub(crate) conn: Option<Ident>,
+    pub(crate) params: Vec<Param>,
+    /// `T` of `scripts::Result<T>`.
+    pub(crate) output: Option<Type>,
+    pub(crate) body: Option<Body>,
+}
+
+impl ScriptFn {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.role == Role::Key)
+    }
+
+    pub(crate) fn args(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.role == Role::Arg)
+    }
+}
+
+const CONNECTION_HINT: &str =
+    "`con: &mut impl scripts::AsyncConnection` (or `&mut impl scripts::Connection` for a blocking `fn`)";
+
+/// Parses the macro input. `Err` carries the original item when it is not a
+/// function at all, so it can be passed through untouched beside the error.
+pub(crate) fn parse(attr: TokenStream, item: TokenStream, errors: &mut Errors) -> Result<ScriptFn, TokenStream> {
+    let options = parse_options(attr, errors);
+    let mut item: ItemFn = match syn::parse2(item.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            errors.at(
+                Span::call_site(),
+                "`#[redis_script]` goes on a function: `async fn name(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<T> { r#\"...\"# }`",
+            );
+            return Err(item);
+        }
+    };
+
+    check_modifiers(&item, errors);
+    let (conn, params) = parse_params(&mut item, errors);
+    let output = parse_output(&item, errors);
+    let body = parse_body(&item, &options, errors);
+    Ok(ScriptFn {
+        item,
+        options,
+        conn,
+        params,
+        output,
+        body,
+    })
+}
+
+fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    let parser = syn::meta::parser(|meta| {
+        let word = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+        match word.as_str() {
+            "file" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                if options.file.is_some() {
+                    errors.at(lit.span(), "`file` is given twice");
+                }
+                options.file = Some(lit);
+            }
+            "allow" | "warn" | "deny" => {
+                let level = match word.as_str() {
+                    "allow" => Level::Allow,
+                    "warn" => Level::Warn,
+                    _ => Level::Deny,
+                };
+                meta.parse_nested_meta(|lint| {
+                    match lint.path.get_ident() {
+                        Some(name) => options.levels.push((level, name.clone())),
+                        None => errors.at(lint.path.span(), "expected a lint name such as `unused_key`"),
+                    }
+                    Ok(())
+                })?;
+            }
+            "read_only" => options.read_only = true,
+            _ => {
+                errors.at(
+                    meta.path.span(),
+                    format!(
+                        "unknown `redis_script` option `{}`: expected `file = \"path.lua\"`, `allow(...)`, `warn(...)`, `deny(...)` or `read_only`",
+                        path_text(&meta.path)
+                    ),
+                );
+                // skip the option's value so the options after it are still read
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<Expr>()?;
+                } else if meta.input.peek(syn::token::Paren) {
+                    let _group: proc_macro2::Group = meta.input.parse()?;
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = parser.parse2(attr) {
+        errors.push(error);
+    }
+    options
+}
+
+fn check_modifiers(item: &ItemFn, errors: &mut Errors) {
+    let sig = &item.sig;
+    if let Some(token) = &sig.constness {
+        errors.at(
+            token.span,
+            "a script function cannot be `const`: it talks to Redis at run time",
+        );
+    }
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        errors.at(token.span, "remove `unsafe`: calling a script is safe");
+    }
+    if let Some(abi) = &sig.abi {
+        errors.at(
+            abi.span(),
+            "remove the `extern` ABI: the generated function is a Rust function",
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.at(
+            variadic.span(),
+            "C variadics are not supported: pass several values as a slice `&[T]`",
+        );
+    }
+}
+
+fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<Param>) {
+    let fn_name = item.sig.ident.clone();
+    let mut conn = None;
+    let mut params = Vec::new();
+    for (index, input) in item.sig.inputs.iter_mut().enumerate() {
+        let typed = match input {
+            FnArg::Receiver(receiver) => {
+                errors.at(
+                    receiver.self_token.span,
+                    "`#[redis_script]` generates a free function: remove `self` and pass the connection as the first parameter",
+                );
+                continue;
+            }
+            FnArg::Typed(typed) => typed,
+        };
+        let is_key = take_key_attr(&mut typed.attrs, errors);
+        let ident = match &*typed.pat {
+            Pat::Ident(pat) if pat.subpat.is_none() => Some(pat.ident.clone()),
+            other => {
+                errors.spanned(other, "script parameters need a plain name, such as `user_id: &str`");
+                None
+            }
+        };
+        if index == 0 {
+            let is_connection = matches!(&*typed.ty, Type::Reference(r) if r.mutability.is_some());
+            if is_key || !is_connection {
+                errors.spanned(
+                    &*typed,
+                    format!("the first parameter of `{fn_name}` must be the connection: {CONNECTION_HINT}"),
+                );
+                if !is_key {
+                    continue;
+                }
+            } else {
+                conn = ident;
+                continue;
+            }
+        }
+        let Some(ident) = ident else { continue };
+        let role = if is_key { Role::Key } else { Role::Arg };
+        let ty = (*typed.ty).clone();
+        if role == Role::Key
+            && let Some(reason) = not_a_key(&ty)
+        {
+            errors.spanned(
+                &ty,
+                format!("`#[key]` parameter `{ident}` is {reason}: a key is text, use `&str`, `String`, `&[u8]` or a slice of them"),
+            );
+        }
+        let variadic = element_of_slice(&ty).is_some();
+        params.push(Param {
+            ident,
+            ty,
+            role,
+            variadic,
+        });
+    }
+    if item.sig.inputs.is_empty() {
+        errors.at(
+            item.sig.paren_token.span.join(),
+            format!("`{fn_name}` needs the connection as its first parameter: {CONNECTION_HINT}"),
+        );
+    }
+    for role in [Role::Key, Role::Arg] {
+        let of_role: Vec<&Param> = params.iter().filter(|p| p.role == role).collect();
+        let what = if role == Role::Key { "key" } else { "argument" };
+        for param in of_role.iter().rev().skip(1).filter(|p| p.variadic) {
+            errors.spanned(
+                &param.ty,
+                format!(
+                    "only the last {what} parameter may be a slice: `{}` comes before other {what}s, so their positions would depend on its length",
+                    param.ident
+                ),
+            );
+        }
+    }
+    (conn, params)
+}
+
+/// Removes `#[key]` from a parameter's attributes; true when it was there.
+fn take_key_attr(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> bool {
+    let mut found = false;
+    attrs.retain(|attr| {
+        if !attr.path().is_ident("key") {
+            return true;
+        }
+        if !matches!(attr.meta, syn::Meta::Path(_)) {
+            errors.spanned(attr, "`#[key]` takes no arguments");
+        }
+        found = true;
+        false
+    });
+    found
+}
+
+/// Why `ty` is obviously not a key, for types the macro can judge by their spelling.
+/// Other types are left to the `scripts::Key` trait bound.
+fn not_a_key(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Reference(r) => not_a_key(&r.elem),
+        Type::Tuple(_) => Some("a tuple".to_owned()),
+        Type::Array(_) => Some("an array".to_owned()),
+        Type::Slice(s) if !is_ident(&s.elem, "u8") => not_a_key(&s.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            let name = last.ident.to_string();
+            const NUMBERS: &[&str] = &[
+                "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32", "f64",
+            ];
+            if NUMBERS.contains(&name.as_str()) {
+                Some(format!("a number (`{name}`)"))
+            } else if name == "bool" || name == "char" {
+                Some(format!("a `{name}`"))
+            } else if name == "Option" {
+                Some("an `Option`".to_owned())
+            } else if name == "Vec" {
+                match generic_type(&last.arguments) {
+                    Some(elem) if !is_ident(elem, "u8") => not_a_key(elem),
+                    _ => None,
+                }
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The element type when `ty` spreads into several entries: `&[T]`, `&mut [T]`,
+/// `Vec<T>`, `&Vec<T>`. Bytes (`&[u8]`, `Vec<u8>`) are one value.
+pub(crate) fn element_of_slice(ty: &Type) -> Option<&Type> {
+    let elem = match ty {
+        Type::Reference(r) => match &*r.elem {
+            Type::Slice(slice) => &*slice.elem,
+            other => return vec_element(other),
+        },
+        other => return vec_element(other),
+    };
+    (!is_ident(elem, "u8")).then_some(elem)
+}
+
+fn vec_element(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    generic_type(&last.arguments).filter(|elem| !is_ident(elem, "u8"))
+}
+
+fn generic_type(arguments: &PathArguments) -> Option<&Type> {
+    let PathArguments::AngleBracketed(args) = arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|arg| match arg {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    let first = types.next()?;
+    types.next().is_none().then_some(first)
+}
+
+fn is_ident(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident(name))
+}
+
+fn parse_output(item: &ItemFn, errors: &mut Errors) -> Option<Type> {
+    const HINT: &str = "write `-> scripts::Result<T>`, where `T` is what the script returns (`i64`, `String`, `Vec<String>`, `scripts::Json<MyStruct>`, ...)";
+    let ty = match &item.sig.output {
+        ReturnType::Default => {
+            errors.at(
+                item.sig.paren_token.span.close(),
+                format!("missing return type: {HINT}"),
+            );
+            return None;
+        }
+        ReturnType::Type(_, ty) => ty,
+    };
+    let last = match &**ty {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last(),
+        _ => None,
+    };
+    match last {
+        Some(segment) if segment.ident == "Result" => {
+            let PathArguments::AngleBracketed(args) = &segment.arguments else {
+                errors.spanned(ty, format!("`Result` needs the script's return type: {HINT}"));
+                return None;
+            };
+            let types: Vec<&Type> = args
+                .args
+                .iter()
+                .filter_map(|arg| match arg {
+                    GenericArgument::Type(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect();
+            match types.as_slice() {
+                [one] => Some((*one).clone()),
+                [_, error, ..] => {
+                    errors.spanned(
+                        error,
+                        "the error type is always `scripts::Error`: write `scripts::Result<T>` with one type parameter",
+                    );
+                    None
+                }
+                [] => {
+                    errors.spanned(ty, format!("`Result` needs the script's return type: {HINT}"));
+                    None
+                }
+            }
+        }
+        _ => {
+            errors.spanned(ty, format!("the return type must be `scripts::Result<_>`: {HINT}"));
+            None
+        }
+    }
+}
+
+fn parse_body(item: &ItemFn, options: &Options, errors: &mut Errors) -> Option<Body> {
+    let stmts = &item.block.stmts;
+    if let Some(file) = &options.file {
+        if !stmts.is_empty() {
+            errors.at(
+                item.block.brace_token.span.join(),
+                "the script is read from `file = ...`: leave the body empty (`{}`), or drop `file` and keep the Lua here",
+            );
+        }
+        return read_file(file, errors);
+    }
+    let body_span = item.block.brace_token.span.join();
+    let literal = match stmts.as_slice() {
+        [Stmt::Expr(Expr::Lit(lit), None)] => &lit.lit,
+        [] => {
+            errors.at(
+                body_span,
+                "the body must be the Lua script as one string literal, e.g. `{ r#\"return redis.call('GET', KEYS[1])\"# }`, or use `#[redis_script(file = \"lua/name.lua\")]`",
+            );
+            return None;
+        }
+        [Stmt::Macro(syn::StmtMacro { mac, .. })] | [Stmt::Expr(Expr::Macro(syn::ExprMacro { mac, .. }), None)]
+            if mac.path.is_ident("include_str") =>
+        {
+            errors.spanned(
+                mac,
+                "load a script file with `#[redis_script(file = \"path.lua\")]` and an empty body, so the script is checked and the build tracks the file",
+            );
+            return None;
+        }
+        _ => {
+            errors.at(
+                body_span,
+                "the body must be exactly one string literal holding the Lua script, e.g. `{ r#\"return 1\"# }`; Rust code cannot run here",
+            );
+            return None;
+        }
+    };
+    match literal {
+        Lit::Str(lit) if lit.suffix().is_empty() => Some(Body::Literal(lit.clone())),
+        Lit::ByteStr(lit) => {
+            errors.spanned(
+                lit,
+                "the script must be a string literal, not a byte string: drop the `b` prefix",
+            );
+            None
+        }
+        other => {
+            errors.spanned(
+                other,
+                "the body must be a string literal holding the Lua script, e.g. `r#\"return 1\"#`",
+            );
+            None
+        }
+    }
+}
+
+fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<Body> {
+    let relative = lit.value();
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let path = root.join(&relative);
+    let shown = path.display();
+    if path.is_dir() {
+        errors.at(
+            lit.span(),
+            format!("`{relative}` is a directory, not a Lua file (resolved to `{shown}`)"),
+        );
+        return None;
+    }
+    match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(Body::File {
+                lit: lit.clone(),
+                path,
+                text,
+            }),
+            Err(e) => {
+                errors.at(
+                    lit.span(),
+                    format!(
+                        "`{relative}` is not UTF-8 text (invalid byte at offset {}): a Lua script file must be text",
+                        e.utf8_error().valid_up_to()
+                    ),
+                );
+                None
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            errors.at(
+                lit.span(),
+                format!("cannot find script file `{relative}`: looked for `{shown}`; the path is relative to the crate root (the folder holding Cargo.toml)"),
+            );
+            None
+        }
+        Err(e) => {
+            errors.at(
+                lit.span(),
+                format!("cannot read script file `{relative}` (`{shown}`): {e}"),
+            );
+            None
+        }
+    }
+}
+
+fn path_text(path: &syn::Path) -> String {
+    quote::quote!(#path).to_string().replace(' ', "")
+}

@@ -1,0 +1,33 @@
+//! The connections a generated function accepts.
+
+/// An async connection a script can run on.
+///
+/// Implemented for redis-rs's async connections. A custom `aio::ConnectionLike`
+/// opts in with an empty `impl`.
+pub trait AsyncConnection: redis::aio::ConnectionLike + Send {
+    /// True for a Redis Cluster connection: keys are checked to share one slot
+    /// before anything is sent.
+    fn is_cluster(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl AsyncConnection for redis::aio::MultiplexedConnection {}
+
+#[cfg(feature = "connection-manager")]
+impl AsyncConnection for redis::aio::ConnectionManager {}
+
+/// A blocking connection a script can run on.
+///
+/// Implemented for redis-rs's blocking connections. A custom `ConnectionLike`
+/// opts in with an empty `impl`.
+pub trait Connection: redis::ConnectionLike {
+    /// True for a Redis Cluster connection: keys are checked to share one slot
+    /// before anything is sent.
+    fn is_cluster(&self) -> bool {
+        false
+    }
+}
+
+impl Connection for redis::Connection {}

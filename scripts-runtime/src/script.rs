@@ -1,0 +1,119 @@
+//! The compile-time descriptor of one script.
+
+use std::fmt;
+
+/// Where a script's Lua text is written: a Rust source file or a `.lua` file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as the compiler names it (e.g. `src/lib.rs`, or the `.lua` path).
+    pub file: &'static str,
+    /// 1-based line where the Lua text starts.
+    pub line: u32,
+    /// 1-based column where the Lua text starts.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A script as `#[redis_script]` compiled it: source, SHA1 (computed at compile
+/// time), how many keys and args it takes, and where it is written.
+///
+/// The generated companion module exposes it as `name::SCRIPT`.
+#[derive(Debug)]
+pub struct Script {
+    name: &'static str,
+    source: &'static str,
+    sha1: &'static str,
+    keys: usize,
+    variadic_keys: bool,
+    args: usize,
+    variadic_args: bool,
+    read_only: bool,
+    location: Location,
+    lines: &'static [u32],
+}
+
+impl Script {
+    /// Used by the generated code; the fields are checked by the macro.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn __new(
+        name: &'static str,
+        source: &'static str,
+        sha1: &'static str,
+        (keys, variadic_keys): (usize, bool),
+        (args, variadic_args): (usize, bool),
+        read_only: bool,
+        location: Location,
+        lines: &'static [u32],
+    ) -> Self {
+        Script {
+            name,
+            source,
+            sha1,
+            keys,
+            variadic_keys,
+            args,
+            variadic_args,
+            read_only,
+            location,
+            lines,
+        }
+    }
+
+    /// The Rust function's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The Lua text, exactly as sent to Redis.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Lowercase hex SHA1 of [`source`](Self::source), as `SCRIPT LOAD` returns it.
+    pub fn sha1(&self) -> &'static str {
+        self.sha1
+    }
+
+    /// Number of fixed `KEYS` entries; more follow when [`variadic_keys`](Self::variadic_keys).
+    pub fn key_count(&self) -> usize {
+        self.keys
+    }
+
+    /// True when the last key parameter is a slice.
+    pub fn variadic_keys(&self) -> bool {
+        self.variadic_keys
+    }
+
+    /// Number of fixed `ARGV` entries; more follow when [`variadic_args`](Self::variadic_args).
+    pub fn arg_count(&self) -> usize {
+        self.args
+    }
+
+    /// True when the last argument parameter is a slice.
+    pub fn variadic_args(&self) -> bool {
+        self.variadic_args
+    }
+
+    /// True when the script is flagged `no-writes` or proven to call only read-only
+    /// commands.
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Where the Lua text starts in the Rust (or `.lua`) source.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// The source line where Lua line `lua_line` (1-based, as in Redis errors) is written.
+    pub fn source_line(&self, lua_line: u32) -> Option<u32> {
+        let index = usize::try_from(lua_line).ok()?.checked_sub(1)?;
+        self.lines.get(index).copied()
+    }
+}

@@ -1,0 +1,78 @@
+//! Redis Lua scripts, checked when you `cargo build`.
+//!
+//! Write the Lua inside a Rust function; `#[redis_script]` parses it as Lua 5.1
+//! (what Redis embeds), rejects the mistakes that otherwise surface in production,
+//! and turns the function into a typed call with SHA caching and `NOSCRIPT` recovery.
+//!
+//! ```
+//! use scripts::redis_script;
+//!
+//! /// Moves `amount` between balances; -1 when funds are short.
+//! #[redis_script]
+//! async fn transfer(
+//!     con: &mut impl scripts::AsyncConnection,
+//!     #[key] from: &str,
+//!     #[key] to: &str,
+//!     amount: i64,
+//! ) -> scripts::Result<i64> {
+//!     r#"
+//!     local from = tonumber(redis.call('GET', KEYS[1]) or '0')
+//!     local amount = tonumber(ARGV[1])
+//!     if from < amount then return -1 end
+//!     redis.call('DECRBY', KEYS[1], amount)
+//!     redis.call('INCRBY', KEYS[2], amount)
+//!     return 1
+//!     "#
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = scripts_tests::RedisServer::start();
+//! let client = scripts::redis::Client::open(server.url())?;
+//! let mut con = client.get_multiplexed_async_connection().await?;
+//! # let _: () = scripts::redis::cmd("SET").arg("balance:{alice}").arg(80).query_async(&mut con).await?;
+//!
+//! // the signature you wrote is the signature you call
+//! assert_eq!(transfer(&mut con, "balance:{alice}", "balance:{bob}", 50).await?, 1);
+//! assert_eq!(transfer(&mut con, "balance:{alice}", "balance:{bob}", 50).await?, -1);
+//!
+//! // the companion module describes the script
+//! assert_eq!(transfer::SCRIPT.key_count(), 2);
+//! assert_eq!(transfer::SCRIPT.sha1().len(), 40);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The attribute
+//!
+//! - The body is one string literal (raw or not): the Lua. With
+//!   `#[redis_script(file = "lua/name.lua")]` and an empty body, the script is read
+//!   from that file, relative to the crate root, and the build re-runs when it changes.
+//! - The first parameter is the connection: `&mut impl scripts::AsyncConnection` for an
+//!   `async fn`, `&mut impl scripts::Connection` for a blocking `fn`.
+//! - `#[key]` parameters fill `KEYS` in order; the others fill `ARGV` in order. The
+//!   last key parameter and the last argument parameter may be slices (`&[&str]`,
+//!   `&[String]`, `Vec<i64>`, ...), which spread into several entries.
+//! - The return type is `scripts::Result<T>` for any `T: FromRedisValue`; a script
+//!   that returns `cjson.encode(...)` can be decoded with [`Json<T>`](Json).
+//! - A module of the same name holds the descriptor: `name::SCRIPT` ([`Script`]).
+//!
+//! # At run time
+//!
+//! Each call sends `EVALSHA` with the SHA1 computed at compile time. If the server
+//! answers `NOSCRIPT` (restart, failover, `SCRIPT FLUSH`), the call sends `EVAL` once,
+//! which also caches the script, and returns that reply. Errors are [`Error`], which
+//! names the script and, for run-time errors, the Rust line of the failing Lua line.
+
+pub use scripts_macro::redis_script;
+#[cfg(feature = "json")]
+pub use scripts_runtime::Json;
+pub use scripts_runtime::{
+    Arg, AsyncConnection, Call, Connection, Error, Key, Location, Result, Script, ScriptError, redis,
+};
+
+/// Used by the code `#[redis_script]` generates; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use scripts_runtime::{Call, Location, Script};
+}

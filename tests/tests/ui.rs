@@ -1,0 +1,10 @@
+//! Compile-time behaviour of `#[redis_script]`: what compiles, and the exact
+//! diagnostics of what does not. Regenerate snapshots with `TRYBUILD=overwrite`
+//! and review the diff.
+
+#[test]
+fn ui() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("tests/ui/pass/*.rs");
+    cases.compile_fail("tests/ui/fail/*.rs");
+}

@@ -1,0 +1,6 @@
+use scripts::redis_script;
+
+#[redis_script]
+struct Script;
+
+fn main() {}
