@@ -18,6 +18,7 @@
 mod diagnostic;
 pub mod lints;
 mod parse;
+pub mod redis;
 mod render;
 mod source_map;
 

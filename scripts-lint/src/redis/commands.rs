@@ -1,0 +1,1 @@
+//! The Redis command table (placeholder until the generator lands).

@@ -1,0 +1,3 @@
+//! The Redis scripting environment as data: the command table and the globals.
+
+pub mod commands;
