@@ -58,6 +58,15 @@ impl Label {
     }
 }
 
+/// A Rust parameter a finding is about (0-based, in the order of its role).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamRef {
+    /// The n-th `#[key]` parameter.
+    Key(usize),
+    /// The n-th argument parameter.
+    Arg(usize),
+}
+
 /// One finding of one lint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -75,6 +84,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Extra facts ("Redis passes every `ARGV` entry as a string").
     pub notes: Vec<String>,
+    /// Set when the finding is about a Rust parameter rather than a place in the Lua
+    /// (an unused key): the macro points at the parameter, the text has no snippet.
+    pub param: Option<ParamRef>,
 }
 
 impl Diagnostic {
@@ -88,7 +100,14 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            param: None,
         }
+    }
+
+    /// Makes the finding about a Rust parameter.
+    pub fn about(mut self, param: ParamRef) -> Self {
+        self.param = Some(param);
+        self
     }
 
     /// Text under the primary underline.

@@ -15,24 +15,126 @@
 //! assert!(text.contains("get.lua:1:"));
 //! ```
 
+mod analysis;
 mod diagnostic;
 pub mod lints;
 mod parse;
 pub mod redis;
 mod render;
+mod shebang;
 mod source_map;
 
-pub use diagnostic::{Diagnostic, Label, Level};
+pub use diagnostic::{Diagnostic, Label, Level, ParamRef};
 pub use render::render;
 pub use source_map::{LineIndex, Position, SourceMap};
 
-/// What the Rust side declares about a script: how many keys and args it passes.
+/// What the Rust side declares about a script: its parameters, return type and
+/// lint levels.
 #[derive(Clone, Debug, Default)]
 pub struct Signature {
-    /// Number of `KEYS` entries the function passes.
-    pub keys: Count,
-    /// Number of `ARGV` entries the function passes.
-    pub args: Count,
+    /// The `#[key]` parameters, in order (they fill `KEYS`).
+    pub keys: Vec<Param>,
+    /// The other parameters after the connection, in order (they fill `ARGV`).
+    pub args: Vec<Param>,
+    /// What the reply is decoded into.
+    pub returns: ReturnType,
+    /// The return type as written, for messages (`i64`, `Vec<String>`).
+    pub return_text: String,
+    /// `#[redis_script(read_only)]`.
+    pub read_only: bool,
+    /// `allow(...)`, `warn(...)`, `deny(...)` overrides, in the order written.
+    pub levels: Vec<(String, Level)>,
+}
+
+impl Signature {
+    /// How many `KEYS` entries the function passes.
+    pub fn key_count(&self) -> Count {
+        count(&self.keys)
+    }
+
+    /// How many `ARGV` entries the function passes.
+    pub fn arg_count(&self) -> Count {
+        count(&self.args)
+    }
+}
+
+fn count(params: &[Param]) -> Count {
+    let fixed = params.iter().filter(|p| !p.variadic).count();
+    if params.iter().any(|p| p.variadic) {
+        Count::AtLeast(fixed)
+    } else {
+        Count::Exact(fixed)
+    }
+}
+
+/// One parameter of the Rust function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    /// Its name, for messages.
+    pub name: String,
+    /// What its Rust type is, as far as the checks care.
+    pub ty: ParamType,
+    /// A slice that spreads into several entries.
+    pub variadic: bool,
+}
+
+impl Param {
+    /// A parameter of type `ty`.
+    pub fn new(name: impl Into<String>, ty: ParamType, variadic: bool) -> Self {
+        Param {
+            name: name.into(),
+            ty,
+            variadic,
+        }
+    }
+}
+
+/// The Rust type of a parameter (or of a slice's elements).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ParamType {
+    /// `i64`, `u64`, `isize`, `usize`, `i128`, `u128`: may exceed 2^53.
+    Int64,
+    /// An integer of 32 bits or fewer.
+    Int,
+    /// `f32`, `f64`.
+    Float,
+    /// Text (`&str`, `String`).
+    Text,
+    /// Bytes.
+    Bytes,
+    /// `bool`.
+    Bool,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+/// What the Rust function decodes the reply into.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReturnType {
+    /// Anything goes (`redis::Value`, a type the macro does not know).
+    #[default]
+    Any,
+    /// `()`: the reply is ignored.
+    Unit,
+    /// An integer type.
+    Integer,
+    /// `f32`/`f64`.
+    Float,
+    /// `bool`.
+    Bool,
+    /// `String`.
+    Text,
+    /// `Vec<u8>`.
+    Bytes,
+    /// `Vec<T>`, `HashSet<T>`, `HashMap<K, V>`, ...: an array reply.
+    List,
+    /// A tuple: an array reply of fixed length.
+    Tuple,
+    /// `Option<T>`: nil or `T`.
+    Option(Box<ReturnType>),
+    /// `scripts::Json<T>`: a JSON string.
+    Json,
 }
 
 /// How many values a signature passes: a fixed number, or at least some (a slice).
@@ -44,17 +146,17 @@ pub enum Count {
     AtLeast(usize),
 }
 
-impl Default for Count {
-    fn default() -> Self {
-        Count::Exact(0)
-    }
-}
-
 /// The outcome of checking one script.
 #[derive(Debug, Default)]
 pub struct Report {
     /// Every finding, in source order, at its effective level (allowed ones removed).
     pub diagnostics: Vec<Diagnostic>,
+    /// The script may not write: flagged `no-writes`, declared `read_only`, or every
+    /// command it calls is a literal read-only command. Such scripts can run with
+    /// `EVALSHA_RO`, on replicas.
+    pub read_only: bool,
+    /// The flags of its `#!lua` line.
+    pub flags: Vec<String>,
 }
 
 impl Report {
@@ -75,25 +177,74 @@ const CHECK_STACK: usize = 64 * 1024 * 1024;
 /// Runs on a thread of its own with a large stack, so no input can overflow the
 /// caller's stack (a proc macro's, or a test thread's 2 MiB).
 pub fn check(source: &str, signature: &Signature) -> Report {
+    with_big_stack(|| check_here(source, signature))
+}
+
+/// Runs `f` on a scoped thread with [`CHECK_STACK`] bytes of stack.
+pub(crate) fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let f = std::sync::Mutex::new(Some(f));
+    let take = || f.lock().unwrap_or_else(|e| e.into_inner()).take();
     std::thread::scope(|scope| {
-        match std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("scripts-lint".into())
             .stack_size(CHECK_STACK)
-            .spawn_scoped(scope, || check_here(source, signature))
-        {
+            .spawn_scoped(scope, || take().map(|f| f()));
+        let ran = match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // no thread available: check on the caller's stack rather than not at all
-            Err(_) => check_here(source, signature),
-        }
+            Err(_) => None,
+        };
+        // no thread available: run on the caller's stack rather than not at all
+        ran.or_else(|| take().map(|f| f()))
+            .expect("the closure runs exactly once")
     })
 }
 
 fn check_here(source: &str, signature: &Signature) -> Report {
-    let _ = signature;
-    let mut diagnostics = match parse::parse(source) {
-        Ok(_ast) => Vec::new(),
-        Err(syntax_errors) => syntax_errors,
+    let shebang = shebang::read(source);
+    // a misplaced shebang is reported once, by `invalid_shebang`, not again as a syntax error
+    let blanked = shebang::blank_misplaced(source);
+    let ast = match parse::parse(blanked.as_deref().unwrap_or(source)) {
+        Ok(ast) => ast,
+        Err(syntax_errors) => {
+            return Report {
+                diagnostics: syntax_errors,
+                read_only: false,
+                flags: Vec::new(),
+            };
+        }
     };
-    diagnostics.sort_by_key(|d| d.primary.range.start);
-    Report { diagnostics }
+    let facts = analysis::analyse(source, &ast);
+    let cx = lints::Context {
+        source,
+        facts: &facts,
+        signature,
+        shebang: shebang.as_ref(),
+    };
+    let mut diagnostics = Vec::new();
+    lints::run(&cx, &mut diagnostics);
+    for diagnostic in &mut diagnostics {
+        // the last override written wins, as with rustc's lint attributes
+        if let Some((_, level)) = signature.levels.iter().rev().find(|(name, _)| name == diagnostic.lint) {
+            diagnostic.level = *level;
+        }
+    }
+    diagnostics.retain(|d| d.level != Level::Allow);
+    diagnostics.sort_by_key(|d| (d.param.is_none(), d.primary.range.start));
+    let read_only = cx.declared_read_only() || only_reads(&facts);
+    let flags = shebang.map(|s| s.flags).unwrap_or_default();
+    Report {
+        diagnostics,
+        read_only,
+        flags,
+    }
+}
+
+/// True when every command the script calls is a literal read-only one (and it calls
+/// at least one).
+fn only_reads(facts: &analysis::Facts) -> bool {
+    !facts.calls.is_empty()
+        && facts.calls.iter().all(|call| match lints::resolve(call) {
+            Some(lints::Resolved::Known(command)) => command.is_readonly() && !command.is_write(),
+            _ => false,
+        })
 }

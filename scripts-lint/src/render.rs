@@ -12,6 +12,18 @@ use crate::source_map::{LineIndex, SourceMap};
 /// compiler prints our text after its own `error:`/`warning:` prefix, so the
 /// headline carries no level of its own.
 pub fn render(diagnostic: &Diagnostic, source: &str, map: &SourceMap) -> String {
+    if diagnostic.param.is_some() {
+        // about a Rust parameter: the compiler's own span shows where, no Lua to quote
+        let mut group = Group::with_level(snippet_level(diagnostic.level));
+        for note in &diagnostic.notes {
+            group = group.element(SnippetLevel::NOTE.message(note.as_str()));
+        }
+        if let Some(help) = &diagnostic.help {
+            group = group.element(SnippetLevel::HELP.message(help.as_str()));
+        }
+        let body = Renderer::plain().render(&[group]);
+        return format!("[{}] {}\n{body}", diagnostic.lint, diagnostic.message);
+    }
     let lines = LineIndex::new(source);
     let start = diagnostic.primary.range.start.min(source.len());
     let lua = lines.position(source, start);

@@ -4,10 +4,10 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 
-use scripts_lint::{Level, Report, Signature, SourceMap};
+use scripts_lint::{Level, ParamRef, Report, Signature, SourceMap};
 
 use crate::literal;
-use crate::parse::{Body, Errors};
+use crate::parse::{Body, Errors, Param, Role};
 
 /// A checked script: its Lua text, where that text lives, and the findings.
 pub(crate) struct Checked {
@@ -22,11 +22,15 @@ pub(crate) struct Checked {
 
 impl Checked {
     /// Compile errors for deny-level findings, warning items for warn-level ones.
-    pub(crate) fn emit(&self, errors: &mut Errors) -> TokenStream {
+    /// Findings about a parameter (an unused key) point at that parameter.
+    pub(crate) fn emit(&self, params: &[Param], errors: &mut Errors) -> TokenStream {
         let mut warnings = TokenStream::new();
         for diagnostic in &self.report.diagnostics {
             let text = scripts_lint::render(diagnostic, &self.source, &self.map);
-            let span = self.span_of(diagnostic.primary.range.clone());
+            let span = match diagnostic.param {
+                Some(param) => param_span(params, param).unwrap_or(self.span),
+                None => self.span_of(diagnostic.primary.range.clone()),
+            };
             match diagnostic.level {
                 Level::Deny => errors.at(span, text),
                 Level::Warn => warnings.extend(warning(diagnostic.lint, &text, span)),
@@ -42,6 +46,18 @@ impl Checked {
         let end = self.map.host_offset(range.end).max(start + 1);
         literal.subspan(start..end).unwrap_or(self.span)
     }
+}
+
+fn param_span(params: &[Param], param: ParamRef) -> Option<Span> {
+    let (role, index) = match param {
+        ParamRef::Key(i) => (Role::Key, i),
+        ParamRef::Arg(i) => (Role::Arg, i),
+    };
+    params
+        .iter()
+        .filter(|p| p.role == role)
+        .nth(index)
+        .map(|p| p.ident.span())
 }
 
 /// A real compiler warning on stable Rust: using a `#[deprecated]` item makes
@@ -76,7 +92,9 @@ pub(crate) fn check(body: &Body, signature: &Signature) -> Checked {
             (value, map, lit.span(), Some(token))
         }
         Body::File { lit, path, text } => {
-            let shown = path.to_string_lossy().into_owned();
+            // relative to the compiler's working directory, as rustc prints its own paths
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let shown = path.strip_prefix(&cwd).unwrap_or(path).to_string_lossy().into_owned();
             (text.clone(), SourceMap::file(shown, text), lit.span(), None)
         }
     };

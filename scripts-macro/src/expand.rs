@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use sha1::{Digest, Sha1};
 use syn::spanned::Spanned;
 
-use scripts_lint::{Count, LineIndex, Signature};
+use scripts_lint::LineIndex;
 
 use crate::diag::{self, Checked};
 use crate::fallback;
@@ -23,39 +23,24 @@ pub(crate) fn script(attr: TokenStream, item: TokenStream) -> TokenStream {
             return out;
         }
     };
-    let signature = signature(&script);
+    let mut signature = crate::signature::signature(&script, &mut errors);
+    if !errors.is_empty() {
+        // The signature is broken: checks against it (unused keys, out-of-range
+        // indices, return shapes) would only echo that error. Check the Lua alone.
+        signature = crate::signature::permissive(signature);
+    }
     let checked = script.body.as_ref().map(|body| diag::check(body, &signature));
-    let warnings = checked.as_ref().map(|c| c.emit(&mut errors)).unwrap_or_default();
+    let warnings = checked
+        .as_ref()
+        .map(|c| c.emit(&script.params, &mut errors))
+        .unwrap_or_default();
     match (&checked, &script.conn, &script.output) {
         (Some(checked), Some(conn), Some(_)) if errors.is_empty() => {
             let body = script.body.as_ref().expect("checked implies a body");
             expand(&script, body, checked, conn, warnings)
         }
         // Still emit the declared function so callers type-check and IDEs keep completing.
-        _ => fallback::expand(&script, errors),
-    }
-}
-
-/// What the checker needs to know of the Rust side.
-fn signature(script: &ScriptFn) -> Signature {
-    fn count<'a>(params: impl Iterator<Item = &'a Param>) -> Count {
-        let (mut fixed, mut variadic) = (0, false);
-        for param in params {
-            if param.variadic {
-                variadic = true;
-            } else {
-                fixed += 1;
-            }
-        }
-        if variadic {
-            Count::AtLeast(fixed)
-        } else {
-            Count::Exact(fixed)
-        }
-    }
-    Signature {
-        keys: count(script.keys()),
-        args: count(script.args()),
+        _ => fallback::expand(&script, errors, warnings),
     }
 }
 
@@ -88,7 +73,7 @@ fn expand(script: &ScriptFn, body: &Body, checked: &Checked, conn: &syn::Ident, 
     } else {
         quote!(__call.invoke(#conn))
     };
-    let descriptor = descriptor(script, body, checked);
+    let descriptor = descriptor(script, body, checked, warnings);
 
     quote! {
         #(#attrs)*
@@ -99,13 +84,11 @@ fn expand(script: &ScriptFn, body: &Body, checked: &Checked, conn: &syn::Ident, 
         }
 
         #descriptor
-
-        #warnings
     }
 }
 
 /// The companion module `name::SCRIPT`.
-fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStream {
+fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: TokenStream) -> TokenStream {
     let vis = &script.item.vis;
     let name = &script.item.sig.ident;
     let name_str = name.to_string();
@@ -121,7 +104,7 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStream 
     let sha1 = sha1_hex(source_text);
     let (keys, variadic_keys) = fixed_and_variadic(script.keys());
     let (args, variadic_args) = fixed_and_variadic(script.args());
-    let read_only = script.options.read_only;
+    let read_only = checked.report.read_only;
     let start = checked.map.host_position(0);
     let file = checked.map.path();
     let (line, column) = (start.line as u32, start.column as u32);
@@ -143,6 +126,8 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStream 
                 ::scripts::__private::Location { file: #file, line: #line, column: #column },
                 &[#(#lines),*],
             );
+
+            #warnings
         }
     }
 }

@@ -8,7 +8,7 @@ use quote::quote;
 
 use crate::parse::{Errors, ScriptFn};
 
-pub(crate) fn expand(script: &ScriptFn, errors: Errors) -> TokenStream {
+pub(crate) fn expand(script: &ScriptFn, errors: Errors, warnings: TokenStream) -> TokenStream {
     let item = &script.item;
     let attrs = &item.attrs;
     let vis = &item.vis;
@@ -47,6 +47,8 @@ pub(crate) fn expand(script: &ScriptFn, errors: Errors) -> TokenStream {
                 ::scripts::__private::Location { file: "", line: 0, column: 0 },
                 &[],
             );
+
+            #warnings
         }
     }
 }

@@ -11,6 +11,7 @@ mod expand;
 mod fallback;
 mod literal;
 mod parse;
+mod signature;
 
 use proc_macro::TokenStream;
 

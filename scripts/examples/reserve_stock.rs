@@ -22,7 +22,7 @@ pub(crate) async fn reserve_stock(
         end
     end
     for _, item in ipairs(KEYS) do
-        redis.call('DECRBY', item, quantity)
+        redis.call('DECRBY', item, ARGV[1])
     end
     return 1
     "#

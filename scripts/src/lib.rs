@@ -19,8 +19,8 @@
 //!     local from = tonumber(redis.call('GET', KEYS[1]) or '0')
 //!     local amount = tonumber(ARGV[1])
 //!     if from < amount then return -1 end
-//!     redis.call('DECRBY', KEYS[1], amount)
-//!     redis.call('INCRBY', KEYS[2], amount)
+//!     redis.call('DECRBY', KEYS[1], ARGV[1])
+//!     redis.call('INCRBY', KEYS[2], ARGV[1])
 //!     return 1
 //!     "#
 //! }

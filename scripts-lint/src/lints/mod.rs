@@ -1,6 +1,16 @@
-//! The lint registry: every lint's name, default level and one-line summary.
+//! The lints: one file each, one registration list, shared helpers.
+//!
+//! Every lint reads the facts of [`crate::analysis`] (computed once per script)
+//! through a [`Context`] and pushes [`Diagnostic`]s at its default level; the
+//! script's `allow`/`warn`/`deny` overrides are applied afterwards, in one place.
 
-use crate::diagnostic::Level;
+use std::ops::Range;
+
+use crate::Signature;
+use crate::analysis::{CommandCall, Facts, Value, kind};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::redis::commands::{self, Command};
+use crate::shebang::Shebang;
 
 /// Static facts about one lint.
 #[derive(Debug)]
@@ -15,18 +25,185 @@ pub struct LintInfo {
     pub summary: &'static str,
 }
 
+/// What a lint sees of one script.
+pub(crate) struct Context<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) facts: &'a Facts,
+    pub(crate) signature: &'a Signature,
+    pub(crate) shebang: Option<&'a Shebang>,
+}
+
+impl Context<'_> {
+    /// The script text of `range`.
+    pub(crate) fn text(&self, range: &Range<usize>) -> &str {
+        self.source.get(range.clone()).unwrap_or("")
+    }
+
+    /// True when the script may not write: `#!lua flags=no-writes` or `read_only`.
+    pub(crate) fn declared_read_only(&self) -> bool {
+        self.signature.read_only || self.shebang.is_some_and(|s| s.has("no-writes"))
+    }
+}
+
+/// One lint.
+pub(crate) trait Lint {
+    const INFO: LintInfo;
+
+    /// Pushes this lint's findings, each at its default level.
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+
+    /// A finding of this lint at its default level.
+    fn finding(range: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Self::INFO.name, Self::INFO.default_level, range, message)
+    }
+}
+
+macro_rules! register {
+    ($($module:ident :: $lint:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every lint, alphabetically.
+        pub static ALL: &[LintInfo] = &[$(<$module::$lint as Lint>::INFO),*];
+
+        /// Runs every lint.
+        pub(crate) fn run(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+            $(<$module::$lint as Lint>::check(cx, out);)*
+        }
+    };
+}
+
+mod indices;
+
+register! {
+    argv_out_of_range::ArgvOutOfRange,
+    argv_without_tonumber::ArgvWithoutTonumber,
+    blocking_command::BlockingCommand,
+    dynamic_command::DynamicCommand,
+    float_return::FloatReturn,
+    forbidden_command::ForbiddenCommand,
+    global_assignment::GlobalAssignment,
+    invalid_shebang::InvalidShebang,
+    key_not_from_keys::KeyNotFromKeys,
+    keys_out_of_range::KeysOutOfRange,
+    lua_syntax::LuaSyntax,
+    nondeterministic_command::NondeterministicCommand,
+    precision_loss::PrecisionLoss,
+    return_type_mismatch::ReturnTypeMismatch,
+    shadowed_global::ShadowedGlobal,
+    undefined_global::UndefinedGlobal,
+    unknown_command::UnknownCommand,
+    unseeded_random::UnseededRandom,
+    unused_arg::UnusedArg,
+    unused_key::UnusedKey,
+    write_in_read_only::WriteInReadOnly,
+    wrong_arity::WrongArity,
+}
+
 /// Name of the syntax-error lint, reported by the parser itself.
 pub const LUA_SYNTAX: &str = "lua_syntax";
-
-/// Every lint, alphabetically.
-pub static ALL: &[LintInfo] = &[LintInfo {
-    name: LUA_SYNTAX,
-    default_level: Level::Deny,
-    allowable: false,
-    summary: "any Lua 5.1 syntax error, 5.2+ syntax included",
-}];
 
 /// The lint called `name`.
 pub fn find(name: &str) -> Option<&'static LintInfo> {
     ALL.iter().find(|lint| lint.name == name)
+}
+
+/// The candidate closest to `word`, when one is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    // edits allowed grow with the word: `GTE` -> `GET` (a swap) but not `zzzz` -> `GET`
+    let allowed = match word.chars().count() {
+        0..=3 => 1,
+        4..=6 => 2,
+        _ => 3,
+    };
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                strsim::damerau_levenshtein(&word, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// What a call's literal command name resolves to in the command table.
+pub(crate) enum Resolved {
+    /// A known command (or subcommand, for containers like `OBJECT ENCODING`).
+    Known(&'static Command),
+    /// A container command whose subcommand is computed at run time.
+    Container(&'static Command),
+    /// A name no supported server knows.
+    Unknown(String),
+    /// A container with a literal subcommand it does not have.
+    UnknownSubcommand(&'static Command, String),
+}
+
+/// Resolves the command of `call`; `None` when its name is not a literal.
+pub(crate) fn resolve(call: &CommandCall) -> Option<Resolved> {
+    let name = call.name()?;
+    let Some(command) = commands::lookup(name) else {
+        return Some(Resolved::Unknown(name.to_owned()));
+    };
+    if !commands::has_subcommands(command.name) {
+        return Some(Resolved::Known(command));
+    }
+    let sub = call.args.get(1).filter(|a| a.value.only(kind::STRING) && !a.spread);
+    match sub.and_then(|a| a.value.string.as_deref()) {
+        Some(sub) => match commands::subcommand(command.name, sub) {
+            Some(known) => Some(Resolved::Known(known)),
+            None => Some(Resolved::UnknownSubcommand(command, sub.to_owned())),
+        },
+        None => Some(Resolved::Container(command)),
+    }
+}
+
+/// The user-facing name of a command: `GET`, `OBJECT ENCODING`.
+pub(crate) fn display_name(command: &Command) -> String {
+    command.name.replace('|', " ")
+}
+
+/// `ARGV[2]` when the value is known to be that entry, else "a value from `ARGV`".
+pub(crate) fn argv_name(value: &Value) -> String {
+    match value.argv_index {
+        Some(i) => format!("`ARGV[{i}]`"),
+        None => "a value from `ARGV`".to_owned(),
+    }
+}
+
+/// The parameter list of a role, for messages: "`from`, `to`".
+pub(crate) fn param_names(params: &[crate::Param]) -> String {
+    let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
+    names.join(", ")
+}
+
+/// The Rust parameter filling `KEYS[i]`/`ARGV[i]` (1-based), if the signature has one there.
+pub(crate) fn param_at(params: &[crate::Param], index: usize) -> Option<&crate::Param> {
+    let fixed = params.iter().filter(|p| !p.variadic).count();
+    if index >= 1 && index <= fixed {
+        params.get(index - 1)
+    } else {
+        params.iter().find(|p| p.variadic)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_alphabetical_and_complete() {
+        assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
+        assert_eq!(ALL.len(), 22);
+        assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
+    }
+
+    #[test]
+    fn suggestions_catch_typos_only() {
+        assert_eq!(suggest("tonumbr", ["tonumber", "tostring"]), Some("tonumber"));
+        assert_eq!(suggest("GTE", ["GET", "SET", "DEL"]), Some("GET"));
+        assert_eq!(suggest("zzzz", ["GET", "SET"]), None);
+    }
 }

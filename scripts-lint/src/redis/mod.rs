@@ -1,3 +1,5 @@
 //! The Redis scripting environment as data: the command table and the globals.
 
 pub mod commands;
+pub mod globals;
+pub(crate) mod keys;

@@ -1,0 +1,157 @@
+//! Unit tests of the analysis: what it concludes about small scripts.
+
+use super::*;
+
+fn facts(source: &str) -> Facts {
+    crate::with_big_stack(|| {
+        let ast = crate::parse::parse(source).expect("test scripts parse");
+        analyse(source, &ast)
+    })
+}
+
+fn call_args(source: &str) -> Vec<Vec<u16>> {
+    facts(source)
+        .calls
+        .iter()
+        .map(|c| c.args.iter().map(|a| a.value.kinds).collect())
+        .collect()
+}
+
+#[test]
+fn keys_flow_through_locals_aliases_and_loops() {
+    let calls = call_args(
+        "local k = KEYS[1]\nlocal rcall = redis.call\nrcall('GET', k)\nfor _, key in ipairs(KEYS) do redis.call('DEL', key) end\nfor i = 1, #KEYS do redis.call('DEL', KEYS[i]) end\nredis.call('MGET', unpack(KEYS))",
+    );
+    assert_eq!(calls.len(), 4);
+    for call in &calls {
+        assert_eq!(call[1], kind::KEY, "{calls:?}");
+    }
+}
+
+#[test]
+fn reassignment_on_any_path_is_seen() {
+    let facts = facts("local k = KEYS[1]\nif ARGV[1] == 'x' then k = 'fixed' end\nreturn redis.call('GET', k)");
+    let value = &facts.calls[0].args[1].value;
+    assert!(value.has(kind::KEY) && value.has(kind::STRING));
+}
+
+#[test]
+fn straight_line_reassignment_replaces_the_value() {
+    let facts = facts("local n = ARGV[1]\nn = tonumber(n)\nreturn n + 1");
+    assert!(facts.numeric_uses.is_empty(), "{:?}", facts.numeric_uses);
+}
+
+#[test]
+fn argv_in_arithmetic_through_locals() {
+    let facts = facts("local a = ARGV[1]\nlocal b = a\nreturn b * 2");
+    assert_eq!(facts.numeric_uses.len(), 1);
+    assert_eq!(facts.numeric_uses[0].value.argv_index, Some(1));
+}
+
+#[test]
+fn tonumber_wrappers_are_numbers() {
+    let facts =
+        facts("local n = tonumber(ARGV[1]) or 0\nlocal m = tonumber(redis.call('GET', KEYS[1]) or '0')\nreturn n + m");
+    assert!(facts.numeric_uses.is_empty(), "{:?}", facts.numeric_uses);
+}
+
+#[test]
+fn local_function_parameters_take_their_call_sites() {
+    let facts = facts(
+        "local function bump(key, by)\n  return redis.call('INCRBY', key, by)\nend\nbump(KEYS[1], 1)\nbump(KEYS[2], 2)",
+    );
+    assert_eq!(facts.calls[0].args[1].value.kinds, kind::KEY);
+    let facts = crate::analysis::tests::facts(
+        "local function bump(key)\n  return redis.call('INCR', key)\nend\nbump(KEYS[1])\nbump('other')",
+    );
+    assert!(facts.calls[0].args[1].value.has(kind::STRING));
+}
+
+#[test]
+fn tables_built_in_the_script_keep_their_elements() {
+    let facts = facts("local ks = {KEYS[1], KEYS[2]}\nfor _, k in ipairs(ks) do redis.call('GET', k) end");
+    assert_eq!(facts.calls[0].args[1].value.kinds, kind::KEY);
+}
+
+#[test]
+fn seeds_reaching_random() {
+    let f = facts("return math.random(10)");
+    assert_eq!(f.randoms[0].1, seed::UNSEEDED);
+    let f = facts("math.randomseed(tonumber(ARGV[1]))\nreturn math.random(10)");
+    assert_eq!(f.randoms[0].1, seed::SEEDED);
+    let f = facts("math.randomseed(42)\nreturn math.random(10)");
+    assert_eq!(f.randoms[0].1, seed::CONSTANT);
+    let f = facts("if ARGV[1] == 'x' then math.randomseed(tonumber(ARGV[2])) end\nreturn math.random(10)");
+    assert_eq!(f.randoms[0].1, seed::UNSEEDED | seed::SEEDED);
+}
+
+#[test]
+fn globals_reads_and_writes() {
+    let f = facts(
+        "print('x')\nlocal t = os.time()\ncount = 1\nfunction helper() end\nlocal s = ARGV[1]:trim()\nreturn string.foo",
+    );
+    let paths: Vec<&str> = f.undefined.iter().map(|u| u.path.as_str()).collect();
+    assert_eq!(paths, ["print", "os", "string.trim", "string.foo"]);
+    let writes: Vec<&str> = f.global_writes.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(writes, ["count", "helper"]);
+}
+
+#[test]
+fn shadowed_globals() {
+    let f = facts("local table = {}\nlocal function f(redis) return redis end\nfor _, KEYS in ipairs({}) do end");
+    let names: Vec<&str> = f.shadows.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(names, ["table", "redis", "KEYS"]);
+}
+
+#[test]
+fn returns_and_falling_off_the_end() {
+    let f = facts("if ARGV[1] == 'a' then return 1 end");
+    assert_eq!(f.returns.len(), 1);
+    assert!(f.falls_off_end.is_some());
+    let f = facts("if ARGV[1] == 'a' then return 1 else return 'x' end");
+    assert_eq!(f.returns.len(), 2);
+    assert!(f.falls_off_end.is_none());
+    let f = facts("if not ARGV[1] then error('missing') end\nreturn 1");
+    assert!(f.falls_off_end.is_none());
+}
+
+#[test]
+fn key_and_argv_reads() {
+    let f = facts("return {KEYS[1], KEYS[3], ARGV[2]}");
+    let keys: Vec<f64> = f.key_reads.iter().map(|r| r.0).collect();
+    assert_eq!(keys, [1.0, 3.0]);
+    assert!(!f.keys_dynamic);
+    let f = facts("for i = 1, #ARGV do local x = ARGV[i] end");
+    assert!(f.argv_dynamic);
+}
+
+#[test]
+fn loops_converge_with_values_from_later_iterations() {
+    let f = facts("local k = KEYS[1]\nfor i = 1, 3 do\n  redis.call('GET', k)\n  k = 'other'\nend");
+    assert!(
+        f.calls[0].args[1].value.has(kind::STRING),
+        "the second iteration sees the literal"
+    );
+}
+
+#[test]
+fn deep_loop_nesting_stays_bounded() {
+    let depth = 60;
+    let source = format!(
+        "{}redis.call('GET', KEYS[1]){}",
+        "while true do ".repeat(depth),
+        " end".repeat(depth)
+    );
+    let f = facts(&source);
+    assert_eq!(f.calls.len(), 1);
+}
+#[test]
+fn ranges_include_closing_brackets() {
+    // full_moon ends an `x[i]` node before its `]`; the analysis's ranges must not
+    let source = "local a = 1 + ARGV[1]\nreturn KEYS[1]";
+    let f = facts(source);
+    let used = &f.numeric_uses[0];
+    assert_eq!(&source[used.range.clone()], "ARGV[1]");
+    assert_eq!(&source[f.key_reads[0].1.clone()], "KEYS[1]");
+    assert_eq!(&source[f.returns[0].range.clone()], "return KEYS[1]");
+}

@@ -1,0 +1,84 @@
+use super::{Context, Lint, LintInfo, argv_name};
+use crate::analysis::{NumericOp, kind};
+use crate::diagnostic::{Diagnostic, Level};
+
+/// ### What it does
+/// Finds `ARGV` values, directly or through locals, used as numbers without
+/// `tonumber()`: in arithmetic, unary minus, `<` `>` `<=` `>=`, `==`/`~=` against a
+/// number, or as a numeric `for` bound.
+///
+/// ### Why this is bad
+/// Redis passes every `ARGV` entry as a string. `'10' == 10` is false, `'10' < '9'` is
+/// true (strings compare alphabetically), `ARGV[1] < 5` raises `attempt to compare
+/// number with string`, and arithmetic raises as soon as a caller passes a non-number.
+///
+/// ### Example
+/// ```lua
+/// if ARGV[1] > 100 then ... end          -- bad: raises at run time
+/// local limit = tonumber(ARGV[1])        -- good
+/// if limit > 100 then ... end
+/// ```
+pub(crate) struct ArgvWithoutTonumber;
+
+impl Lint for ArgvWithoutTonumber {
+    const INFO: LintInfo = LintInfo {
+        name: "argv_without_tonumber",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "an `ARGV` string used as a number without `tonumber()`",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for used in &cx.facts.numeric_uses {
+            let text = cx.text(&used.range);
+            let what = match used.value.argv_index {
+                _ if text.starts_with("ARGV[") || text.is_empty() => argv_name(&used.value),
+                Some(i) => format!("`{text}` (from `ARGV[{i}]`)"),
+                None => format!("`{text}` (from `ARGV`)"),
+            };
+            let some_paths = if used.value.only(kind::ARGV) { "" } else { " on some paths" };
+            let fix = match used.value.argv_index {
+                Some(i) => format!("tonumber(ARGV[{i}])"),
+                None => format!("tonumber({text})"),
+            };
+            let (message, label, help) = match used.op {
+                NumericOp::Arithmetic(op) => (
+                    format!("{what} is a string{some_paths}, used in arithmetic (`{op}`)"),
+                    "a string".to_owned(),
+                    format!("convert it once and use the number: `local n = {fix}`"),
+                ),
+                NumericOp::Negation => (
+                    format!("{what} is a string{some_paths}, negated with `-`"),
+                    "a string".to_owned(),
+                    format!("convert it first: `-{fix}`"),
+                ),
+                NumericOp::Ordering(op, true) => (
+                    format!("`{op}` compares two `ARGV` strings alphabetically: `'10' < '9'` is true"),
+                    "strings".to_owned(),
+                    "convert both sides with `tonumber(...)` to compare numbers".to_owned(),
+                ),
+                NumericOp::Ordering(op, false) => (
+                    format!("{what} is a string{some_paths}, compared with `{op}`"),
+                    "a string".to_owned(),
+                    format!("compare numbers: `{fix} {op} ...`; a string against a number raises `attempt to compare number with string`"),
+                ),
+                NumericOp::Equality(op) => (
+                    format!("{what} is a string{some_paths}, compared with `{op}` to a number: `==` never converts, so `'10' == 10` is false"),
+                    "a string".to_owned(),
+                    format!("compare numbers (`{fix} {op} 10`) or strings (`{text} {op} '10'`)"),
+                ),
+                NumericOp::ForBound => (
+                    format!("{what} is a string{some_paths}, used as a `for` bound"),
+                    "a string".to_owned(),
+                    format!("convert it: `for i = 1, {fix} do`; a non-numeric value fails with `'for' limit must be a number`"),
+                ),
+            };
+            out.push(
+                Self::finding(used.range.clone(), message)
+                    .label(label)
+                    .note("Redis passes every `ARGV` entry as a string")
+                    .help(help),
+            );
+        }
+    }
+}

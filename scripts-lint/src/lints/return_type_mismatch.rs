@@ -1,0 +1,162 @@
+use std::ops::Range;
+
+use super::{Context, Lint, LintInfo};
+use crate::ReturnType;
+use crate::analysis::{Marker, Value, kind};
+use crate::diagnostic::{Diagnostic, Level};
+
+/// ### What it does
+/// Compares what each `return` of the script (and falling off its end, which
+/// replies nil) produces with what the Rust return type can decode: integers,
+/// strings, tables (arrays), booleans, `nil`, `cjson.encode(...)`, status and error
+/// replies. Only definite mismatches are reported; replies the analysis cannot see
+/// into (a `redis.call` result) are left alone.
+///
+/// ### Why this is bad
+/// The script runs, its writes happen, and then the caller gets a decoding error
+/// instead of a result.
+///
+/// ### Example
+/// ```lua
+/// -- -> scripts::Result<i64>
+/// return 'ok'                   -- bad: not a number
+/// -- -> scripts::Result<scripts::Json<Stock>>
+/// return { count = 3 }          -- bad: a table replies as an array; encode it
+/// ```
+pub(crate) struct ReturnTypeMismatch;
+
+impl Lint for ReturnTypeMismatch {
+    const INFO: LintInfo = LintInfo {
+        name: "return_type_mismatch",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a Lua return shape the Rust return type cannot decode",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let expected = &cx.signature.returns;
+        let rust = cx.signature.return_text.as_str();
+        let mut check = |range: Range<usize>, shapes: Vec<Shape>, what: &str| {
+            let mut problems = shapes.iter().filter(|s| **s != Shape::Error).map(|s| mismatch(expected, s));
+            let Some(first) = problems.next() else { return };
+            let Some((description, help)) = first else { return };
+            if problems.any(|p| p.is_none()) {
+                return;
+            }
+            out.push(
+                Self::finding(range, format!("{what} {description}, which `{rust}` cannot hold"))
+                    .label("does not fit the return type")
+                    .help(help),
+            );
+        };
+        for ret in &cx.facts.returns {
+            check(ret.range.clone(), shapes(&ret.value), "this returns");
+        }
+        if let Some(end) = &cx.facts.falls_off_end {
+            check(end.clone(), vec![Shape::Nil], "the script can end without `return`: it replies");
+        }
+    }
+}
+
+/// What a reply looks like to the client.
+#[derive(Clone, Debug, PartialEq)]
+enum Shape {
+    Integer,
+    Text(Option<String>),
+    Nil,
+    Array,
+    Status,
+    Error,
+    Json,
+    Unknown,
+}
+
+fn shapes(value: &Value) -> Vec<Shape> {
+    match value.marker {
+        Some(Marker::Error) => return vec![Shape::Error],
+        Some(Marker::Status) => return vec![Shape::Status],
+        Some(Marker::Json) => return vec![Shape::Json],
+        _ => {}
+    }
+    let mut out = Vec::new();
+    if value.has(kind::NUMBER) {
+        out.push(Shape::Integer);
+    }
+    if value.has(kind::STRING | kind::CONCAT | kind::ARGV | kind::KEY) {
+        out.push(Shape::Text(value.string.as_deref().filter(|_| value.only(kind::STRING)).map(str::to_owned)));
+    }
+    if value.has(kind::NIL) {
+        out.push(Shape::Nil);
+    }
+    if value.has(kind::BOOL) {
+        // true replies 1, false replies nil
+        match value.boolean {
+            Some(true) => out.push(Shape::Integer),
+            Some(false) => out.push(Shape::Nil),
+            None => out.extend([Shape::Integer, Shape::Nil]),
+        }
+    }
+    if value.has(kind::TABLE) {
+        out.push(Shape::Array);
+    }
+    if value.has(kind::FIELD | kind::UNKNOWN | kind::FUNCTION) {
+        out.push(Shape::Unknown);
+    }
+    out
+}
+
+/// `None` when `shape` fits `expected`, else what it is and what to write instead.
+fn mismatch(expected: &ReturnType, shape: &Shape) -> Option<(String, String)> {
+    use ReturnType as R;
+    use Shape as S;
+    let nil_help = || "return a value on every path, or make the type optional: `scripts::Result<Option<...>>`".to_owned();
+    let problem = |what: &str, help: &str| Some((what.to_owned(), help.to_owned()));
+    match (expected, shape) {
+        (_, S::Unknown | S::Error) | (R::Any | R::Unit, _) => None,
+        (R::Option(_), S::Nil) => None,
+        (R::Option(inner), shape) => mismatch(inner, shape),
+        (R::Integer | R::Float, S::Integer) => None,
+        (R::Integer, S::Text(Some(text))) if text.trim().parse::<i64>().is_err() => {
+            problem(&format!("the string `'{text}'`"), "return a number, or change the type to `String`")
+        }
+        (R::Float, S::Text(Some(text))) if text.trim().parse::<f64>().is_err() => {
+            problem(&format!("the string `'{text}'`"), "return a number, or change the type to `String`")
+        }
+        (R::Integer | R::Float, S::Text(_)) => None,
+        (R::Integer | R::Float | R::Text | R::Tuple, S::Nil) => Some(("nil".to_owned(), nil_help())),
+        (R::Integer | R::Float | R::Bool | R::Text, S::Array) => problem(
+            "a table (an array reply)",
+            "return a single value, or change the type to a `Vec<...>` or a tuple",
+        ),
+        (R::Integer | R::Float, S::Status) => problem("a status reply", "return a number, or change the type to `String`"),
+        (R::Integer | R::Float | R::Bool, S::Json) => {
+            problem("a JSON string", "decode it with `scripts::Json<T>`, or return a number")
+        }
+        (R::Bool, S::Integer | S::Nil | S::Status) => None,
+        (R::Bool, S::Text(_)) => problem("a string", "return `1`/`0` (or `true`/`false`), or change the type to `String`"),
+        (R::Text, S::Integer | S::Text(_) | S::Status | S::Json) => None,
+        (R::Bytes, S::Text(_) | S::Nil | S::Json | S::Array) => None,
+        (R::Bytes, S::Integer | S::Status) => problem("a number or status", "return a string, or change the type"),
+        (R::List, S::Text(_) | S::Nil | S::Array) => None,
+        (R::List, S::Integer) => problem("a number", "return a table `{...}`, or change the type to a number"),
+        (R::List, S::Status) => problem("a status reply", "return a table `{...}`"),
+        (R::List, S::Json) => problem("a JSON string", "decode it with `scripts::Json<Vec<T>>`"),
+        (R::Tuple, S::Array) => None,
+        (R::Tuple, _) => problem("a single value", "return a table with one entry per tuple field: `return {a, b}`"),
+        (R::Json, S::Json) => None,
+        (R::Json, S::Text(Some(text))) if looks_like_json(text) => None,
+        (R::Json, S::Text(None)) => None,
+        (R::Json, S::Text(Some(text))) => {
+            problem(&format!("the string `'{text}'`, which is not JSON"), "return `cjson.encode(value)`")
+        }
+        (R::Json, S::Array) => problem("a table", "encode it: `return cjson.encode(t)`"),
+        (R::Json, S::Integer | S::Nil | S::Status) => problem("a value that is not JSON text", "return `cjson.encode(value)`"),
+    }
+}
+
+fn looks_like_json(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with(['{', '[', '"', '-'])
+        || text.starts_with(|c: char| c.is_ascii_digit())
+        || matches!(text, "true" | "false" | "null")
+}

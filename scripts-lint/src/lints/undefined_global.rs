@@ -1,0 +1,72 @@
+use super::{Context, Lint, LintInfo, suggest};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::redis::globals::{self, Kind};
+
+/// ### What it does
+/// Finds reads of globals and library members Redis does not provide: `print`,
+/// `require`, `os.time`, `io`, `string.trim`, misspellings of real names, and
+/// string methods that do not exist (`s:trim()`), with a "did you mean" suggestion.
+///
+/// ### Why this is bad
+/// The script fails when the line runs with `Script attempted to access nonexistent
+/// global variable` or `attempt to call a nil value`.
+///
+/// ### Example
+/// ```lua
+/// local now = os.time()                 -- bad: no `os.time` in Redis
+/// local now = redis.call('TIME')[1]     -- good
+/// ```
+pub(crate) struct UndefinedGlobal;
+
+impl Lint for UndefinedGlobal {
+    const INFO: LintInfo = LintInfo {
+        name: "undefined_global",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a global or library member Redis does not provide",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for undefined in &cx.facts.undefined {
+            let path = &undefined.path;
+            let finding = match undefined.library {
+                None => {
+                    let finding = Self::finding(
+                        undefined.range.clone(),
+                        format!("`{path}` does not exist in Redis scripts"),
+                    )
+                    .label("undefined global");
+                    match (globals::absent(path), suggest(path, globals::GLOBALS.iter().map(|g| g.0))) {
+                        (Some(why), _) => finding.help(why),
+                        (None, Some(near)) => finding.help(format!("did you mean `{near}`?")),
+                        (None, None) => finding.help(format!(
+                            "declare it with `local {path} = ...` or use one of the globals Redis provides"
+                        )),
+                    }
+                }
+                Some(library) => {
+                    let member = path.rsplit('.').next().unwrap_or(path);
+                    let members = match globals::global(library) {
+                        Some(Kind::Library(members)) => members,
+                        _ => &[],
+                    };
+                    let message = if undefined.method {
+                        format!("strings have no method `{member}`")
+                    } else {
+                        format!("`{path}` does not exist in Redis scripts")
+                    };
+                    let finding = Self::finding(undefined.range.clone(), message).label("undefined");
+                    match suggest(member, members.iter().map(|m| m.0)) {
+                        Some(near) if undefined.method => finding.help(format!("did you mean `:{near}()`?")),
+                        Some(near) => finding.help(format!("did you mean `{library}.{near}`?")),
+                        None => {
+                            let names: Vec<&str> = members.iter().map(|m| m.0).collect();
+                            finding.help(format!("`{library}` has: {}", names.join(", ")))
+                        }
+                    }
+                }
+            };
+            out.push(finding);
+        }
+    }
+}

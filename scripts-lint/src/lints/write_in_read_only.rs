@@ -1,0 +1,50 @@
+use super::{Context, Lint, LintInfo, Resolved, display_name, resolve};
+use crate::diagnostic::{Diagnostic, Level};
+
+/// ### What it does
+/// In a script flagged `#!lua flags=no-writes` (or declared `read_only`), finds
+/// commands that write or may replicate (`SET`, `DEL`, `PUBLISH`, `PFCOUNT`, ...).
+///
+/// ### Why this is bad
+/// Redis refuses them with `Write commands are not allowed from read-only scripts`,
+/// at run time, on every call that reaches them.
+///
+/// ### Example
+/// ```lua
+/// #!lua flags=no-writes
+/// redis.call('SET', KEYS[1], ARGV[1])   -- bad: a write in a read-only script
+/// ```
+pub(crate) struct WriteInReadOnly;
+
+impl Lint for WriteInReadOnly {
+    const INFO: LintInfo = LintInfo {
+        name: "write_in_read_only",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a write command in a `no-writes` (or `read_only`) script",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if !cx.declared_read_only() {
+            return;
+        }
+        let why = if cx.shebang.is_some_and(|s| s.has("no-writes")) {
+            "`#!lua flags=no-writes`"
+        } else {
+            "`#[redis_script(read_only)]`"
+        };
+        for call in &cx.facts.calls {
+            let Some(Resolved::Known(command)) = resolve(call) else { continue };
+            if !command.is_write() {
+                continue;
+            }
+            let name = display_name(command);
+            out.push(
+                Self::finding(call.args[0].range.clone(), format!("`{name}` writes, but the script is read-only ({why})"))
+                    .label("a write")
+                    .note("Redis answers `Write commands are not allowed from read-only scripts`")
+                    .help("move the write to another script, or drop the read-only declaration"),
+            );
+        }
+    }
+}

@@ -1,0 +1,68 @@
+use super::{Context, Lint, LintInfo, Resolved, display_name, resolve};
+use crate::diagnostic::{Diagnostic, Level};
+
+/// ### What it does
+/// Counts the arguments of calls with a literal command name and checks them
+/// against the command's arity. A trailing call or `unpack(...)` may add any number
+/// of arguments, so only the fixed ones count as a minimum.
+///
+/// ### Why this is bad
+/// The call fails at run time with `Wrong number of args calling Redis command from
+/// script`, after any writes made earlier in the script.
+///
+/// ### Example
+/// ```lua
+/// redis.call('GET', KEYS[1], KEYS[2])     -- bad: GET takes exactly one key
+/// ```
+pub(crate) struct WrongArity;
+
+impl Lint for WrongArity {
+    const INFO: LintInfo = LintInfo {
+        name: "wrong_arity",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a literal command called with a count of arguments its arity forbids",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for call in &cx.facts.calls {
+            let Some(Resolved::Known(command)) = resolve(call) else { continue };
+            let spread = call.args.last().is_some_and(|a| a.spread);
+            // counts include the command name (and a subcommand), as Redis counts arity
+            let min = call.args.len() - usize::from(spread);
+            let max = if spread { None } else { Some(call.args.len()) };
+            let arity = usize::from(command.arity.unsigned_abs());
+            let words = if command.name.contains('|') { 2 } else { 1 };
+            let name = display_name(command);
+            let expected = arity.saturating_sub(words);
+            let wrong = if command.arity < 0 {
+                max.is_some_and(|max| max < arity)
+            } else {
+                min > arity || max.is_some_and(|max| max < arity)
+            };
+            if !wrong {
+                continue;
+            }
+            let passed = min - words.min(min);
+            let takes = if command.arity < 0 {
+                format!("at least {expected} argument{}", plural(expected))
+            } else {
+                format!("{expected} argument{}", plural(expected))
+            };
+            let passes = if spread {
+                format!("at least {passed}")
+            } else {
+                passed.to_string()
+            };
+            out.push(
+                Self::finding(call.range.clone(), format!("`{name}` takes {takes}, this call passes {passes}"))
+                    .label("wrong number of arguments")
+                    .help(format!("check the `{name}` syntax; Redis answers `Wrong number of args calling Redis command from script`")),
+            );
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,181 @@
+//! Lint fixtures: `tests/lints/<lint>/<case>.lua` with the rendered findings in
+//! `<case>.stderr` next to it. `bad_*` cases must trigger their lint, `good_*` cases
+//! must produce no finding at all (they are the idioms that must stay clean).
+//!
+//! A fixture may start with `--!` lines describing the Rust side:
+//! `--! keys: from, to, rest..` (`..` marks a slice), `--! args: amount:i64, label`,
+//! `--! returns: Option<i64>`, `--! read_only`, `--! deny: nondeterministic_command`.
+//! Without `keys`/`args` lines the function passes no keys and no arguments.
+//!
+//! Regenerate the `.stderr` files with `SCRIPTS_BLESS=1 cargo test -p scripts-lint --test lints`.
+
+use std::path::{Path, PathBuf};
+
+use scripts_lint::{Level, Param, ParamType, ReturnType, Signature, SourceMap, check, lints, render};
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lints");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("tests/lints exists") {
+        let dir = dir.unwrap().path();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "lua") {
+                out.push(file);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn param(spec: &str) -> Param {
+    let spec = spec.trim();
+    let (spec, variadic) = match spec.strip_suffix("..") {
+        Some(name) => (name, true),
+        None => (spec, false),
+    };
+    let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
+    let ty = match ty.trim() {
+        "i64" | "u64" | "usize" => ParamType::Int64,
+        "i32" | "u32" | "int" => ParamType::Int,
+        "f64" => ParamType::Float,
+        "bytes" => ParamType::Bytes,
+        "bool" => ParamType::Bool,
+        _ => ParamType::Text,
+    };
+    Param::new(name.trim(), ty, variadic)
+}
+
+fn return_type(text: &str) -> ReturnType {
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
+        return ReturnType::Option(Box::new(return_type(inner)));
+    }
+    match text {
+        "i64" | "u64" | "i32" | "usize" => ReturnType::Integer,
+        "f64" => ReturnType::Float,
+        "bool" => ReturnType::Bool,
+        "String" => ReturnType::Text,
+        "Vec<u8>" => ReturnType::Bytes,
+        "()" => ReturnType::Unit,
+        t if t.starts_with("Json<") => ReturnType::Json,
+        t if t.starts_with("Vec<") || t.starts_with("HashMap<") => ReturnType::List,
+        t if t.starts_with('(') => ReturnType::Tuple,
+        _ => ReturnType::Any,
+    }
+}
+
+fn signature(source: &str) -> Signature {
+    let mut signature = Signature {
+        return_text: "redis::Value".into(),
+        ..Signature::default()
+    };
+    let lines = source.lines().skip(usize::from(source.starts_with("#!")));
+    for line in lines.map_while(|l| l.strip_prefix("--!")) {
+        let (key, value) = line.split_once(':').unwrap_or((line, ""));
+        let list = || {
+            value
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(param)
+                .collect::<Vec<_>>()
+        };
+        match key.trim() {
+            "keys" => signature.keys = list(),
+            "args" => signature.args = list(),
+            "returns" => {
+                signature.returns = return_type(value);
+                signature.return_text = value.trim().to_owned();
+            }
+            "read_only" => signature.read_only = true,
+            level @ ("allow" | "warn" | "deny") => {
+                let level = match level {
+                    "allow" => Level::Allow,
+                    "warn" => Level::Warn,
+                    _ => Level::Deny,
+                };
+                signature.levels.push((value.trim().to_owned(), level));
+            }
+            other => panic!("unknown fixture directive `{other}`"),
+        }
+    }
+    signature
+}
+
+#[test]
+fn every_fixture_matches_its_snapshot() {
+    let bless = std::env::var_os("SCRIPTS_BLESS").is_some();
+    let mut failures = Vec::new();
+    for path in fixtures() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let lint = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let case = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let shown = format!("{lint}/{case}.lua");
+        let report = check(&source, &signature(&source));
+        let map = SourceMap::file(&shown, &source);
+        let rendered: String = report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}\n", level_word(d.level), render(d, &source, &map)))
+            .collect();
+
+        if case.starts_with("bad") && !report.diagnostics.iter().any(|d| d.lint == lint) {
+            failures.push(format!("{shown}: expected a `{lint}` finding, got:\n{rendered}"));
+        }
+        if case.starts_with("good") && !report.diagnostics.is_empty() {
+            failures.push(format!(
+                "{shown}: an idiom that must stay clean has findings:\n{rendered}"
+            ));
+        }
+        let expected_path = path.with_extension("stderr");
+        if bless {
+            std::fs::write(&expected_path, &rendered).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&expected_path) {
+            Ok(expected) if expected == rendered => {}
+            Ok(expected) => failures.push(format!(
+                "{shown}: output changed (bless with SCRIPTS_BLESS=1)\n--- expected\n{expected}\n--- actual\n{rendered}"
+            )),
+            Err(_) => failures.push(format!("{shown}: no snapshot; run with SCRIPTS_BLESS=1 to write it")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_lint_has_bad_and_good_fixtures() {
+    let paths = fixtures();
+    for lint in lints::ALL {
+        let cases: Vec<String> = paths
+            .iter()
+            .filter(|p| p.parent().unwrap().ends_with(lint.name))
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            cases.iter().any(|c| c.starts_with("bad")),
+            "`{}` has no bad_*.lua fixture",
+            lint.name
+        );
+        assert!(
+            cases.iter().any(|c| c.starts_with("good")),
+            "`{}` has no good_*.lua fixture",
+            lint.name
+        );
+    }
+}
+
+fn level_word(level: Level) -> &'static str {
+    match level {
+        Level::Deny => "error",
+        Level::Warn => "warning",
+        Level::Allow => "allowed",
+    }
+}
