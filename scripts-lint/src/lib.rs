@@ -169,8 +169,8 @@ impl Report {
 /// Stack for parsing and linting. full_moon and the lint visitors recurse once per
 /// nesting level, about 20 KiB a level in a debug build (how proc macros are usually
 /// built); [`parse`](crate::parse) refuses more than 200 levels, as Lua 5.1 does, so
-/// this leaves a wide margin. Only touched pages are committed.
-const CHECK_STACK: usize = 64 * 1024 * 1024;
+/// 16 MiB leaves a fourfold margin. Only touched pages are committed.
+const CHECK_STACK: usize = 16 * 1024 * 1024;
 
 /// Checks `source` against the Redis environment and `signature`.
 ///
@@ -214,12 +214,7 @@ fn check_here(source: &str, signature: &Signature) -> Report {
         }
     };
     let facts = analysis::analyse(source, &ast);
-    let cx = lints::Context {
-        source,
-        facts: &facts,
-        signature,
-        shebang: shebang.as_ref(),
-    };
+    let cx = lints::Context::new(source, &facts, signature, shebang.as_ref());
     let mut diagnostics = Vec::new();
     lints::run(&cx, &mut diagnostics);
     for diagnostic in &mut diagnostics {
@@ -230,7 +225,7 @@ fn check_here(source: &str, signature: &Signature) -> Report {
     }
     diagnostics.retain(|d| d.level != Level::Allow);
     diagnostics.sort_by_key(|d| (d.param.is_none(), d.primary.range.start));
-    let read_only = cx.declared_read_only() || only_reads(&facts);
+    let read_only = cx.declared_read_only() || only_reads(&cx);
     let flags = shebang.map(|s| s.flags).unwrap_or_default();
     Report {
         diagnostics,
@@ -241,9 +236,9 @@ fn check_here(source: &str, signature: &Signature) -> Report {
 
 /// True when every command the script calls is a literal read-only one (and it calls
 /// at least one).
-fn only_reads(facts: &analysis::Facts) -> bool {
-    !facts.calls.is_empty()
-        && facts.calls.iter().all(|call| match lints::resolve(call) {
+fn only_reads(cx: &lints::Context<'_>) -> bool {
+    !cx.facts.calls.is_empty()
+        && cx.commands().all(|(_, resolved)| match resolved {
             Some(lints::Resolved::Known(command)) => command.is_readonly() && !command.is_write(),
             _ => false,
         })

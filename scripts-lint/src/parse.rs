@@ -115,6 +115,11 @@ fn explain(message: &str, newer: Option<&str>) -> (String, String) {
         None if message.contains("`)`") => "add the missing `)`".to_owned(),
         None if message.contains("`then`") => "write `then` after the condition: `if x then ... end`".to_owned(),
         None if message.contains("`do`") => "write `do` after the loop header: `for i = 1, n do ... end`".to_owned(),
+        None if message.starts_with("unexpected character")
+            && message.chars().last().is_some_and(|c| !c.is_ascii()) =>
+        {
+            "Lua 5.1 names are ASCII letters, digits and `_`; non-ASCII text belongs in strings".to_owned()
+        }
         None if message.starts_with("expected an expression") || message.starts_with("expected expression") => {
             "write a value here: a number, a string, a variable, a call or a table".to_owned()
         }

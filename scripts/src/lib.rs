@@ -19,6 +19,7 @@
 //!     local from = tonumber(redis.call('GET', KEYS[1]) or '0')
 //!     local amount = tonumber(ARGV[1])
 //!     if from < amount then return -1 end
+//!     -- ARGV[1] itself: Redis parses it exactly, `tonumber` would round past 2^53
 //!     redis.call('DECRBY', KEYS[1], ARGV[1])
 //!     redis.call('INCRBY', KEYS[2], ARGV[1])
 //!     return 1

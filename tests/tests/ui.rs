@@ -7,4 +7,6 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.pass("tests/ui/pass/*.rs");
     cases.compile_fail("tests/ui/fail/*.rs");
+    // one rejected script per lint, with the output users see
+    cases.compile_fail("tests/ui/lints/*.rs");
 }

@@ -10,7 +10,7 @@
 mod lua;
 pub(crate) mod value;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -161,6 +161,58 @@ pub(crate) struct Facts {
     pub(crate) numbers: Vec<(Range<usize>, f64, String)>,
 }
 
+/// How many facts of each kind were recorded, to drop the ones recorded after.
+pub(crate) struct FactsMark([usize; 11]);
+
+impl Facts {
+    fn lengths(&self) -> [usize; 11] {
+        [
+            self.calls.len(),
+            self.numeric_uses.len(),
+            self.randoms.len(),
+            self.key_reads.len(),
+            self.argv_reads.len(),
+            self.undefined.len(),
+            self.global_writes.len(),
+            self.shadows.len(),
+            self.converted_uses.len(),
+            self.returns.len(),
+            self.numbers.len(),
+        ]
+    }
+
+    pub(crate) fn mark(&self) -> FactsMark {
+        FactsMark(self.lengths())
+    }
+
+    pub(crate) fn truncate(&mut self, mark: &FactsMark) {
+        let [
+            calls,
+            numeric,
+            randoms,
+            keys,
+            argv,
+            undefined,
+            writes,
+            shadows,
+            converted,
+            returns,
+            numbers,
+        ] = mark.0;
+        self.calls.truncate(calls);
+        self.numeric_uses.truncate(numeric);
+        self.randoms.truncate(randoms);
+        self.key_reads.truncate(keys);
+        self.argv_reads.truncate(argv);
+        self.undefined.truncate(undefined);
+        self.global_writes.truncate(writes);
+        self.shadows.truncate(shadows);
+        self.converted_uses.truncate(converted);
+        self.returns.truncate(returns);
+        self.numbers.truncate(numbers);
+    }
+}
+
 /// Analyses `ast` (the parse of `source`).
 pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
     let mut analyzer = Analyzer::new(source);
@@ -175,29 +227,33 @@ pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
     analyzer.facts
 }
 
-/// The flow state: values of the locals in scope, and whether `math.randomseed` ran.
-#[derive(Clone, Debug, PartialEq)]
-struct State {
-    values: Vec<Value>,
+/// Where a branch of control flow starts: enough to undo it and merge it.
+///
+/// Branches do not copy the locals: writes are journaled (slot, old value) and a
+/// branch's end collects and undoes only what it changed, so an `if` costs what
+/// it assigns, not what is in scope.
+#[derive(Clone, Copy)]
+struct Fork {
+    journal: usize,
+    reachable: bool,
     seed: u8,
 }
 
-impl State {
-    fn join(&self, other: &State) -> State {
-        let values = self.values.iter().zip(&other.values).map(|(a, b)| a.join(b)).collect();
-        State {
-            values,
-            seed: self.seed | other.seed,
-        }
-    }
+/// The end state of one branch, as changes against its fork.
+#[derive(Clone, Debug)]
+struct Branch {
+    changes: Vec<(usize, Value)>,
+    reachable: bool,
+    seed: u8,
 }
 
-fn join_flow(a: Option<State>, b: Option<State>) -> Option<State> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.join(&b)),
-        (a, None) => a,
-        (None, b) => b,
-    }
+/// Which summaries a round has read so far.
+#[derive(Default)]
+struct Reads {
+    summaries: HashSet<usize>,
+    tables: HashSet<usize>,
+    fn_inputs: HashSet<usize>,
+    fn_returns: HashSet<usize>,
 }
 
 /// What is known of a function defined in the script, across its call sites.
@@ -219,20 +275,33 @@ struct Analyzer<'a> {
     source: &'a str,
     /// Names in scope, innermost last: (name, offset of the declaring token).
     scopes: Vec<(Arc<str>, usize)>,
-    /// Values of `scopes`, or `None` where the code is unreachable.
-    state: Option<State>,
+    /// For each name, the indices of `scopes` that hold it, innermost last.
+    names: HashMap<Arc<str>, Vec<usize>>,
+    /// The current value of each entry of `scopes`.
+    values: Vec<Value>,
+    /// `(slot, value before the write)` for writes made while a branch is open.
+    journal: Vec<(usize, Value)>,
+    /// Open branches; writes are journaled only while one is.
+    forks: usize,
+    /// False after `return`, `break` or `error(...)` until control flow merges.
+    reachable: bool,
+    /// [`seed`] bits: whether `math.randomseed` ran on the way here.
+    seed: u8,
     /// Scope entries below this index belong to enclosing functions (upvalues).
     fn_base: usize,
     /// Offset of the `function` keyword of each enclosing function.
     functions: Vec<usize>,
-    /// States at `break`, per enclosing loop.
-    breaks: Vec<Option<State>>,
+    /// Per enclosing loop: its fork and the states at its `break`s.
+    breaks: Vec<(Fork, Vec<Branch>)>,
     loop_depth: usize,
     recording: bool,
     // Persistent across rounds, only ever joined into:
     summaries: HashMap<usize, Value>,
     tables: HashMap<usize, Value>,
     fns: HashMap<usize, FnSummary>,
+    /// Summaries read this round; one that grows after being read makes the round
+    /// stale, and only then is another round needed.
+    read: Reads,
     changed: bool,
     facts: Facts,
 }
@@ -242,7 +311,12 @@ impl<'a> Analyzer<'a> {
         Analyzer {
             source,
             scopes: Vec::new(),
-            state: None,
+            names: HashMap::new(),
+            values: Vec::new(),
+            journal: Vec::new(),
+            forks: 0,
+            reachable: true,
+            seed: seed::UNSEEDED,
             fn_base: 0,
             functions: Vec::new(),
             breaks: Vec::new(),
@@ -251,6 +325,7 @@ impl<'a> Analyzer<'a> {
             summaries: HashMap::new(),
             tables: HashMap::new(),
             fns: HashMap::new(),
+            read: Reads::default(),
             changed: false,
             facts: Facts::default(),
         }
@@ -258,16 +333,19 @@ impl<'a> Analyzer<'a> {
 
     fn round(&mut self, ast: &Ast) {
         self.changed = false;
+        self.read = Reads::default();
         self.facts = Facts::default();
         self.scopes.clear();
-        self.state = Some(State {
-            values: Vec::new(),
-            seed: seed::UNSEEDED,
-        });
+        self.names.clear();
+        self.values.clear();
+        self.journal.clear();
+        self.forks = 0;
+        self.reachable = true;
+        self.seed = seed::UNSEEDED;
         self.fn_base = 0;
         self.recording = true;
         self.block(ast.nodes());
-        if self.state.is_some() {
+        if self.reachable {
             let end = self.source.trim_end().len();
             self.facts.falls_off_end = Some(end..end);
         }
@@ -281,22 +359,122 @@ impl<'a> Analyzer<'a> {
         if self.recording && globals::global(&name).is_some() {
             self.facts.shadows.push((name.to_string(), range.clone()));
         }
-        self.join_summary(range.start, &value);
-        self.scopes.push((name, range.start));
-        if let Some(state) = &mut self.state {
-            state.values.push(value);
-        }
+        self.declare_named(name, range.start, value);
     }
 
-    fn pop_scopes(&mut self, len: usize) {
-        self.scopes.truncate(len);
-        if let Some(state) = &mut self.state {
-            state.values.truncate(len);
+    fn declare_named(&mut self, name: Arc<str>, decl: usize, value: Value) {
+        self.join_summary(decl, &value);
+        self.names.entry(name.clone()).or_default().push(self.scopes.len());
+        self.scopes.push((name, decl));
+        self.values.push(value);
+    }
+
+    /// Leaves the scopes above `len`. `journal_start` is the journal length when
+    /// they were entered: later entries for the dropped slots are discarded, or an
+    /// undo could write into a slot that a new local reuses.
+    fn pop_scopes(&mut self, len: usize, journal_start: usize) {
+        for (name, _) in self.scopes.drain(len..) {
+            if let Some(stack) = self.names.get_mut(&name) {
+                stack.pop();
+            }
+        }
+        self.values.truncate(len);
+        if journal_start < self.journal.len() {
+            let mut kept = journal_start;
+            for i in journal_start..self.journal.len() {
+                if self.journal[i].0 < len {
+                    self.journal.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            self.journal.truncate(kept);
         }
     }
 
     fn resolve(&self, name: &str) -> Option<usize> {
-        self.scopes.iter().rposition(|(n, _)| &**n == name)
+        self.names.get(name).and_then(|stack| stack.last().copied())
+    }
+
+    fn fork(&mut self) -> Fork {
+        self.forks += 1;
+        Fork {
+            journal: self.journal.len(),
+            reachable: self.reachable,
+            seed: self.seed,
+        }
+    }
+
+    /// The locals changed since `fork`, with their current values, without undoing.
+    fn changes_since(&self, fork: &Fork) -> Vec<(usize, Value)> {
+        let mut changes: Vec<(usize, Value)> = Vec::new();
+        for (slot, _) in &self.journal[fork.journal..] {
+            if *slot < self.values.len() && !changes.iter().any(|c| c.0 == *slot) {
+                changes.push((*slot, self.values[*slot].clone()));
+            }
+        }
+        changes
+    }
+
+    /// Ends a branch: returns what it changed and puts the state back as at `fork`.
+    fn end_branch(&mut self, fork: &Fork) -> Branch {
+        let branch = Branch {
+            changes: self.changes_since(fork),
+            reachable: self.reachable,
+            seed: self.seed,
+        };
+        while self.journal.len() > fork.journal {
+            let (slot, old) = self.journal.pop().expect("journal longer than the fork");
+            if slot < self.values.len() {
+                self.values[slot] = old;
+            }
+        }
+        self.reachable = fork.reachable;
+        self.seed = fork.seed;
+        branch
+    }
+
+    /// Joins the branches that reach here (the fork's own state counts only as one
+    /// of them when listed); returns whether any local changed.
+    fn merge(&mut self, fork: Fork, branches: &[Branch]) -> bool {
+        self.forks -= 1;
+        let live: Vec<&Branch> = branches.iter().filter(|b| b.reachable).collect();
+        if live.is_empty() {
+            self.reachable = false;
+            return false;
+        }
+        self.reachable = true;
+        self.seed = live.iter().fold(0, |seed, b| seed | b.seed);
+        let mut slots: Vec<usize> = live.iter().flat_map(|b| b.changes.iter().map(|c| c.0)).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        let mut changed = false;
+        for slot in slots {
+            if slot >= self.values.len() {
+                continue;
+            }
+            let before = self.values[slot].clone();
+            let mut joined = Value::bottom();
+            for branch in &live {
+                let value = branch.changes.iter().find(|c| c.0 == slot).map_or(&before, |c| &c.1);
+                joined = joined.join(value);
+            }
+            if joined != before {
+                changed = true;
+                self.write_slot(slot, joined);
+            }
+        }
+        let _ = fork;
+        changed
+    }
+
+    /// The branch that leaves `fork`'s state unchanged (a skipped `else`, a loop
+    /// that runs zero times).
+    fn unchanged(fork: &Fork) -> Branch {
+        Branch {
+            changes: Vec::new(),
+            reachable: fork.reachable,
+            seed: fork.seed,
+        }
     }
 
     fn join_summary(&mut self, decl: usize, value: &Value) {
@@ -304,30 +482,28 @@ impl<'a> Analyzer<'a> {
         let joined = entry.join(value);
         if joined != *entry {
             *entry = joined;
-            self.changed = true;
+            self.changed |= self.read.summaries.contains(&decl);
         }
     }
 
-    fn read_slot(&self, index: usize) -> Value {
-        let decl = self.scopes[index].1;
-        let summary = || self.summaries.get(&decl).cloned().unwrap_or_else(Value::unknown);
+    fn read_slot(&mut self, index: usize) -> Value {
         if index < self.fn_base {
             // an upvalue can be read at any time: take everything ever assigned to it
-            return summary();
+            let decl = self.scopes[index].1;
+            self.read.summaries.insert(decl);
+            return self.summaries.get(&decl).cloned().unwrap_or_else(Value::unknown);
         }
-        match &self.state {
-            Some(state) => state.values[index].clone(),
-            None => summary(),
-        }
+        self.values[index].clone()
     }
 
     fn write_slot(&mut self, index: usize, value: Value) {
         let decl = self.scopes[index].1;
         self.join_summary(decl, &value);
-        if index >= self.fn_base
-            && let Some(state) = &mut self.state
-        {
-            state.values[index] = value;
+        if index >= self.fn_base {
+            let old = std::mem::replace(&mut self.values[index], value);
+            if self.forks > 0 {
+                self.journal.push((index, old));
+            }
         }
     }
 
@@ -362,14 +538,14 @@ impl<'a> Analyzer<'a> {
     // ---- statements ----------------------------------------------------------------
 
     fn block(&mut self, block: &Block) {
-        let mark = self.scopes.len();
+        let (mark, journal) = (self.scopes.len(), self.journal.len());
         for stmt in block.stmts() {
             self.stmt(stmt);
         }
         if let Some(last) = block.last_stmt() {
             self.last_stmt(last);
         }
-        self.pop_scopes(mark);
+        self.pop_scopes(mark, journal);
     }
 
     fn last_stmt(&mut self, last: &LastStmt) {
@@ -384,7 +560,7 @@ impl<'a> Analyzer<'a> {
                     if let Some(arg) = values.first() {
                         self.converted_use(&arg.value, &arg.range, None);
                     }
-                    if self.recording && self.state.is_some() {
+                    if self.recording && self.reachable {
                         let end = values.last().map_or(lua::range(ret.token()).end, |v| v.range.end);
                         self.facts.returns.push(Return {
                             range: lua::range(ret.token()).start..end,
@@ -394,13 +570,20 @@ impl<'a> Analyzer<'a> {
                 } else {
                     self.add_return(first);
                 }
-                self.state = None;
+                self.reachable = false;
             }
             LastStmt::Break(_) => {
-                let state = self.state.take();
-                if let Some(top) = self.breaks.last_mut() {
-                    *top = join_flow(top.take(), state);
+                if let Some((fork, _)) = self.breaks.last() {
+                    let branch = Branch {
+                        changes: self.changes_since(fork),
+                        reachable: self.reachable,
+                        seed: self.seed,
+                    };
+                    if let Some((_, exits)) = self.breaks.last_mut() {
+                        exits.push(branch);
+                    }
                 }
+                self.reachable = false;
             }
             _ => {}
         }
@@ -428,42 +611,37 @@ impl<'a> Analyzer<'a> {
                 let value = self.chain(call.prefix(), call.suffixes().collect(), lua::range(call));
                 // `error(...)` never returns: what follows is unreachable
                 if value.marker == Some(Marker::Error) && value.func == Some(Func::Builtin("", "error")) {
-                    self.state = None;
+                    self.reachable = false;
                 }
             }
             Stmt::Do(block) => self.block(block.block()),
             Stmt::If(if_stmt) => {
                 self.condition(if_stmt.condition());
+                let fork = self.fork();
                 let mut branches = Vec::new();
-                let before = self.state.clone();
                 self.block(if_stmt.block());
-                branches.push(self.state.take());
-                self.state = before;
-                if let Some(else_ifs) = if_stmt.else_if() {
-                    for else_if in else_ifs {
-                        self.condition(else_if.condition());
-                        let before = self.state.clone();
-                        self.block(else_if.block());
-                        branches.push(self.state.take());
-                        self.state = before;
+                branches.push(self.end_branch(&fork));
+                for else_if in if_stmt.else_if().into_iter().flatten() {
+                    self.condition(else_if.condition());
+                    self.block(else_if.block());
+                    branches.push(self.end_branch(&fork));
+                }
+                match if_stmt.else_block() {
+                    Some(else_block) => {
+                        self.block(else_block);
+                        branches.push(self.end_branch(&fork));
                     }
+                    None => branches.push(Self::unchanged(&fork)),
                 }
-                if let Some(else_block) = if_stmt.else_block() {
-                    self.block(else_block);
-                }
-                for branch in branches {
-                    self.state = join_flow(self.state.take(), branch);
-                }
+                self.merge(fork, &branches);
             }
-            Stmt::While(while_loop) => self.looping(|this| {
+            Stmt::While(while_loop) => self.looping(false, |this| {
                 this.condition(while_loop.condition());
-                let entry = this.state.clone();
                 this.block(while_loop.block());
-                entry
             }),
-            Stmt::Repeat(repeat) => self.looping(|this| {
+            Stmt::Repeat(repeat) => self.looping(true, |this| {
                 // the `until` condition sees the body's locals
-                let mark = this.scopes.len();
+                let (mark, journal) = (this.scopes.len(), this.journal.len());
                 for stmt in repeat.block().stmts() {
                     this.stmt(stmt);
                 }
@@ -471,9 +649,7 @@ impl<'a> Analyzer<'a> {
                     this.last_stmt(last);
                 }
                 this.condition(repeat.until());
-                let exit = this.state.clone();
-                this.pop_scopes(mark);
-                exit
+                this.pop_scopes(mark, journal);
             }),
             Stmt::NumericFor(numeric) => {
                 for bound in [Some(numeric.start()), Some(numeric.end()), numeric.step()]
@@ -485,16 +661,11 @@ impl<'a> Analyzer<'a> {
                         self.numeric_use(lua::expr_range(bound), NumericOp::ForBound, value);
                     }
                 }
-                self.looping(|this| {
-                    let mark = this.scopes.len();
+                self.looping(false, |this| {
+                    let (mark, journal) = (this.scopes.len(), this.journal.len());
                     this.declare(numeric.index_variable(), Value::number(None));
-                    let entry = this.state.clone();
                     this.block(numeric.block());
-                    this.pop_scopes(mark);
-                    entry.map(|mut s| {
-                        s.values.truncate(mark);
-                        s
-                    })
+                    this.pop_scopes(mark, journal);
                 });
             }
             Stmt::GenericFor(generic) => {
@@ -503,8 +674,8 @@ impl<'a> Analyzer<'a> {
                     Some(pair) => (pair.0.clone(), pair.1.clone()),
                     None => (Value::unknown(), Value::unknown()),
                 };
-                self.looping(|this| {
-                    let mark = this.scopes.len();
+                self.looping(false, |this| {
+                    let (mark, journal) = (this.scopes.len(), this.journal.len());
                     for (i, name) in generic.names().iter().enumerate() {
                         let value = match i {
                             0 => key.clone(),
@@ -513,13 +684,8 @@ impl<'a> Analyzer<'a> {
                         };
                         this.declare(name, value);
                     }
-                    let entry = this.state.clone();
                     this.block(generic.block());
-                    this.pop_scopes(mark);
-                    entry.map(|mut s| {
-                        s.values.truncate(mark);
-                        s
-                    })
+                    this.pop_scopes(mark, journal);
                 });
             }
             Stmt::FunctionDeclaration(declaration) => {
@@ -559,39 +725,84 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Runs a loop body until the state at its entry is stable, then once more
-    /// recording findings. `body` runs one iteration and returns the state where the
-    /// loop may exit by its condition.
-    fn looping(&mut self, mut body: impl FnMut(&mut Self) -> Option<State>) {
-        let before = self.state.clone();
-        let mut entry = before.clone();
-        // Nested loops multiply the passes; past a few levels one pass is enough
-        // (values from later iterations then reach the loop through summaries only).
-        if self.loop_depth < 4 {
-            let recording = std::mem::replace(&mut self.recording, false);
-            for _ in 0..3 {
-                self.state = entry.clone();
-                self.breaks.push(None);
-                self.loop_depth += 1;
-                let _ = body(self);
-                self.loop_depth -= 1;
-                let broke = self.breaks.pop().flatten();
-                let next = join_flow(join_flow(before.clone(), self.state.take()), broke);
-                if next == entry {
-                    break;
-                }
-                entry = next;
-            }
-            self.recording = recording;
-        }
-        self.state = entry;
-        self.breaks.push(None);
+    /// Analyses a loop. `body` runs one iteration; `exits_at_end` says whether the
+    /// loop leaves after an iteration (`repeat ... until`) rather than before one.
+    ///
+    /// The first iteration is recorded from the state before the loop. When it changes
+    /// no local that outlives it, every later iteration starts from that same state and
+    /// would find the same things, so that is all. Otherwise its findings are dropped,
+    /// the state at the loop's entry is iterated to a fixed point, and one iteration
+    /// from there is recorded.
+    fn looping(&mut self, exits_at_end: bool, mut body: impl FnMut(&mut Self)) {
+        let mark = self.facts.mark();
+        let iteration = self.fork();
+        self.breaks.push((iteration, Vec::new()));
         self.loop_depth += 1;
-        let exit = body(self);
+        body(self);
         self.loop_depth -= 1;
-        let broke = self.breaks.pop().flatten();
-        let end = self.state.take();
-        self.state = join_flow(join_flow(exit, end), broke);
+        let (_, mut exits) = self.breaks.pop().expect("pushed above");
+        let end = self.end_branch(&iteration);
+        let loops_back = end.reachable
+            && (end.seed != iteration.seed || end.changes.iter().any(|(slot, v)| *v != self.values[*slot]));
+        if loops_back {
+            self.facts.truncate(&mark);
+            let mut stable = !self.merge(iteration, &[Self::unchanged(&iteration), end]);
+            // Nested loops multiply the passes; past a few levels one more is enough
+            // (values from later iterations then reach the loop through summaries only).
+            if self.loop_depth < 4 {
+                let recording = std::mem::replace(&mut self.recording, false);
+                for _ in 0..2 {
+                    if stable {
+                        break;
+                    }
+                    let iteration = self.fork();
+                    let end = self.iterate(&iteration, &mut body);
+                    stable = !self.merge(iteration, &[Self::unchanged(&iteration), end]);
+                }
+                self.recording = recording;
+            }
+            let iteration = self.fork();
+            self.breaks.push((iteration, Vec::new()));
+            self.loop_depth += 1;
+            body(self);
+            self.loop_depth -= 1;
+            let (_, recorded_exits) = self.breaks.pop().expect("pushed above");
+            exits = recorded_exits;
+            let end = self.end_branch(&iteration);
+            if !exits_at_end {
+                exits.push(Self::unchanged(&iteration));
+            }
+            exits.push(end);
+            self.merge(iteration, &exits);
+            return;
+        }
+        if !exits_at_end {
+            exits.push(Self::unchanged(&iteration));
+        }
+        exits.push(end);
+        self.merge(iteration, &exits);
+    }
+
+    /// One unrecorded iteration from `iteration`; its end state joined with its
+    /// `break`s, as one branch.
+    fn iterate(&mut self, iteration: &Fork, body: &mut impl FnMut(&mut Self)) -> Branch {
+        self.breaks.push((*iteration, Vec::new()));
+        self.loop_depth += 1;
+        body(self);
+        self.loop_depth -= 1;
+        let (_, exits) = self.breaks.pop().expect("pushed above");
+        let mut end = self.end_branch(iteration);
+        for exit in exits.into_iter().filter(|e| e.reachable) {
+            for (slot, value) in exit.changes {
+                match end.changes.iter_mut().find(|c| c.0 == slot) {
+                    Some(change) => change.1 = change.1.join(&value),
+                    None => end.changes.push((slot, value)),
+                }
+            }
+            end.reachable = true;
+            end.seed |= exit.seed;
+        }
+        end
     }
 
     fn condition(&mut self, expression: &Expression) {
@@ -645,7 +856,7 @@ impl<'a> Analyzer<'a> {
             let joined = entry.join(value);
             if joined != *entry {
                 *entry = joined;
-                self.changed = true;
+                self.changed |= self.read.tables.contains(&id);
             }
         }
     }
@@ -659,7 +870,7 @@ impl<'a> Analyzer<'a> {
                 let summary = self.fns.entry(offset).or_default();
                 if !summary.escaped {
                     summary.escaped = true;
-                    self.changed = true;
+                    self.changed |= self.read.fn_inputs.contains(&offset);
                 }
             }
             (_, Some(Table::Keys)) => self.facts.keys_dynamic = true,
@@ -674,41 +885,32 @@ impl<'a> Analyzer<'a> {
         let joined = summary.returns.join(&value);
         if joined != summary.returns {
             summary.returns = joined;
-            self.changed = true;
+            self.changed |= self.read.fn_returns.contains(&offset);
         }
     }
 
     /// Analyses a function body at its definition; returns the function value.
     fn function(&mut self, offset: usize, body: &FunctionBody, method: bool) -> Value {
+        self.read.fn_inputs.insert(offset);
         let summary = self.fns.get(&offset).cloned().unwrap_or_default();
-        let saved_state = self.state.clone();
-        let saved_base = self.fn_base;
+        let saved = (self.reachable, self.seed, self.fn_base, self.loop_depth);
         let saved_breaks = std::mem::take(&mut self.breaks);
-        let saved_depth = std::mem::replace(&mut self.loop_depth, 0);
-        let mark = self.scopes.len();
+        let (mark, journal) = (self.scopes.len(), self.journal.len());
         // The body sees the locals in scope (as upvalues) and runs with the seed
         // state of its callers; a function nobody calls directly may run at any time.
-        let seed = if summary.escaped || summary.seed == 0 {
+        self.seed = if summary.escaped || summary.seed == 0 {
             seed::UNSEEDED | seed::SEEDED
         } else {
             summary.seed
         };
-        self.state = Some(State {
-            values: self
-                .state
-                .as_ref()
-                .map_or_else(|| vec![Value::unknown(); mark], |s| s.values.clone()),
-            seed,
-        });
+        self.reachable = true;
         self.fn_base = mark;
+        self.loop_depth = 0;
         self.functions.push(offset);
-        let mut index = 0;
         if method {
-            self.scopes.push(("self".into(), offset));
-            if let Some(state) = &mut self.state {
-                state.values.push(Value::unknown());
-            }
+            self.declare_named("self".into(), offset, Value::unknown());
         }
+        let mut index = 0;
         for parameter in body.parameters() {
             if let Parameter::Name(token) = parameter {
                 let value = if summary.escaped {
@@ -726,15 +928,13 @@ impl<'a> Analyzer<'a> {
             }
         }
         self.block(body.block());
-        if self.state.is_some() {
+        if self.reachable {
             self.add_return(Value::nil());
         }
         self.functions.pop();
-        self.pop_scopes(mark);
-        self.state = saved_state;
-        self.fn_base = saved_base;
+        self.pop_scopes(mark, journal);
+        (self.reachable, self.seed, self.fn_base, self.loop_depth) = saved;
         self.breaks = saved_breaks;
-        self.loop_depth = saved_depth;
         Value::func(Func::Local(offset))
     }
 
@@ -788,7 +988,11 @@ impl<'a> Analyzer<'a> {
                         Value::number(operand.number.map(|n| -n)).at(range)
                     }
                     UnOp::Not(_) => Value::boolean(None),
-                    _ => Value::number(None).at(range),
+                    _ => {
+                        // `#KEYS` counts the keys: the script takes all of them as a whole
+                        self.note_escape(&operand);
+                        Value::number(None).at(range)
+                    }
                 }
             }
             Expression::BinaryOperator { lhs, binop, rhs } => self.binary(lhs, binop, rhs, range),
@@ -1063,7 +1267,7 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => Value::unknown().at(range),
             },
-            Some(Table::Local(id)) => match self.tables.get(&id) {
+            Some(Table::Local(id)) => match self.read_table(id) {
                 Some(elements) if elements.kinds != 0 => elements.clone(),
                 _ => Value::of(kind::FIELD).at(range),
             },
@@ -1072,9 +1276,7 @@ impl<'a> Analyzer<'a> {
             {
                 // indexing a string reaches the string library (its metatable)
                 match key.string.as_deref() {
-                    Some(name) => {
-                        self.index_name(Value::table(Some(Table::Library("string"))), name, range)
-                    }
+                    Some(name) => self.index_name(Value::table(Some(Table::Library("string"))), name, range),
                     None => Value::unknown().at(range),
                 }
             }
@@ -1108,7 +1310,7 @@ impl<'a> Analyzer<'a> {
         match callee.func {
             Some(Func::Builtin(lib, name)) => self.builtin(lib, name, args, range),
             Some(Func::Local(offset)) => {
-                let seed = self.state.as_ref().map_or(0, |s| s.seed);
+                let seed = self.seed;
                 for arg in &args {
                     self.note_escape(&arg.value);
                 }
@@ -1139,7 +1341,8 @@ impl<'a> Analyzer<'a> {
                     grew = true;
                 }
                 let returns = summary.returns.clone();
-                self.changed |= grew;
+                self.changed |= grew && self.read.fn_inputs.contains(&offset);
+                self.read.fn_returns.insert(offset);
                 if returns.kinds == 0 {
                     Value::unknown().at(range)
                 } else {
@@ -1232,7 +1435,7 @@ impl<'a> Analyzer<'a> {
                 Value::of(kind::BOOL | kind::UNKNOWN).at(range)
             }
             ("math", "random") => {
-                let seed = self.state.as_ref().map_or(seed::UNSEEDED | seed::SEEDED, |s| s.seed);
+                let seed = self.seed;
                 if self.recording {
                     self.facts.randoms.push((range.clone(), seed));
                 }
@@ -1244,9 +1447,7 @@ impl<'a> Analyzer<'a> {
             }
             ("math", "randomseed") => {
                 let constant = first.only(kind::NUMBER) && first.number.is_some();
-                if let Some(state) = &mut self.state {
-                    state.seed = if constant { seed::CONSTANT } else { seed::SEEDED };
-                }
+                self.seed = if constant { seed::CONSTANT } else { seed::SEEDED };
                 Value::nil()
             }
             ("math", "floor" | "ceil" | "abs" | "max" | "min" | "modf" | "mod" | "fmod") => Value::number(None),
@@ -1274,6 +1475,11 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    fn read_table(&mut self, id: usize) -> Option<&Value> {
+        self.read.tables.insert(id);
+        self.tables.get(&id)
+    }
+
     /// The values held in a table (`unpack(t)`, `ipairs(t)`).
     fn elements(&mut self, table: &Value) -> Value {
         match table.table {
@@ -1285,7 +1491,7 @@ impl<'a> Analyzer<'a> {
                 self.facts.argv_dynamic = true;
                 Value::of(kind::ARGV)
             }
-            Some(Table::Local(id)) => match self.tables.get(&id) {
+            Some(Table::Local(id)) => match self.read_table(id) {
                 Some(elements) if elements.kinds != 0 => elements.clone(),
                 _ => Value::of(kind::FIELD),
             },

@@ -218,7 +218,12 @@ impl Value {
             table: same(&self.table, &other.table),
             marker: same(&self.marker, &other.marker),
             iterates: same(&self.iterates, &other.iterates),
-            origin: self.origin.clone().or_else(|| other.origin.clone()),
+            // messages point at where a non-key value came from, so prefer that origin
+            origin: if self.only(kind::KEY) {
+                other.origin.clone().or_else(|| self.origin.clone())
+            } else {
+                self.origin.clone().or_else(|| other.origin.clone())
+            },
             tonumber_of: self.tonumber_of.or(other.tonumber_of),
         }
     }

@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, Resolved, display_name, resolve};
+use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands::version;
@@ -28,8 +28,8 @@ impl Lint for BlockingCommand {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for call in &cx.facts.calls {
-            let Some(Resolved::Known(command)) = resolve(call) else { continue };
+        for (call, resolved) in cx.commands() {
+            let Some(&Resolved::Known(command)) = resolved else { continue };
             if !command.is_blocking() || command.is_noscript_everywhere() {
                 continue;
             }

@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, Resolved, display_name, resolve};
+use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands::{self, Command};
 
@@ -25,10 +25,10 @@ impl Lint for ForbiddenCommand {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for call in &cx.facts.calls {
-            let command = match resolve(call) {
-                Some(Resolved::Known(command)) if command.is_noscript_everywhere() => command,
-                Some(Resolved::Container(container)) if every_subcommand_refused(container) => container,
+        for (call, resolved) in cx.commands() {
+            let command = match resolved {
+                Some(&Resolved::Known(command)) if command.is_noscript_everywhere() => command,
+                Some(&Resolved::Container(container)) if every_subcommand_refused(container) => container,
                 _ => continue,
             };
             let name = display_name(command);

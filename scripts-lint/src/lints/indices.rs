@@ -48,14 +48,15 @@ pub(crate) fn out_of_range(
     let variadic = params.iter().any(|p| p.variadic);
     let mut out = Vec::new();
     for (index, range) in reads {
-        let shown = format_index(*index);
         if *index < 1.0 || index.fract() != 0.0 {
+            let shown = format_index(*index);
             out.push((
                 range.clone(),
                 format!("`{name}[{shown}]` is always nil: `{name}` holds entries 1, 2, 3, ..."),
                 format!("Lua tables start at 1: the first {} is `{name}[1]`", table.what()),
             ));
         } else if !variadic && *index > fixed as f64 {
+            let shown = format_index(*index);
             let passed = match fixed {
                 0 => format!("the function passes no {}s", table.what()),
                 1 => format!("the function passes 1 {} ({})", table.what(), param_names(params)),

@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, Resolved, argv_name, display_name, resolve};
+use super::{Context, Lint, LintInfo, Resolved, argv_name, display_name};
 use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::keys::key_args;
@@ -32,8 +32,8 @@ impl Lint for KeyNotFromKeys {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for call in &cx.facts.calls {
-            let Some(Resolved::Known(command)) = resolve(call) else { continue };
+        for (call, resolved) in cx.commands() {
+            let Some(&Resolved::Known(command)) = resolved else { continue };
             let keys = key_args(command, &call.args);
             let name = display_name(command);
             let mut reported = false;

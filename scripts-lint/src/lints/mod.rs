@@ -31,9 +31,30 @@ pub(crate) struct Context<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) signature: &'a Signature,
     pub(crate) shebang: Option<&'a Shebang>,
+    /// The command of each of `facts.calls`, looked up once for every lint.
+    resolved: Vec<Option<Resolved>>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub(crate) fn new(
+        source: &'a str,
+        facts: &'a Facts,
+        signature: &'a Signature,
+        shebang: Option<&'a Shebang>,
+    ) -> Self {
+        Context {
+            source,
+            facts,
+            signature,
+            shebang,
+            resolved: facts.calls.iter().map(resolve).collect(),
+        }
+    }
+
+    /// Every command call with what its name resolves to (`None`: not a literal).
+    pub(crate) fn commands(&self) -> impl Iterator<Item = (&'a CommandCall, Option<&Resolved>)> + '_ {
+        self.facts.calls.iter().zip(self.resolved.iter().map(Option::as_ref))
+    }
     /// The script text of `range`.
     pub(crate) fn text(&self, range: &Range<usize>) -> &str {
         self.source.get(range.clone()).unwrap_or("")
@@ -142,7 +163,7 @@ pub(crate) enum Resolved {
 }
 
 /// Resolves the command of `call`; `None` when its name is not a literal.
-pub(crate) fn resolve(call: &CommandCall) -> Option<Resolved> {
+fn resolve(call: &CommandCall) -> Option<Resolved> {
     let name = call.name()?;
     let Some(command) = commands::lookup(name) else {
         return Some(Resolved::Unknown(name.to_owned()));

@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, Resolved, display_name, resolve};
+use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 
 /// ### What it does
@@ -26,8 +26,8 @@ impl Lint for NondeterministicCommand {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for call in &cx.facts.calls {
-            let Some(Resolved::Known(command)) = resolve(call) else { continue };
+        for (call, resolved) in cx.commands() {
+            let Some(&Resolved::Known(command)) = resolved else { continue };
             if !command.is_nondeterministic() {
                 continue;
             }

@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, Resolved, display_name, resolve, suggest};
+use super::{Context, Lint, LintInfo, Resolved, display_name, suggest};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands;
 
@@ -26,8 +26,8 @@ impl Lint for UnknownCommand {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for call in &cx.facts.calls {
-            match resolve(call) {
+        for (call, resolved) in cx.commands() {
+            match resolved {
                 Some(Resolved::Unknown(name)) => {
                     let top_level = commands::all().iter().filter(|c| !c.name.contains('|')).map(|c| c.name);
                     let finding = Self::finding(
@@ -35,7 +35,7 @@ impl Lint for UnknownCommand {
                         format!("`{name}` is not a Redis command"),
                     )
                     .label("unknown command");
-                    out.push(match suggest(&name, top_level) {
+                    out.push(match suggest(name, top_level) {
                         Some(near) => finding.help(format!("did you mean `{near}`?")),
                         None => finding.help("check the name against the Redis command reference (Redis 7.0 to 7.4, Valkey 8)"),
                     });
@@ -52,7 +52,7 @@ impl Lint for UnknownCommand {
                         format!("`{container_name}` has no subcommand `{sub}`"),
                     )
                     .label("unknown subcommand");
-                    out.push(match suggest(&sub, subs.iter().copied()) {
+                    out.push(match suggest(sub, subs.iter().copied()) {
                         Some(near) => finding.help(format!("did you mean `{container_name} {near}`?")),
                         None => finding.help(format!("`{container_name}` has: {}", subs.join(", "))),
                     });

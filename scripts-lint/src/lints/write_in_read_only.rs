@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, Resolved, display_name, resolve};
+use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 
 /// ### What it does
@@ -33,8 +33,8 @@ impl Lint for WriteInReadOnly {
         } else {
             "`#[redis_script(read_only)]`"
         };
-        for call in &cx.facts.calls {
-            let Some(Resolved::Known(command)) = resolve(call) else { continue };
+        for (call, resolved) in cx.commands() {
+            let Some(&Resolved::Known(command)) = resolved else { continue };
             if !command.is_write() {
                 continue;
             }

@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, Resolved, display_name, resolve};
+use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 
 /// ### What it does
@@ -25,8 +25,8 @@ impl Lint for WrongArity {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for call in &cx.facts.calls {
-            let Some(Resolved::Known(command)) = resolve(call) else { continue };
+        for (call, resolved) in cx.commands() {
+            let Some(&Resolved::Known(command)) = resolved else { continue };
             let spread = call.args.last().is_some_and(|a| a.spread);
             // counts include the command name (and a subcommand), as Redis counts arity
             let min = call.args.len() - usize::from(spread);

@@ -1,0 +1,13 @@
+//! `write_in_read_only`: one rejected script, with the compiler output users see.
+
+use scripts::redis_script;
+
+#[redis_script]
+async fn peek(con: &mut impl scripts::AsyncConnection, #[key] key: &str) -> scripts::Result<Option<String>> {
+    r#"#!lua flags=no-writes
+    redis.call('DEL', KEYS[1])
+    return redis.call('GET', KEYS[1])
+    "#
+}
+
+fn main() {}
