@@ -51,23 +51,7 @@ fn expand(script: &ScriptFn, body: &Body, checked: &Checked, conn: &syn::Ident, 
     let sig = &item.sig;
     let name = &sig.ident;
 
-    let fixed_keys = script.keys().filter(|p| !p.variadic).count();
-    let slice_lens = script.keys().filter(|p| p.variadic).map(|p| {
-        let ident = &p.ident;
-        quote!(+ #ident.len())
-    });
-    let pushes = script.params.iter().map(|param| {
-        let ident = &param.ident;
-        let span = param.ty.span();
-        let method = match (param.role, param.variadic) {
-            (parse::Role::Key, false) => quote_spanned!(span=> key),
-            (parse::Role::Key, true) => quote_spanned!(span=> keys),
-            (parse::Role::Arg, false) => quote_spanned!(span=> arg),
-            (parse::Role::Arg, true) => quote_spanned!(span=> args),
-        };
-        // by value: slices, `&Vec` and `Vec` are all `AsRef<[T]>` (and a borrow would trip clippy)
-        quote_spanned!(span=> __call.#method(#ident);)
-    });
+    let build = build_call(script, quote!(&#name::SCRIPT));
     let invoke = if sig.asyncness.is_some() {
         quote!(__call.invoke_async(#conn).await)
     } else {
@@ -78,12 +62,80 @@ fn expand(script: &ScriptFn, body: &Body, checked: &Checked, conn: &syn::Ident, 
     quote! {
         #(#attrs)*
         #vis #sig {
-            let mut __call = ::scripts::__private::Call::new(&#name::SCRIPT, #fixed_keys #(#slice_lens)*);
-            #(#pushes)*
+            #build
             #invoke
         }
 
         #descriptor
+    }
+}
+
+/// Statements that build `__call` from the parameters: keys, then arguments.
+fn build_call(script: &ScriptFn, descriptor: TokenStream) -> TokenStream {
+    let fixed_keys = script.keys().filter(|p| !p.variadic).count();
+    let slice_lens = script.keys().filter(|p| p.variadic).map(|p| {
+        let ident = &p.ident;
+        quote!(+ #ident.len())
+    });
+    let pushes = script.params.iter().map(|param| {
+        let ident = &param.ident;
+        // spanned at the parameter's type, so a type that is not a key or an argument
+        // is reported there
+        let span = param.ty.span();
+        let method = match (param.role, param.variadic) {
+            (parse::Role::Key, false) => quote_spanned!(span=> key),
+            (parse::Role::Key, true) => quote_spanned!(span=> keys),
+            (parse::Role::Arg, false) => quote_spanned!(span=> arg),
+            (parse::Role::Arg, true) => quote_spanned!(span=> args),
+        };
+        // by value: slices, `&Vec` and `Vec` are all `AsRef<[T]>` (and a borrow would trip clippy)
+        quote_spanned!(span=> __call.#method(#ident);)
+    });
+    quote! {
+        let mut __call = ::scripts::__private::Call::new(#descriptor, #fixed_keys #(#slice_lens)*);
+        #(#pushes)*
+    }
+}
+
+/// `call(...)` and `pipe(...)` in the companion module. Skipped for functions with
+/// type or const parameters, which the companion could not always infer.
+fn call_helpers(script: &ScriptFn) -> TokenStream {
+    let generics = &script.item.sig.generics;
+    if generics.type_params().next().is_some() || generics.const_params().next().is_some() {
+        return TokenStream::new();
+    }
+    let inner_vis = inner_visibility(&script.item.vis);
+    let lifetimes: Vec<_> = generics.lifetimes().collect();
+    let where_clause = &generics.where_clause;
+    let params: Vec<TokenStream> = script
+        .params
+        .iter()
+        .map(|p| {
+            let (ident, ty) = (&p.ident, &p.ty);
+            quote!(#ident: #ty)
+        })
+        .collect();
+    let idents: Vec<&syn::Ident> = script.params.iter().map(|p| &p.ident).collect();
+    let build = build_call(script, quote!(&SCRIPT));
+    let name = script.item.sig.ident.to_string();
+    let call_doc = format!("The call `{name}(...)` makes, built but not sent (for pipelines and custom sending).");
+    let pipe_doc = format!(
+        "Adds `{name}(...)` to a pipeline (plain or `atomic()`); the reply comes back with the others. Sent as `EVAL`, so it works whether or not the script is cached."
+    );
+    quote! {
+        #[doc = #call_doc]
+        #inner_vis fn call<#(#lifetimes),*>(#(#params),*) -> ::scripts::__private::Call<'static> #where_clause {
+            #build
+            __call
+        }
+
+        #[doc = #pipe_doc]
+        #inner_vis fn pipe<'__pipe, #(#lifetimes),*>(
+            pipe: &'__pipe mut ::scripts::redis::Pipeline,
+            #(#params),*
+        ) -> &'__pipe mut ::scripts::redis::Pipeline #where_clause {
+            call(#(#idents),*).add_to(pipe)
+        }
     }
 }
 
@@ -110,11 +162,16 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: Token
     let (line, column) = (start.line as u32, start.column as u32);
     let index = LineIndex::new(source_text);
     let lines = (0..index.len()).map(|l| checked.map.host_position(index.line_start(l)).line as u32);
-    let doc = format!("The Lua script behind `{name_str}()`: source, SHA1, key and argument counts.");
+    let doc = format!("The Lua script behind `{name_str}()`: its descriptor, and the call for pipelines.");
     let inner_vis = inner_visibility(vis);
+    let helpers = call_helpers(script);
     quote! {
         #[doc = #doc]
         #vis mod #name {
+            // parameter types name items of the enclosing module
+            #[allow(unused_imports)]
+            use super::*;
+
             /// The compiled script: source, SHA1 (computed at compile time), counts and location.
             #inner_vis static SCRIPT: ::scripts::__private::Script = ::scripts::__private::Script::__new(
                 #name_str,
@@ -126,6 +183,10 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: Token
                 ::scripts::__private::Location { file: #file, line: #line, column: #column },
                 &[#(#lines),*],
             );
+
+            ::scripts::__private::inventory::submit! { ::scripts::__private::Registered(&SCRIPT) }
+
+            #helpers
 
             #warnings
         }

@@ -1,16 +1,18 @@
 //! One call of a script: the EVALSHA command, sent with an EVAL fallback.
 
-use redis::{Cmd, FromRedisValue, ServerErrorKind, Value};
+use redis::{Cmd, FromRedisValue, Pipeline, ServerErrorKind, Value};
 
 use crate::args::{Arg, Key};
 use crate::connection::{AsyncConnection, Connection};
 use crate::error::{Error, Result};
 use crate::script::Script;
+use crate::slot::key_slot;
 
-/// A script call being built: `EVALSHA <sha1> <numkeys> keys... args...`.
+/// A script call being built: `EVALSHA <sha1> <numkeys> keys... args...`
+/// (`EVALSHA_RO` for a read-only script, so it can run on a replica).
 ///
-/// Generated functions build one per call; it is public for the companion
-/// module's pipeline helpers and for code that assembles calls by hand.
+/// Generated functions build one per call; the companion module's `call(...)`
+/// returns one for pipelines and code that assembles calls by hand.
 #[derive(Debug)]
 pub struct Call<'s> {
     script: &'s Script,
@@ -21,7 +23,7 @@ pub struct Call<'s> {
 impl<'s> Call<'s> {
     /// Starts a call of `script` that will pass `numkeys` keys.
     pub fn new(script: &'s Script, numkeys: usize) -> Self {
-        let mut cmd = redis::cmd("EVALSHA");
+        let mut cmd = redis::cmd(if script.read_only() { "EVALSHA_RO" } else { "EVALSHA" });
         cmd.arg(script.sha1()).arg(numkeys);
         Call { script, cmd, numkeys }
     }
@@ -64,9 +66,10 @@ impl<'s> Call<'s> {
         &self.cmd
     }
 
-    /// The same call as `EVAL <source> ...`, sent when the server lacks the script.
+    /// The same call as `EVAL <source> ...` (`EVAL_RO` when read-only): sent when
+    /// the server lacks the script, and in pipelines.
     pub fn eval_command(&self) -> Cmd {
-        let mut eval = redis::cmd("EVAL");
+        let mut eval = redis::cmd(if self.script.read_only() { "EVAL_RO" } else { "EVAL" });
         eval.arg(self.script.source()).arg(self.numkeys);
         for arg in self.cmd.args_iter().skip(3) {
             if let redis::Arg::Simple(bytes) = arg {
@@ -76,8 +79,71 @@ impl<'s> Call<'s> {
         eval
     }
 
+    /// The keys of the call, as sent.
+    pub fn key_bytes(&self) -> impl Iterator<Item = &[u8]> {
+        self.cmd
+            .args_iter()
+            .skip(3)
+            .take(self.numkeys)
+            .filter_map(|arg| match arg {
+                redis::Arg::Simple(bytes) => Some(bytes),
+                _ => None,
+            })
+    }
+
+    /// Fails when the keys hash to more than one cluster slot, naming each key and
+    /// its slot; the server would refuse the call with `CROSSSLOT`.
+    pub fn check_slots(&self) -> Result<()> {
+        let slots: Vec<(String, u16)> = self
+            .key_bytes()
+            .map(|key| (String::from_utf8_lossy(key).into_owned(), key_slot(key)))
+            .collect();
+        match slots.first() {
+            Some((_, first)) if slots.iter().any(|(_, slot)| slot != first) => Err(Error::CrossSlot {
+                script: self.script.name(),
+                keys: slots,
+                source: None,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Adds the call to a pipeline (plain or `atomic()`) as `EVAL`.
+    ///
+    /// A pipeline cannot recover from `NOSCRIPT` halfway (commands after it have
+    /// already run), so it carries the script text: the call works whether or not
+    /// the server has the script cached, and caches it for later `EVALSHA` calls.
+    /// After [`load_all`](crate::load_all), [`add_loaded_to`](Self::add_loaded_to)
+    /// sends the shorter `EVALSHA` instead.
+    pub fn add_to<'p>(&self, pipe: &'p mut Pipeline) -> &'p mut Pipeline {
+        pipe.add_command(self.eval_command())
+    }
+
+    /// Adds the call to a pipeline as `EVALSHA`: only for scripts known to be loaded
+    /// (see [`load_all`](crate::load_all)); otherwise that pipeline entry fails with
+    /// `NOSCRIPT`.
+    pub fn add_loaded_to<'p>(&self, pipe: &'p mut Pipeline) -> &'p mut Pipeline {
+        pipe.add_command(self.cmd.clone())
+    }
+
     /// Runs the call: EVALSHA, and on `NOSCRIPT` one EVAL whose reply is returned.
     pub async fn invoke_async<T: FromRedisValue, C: AsyncConnection>(&self, con: &mut C) -> Result<T> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = self.span();
+            let result = self.send_async(con).instrument(span.clone()).await;
+            span.record("outcome", outcome(&result));
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.send_async(con).await
+    }
+
+    async fn send_async<T: FromRedisValue, C: AsyncConnection>(&self, con: &mut C) -> Result<T> {
+        if con.is_cluster() {
+            self.check_slots()?;
+        }
         let reply = match con.req_packed_command(&self.cmd).await.and_then(Value::extract_error) {
             Err(e) if is_noscript(&e) => {
                 let eval = self.eval_command();
@@ -85,25 +151,69 @@ impl<'s> Call<'s> {
             }
             other => other,
         };
-        self.decode(reply)
+        self.finish(reply)
     }
 
     /// Runs the call on a blocking connection: EVALSHA, and on `NOSCRIPT` one EVAL.
     pub fn invoke<T: FromRedisValue, C: Connection>(&self, con: &mut C) -> Result<T> {
+        #[cfg(feature = "tracing")]
+        {
+            let span = self.span();
+            let result = span.in_scope(|| self.send(con));
+            span.record("outcome", outcome(&result));
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.send(con)
+    }
+
+    fn send<T: FromRedisValue, C: Connection>(&self, con: &mut C) -> Result<T> {
+        if con.is_cluster() {
+            self.check_slots()?;
+        }
         let reply = match con.req_command(&self.cmd).and_then(Value::extract_error) {
             Err(e) if is_noscript(&e) => con.req_command(&self.eval_command()).and_then(Value::extract_error),
             other => other,
         };
-        self.decode(reply)
+        self.finish(reply)
     }
 
-    fn decode<T: FromRedisValue>(&self, reply: redis::RedisResult<Value>) -> Result<T> {
-        let value = reply.map_err(|e| Error::from_redis(self.script, e))?;
-        T::from_redis_value(value).map_err(|source| Error::Reply {
-            script: self.script.name(),
-            expected: std::any::type_name::<T>(),
-            source,
+    fn finish<T: FromRedisValue>(&self, reply: redis::RedisResult<Value>) -> Result<T> {
+        reply.map_err(|e| Error::from_redis(self.script, e)).and_then(|value| {
+            T::from_redis_value(value).map_err(|source| Error::Reply {
+                script: self.script.name(),
+                expected: std::any::type_name::<T>(),
+                source,
+            })
         })
+    }
+
+    #[cfg(feature = "tracing")]
+    fn span(&self) -> tracing::Span {
+        tracing::info_span!(
+            "redis_script",
+            script = self.script.name(),
+            sha1 = self.script.sha1(),
+            keys = self.numkeys,
+            outcome = tracing::field::Empty,
+        )
+    }
+}
+
+#[cfg(feature = "tracing")]
+fn outcome<T>(result: &Result<T>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(Error::Script(_)) => "script_error",
+        Err(Error::Busy { .. }) => "busy",
+        Err(Error::Killed { .. }) => "killed",
+        Err(Error::ReadOnly { .. }) => "read_only",
+        Err(Error::CrossSlot { .. }) => "cross_slot",
+        Err(Error::NoScript { .. }) => "no_script",
+        Err(Error::OutOfMemory { .. }) => "out_of_memory",
+        Err(Error::Connection { .. }) => "connection",
+        Err(Error::Reply { .. }) => "reply",
+        Err(Error::Server { .. }) => "server",
     }
 }
 

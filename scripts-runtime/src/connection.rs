@@ -12,11 +12,17 @@ pub trait AsyncConnection: redis::aio::ConnectionLike + Send {
     }
 }
 
-#[cfg(feature = "tokio")]
 impl AsyncConnection for redis::aio::MultiplexedConnection {}
 
 #[cfg(feature = "connection-manager")]
 impl AsyncConnection for redis::aio::ConnectionManager {}
+
+#[cfg(feature = "cluster")]
+impl AsyncConnection for redis::cluster_async::ClusterConnection {
+    fn is_cluster(&self) -> bool {
+        true
+    }
+}
 
 /// A blocking connection a script can run on.
 ///
@@ -31,3 +37,10 @@ pub trait Connection: redis::ConnectionLike {
 }
 
 impl Connection for redis::Connection {}
+
+#[cfg(feature = "cluster")]
+impl Connection for redis::cluster::ClusterConnection {
+    fn is_cluster(&self) -> bool {
+        true
+    }
+}

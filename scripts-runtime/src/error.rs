@@ -228,8 +228,9 @@ impl fmt::Display for Error {
             ),
             Error::CrossSlot { script, keys, .. } if !keys.is_empty() => {
                 write!(f, "script `{script}` uses keys in different cluster slots:")?;
-                for (key, slot) in keys {
-                    write!(f, " `{key}` (slot {slot})")?;
+                for (i, (key, slot)) in keys.iter().enumerate() {
+                    let separator = if i == 0 { " " } else { ", " };
+                    write!(f, "{separator}`{key}` (slot {slot})")?;
                 }
                 write!(
                     f,

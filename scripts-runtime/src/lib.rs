@@ -11,14 +11,20 @@ mod connection;
 mod error;
 #[cfg(feature = "json")]
 mod json;
+mod registry;
 mod script;
+mod slot;
 
 pub use args::{Arg, Key};
 pub use call::Call;
 pub use connection::{AsyncConnection, Connection};
 pub use error::{Error, Result, ScriptError};
+#[doc(hidden)]
+pub use inventory;
 #[cfg(feature = "json")]
 pub use json::Json;
+pub use registry::{Registered, load_all, load_all_blocking, scripts};
 pub use script::{Location, Script};
+pub use slot::key_slot;
 
 pub use redis;

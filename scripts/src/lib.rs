@@ -69,11 +69,12 @@ pub use scripts_macro::redis_script;
 #[cfg(feature = "json")]
 pub use scripts_runtime::Json;
 pub use scripts_runtime::{
-    Arg, AsyncConnection, Call, Connection, Error, Key, Location, Result, Script, ScriptError, redis,
+    Arg, AsyncConnection, Call, Connection, Error, Key, Location, Result, Script, ScriptError, key_slot, load_all,
+    load_all_blocking, redis, scripts,
 };
 
 /// Used by the code `#[redis_script]` generates; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use scripts_runtime::{Call, Location, Script};
+    pub use scripts_runtime::{Call, Location, Registered, Script, inventory};
 }

@@ -21,8 +21,14 @@ use std::time::{Duration, Instant};
 /// Environment variable naming the `redis-server` binary (default: from `PATH`).
 pub const SERVER_ENV: &str = "SCRIPTS_REDIS_SERVER";
 
+/// Environment variable naming the `redis-cli` binary (default: from `PATH`).
+pub const CLI_ENV: &str = "SCRIPTS_REDIS_CLI";
+
 const INSTALL_HINT: &str = "redis-server was not found: install it (Debian/Ubuntu: `sudo apt-get install redis-server`, \
 macOS: `brew install redis`) or set SCRIPTS_REDIS_SERVER to its path";
+
+const CLI_HINT: &str = "redis-cli was not found: install it (Debian/Ubuntu: `sudo apt-get install redis-tools`, \
+macOS: `brew install redis`) or set SCRIPTS_REDIS_CLI to its path";
 
 /// A running `redis-server`, killed on drop.
 #[derive(Debug)]
@@ -172,6 +178,27 @@ impl RedisServer {
             .expect("CONFIG RESETSTAT");
     }
 
+    /// Starts a replica of `primary` and waits until it has synchronised
+    /// (`master_link_status:up`). A replica refuses writes (`READONLY`).
+    pub fn replica_of(primary: &RedisServer) -> Self {
+        let port = primary.port.to_string();
+        let replica = Self::with_args(&["--replicaof", "127.0.0.1", &port]);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !replica.info("replication").contains("master_link_status:up") {
+            assert!(Instant::now() < deadline, "replica did not sync with 127.0.0.1:{port}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        replica
+    }
+
+    /// The text of `INFO <section>`.
+    pub fn info(&self, section: &str) -> String {
+        redis::cmd("INFO")
+            .arg(section)
+            .query(&mut self.connection())
+            .expect("INFO")
+    }
+
     /// Kills the process (SIGKILL) without cleaning up, as a crash would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -197,6 +224,136 @@ impl Drop for RedisServer {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// A Redis Cluster of three primaries (no replicas) on free loopback ports, each
+/// with its own server process; all are killed on drop.
+#[derive(Debug)]
+pub struct RedisCluster {
+    nodes: Vec<RedisServer>,
+}
+
+impl RedisCluster {
+    /// Starts three `--cluster-enabled` servers, joins them with
+    /// `redis-cli --cluster create`, and waits until every node reports
+    /// `cluster_state:ok`.
+    ///
+    /// # Panics
+    /// When `redis-server` or `redis-cli` is missing (with an install hint), or the
+    /// cluster does not form.
+    pub fn start() -> Self {
+        let nodes: Vec<RedisServer> = (0..3)
+            .map(|_| {
+                RedisServer::with_args(&[
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    "5000",
+                ])
+            })
+            .collect();
+        let addresses: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)).collect();
+        let output = Command::new(cli_binary())
+            .arg("--cluster")
+            .arg("create")
+            .args(&addresses)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .output();
+        let output = match output {
+            Ok(output) => output,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!("{CLI_HINT}"),
+            Err(e) => panic!("cannot run redis-cli: {e}; {CLI_HINT}"),
+        };
+        assert!(
+            output.status.success(),
+            "redis-cli --cluster create failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let cluster = RedisCluster { nodes };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !cluster.nodes.iter().all(|n| {
+            let info: String = redis::cmd("CLUSTER")
+                .arg("INFO")
+                .query(&mut n.connection())
+                .unwrap_or_default();
+            info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
+        }) {
+            assert!(Instant::now() < deadline, "the cluster did not reach cluster_state:ok");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        cluster
+    }
+
+    /// The three primaries.
+    pub fn nodes(&self) -> &[RedisServer] {
+        &self.nodes
+    }
+
+    /// Their URLs, as a cluster client takes them.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(RedisServer::url).collect()
+    }
+
+    /// A cluster client.
+    pub fn client(&self) -> redis::cluster::ClusterClient {
+        redis::cluster::ClusterClient::new(self.urls()).expect("cluster client")
+    }
+
+    /// The primary serving `key`'s slot (from `CLUSTER NODES`).
+    pub fn node_for_key(&self, key: &str) -> &RedisServer {
+        let mut con = self.nodes[0].connection();
+        let slot: u16 = redis::cmd("CLUSTER")
+            .arg("KEYSLOT")
+            .arg(key)
+            .query(&mut con)
+            .expect("CLUSTER KEYSLOT");
+        let nodes: String = redis::cmd("CLUSTER")
+            .arg("NODES")
+            .query(&mut con)
+            .expect("CLUSTER NODES");
+        for line in nodes.lines() {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let Some(port) = fields
+                .get(1)
+                .and_then(|a| a.split(['@', ':']).nth(1))
+                .and_then(|p| p.parse::<u16>().ok())
+            else {
+                continue;
+            };
+            let serves = fields.iter().skip(8).any(|range| {
+                let (start, end) = range.split_once('-').unwrap_or((range, range));
+                matches!((start.parse::<u16>(), end.parse::<u16>()), (Ok(s), Ok(e)) if s <= slot && slot <= e)
+            });
+            if serves {
+                return self
+                    .nodes
+                    .iter()
+                    .find(|n| n.port == port)
+                    .expect("a node of this cluster");
+            }
+        }
+        panic!("no node serves slot {slot}");
+    }
+
+    /// `calls` of `command` summed over every node (see [`RedisServer::calls`]).
+    pub fn calls(&self, command: &str) -> u64 {
+        self.nodes.iter().map(|n| n.calls(command)).sum()
+    }
+
+    /// `CONFIG RESETSTAT` on every node.
+    pub fn reset_stats(&self) {
+        for node in &self.nodes {
+            node.reset_stats();
+        }
+    }
+}
+
+fn cli_binary() -> String {
+    std::env::var(CLI_ENV).unwrap_or_else(|_| "redis-cli".to_owned())
 }
 
 fn server_binary() -> String {

@@ -2,21 +2,27 @@
 
 #![allow(dead_code)]
 
+#[path = "../../scripts/examples/cluster.rs"]
+mod cluster;
 #[path = "../../scripts/examples/compare_and_swap.rs"]
 mod compare_and_swap;
 #[path = "../../scripts/examples/json_summary.rs"]
 mod json_summary;
 #[path = "../../scripts/examples/lock.rs"]
 mod lock;
+#[path = "../../scripts/examples/pipeline.rs"]
+mod pipeline;
 #[path = "../../scripts/examples/rate_limiter.rs"]
 mod rate_limiter;
+#[path = "../../scripts/examples/read_only.rs"]
+mod read_only;
 #[path = "../../scripts/examples/reserve_stock.rs"]
 mod reserve_stock;
 #[path = "../../scripts/examples/transfer.rs"]
 mod transfer;
 
 use scripts::redis::{self, AsyncCommands, Commands, aio::MultiplexedConnection};
-use scripts_tests::RedisServer;
+use scripts_tests::{RedisCluster, RedisServer};
 
 async fn connect(server: &RedisServer) -> MultiplexedConnection {
     server.client().get_multiplexed_async_connection().await.unwrap()
@@ -217,4 +223,19 @@ async fn every_example_demo_runs() {
     reserve_stock::demo(&mut con).await.unwrap();
     json_summary::demo(&mut con).await.unwrap();
     let _: redis::Value = redis::cmd("PING").query_async(&mut con).await.unwrap();
+}
+
+#[tokio::test]
+async fn pipeline_read_only_and_cluster_demos_run() {
+    let server = RedisServer::start();
+    let mut con = connect(&server).await;
+    pipeline::demo(&mut con).await.unwrap();
+
+    let replica = RedisServer::replica_of(&server);
+    let mut replica_con = connect(&replica).await;
+    read_only::demo(&mut con, &mut replica_con).await.unwrap();
+
+    let cluster = RedisCluster::start();
+    let mut cluster_con = cluster.client().get_async_connection().await.unwrap();
+    cluster::demo(&mut cluster_con).await.unwrap();
 }
