@@ -139,6 +139,13 @@ impl SourceMap {
         (host + (offset - lua)).min(self.host.len())
     }
 
+    /// Line in the host file of Lua byte `offset`: a binary search, without the
+    /// column count of [`host_position`](Self::host_position), so mapping every line
+    /// of a large script stays linear.
+    pub fn host_line(&self, offset: usize) -> usize {
+        self.start_line + self.host_lines.line_of(self.host_offset(offset))
+    }
+
     /// Position in the host file of Lua byte `offset`.
     pub fn host_position(&self, offset: usize) -> Position {
         let inner = self.host_lines.position(&self.host, self.host_offset(offset));
@@ -180,6 +187,8 @@ mod tests {
         let map = SourceMap::embedded("src/lib.rs", host, 10, 5, vec![(0, 2)]);
         assert_eq!(map.host_position(0), Position { line: 10, column: 7 });
         assert_eq!(map.host_position(4), Position { line: 11, column: 2 });
+        assert_eq!(map.host_line(4), 11);
+        assert_eq!(map.host_line(0), 10);
     }
 
     #[test]

@@ -161,7 +161,7 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: Token
     let file = checked.map.path();
     let (line, column) = (start.line as u32, start.column as u32);
     let index = LineIndex::new(source_text);
-    let lines = (0..index.len()).map(|l| checked.map.host_position(index.line_start(l)).line as u32);
+    let lines = (0..index.len()).map(|l| checked.map.host_line(index.line_start(l)) as u32);
     let doc = format!("The Lua script behind `{name_str}()`: its descriptor, and the call for pipelines.");
     let inner_vis = inner_visibility(vis);
     let helpers = call_helpers(script);

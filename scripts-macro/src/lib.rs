@@ -12,6 +12,8 @@ mod fallback;
 mod literal;
 mod parse;
 mod signature;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 
