@@ -108,33 +108,27 @@ pub struct ScriptError {
 impl Error {
     /// The name of the script the error belongs to.
     pub fn script(&self) -> &'static str {
-        match self {
-            Error::Script(e) => e.script,
-            Error::Busy { script, .. }
-            | Error::Killed { script, .. }
-            | Error::ReadOnly { script, .. }
-            | Error::CrossSlot { script, .. }
-            | Error::NoScript { script, .. }
-            | Error::OutOfMemory { script, .. }
-            | Error::Connection { script, .. }
-            | Error::Reply { script, .. }
-            | Error::Server { script, .. } => script,
-        }
+        self.parts().0
     }
 
     /// The server or connection error behind this one, when there is one.
     pub fn redis_error(&self) -> Option<&RedisError> {
+        self.parts().1
+    }
+
+    /// The script's name and the server error every variant may carry.
+    fn parts(&self) -> (&'static str, Option<&RedisError>) {
         match self {
-            Error::Script(e) => Some(&e.source),
-            Error::Busy { source, .. }
-            | Error::Killed { source, .. }
-            | Error::ReadOnly { source, .. }
-            | Error::NoScript { source, .. }
-            | Error::OutOfMemory { source, .. }
-            | Error::Connection { source, .. }
-            | Error::Server { source, .. } => Some(source),
-            Error::CrossSlot { source, .. } => source.as_ref(),
-            Error::Reply { .. } => None,
+            Error::Script(e) => (e.script, Some(&e.source)),
+            Error::Busy { script, source }
+            | Error::Killed { script, source }
+            | Error::ReadOnly { script, source }
+            | Error::NoScript { script, source }
+            | Error::OutOfMemory { script, source }
+            | Error::Connection { script, source }
+            | Error::Server { script, source } => (script, Some(source)),
+            Error::CrossSlot { script, source, .. } => (script, source.as_ref()),
+            Error::Reply { script, .. } => (script, None),
         }
     }
 
@@ -303,26 +297,15 @@ impl std::error::Error for Error {
 /// retry logic); client-side errors become a `RedisError` carrying our message.
 impl From<Error> for RedisError {
     fn from(error: Error) -> Self {
+        if let Some(source) = error.redis_error() {
+            return source.clone();
+        }
+        let detail = error.to_string();
         match error {
-            Error::Script(e) => e.source,
-            Error::Busy { source, .. }
-            | Error::Killed { source, .. }
-            | Error::ReadOnly { source, .. }
-            | Error::NoScript { source, .. }
-            | Error::OutOfMemory { source, .. }
-            | Error::Connection { source, .. }
-            | Error::Server { source, .. }
-            | Error::CrossSlot {
-                source: Some(source), ..
-            } => source,
-            Error::CrossSlot { source: None, .. } => {
-                let detail = error.to_string();
+            Error::CrossSlot { .. } => {
                 RedisError::from((ErrorKind::Server(ServerErrorKind::CrossSlot), "cross-slot keys", detail))
             }
-            Error::Reply { .. } => {
-                let detail = error.to_string();
-                RedisError::from((ErrorKind::UnexpectedReturnType, "unexpected script reply", detail))
-            }
+            _ => RedisError::from((ErrorKind::UnexpectedReturnType, "unexpected script reply", detail)),
         }
     }
 }

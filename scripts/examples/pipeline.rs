@@ -59,7 +59,6 @@ pub(crate) async fn demo(con: &mut MultiplexedConnection) -> Result<(), Box<dyn 
 #[allow(dead_code)]
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (url, _server) = scripts_tests::url_or_start();
-    let mut con = redis::Client::open(url)?.get_multiplexed_async_connection().await?;
+    let (mut con, _server) = scripts_tests::demo_connection().await?;
     demo(&mut con).await
 }

@@ -408,6 +408,14 @@ pub fn command_calls(info: &str, command: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// For examples: an async connection to the server named by `REDIS_URL`, or to a
+/// throwaway one started here. Keep the returned handle alive while connected.
+pub async fn demo_connection() -> redis::RedisResult<(redis::aio::MultiplexedConnection, Option<RedisServer>)> {
+    let (url, server) = url_or_start();
+    let con = redis::Client::open(url.as_str())?.get_multiplexed_async_connection().await?;
+    Ok((con, server))
+}
+
 /// For examples: the server named by `REDIS_URL`, or a throwaway one started here.
 /// Keep the returned handle alive as long as the server is used.
 pub fn url_or_start() -> (String, Option<RedisServer>) {
