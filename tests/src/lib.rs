@@ -412,7 +412,9 @@ pub fn command_calls(info: &str, command: &str) -> u64 {
 /// throwaway one started here. Keep the returned handle alive while connected.
 pub async fn demo_connection() -> redis::RedisResult<(redis::aio::MultiplexedConnection, Option<RedisServer>)> {
     let (url, server) = url_or_start();
-    let con = redis::Client::open(url.as_str())?.get_multiplexed_async_connection().await?;
+    let con = redis::Client::open(url.as_str())?
+        .get_multiplexed_async_connection()
+        .await?;
     Ok((con, server))
 }
 
