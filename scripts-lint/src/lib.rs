@@ -201,8 +201,8 @@ pub(crate) fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 
 fn check_here(source: &str, signature: &Signature) -> Report {
     let shebang = shebang::read(source);
-    // a misplaced shebang is reported once, by `invalid_shebang`, not again as a syntax error
-    let blanked = shebang::blank_misplaced(source);
+    // the parser never sees the shebang line, as in Redis (see `shebang::blank`)
+    let blanked = shebang::blank(source);
     let ast = match parse::parse(blanked.as_deref().unwrap_or(source)) {
         Ok(ast) => ast,
         Err(syntax_errors) => {

@@ -14,6 +14,8 @@ pub struct Position {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Offsets of the `\r`s that end a line on their own (not part of `\r\n`).
+    lone_crs: Vec<usize>,
 }
 
 impl LineIndex {
@@ -21,6 +23,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
+        let mut lone_crs = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
@@ -29,12 +32,21 @@ impl LineIndex {
                     starts.push(i + 2);
                     i += 1;
                 }
-                b'\r' => starts.push(i + 1),
+                b'\r' => {
+                    starts.push(i + 1);
+                    lone_crs.push(i);
+                }
                 _ => {}
             }
             i += 1;
         }
-        LineIndex { starts }
+        LineIndex { starts, lone_crs }
+    }
+
+    /// 0-based line number of `offset` counting `\n`s only, as annotate-snippets does
+    /// (a lone `\r` does not end its lines).
+    pub(crate) fn lf_line_of(&self, offset: usize) -> usize {
+        self.line_of(offset) - self.lone_crs.partition_point(|&cr| cr < offset)
     }
 
     /// 0-based line number containing `offset`.
@@ -68,15 +80,22 @@ impl LineIndex {
         let start = self.starts[line];
         Position {
             line: line + 1,
-            column: count_chars(&text.as_bytes()[start..offset]) + 1,
+            column: count_chars(text, start, offset) + 1,
         }
     }
 }
 
-/// Characters in a byte slice cut at arbitrary offsets (no UTF-8 validation needed:
-/// every character has exactly one non-continuation byte).
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+/// Characters of `text` from `start` (a line start) to `offset`, which may fall inside
+/// a character: that character counts.
+fn count_chars(text: &str, start: usize, offset: usize) -> usize {
+    let mut end = offset;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // `str::chars().count()` is the standard library's optimised count, fast even in the
+    // debug builds proc macros run in; a byte-by-byte count made rendering thousands of
+    // findings on one long line take seconds there
+    text.get(start..end).map_or(0, |line| line.chars().count()) + usize::from(end != offset)
 }
 
 /// Where a script's text lives in the file the user edits.
@@ -122,6 +141,12 @@ impl SourceMap {
             start_column,
             segments,
         }
+    }
+
+    /// The index of `text` when it is this map's host text (a `.lua` file's map), so a
+    /// render need not index the script again for each finding.
+    pub(crate) fn index_of(&self, text: &str) -> Option<&LineIndex> {
+        (self.host == text).then_some(&self.host_lines)
     }
 
     /// The file as rustc names it.

@@ -18,7 +18,20 @@ pub(crate) fn range(node: &impl Node) -> Range<usize> {
 /// `]` (its `Index::Brackets` lacks a full range), so the end is taken from the
 /// bracket token where an expression ends with one.
 pub(crate) fn expr_range(expression: &Expression) -> Range<usize> {
-    let plain = range(expression);
+    let plain = match expression {
+        // full_moon finds where `a + b + c` starts by recursing down its left operands,
+        // one level per operator: past a few thousand terms (which Lua accepts) that
+        // overflowed the stack. Walk down to the leftmost operand in a loop instead.
+        Expression::BinaryOperator { rhs, .. } => {
+            let mut leftmost = expression;
+            while let Expression::BinaryOperator { lhs, .. } = leftmost {
+                leftmost = lhs;
+            }
+            let start = range(leftmost).start;
+            start..range(&**rhs).end.max(start)
+        }
+        _ => range(expression),
+    };
     plain.start..expr_end(expression).max(plain.end)
 }
 

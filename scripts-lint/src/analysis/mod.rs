@@ -227,6 +227,10 @@ pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
     analyzer.facts
 }
 
+/// Loops nested deeper than this are analysed in one pass over their body (see
+/// [`Analyzer::looping`]): at most 4 passes a level, 4^4 = 256 for the innermost body.
+const ITERATED_LOOP_DEPTH: usize = 4;
+
 /// Where a branch of control flow starts: enough to undo it and merge it.
 ///
 /// Branches do not copy the locals: writes are journaled (slot, old value) and a
@@ -742,25 +746,27 @@ impl<'a> Analyzer<'a> {
         self.loop_depth -= 1;
         let (_, mut exits) = self.breaks.pop().expect("pushed above");
         let end = self.end_branch(&iteration);
-        let loops_back = end.reachable
+        // Every pass over a loop's body runs the loops nested in it again, so the passes
+        // multiply: past a few levels (counted through nested functions as well) the
+        // first iteration is all there is. Re-running deeper loops even once more made
+        // the work 2^depth, a hang for 20 nested loops. Their later iterations reach
+        // them through summaries only, and the code after them sees zero or one.
+        let loops_back = self.loop_depth < ITERATED_LOOP_DEPTH
+            && end.reachable
             && (end.seed != iteration.seed || end.changes.iter().any(|(slot, v)| *v != self.values[*slot]));
         if loops_back {
             self.facts.truncate(&mark);
             let mut stable = !self.merge(iteration, &[Self::unchanged(&iteration), end]);
-            // Nested loops multiply the passes; past a few levels one more is enough
-            // (values from later iterations then reach the loop through summaries only).
-            if self.loop_depth < 4 {
-                let recording = std::mem::replace(&mut self.recording, false);
-                for _ in 0..2 {
-                    if stable {
-                        break;
-                    }
-                    let iteration = self.fork();
-                    let end = self.iterate(&iteration, &mut body);
-                    stable = !self.merge(iteration, &[Self::unchanged(&iteration), end]);
+            let recording = std::mem::replace(&mut self.recording, false);
+            for _ in 0..2 {
+                if stable {
+                    break;
                 }
-                self.recording = recording;
+                let iteration = self.fork();
+                let end = self.iterate(&iteration, &mut body);
+                stable = !self.merge(iteration, &[Self::unchanged(&iteration), end]);
             }
+            self.recording = recording;
             let iteration = self.fork();
             self.breaks.push((iteration, Vec::new()));
             self.loop_depth += 1;
@@ -905,7 +911,8 @@ impl<'a> Analyzer<'a> {
         };
         self.reachable = true;
         self.fn_base = mark;
-        self.loop_depth = 0;
+        // `loop_depth` carries on into the body: a function defined in a loop is
+        // analysed on every pass over that loop, so its loops multiply the passes too.
         self.functions.push(offset);
         if method {
             self.declare_named("self".into(), offset, Value::unknown());
@@ -958,6 +965,9 @@ impl<'a> Analyzer<'a> {
     }
 
     fn expr(&mut self, expression: &Expression) -> Value {
+        if let Expression::BinaryOperator { .. } = expression {
+            return self.binary_chain(expression);
+        }
         let range = lua::expr_range(expression);
         match expression {
             Expression::Number(token) => {
@@ -995,7 +1005,6 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
-            Expression::BinaryOperator { lhs, binop, rhs } => self.binary(lhs, binop, rhs, range),
             Expression::Function(function) => {
                 let offset = lua::range(function.function_token()).start;
                 self.function(offset, function.body(), false)
@@ -1043,10 +1052,41 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn binary(&mut self, lhs: &Expression, binop: &BinOp, rhs: &Expression, range: Range<usize>) -> Value {
-        let left = self.expr(lhs);
-        let right = self.expr(rhs);
-        let (lrange, rrange) = (lua::expr_range(lhs), lua::expr_range(rhs));
+    /// A binary expression, with the operators chained on its left evaluated in a loop:
+    /// `a + b + c` is `(a + b) + c`, nested one level per operator on the left, and Lua
+    /// takes such chains at any length (only right nesting counts toward its 200
+    /// levels). Recursing down them overflowed the stack past 2,500 terms in a debug
+    /// build, and taking each level's range from full_moon, which walks down to the
+    /// leftmost operand every time, made them quadratic.
+    fn binary_chain(&mut self, expression: &Expression) -> Value {
+        let mut spine = Vec::new();
+        let mut leftmost = expression;
+        while let Expression::BinaryOperator { lhs, binop, rhs } = leftmost {
+            spine.push((binop, &**rhs));
+            leftmost = lhs;
+        }
+        let mut lrange = lua::expr_range(leftmost);
+        let start = lrange.start;
+        let mut left = self.expr(leftmost);
+        for (binop, rhs) in spine.into_iter().rev() {
+            let rrange = lua::expr_range(rhs);
+            let range = start..rrange.end.max(start);
+            let right = self.expr(rhs);
+            left = self.binary(left, lrange, binop, right, rrange, range.clone());
+            lrange = range;
+        }
+        left
+    }
+
+    fn binary(
+        &mut self,
+        left: Value,
+        lrange: Range<usize>,
+        binop: &BinOp,
+        right: Value,
+        rrange: Range<usize>,
+        range: Range<usize>,
+    ) -> Value {
         let arithmetic = |op: &'static str| Some(op);
         let op = match binop {
             BinOp::Plus(_) => arithmetic("+"),
