@@ -1,0 +1,3 @@
+--! keys: queue, stream
+redis.call('XREAD', 'BLOCK', 100, 'STREAMS', KEYS[2], '$')
+return redis.call('BLPOP', KEYS[1], 5)

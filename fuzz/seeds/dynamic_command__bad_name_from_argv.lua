@@ -1,0 +1,3 @@
+--! keys: k
+--! args: command
+return redis.call(ARGV[1], KEYS[1])

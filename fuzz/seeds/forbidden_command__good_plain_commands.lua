@@ -1,0 +1,3 @@
+--! keys: k
+redis.call('PUBLISH', 'channel', 'hello')
+return redis.call('INCR', KEYS[1])

@@ -1,0 +1,3 @@
+-- héllo ✓ 🚀
+local s = 'ünïcödé 🚀'
+return redis.call('SET', KEYS[1], s) -- ✓

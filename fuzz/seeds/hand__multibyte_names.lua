@@ -1,0 +1,2 @@
+local é = 1
+return é

@@ -1,0 +1,2 @@
+#!python flags=
+return 1

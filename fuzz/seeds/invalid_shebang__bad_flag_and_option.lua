@@ -1,0 +1,2 @@
+#!lua flags=no_writes,allow-oom name=x
+return 1

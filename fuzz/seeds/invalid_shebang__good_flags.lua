@@ -1,0 +1,2 @@
+#!lua flags=no-writes,allow-stale
+return 1

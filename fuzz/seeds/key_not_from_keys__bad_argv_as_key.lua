@@ -1,0 +1,2 @@
+--! args: name
+return redis.call('DEL', ARGV[1])

@@ -1,0 +1,2 @@
+--! keys: only
+return redis.call('GET', KEYS[0]) or redis.call('GET', KEYS[1])

@@ -1,0 +1,2 @@
+--! keys: keys..
+return redis.call('GET', KEYS[1]

@@ -1,0 +1,3 @@
+--! keys: set
+local now = redis.call('TIME')
+return redis.call('SRANDMEMBER', KEYS[1])

@@ -1,0 +1,4 @@
+local items = {}
+local function get(client, keys) return client end
+table.insert(items, get(1, 2))
+return #items

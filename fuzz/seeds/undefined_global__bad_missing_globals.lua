@@ -1,0 +1,4 @@
+print('debug')
+local now = os.time()
+local mod = require('json')
+return tonumbr('1')

@@ -1,0 +1,3 @@
+--! args: seed
+math.randomseed(tonumber(ARGV[1]))
+return math.random(100)

@@ -1,0 +1,2 @@
+--! keys: from, to
+return redis.call('GET', KEYS[1])

@@ -1,0 +1,2 @@
+--! keys: main, extra..
+return redis.call('GET', KEYS[1])

@@ -1,0 +1,2 @@
+--! keys: a, b, c
+return redis.call('DEL', unpack(KEYS))
