@@ -8,6 +8,13 @@ use crate::error::{Error, Result};
 use crate::script::Script;
 use crate::slot::key_slot;
 
+/// Bytes reserved per key and fixed argument when a call starts: keys and arguments
+/// are mostly short (a name with a hash tag, a number); longer ones grow the buffer.
+const BYTES_PER_PARAM: usize = 32;
+
+/// The longest `usize` in decimal (the key count).
+const MAX_DIGITS: usize = 20;
+
 /// A script call being built: `EVALSHA <sha1> <numkeys> keys... args...`
 /// (`EVALSHA_RO` for a read-only script, so it can run on a replica).
 ///
@@ -23,8 +30,15 @@ pub struct Call<'s> {
 impl<'s> Call<'s> {
     /// Starts a call of `script` that will pass `numkeys` keys.
     pub fn new(script: &'s Script, numkeys: usize) -> Self {
-        let mut cmd = redis::cmd(if script.read_only() { "EVALSHA_RO" } else { "EVALSHA" });
-        cmd.arg(script.sha1()).arg(numkeys);
+        let name = if script.read_only() { "EVALSHA_RO" } else { "EVALSHA" };
+        // Sized for the whole call up front, so the usual call allocates each of the
+        // command's two buffers once instead of growing them argument by argument.
+        let params = numkeys + script.arg_count();
+        let mut cmd = Cmd::with_capacity(
+            3 + params,
+            name.len() + script.sha1().len() + MAX_DIGITS + BYTES_PER_PARAM * params,
+        );
+        cmd.arg(name).arg(script.sha1()).arg(numkeys);
         Call { script, cmd, numkeys }
     }
 
@@ -69,8 +83,18 @@ impl<'s> Call<'s> {
     /// The same call as `EVAL <source> ...` (`EVAL_RO` when read-only): sent when
     /// the server lacks the script, and in pipelines.
     pub fn eval_command(&self) -> Cmd {
-        let mut eval = redis::cmd(if self.script.read_only() { "EVAL_RO" } else { "EVAL" });
-        eval.arg(self.script.source()).arg(self.numkeys);
+        let name = if self.script.read_only() { "EVAL_RO" } else { "EVAL" };
+        // sized exactly: the script text would otherwise grow the buffer several times
+        let (count, bytes) = self
+            .cmd
+            .args_iter()
+            .skip(3)
+            .fold((0, 0), |(count, bytes), arg| match arg {
+                redis::Arg::Simple(arg) => (count + 1, bytes + arg.len()),
+                _ => (count, bytes),
+            });
+        let mut eval = Cmd::with_capacity(3 + count, name.len() + self.script.source().len() + MAX_DIGITS + bytes);
+        eval.arg(name).arg(self.script.source()).arg(self.numkeys);
         for arg in self.cmd.args_iter().skip(3) {
             if let redis::Arg::Simple(bytes) = arg {
                 eval.arg(bytes);
@@ -114,16 +138,16 @@ impl<'s> Call<'s> {
     /// already run), so it carries the script text: the call works whether or not
     /// the server has the script cached, and caches it for later `EVALSHA` calls.
     /// After [`load_all`](crate::load_all), [`add_loaded_to`](Self::add_loaded_to)
-    /// sends the shorter `EVALSHA` instead.
-    pub fn add_to<'p>(&self, pipe: &'p mut Pipeline) -> &'p mut Pipeline {
+    /// sends the shorter `EVALSHA`.
+    pub fn add_to(self, pipe: &mut Pipeline) -> &mut Pipeline {
         pipe.add_command(self.eval_command())
     }
 
     /// Adds the call to a pipeline as `EVALSHA`: only for scripts known to be loaded
     /// (see [`load_all`](crate::load_all)); otherwise that pipeline entry fails with
     /// `NOSCRIPT`.
-    pub fn add_loaded_to<'p>(&self, pipe: &'p mut Pipeline) -> &'p mut Pipeline {
-        pipe.add_command(self.cmd.clone())
+    pub fn add_loaded_to(self, pipe: &mut Pipeline) -> &mut Pipeline {
+        pipe.add_command(self.cmd)
     }
 
     /// Runs the call: EVALSHA, and on `NOSCRIPT` one EVAL whose reply is returned.
