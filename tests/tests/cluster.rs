@@ -108,9 +108,15 @@ async fn keys_in_different_slots_fail_before_anything_is_sent() {
 async fn a_crossslot_reply_from_the_server_is_typed_too() {
     // a plain (not cluster-aware) connection to one node sends the call as is
     let cluster = RedisCluster::start();
-    let mut con = cluster.nodes()[0].client().get_multiplexed_async_connection().await.unwrap();
+    let mut con = cluster.nodes()[0]
+        .client()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
     let error = transfer(&mut con, "alice", "bob", 1).await.unwrap_err();
-    let Error::CrossSlot { keys, source, .. } = &error else { panic!("expected CrossSlot, got {error:?}") };
+    let Error::CrossSlot { keys, source, .. } = &error else {
+        panic!("expected CrossSlot, got {error:?}")
+    };
     assert!(keys.is_empty(), "the client did not look at slots");
     assert_eq!(source.as_ref().and_then(|e| e.code()), Some("CROSSSLOT"));
     assert!(error.to_string().contains("CROSSSLOT"), "{error}");
