@@ -152,3 +152,27 @@ fn many_findings_on_one_long_line_render_in_linear_time() {
     );
     assert!(last.contains("1 | ...") && last.contains("print(1) print(1)"), "{last}");
 }
+
+/// full_moon's derived `Node::range` computes a node's start and end from both ends of
+/// every child, so asking it for the range of `t[t[t[...]]]` multiplied the work by
+/// about 8 at each level: 8 levels took 22 s in a debug build, 20 would take years.
+/// Ranges of expressions are now found by walking the tree's left and right edges.
+#[test]
+fn nested_indexes_do_not_hang() {
+    let depth = 60;
+    let index = format!("t{}{}", "[t".repeat(depth), "]".repeat(depth));
+    for source in [
+        format!("local t = {{}}\nreturn {index}\n"),
+        format!("local t = {{}}\n{index} = 1\n"),
+        format!("local t = {{}}\nreturn -{index} .. #{index}\n"),
+        format!("local t = {{}}\nreturn redis.call('GET', {index})\n"),
+        format!(
+            "local t = {{}}\nreturn t{}1{}\n",
+            "[(t)[".repeat(depth / 2),
+            "]]".repeat(depth / 2)
+        ),
+        format!("local t = {{}}\nreturn t{}\n", ":m(t)".repeat(depth)),
+    ] {
+        assert_checks_quickly(&source);
+    }
+}

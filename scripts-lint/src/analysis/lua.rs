@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use full_moon::ast::{Expression, Index, Suffix, Var};
+use full_moon::ast::{Call, Expression, FunctionArgs, Index, Prefix, Suffix, TableConstructor, Var};
 use full_moon::node::Node;
 use full_moon::tokenizer::{StringLiteralQuoteType, Symbol, TokenReference, TokenType};
 
@@ -14,37 +14,100 @@ pub(crate) fn range(node: &impl Node) -> Range<usize> {
     }
 }
 
-/// Byte range of an expression. full_moon ends an `x[i]` node before its closing
-/// `]` (its `Index::Brackets` lacks a full range), so the end is taken from the
-/// bracket token where an expression ends with one.
+/// Byte range of an expression, closing brackets included.
+///
+/// Never asks full_moon for the range of a composite node: its derived `Node::range`
+/// computes a node's start and end from both ends of every child, so the work
+/// multiplies at each level, about 8x per `[...]` in `t[t[t[...]]]` (8 levels: 22 s in
+/// a debug build); and its `Index::Brackets` ends before the closing `]`. The start
+/// and end are found here by walking down the left and right edges of the tree only,
+/// in loops, so a long operator chain costs its length and needs no stack.
 pub(crate) fn expr_range(expression: &Expression) -> Range<usize> {
-    let plain = match expression {
-        // full_moon finds where `a + b + c` starts by recursing down its left operands,
-        // one level per operator: past a few thousand terms (which Lua accepts) that
-        // overflowed the stack. Walk down to the leftmost operand in a loop instead.
-        Expression::BinaryOperator { rhs, .. } => {
-            let mut leftmost = expression;
-            while let Expression::BinaryOperator { lhs, .. } = leftmost {
-                leftmost = lhs;
-            }
-            let start = range(leftmost).start;
-            start..range(&**rhs).end.max(start)
-        }
-        _ => range(expression),
-    };
-    plain.start..expr_end(expression).max(plain.end)
+    let start = expr_start(expression);
+    start..expr_end(expression).max(start)
 }
 
-fn expr_end(expression: &Expression) -> usize {
-    match expression {
-        Expression::BinaryOperator { rhs, .. } => expr_end(rhs),
-        Expression::UnaryOperator { expression, .. } => expr_end(expression),
-        Expression::Var(Var::Expression(var)) => match var.suffixes().last() {
-            Some(suffix) => suffix_range(suffix).end,
-            None => range(expression).end,
-        },
-        _ => range(expression).end,
+fn expr_start(mut expression: &Expression) -> usize {
+    loop {
+        return match expression {
+            Expression::BinaryOperator { lhs, .. } => {
+                expression = lhs;
+                continue;
+            }
+            Expression::Parentheses { contained, .. } => range(contained.tokens().0).start,
+            Expression::UnaryOperator { unop, .. } => range(unop.token()).start,
+            Expression::Function(function) => range(function.function_token()).start,
+            Expression::FunctionCall(call) => prefix_start(call.prefix()),
+            Expression::TableConstructor(table) => range(table.braces().tokens().0).start,
+            Expression::Number(token) | Expression::String(token) | Expression::Symbol(token) => range(token).start,
+            Expression::Var(Var::Name(token)) => range(token).start,
+            Expression::Var(Var::Expression(var)) => prefix_start(var.prefix()),
+            // only the Luau and CfxLua variants are left, and the Lua 5.1 parser
+            // never builds them
+            other => range(other).start,
+        };
     }
+}
+
+fn expr_end(mut expression: &Expression) -> usize {
+    loop {
+        return match expression {
+            Expression::BinaryOperator { rhs, .. } => {
+                expression = rhs;
+                continue;
+            }
+            Expression::UnaryOperator {
+                expression: operand, ..
+            } => {
+                expression = operand;
+                continue;
+            }
+            Expression::Parentheses { contained, .. } => range(contained.tokens().1).end,
+            Expression::Function(function) => range(function.body().end_token()).end,
+            Expression::FunctionCall(call) => {
+                suffixes_end(call.suffixes()).unwrap_or_else(|| prefix_end(call.prefix()))
+            }
+            Expression::TableConstructor(table) => range(table.braces().tokens().1).end,
+            Expression::Number(token) | Expression::String(token) | Expression::Symbol(token) => range(token).end,
+            Expression::Var(Var::Name(token)) => range(token).end,
+            Expression::Var(Var::Expression(var)) => {
+                suffixes_end(var.suffixes()).unwrap_or_else(|| prefix_end(var.prefix()))
+            }
+            other => range(other).end,
+        };
+    }
+}
+
+fn prefix_start(prefix: &Prefix) -> usize {
+    match prefix {
+        Prefix::Name(token) => range(token).start,
+        Prefix::Expression(expression) => expr_start(expression),
+        other => range(other).start,
+    }
+}
+
+fn prefix_end(prefix: &Prefix) -> usize {
+    match prefix {
+        Prefix::Name(token) => range(token).end,
+        Prefix::Expression(expression) => expr_end(expression),
+        other => range(other).end,
+    }
+}
+
+fn suffixes_end<'a>(suffixes: impl Iterator<Item = &'a Suffix>) -> Option<usize> {
+    suffixes.last().map(|suffix| suffix_range(suffix).end)
+}
+
+/// Byte range of a prefix and its suffixes: `redis.call('GET', k)`, `t.x[1]`.
+pub(crate) fn chain_range<'a>(prefix: &Prefix, suffixes: impl Iterator<Item = &'a Suffix>) -> Range<usize> {
+    let start = prefix_start(prefix);
+    start..suffixes_end(suffixes).unwrap_or_else(|| prefix_end(prefix)).max(start)
+}
+
+/// Byte range of a table constructor, braces included.
+pub(crate) fn table_range(table: &TableConstructor) -> Range<usize> {
+    let (open, close) = table.braces().tokens();
+    range(open).start..range(close).end
 }
 
 /// Byte range of a suffix (`.x`, `[i]`, `(args)`, `:m()`), closing bracket included.
@@ -54,6 +117,21 @@ pub(crate) fn suffix_range(suffix: &Suffix) -> Range<usize> {
             let (open, close) = brackets.tokens();
             range(open).start..range(close).end
         }
+        Suffix::Index(Index::Dot { dot, name }) => range(dot).start..range(name).end,
+        Suffix::Call(Call::AnonymousCall(args)) => args_range(args),
+        Suffix::Call(Call::MethodCall(method)) => range(method.colon_token()).start..args_range(method.args()).end,
+        other => range(other),
+    }
+}
+
+fn args_range(args: &FunctionArgs) -> Range<usize> {
+    match args {
+        FunctionArgs::Parentheses { parentheses, .. } => {
+            let (open, close) = parentheses.tokens();
+            range(open).start..range(close).end
+        }
+        FunctionArgs::String(token) => range(token),
+        FunctionArgs::TableConstructor(table) => table_range(table),
         other => range(other),
     }
 }

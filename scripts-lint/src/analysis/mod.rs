@@ -612,7 +612,11 @@ impl<'a> Analyzer<'a> {
                 }
             }
             Stmt::FunctionCall(call) => {
-                let value = self.chain(call.prefix(), call.suffixes().collect(), lua::range(call));
+                let value = self.chain(
+                    call.prefix(),
+                    call.suffixes().collect(),
+                    lua::chain_range(call.prefix(), call.suffixes()),
+                );
                 // `error(...)` never returns: what follows is unreachable
                 if value.marker == Some(Marker::Error) && value.func == Some(Func::Builtin("", "error")) {
                     self.reachable = false;
@@ -829,8 +833,8 @@ impl<'a> Analyzer<'a> {
                 let Some((last, init)) = suffixes.split_last() else {
                     return;
                 };
-                let target = self.chain(expression.prefix(), init.to_vec(), lua::range(&**expression));
-                let full = lua::range(&**expression).start..lua::suffix_range(last).end;
+                let full = lua::chain_range(expression.prefix(), expression.suffixes());
+                let target = self.chain(expression.prefix(), init.to_vec(), full.clone());
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
                     let _ = self.expr(key);
                 }
@@ -1230,7 +1234,7 @@ impl<'a> Analyzer<'a> {
                 let expression = Expression::TableConstructor(table.clone());
                 let value = self.expr(&expression);
                 vec![Arg {
-                    range: lua::range(&**table),
+                    range: lua::table_range(table),
                     value,
                     spread: false,
                 }]
