@@ -166,44 +166,55 @@ impl Report {
     }
 }
 
-/// Stack for parsing and linting. full_moon and the lint visitors recurse once per
-/// nesting level, about 20 KiB a level in a debug build (how proc macros are usually
-/// built); [`parse`](crate::parse) refuses more than 200 levels, as Lua 5.1 does, so
-/// 16 MiB leaves a fourfold margin. Only touched pages are committed.
-const CHECK_STACK: usize = 16 * 1024 * 1024;
+/// Stack the check needs whatever the script: full_moon's parser, the analysis and
+/// the lints, with a margin.
+const BASE_STACK: usize = 512 * 1024;
+
+/// Stack per level of nesting. Measured in a debug build (how proc macros are built by
+/// default), the deepest recursion per level is 56 KiB, for nested `if ... then`
+/// blocks (brackets: 17 KiB, nested calls: 30 KiB, loops and functions: 44 to 52 KiB).
+/// [`parse`](crate::parse) refuses more than 200 levels, as Lua 5.1 does.
+const STACK_PER_LEVEL: usize = 64 * 1024;
+
+/// Stack per binary operator: full_moon builds and drops a chain `a + b + c ...` as
+/// nested nodes, recursing once per operator (94 bytes each in a debug build), and Lua
+/// takes such chains at any length.
+const STACK_PER_OPERATOR: usize = 128;
 
 /// Checks `source` against the Redis environment and `signature`.
 ///
-/// Runs on a thread of its own with a large stack, so no input can overflow the
-/// caller's stack (a proc macro's, or a test thread's 2 MiB).
+/// No input can overflow the caller's stack (a proc macro's, or a test thread's
+/// 2 MiB): the stack the check will need is estimated from a linear scan of the
+/// script, and when the current stack has less left, the check runs on a new stack
+/// segment of that size (on the same thread, see [`stacker`]). A typical script fits
+/// in what is left, at no cost.
 pub fn check(source: &str, signature: &Signature) -> Report {
-    with_big_stack(|| check_here(source, signature))
-}
-
-/// Runs `f` on a scoped thread with [`CHECK_STACK`] bytes of stack.
-pub(crate) fn with_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    let f = std::sync::Mutex::new(Some(f));
-    let take = || f.lock().unwrap_or_else(|e| e.into_inner()).take();
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("scripts-lint".into())
-            .stack_size(CHECK_STACK)
-            .spawn_scoped(scope, || take().map(|f| f()));
-        let ran = match spawned {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => None,
-        };
-        // no thread available: run on the caller's stack rather than not at all
-        ran.or_else(|| take().map(|f| f()))
-            .expect("the closure runs exactly once")
+    // the parser never sees the shebang line, as in Redis (see `shebang::blank`)
+    let blanked = shebang::blank(source);
+    let lua = blanked.as_deref().unwrap_or(source);
+    let nesting = parse::Nesting::scan(lua);
+    with_stack(stack_needed(&nesting), || {
+        check_scanned(source, lua, &nesting, signature)
     })
 }
 
-fn check_here(source: &str, signature: &Signature) -> Report {
+/// The stack a check of a script with this `nesting` needs, from the measured bounds.
+fn stack_needed(nesting: &parse::Nesting) -> usize {
+    BASE_STACK
+        .saturating_add(nesting.deepest.saturating_mul(STACK_PER_LEVEL))
+        .saturating_add(nesting.operators.saturating_mul(STACK_PER_OPERATOR))
+}
+
+/// Runs `f` with at least `needed` bytes of stack left: here, or on a new segment.
+pub(crate) fn with_stack<T>(needed: usize, f: impl FnOnce() -> T) -> T {
+    // the segment is mapped, not committed: only the pages the check touches cost
+    // memory, so a generous size costs no more than a tight one
+    stacker::maybe_grow(needed, needed.saturating_mul(2), f)
+}
+
+fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &Signature) -> Report {
     let shebang = shebang::read(source);
-    // the parser never sees the shebang line, as in Redis (see `shebang::blank`)
-    let blanked = shebang::blank(source);
-    let ast = match parse::parse(blanked.as_deref().unwrap_or(source)) {
+    let ast = match parse::parse_scanned(lua, nesting) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return Report {

@@ -16,10 +16,16 @@ pub(crate) const MAX_SYNTAX_LEVELS: usize = 200;
 const BACKTICK: &str = "unexpected character `";
 
 /// Parse `source` as Lua 5.1: the AST, or every syntax error full_moon finds.
+#[cfg(test)]
 pub(crate) fn parse(source: &str) -> Result<Ast, Vec<Diagnostic>> {
+    parse_scanned(source, &Nesting::scan(source))
+}
+
+/// [`parse`] with the [`Nesting`] of `source` already scanned.
+pub(crate) fn parse_scanned(source: &str, nesting: &Nesting) -> Result<Ast, Vec<Diagnostic>> {
     // full_moon's parser is recursive: refuse what Lua itself refuses before a deep
     // input can exhaust the stack.
-    if let Some(at) = too_deep(source) {
+    if let Some(at) = nesting.too_deep_at {
         let end = next_char_boundary(source, at);
         return Err(vec![
             Diagnostic::new(LUA_SYNTAX, Level::Deny, at..end, "chunk has too many syntax levels")
@@ -169,123 +175,155 @@ fn lowercase_first(text: &str) -> String {
     }
 }
 
-/// Byte offset of the first token nested deeper than [`MAX_SYNTAX_LEVELS`], by a
-/// linear scan that never recurses: blocks, brackets, runs of unary operators and
-/// chains of right-associative operators (`..`, `^`), which Lua's parser recurses on.
-fn too_deep(source: &str) -> Option<usize> {
-    let bytes = source.as_bytes();
-    // depth of blocks and brackets, plus per-level counters of the current expression
-    let mut depth: usize = 0;
-    let mut unary_run: usize = 0;
-    let mut chain: usize = 0;
-    let mut prev_operand = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        let c = bytes[i];
-        let mut operand = false;
-        match c {
-            b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => {
-                i += 1;
-                continue;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i += 2;
-                if let Some(level) = long_bracket_level(bytes, i) {
+/// What parsing and checking a script will recurse on, from a linear scan of its text
+/// that never recurses itself: blocks, brackets, runs of unary operators and chains of
+/// right-associative operators (`..`, `^`), which Lua's parser recurses on, and the
+/// binary operators, each of which adds a level to the tree of a left-associative
+/// chain (`a + b + c` is `(a + b) + c`) that full_moon walks recursively.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Nesting {
+    /// The deepest level reached, up to the first token beyond [`MAX_SYNTAX_LEVELS`].
+    pub(crate) deepest: usize,
+    /// Binary operators (`-` and `#` counted whatever their role), up to the same point.
+    pub(crate) operators: usize,
+    /// Byte offset of the first token nested deeper than [`MAX_SYNTAX_LEVELS`].
+    pub(crate) too_deep_at: Option<usize>,
+}
+
+impl Nesting {
+    /// Scans `source`, stopping at the first token nested too deep.
+    pub(crate) fn scan(source: &str) -> Nesting {
+        let bytes = source.as_bytes();
+        // depth of blocks and brackets, plus per-level counters of the current expression
+        let mut depth: usize = 0;
+        let mut unary_run: usize = 0;
+        let mut chain: usize = 0;
+        let mut prev_operand = false;
+        let (mut deepest, mut operators) = (0, 0);
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            let c = bytes[i];
+            let mut operand = false;
+            match c {
+                b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => {
+                    i += 1;
+                    continue;
+                }
+                b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                    i += 2;
+                    if let Some(level) = long_bracket_level(bytes, i) {
+                        i = skip_long_bracket(bytes, i, level);
+                    } else {
+                        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                            i += 1;
+                        }
+                    }
+                    continue;
+                }
+                b'[' if long_bracket_level(bytes, i).is_some() => {
+                    let level = long_bracket_level(bytes, i).unwrap_or(0);
                     i = skip_long_bracket(bytes, i, level);
-                } else {
-                    while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    operand = true;
+                }
+                b'\'' | b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != c && bytes[i] != b'\n' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                    operand = true;
+                }
+                b'(' | b'{' | b'[' => {
+                    depth += 1;
+                    unary_run = 0;
+                    chain = 0;
+                    i += 1;
+                }
+                b')' | b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    unary_run = 0;
+                    chain = 0;
+                    i += 1;
+                    operand = true;
+                }
+                b'.' if bytes.get(i + 1) == Some(&b'.') && bytes.get(i + 2) != Some(&b'.') => {
+                    chain += 1;
+                    operators += 1;
+                    i += 2;
+                }
+                b'^' => {
+                    chain += 1;
+                    operators += 1;
+                    i += 1;
+                }
+                b'-' | b'#' if !prev_operand => {
+                    unary_run += 1;
+                    i += 1;
+                }
+                b',' | b';' | b'=' => {
+                    operators += usize::from(c == b'=' && bytes.get(i + 1) == Some(&b'='));
+                    unary_run = 0;
+                    chain = 0;
+                    i += 1;
+                }
+                c if c.is_ascii_alphabetic() || c == b'_' => {
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                         i += 1;
                     }
+                    match &source[start..i] {
+                        "function" | "do" | "then" | "repeat" => {
+                            depth += 1;
+                            unary_run = 0;
+                            chain = 0;
+                        }
+                        "end" | "until" | "elseif" => {
+                            depth = depth.saturating_sub(1);
+                            unary_run = 0;
+                            chain = 0;
+                            operand = true;
+                        }
+                        "not" => unary_run += 1,
+                        "and" | "or" => operators += 1,
+                        "nil" | "true" | "false" => operand = true,
+                        "local" | "return" | "if" | "while" | "for" | "in" | "else" | "break" => {
+                            unary_run = 0;
+                            chain = 0;
+                        }
+                        _ => operand = true,
+                    }
                 }
-                continue;
-            }
-            b'[' if long_bracket_level(bytes, i).is_some() => {
-                let level = long_bracket_level(bytes, i).unwrap_or(0);
-                i = skip_long_bracket(bytes, i, level);
-                operand = true;
-            }
-            b'\'' | b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != c && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                c if c.is_ascii_digit() => {
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
+                        i += 1;
+                    }
+                    operand = true;
                 }
-                i += 1;
-                operand = true;
-            }
-            b'(' | b'{' | b'[' => {
-                depth += 1;
-                unary_run = 0;
-                chain = 0;
-                i += 1;
-            }
-            b')' | b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                unary_run = 0;
-                chain = 0;
-                i += 1;
-                operand = true;
-            }
-            b'.' if bytes.get(i + 1) == Some(&b'.') && bytes.get(i + 2) != Some(&b'.') => {
-                chain += 1;
-                i += 2;
-            }
-            b'^' => {
-                chain += 1;
-                i += 1;
-            }
-            b'-' | b'#' if !prev_operand => {
-                unary_run += 1;
-                i += 1;
-            }
-            b',' | b';' | b'=' => {
-                unary_run = 0;
-                chain = 0;
-                i += 1;
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                _ => {
+                    operators += usize::from(b"+-*/%<>~".contains(&c));
                     i += 1;
                 }
-                match &source[start..i] {
-                    "function" | "do" | "then" | "repeat" => {
-                        depth += 1;
-                        unary_run = 0;
-                        chain = 0;
-                    }
-                    "end" | "until" | "elseif" => {
-                        depth = depth.saturating_sub(1);
-                        unary_run = 0;
-                        chain = 0;
-                        operand = true;
-                    }
-                    "not" => unary_run += 1,
-                    "and" | "or" => {}
-                    "nil" | "true" | "false" => operand = true,
-                    "local" | "return" | "if" | "while" | "for" | "in" | "else" | "break" => {
-                        unary_run = 0;
-                        chain = 0;
-                    }
-                    _ => operand = true,
-                }
             }
-            c if c.is_ascii_digit() => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
-                    i += 1;
-                }
-                operand = true;
+            if operand {
+                unary_run = 0;
             }
-            _ => i += 1,
+            prev_operand = operand;
+            let level = depth + unary_run + chain;
+            if level > MAX_SYNTAX_LEVELS {
+                return Nesting {
+                    deepest,
+                    operators,
+                    too_deep_at: Some(start),
+                };
+            }
+            deepest = deepest.max(level);
         }
-        if operand {
-            unary_run = 0;
-        }
-        prev_operand = operand;
-        if depth + unary_run + chain > MAX_SYNTAX_LEVELS {
-            return Some(start);
+        Nesting {
+            deepest,
+            operators,
+            too_deep_at: None,
         }
     }
-    None
 }
 
 /// `Some(level)` when `[` at `i` opens a long bracket `[==[`.
@@ -397,6 +435,6 @@ mod tests {
         let ok = format!("return {}1{}", "(".repeat(150), ")".repeat(150));
         assert!(crate::check(&ok, &Default::default()).diagnostics.is_empty());
         let strings = "local s = '((((' .. \"[[\" .. [==[ ((( ]==] -- (((\nreturn s";
-        assert!(too_deep(strings).is_none());
+        assert!(Nesting::scan(strings).too_deep_at.is_none());
     }
 }
