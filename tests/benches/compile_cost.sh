@@ -28,9 +28,9 @@ OUT=${1:-${COMPILE_COST_DIR:-/work/bench-tools/compile-cost}}
 REPEATS=${COMPILE_COST_REPEATS:-5}
 FULL=${COMPILE_COST_FULL:-1}
 TIME_PASSES=${COMPILE_COST_TIME_PASSES:-1}
-# "default": the crate as generated; "macro-opt": plus `opt-level = 3` for scripts-macro,
-# scripts-lint and full_moon in the dev profile (what BENCHMARKS.md recommends)
-VARIANTS=${COMPILE_COST_VARIANTS:-default macro-opt}
+# "default": the crate as generated; "build-opt": plus `opt-level = 3` for build-time code
+# (`[profile.dev.build-override]`: proc macros and their dependencies), as README.md recommends
+VARIANTS=${COMPILE_COST_VARIANTS:-default build-opt}
 TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")
 # generated crates build with their own target dirs, never the workspace's
 unset CARGO_TARGET_DIR
@@ -266,12 +266,11 @@ generate() {
 now() { date +%s.%N; }
 
 # the profile section of the annotated crate for variant $1: "default" (none), or
-# "macro-opt": the macro and the checker compiled with optimisations in debug builds
+# "build-opt": proc macros and their dependencies (syn, the checker, full_moon) compiled
+# with optimisations in debug builds, as README.md recommends
 profile() {
-    if [ "$1" = macro-opt ]; then
-        printf '%s\n' "" "[profile.dev.package.scripts-macro]" "opt-level = 3" \
-            "[profile.dev.package.scripts-lint]" "opt-level = 3" \
-            "[profile.dev.package.full_moon]" "opt-level = 3"
+    if [ "$1" = build-opt ]; then
+        printf '%s\n' "" "[profile.dev.build-override]" "opt-level = 3"
     fi
 }
 

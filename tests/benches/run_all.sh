@@ -78,7 +78,7 @@ fi
         echo
         echo "# Compile cost"
         echo
-        COMPILE_COST_VARIANTS=${COMPILE_COST_VARIANTS:-default macro-opt} bash "$BENCHES/compile_cost.sh"
+        COMPILE_COST_VARIANTS=${COMPILE_COST_VARIANTS:-default build-opt} bash "$BENCHES/compile_cost.sh"
     fi
     if want probe; then
         echo
