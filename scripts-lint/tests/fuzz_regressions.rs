@@ -1,4 +1,4 @@
-//! Regressions found with the cargo-fuzz target (`fuzz/`, see docs/reliability-fuzzing.md)
+//! Regressions found with the cargo-fuzz target (`fuzz/`, see docs/reliability.md)
 //! that a fixture under `tests/lints/` cannot pin down: hangs, which need a clock, and
 //! shapes too large to write by hand. Each input must be checked, and every finding
 //! rendered, without a panic and well within the bound.
