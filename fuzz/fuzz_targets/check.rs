@@ -10,19 +10,20 @@
 //! - otherwise the bytes before the last `0xFF` are the script (lossy UTF-8) and the
 //!   bytes after it pick the signature (see [`signature_from_bytes`]).
 //!
-//! Run: `cargo +nightly fuzz run check fuzz/seeds -- -dict=fuzz/lua.dict -timeout=5`.
+//! Run: `cargo +nightly fuzz run check fuzz/corpus/check fuzz/seeds scripts-lint/tests/lints --
+//! -dict=fuzz/lua.dict -timeout=5` (more in docs/reliability.md).
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scripts_lint::{Level, Param, ParamType, ReturnType, Signature, SourceMap, check, lints, render};
+use scripts_lint::{Level, Param, ReturnType, Signature, SourceMap, check, lints, render};
 
 fuzz_target!(|data: &[u8]| {
     let (script, signature) = match data.iter().rposition(|&b| b == 0xFF) {
         Some(split) => (&data[..split], signature_from_bytes(&data[split + 1..])),
         None => {
             let text = String::from_utf8_lossy(data);
-            let signature = signature_from_directives(&text);
+            let (signature, _unknown) = signatures::from_directives(&text);
             (data, signature)
         }
     };
@@ -41,15 +42,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = report.has_errors();
 });
 
-const TYPES: [ParamType; 7] = [
-    ParamType::Int64,
-    ParamType::Int,
-    ParamType::Float,
-    ParamType::Text,
-    ParamType::Bytes,
-    ParamType::Bool,
-    ParamType::Other,
-];
+// the `--!` directives of the lint fixtures, and the parameter types
+#[path = "../../scripts-lint/tests/support/signatures.rs"]
+mod signatures;
+use signatures::TYPES;
 
 /// One of the return types, with how it is written.
 fn return_type(pick: u8) -> (&'static str, ReturnType) {
@@ -112,82 +108,5 @@ fn signature_from_bytes(b: &[u8]) -> Signature {
         return_text,
         read_only: at(1) & 1 != 0,
         levels,
-    }
-}
-
-/// The signature of the `--!` lines at the top of `source`, as the lint fixtures
-/// write it (`tests/lints.rs`); unknown directives are ignored.
-fn signature_from_directives(source: &str) -> Signature {
-    let mut signature = Signature {
-        return_text: "redis::Value".into(),
-        ..Signature::default()
-    };
-    let lines = source.lines().skip(usize::from(source.starts_with("#!")));
-    for line in lines.map_while(|l| l.strip_prefix("--!")) {
-        let (key, value) = line.split_once(':').unwrap_or((line, ""));
-        let list = || {
-            value
-                .split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(directive_param)
-                .collect::<Vec<_>>()
-        };
-        match key.trim() {
-            "keys" => signature.keys = list(),
-            "args" => signature.args = list(),
-            "returns" => {
-                signature.returns = directive_return(value);
-                signature.return_text = value.trim().to_owned();
-            }
-            "read_only" => signature.read_only = true,
-            level @ ("allow" | "warn" | "deny") => {
-                let level = match level {
-                    "allow" => Level::Allow,
-                    "warn" => Level::Warn,
-                    _ => Level::Deny,
-                };
-                signature.levels.push((value.trim().to_owned(), level));
-            }
-            _ => {}
-        }
-    }
-    signature
-}
-
-fn directive_param(spec: &str) -> Param {
-    let spec = spec.trim();
-    let (spec, variadic) = match spec.strip_suffix("..") {
-        Some(name) => (name, true),
-        None => (spec, false),
-    };
-    let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
-    let ty = match ty.trim() {
-        "i64" | "u64" | "usize" => ParamType::Int64,
-        "i32" | "u32" | "int" => ParamType::Int,
-        "f64" => ParamType::Float,
-        "bytes" => ParamType::Bytes,
-        "bool" => ParamType::Bool,
-        "other" => ParamType::Other,
-        _ => ParamType::Text,
-    };
-    Param::new(name.trim(), ty, variadic)
-}
-
-fn directive_return(text: &str) -> ReturnType {
-    let text = text.trim();
-    if let Some(inner) = text.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
-        return ReturnType::Option(Box::new(directive_return(inner)));
-    }
-    match text {
-        "i64" | "u64" | "i32" | "usize" => ReturnType::Integer,
-        "f64" => ReturnType::Float,
-        "bool" => ReturnType::Bool,
-        "String" => ReturnType::Text,
-        "Vec<u8>" => ReturnType::Bytes,
-        "()" => ReturnType::Unit,
-        t if t.starts_with("Json<") => ReturnType::Json,
-        t if t.starts_with("Vec<") || t.starts_with("HashMap<") => ReturnType::List,
-        t if t.starts_with('(') => ReturnType::Tuple,
-        _ => ReturnType::Any,
     }
 }

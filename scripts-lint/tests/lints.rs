@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use scripts_lint::{Level, Param, ParamType, ReturnType, Signature, SourceMap, check, lints, render};
+use scripts_lint::{Level, Signature, SourceMap, check, lints, render};
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lints");
@@ -29,76 +29,13 @@ fn fixtures() -> Vec<PathBuf> {
     out
 }
 
-fn param(spec: &str) -> Param {
-    let spec = spec.trim();
-    let (spec, variadic) = match spec.strip_suffix("..") {
-        Some(name) => (name, true),
-        None => (spec, false),
-    };
-    let (name, ty) = spec.split_once(':').unwrap_or((spec, "text"));
-    let ty = match ty.trim() {
-        "i64" | "u64" | "usize" => ParamType::Int64,
-        "i32" | "u32" | "int" => ParamType::Int,
-        "f64" => ParamType::Float,
-        "bytes" => ParamType::Bytes,
-        "bool" => ParamType::Bool,
-        _ => ParamType::Text,
-    };
-    Param::new(name.trim(), ty, variadic)
-}
-
-fn return_type(text: &str) -> ReturnType {
-    let text = text.trim();
-    if let Some(inner) = text.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
-        return ReturnType::Option(Box::new(return_type(inner)));
-    }
-    match text {
-        "i64" | "u64" | "i32" | "usize" => ReturnType::Integer,
-        "f64" => ReturnType::Float,
-        "bool" => ReturnType::Bool,
-        "String" => ReturnType::Text,
-        "Vec<u8>" => ReturnType::Bytes,
-        "()" => ReturnType::Unit,
-        t if t.starts_with("Json<") => ReturnType::Json,
-        t if t.starts_with("Vec<") || t.starts_with("HashMap<") => ReturnType::List,
-        t if t.starts_with('(') => ReturnType::Tuple,
-        _ => ReturnType::Any,
-    }
-}
+#[path = "support/signatures.rs"]
+mod signatures;
 
 fn signature(source: &str) -> Signature {
-    let mut signature = Signature {
-        return_text: "redis::Value".into(),
-        ..Signature::default()
-    };
-    let lines = source.lines().skip(usize::from(source.starts_with("#!")));
-    for line in lines.map_while(|l| l.strip_prefix("--!")) {
-        let (key, value) = line.split_once(':').unwrap_or((line, ""));
-        let list = || {
-            value
-                .split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(param)
-                .collect::<Vec<_>>()
-        };
-        match key.trim() {
-            "keys" => signature.keys = list(),
-            "args" => signature.args = list(),
-            "returns" => {
-                signature.returns = return_type(value);
-                signature.return_text = value.trim().to_owned();
-            }
-            "read_only" => signature.read_only = true,
-            level @ ("allow" | "warn" | "deny") => {
-                let level = match level {
-                    "allow" => Level::Allow,
-                    "warn" => Level::Warn,
-                    _ => Level::Deny,
-                };
-                signature.levels.push((value.trim().to_owned(), level));
-            }
-            other => panic!("unknown fixture directive `{other}`"),
-        }
+    let (signature, unknown) = signatures::from_directives(source);
+    if let Some(other) = unknown.first() {
+        panic!("unknown fixture directive `{other}`");
     }
     signature
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngAlgorithm;
-use scripts_lint::{Level, Param, ParamType, ReturnType, Signature, SourceMap, check, lints, render};
+use scripts_lint::{Level, Param, ReturnType, Signature, SourceMap, check, lints, render};
 
 /// A hang detector, not a speed test (speed is measured by `benches/check.rs`): a few
 /// KB take milliseconds even in debug, and the bound leaves room for a loaded machine.
@@ -41,15 +41,9 @@ fn check_and_render(source: &str, signature: &Signature) -> Result<(), TestCaseE
 
 // ---- the Rust side ----------------------------------------------------------------
 
-const TYPES: [ParamType; 7] = [
-    ParamType::Int64,
-    ParamType::Int,
-    ParamType::Float,
-    ParamType::Text,
-    ParamType::Bytes,
-    ParamType::Bool,
-    ParamType::Other,
-];
+#[path = "support/signatures.rs"]
+mod signatures;
+use signatures::TYPES;
 
 fn return_type() -> impl Strategy<Value = ReturnType> {
     let leaf = select(vec![

@@ -1,3 +1,0 @@
---! keys: k
---! args: value
-return redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])

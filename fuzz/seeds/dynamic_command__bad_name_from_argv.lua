@@ -1,3 +1,0 @@
---! keys: k
---! args: command
-return redis.call(ARGV[1], KEYS[1])

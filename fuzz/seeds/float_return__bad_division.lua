@@ -1,5 +1,0 @@
---! keys: total, count
-local total = tonumber(redis.call('GET', KEYS[1]) or '0')
-local count = tonumber(redis.call('GET', KEYS[2]) or '1')
-if count == 0 then return 0.5 end
-return total / count

@@ -1,3 +1,0 @@
---! keys: k
-redis.call('PUBLISH', 'channel', 'hello')
-return redis.call('INCR', KEYS[1])

@@ -1,4 +1,0 @@
-count = 0
-function helper(x) return x end
-redis.custom = helper
-return count

@@ -1,2 +1,0 @@
-#!python
-return 1

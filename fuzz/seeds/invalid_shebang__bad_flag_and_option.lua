@@ -1,2 +1,0 @@
-#!lua flags=no_writes,allow-oom name=x
-return 1

@@ -1,2 +1,0 @@
-#!lua flags=no-writes,allow-stale
-return 1

@@ -1,2 +1,0 @@
---! args: name
-return redis.call('DEL', ARGV[1])

@@ -1,4 +1,0 @@
-for i = 1, 3 do
-  goto continue
-  ::continue::
-end

@@ -1,2 +1,0 @@
---! keys: keys..
-return redis.call('GET', KEYS[1]

@@ -1,2 +1,0 @@
-math.randomseed(42)
-return math.random(100)

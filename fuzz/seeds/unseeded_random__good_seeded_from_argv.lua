@@ -1,3 +1,0 @@
---! args: seed
-math.randomseed(tonumber(ARGV[1]))
-return math.random(100)

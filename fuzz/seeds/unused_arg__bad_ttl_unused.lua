@@ -1,3 +1,0 @@
---! keys: k
---! args: value, ttl
-return redis.call('SET', KEYS[1], ARGV[1])

@@ -1,2 +1,0 @@
---! keys: from, to
-return redis.call('GET', KEYS[1])

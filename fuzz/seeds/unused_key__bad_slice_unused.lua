@@ -1,2 +1,0 @@
---! keys: main, extra..
-return redis.call('GET', KEYS[1])

@@ -1,2 +1,0 @@
---! keys: a, b, c
-return redis.call('DEL', unpack(KEYS))
