@@ -11,104 +11,11 @@
 //! prints the throughput in lines per second (`elem/s`).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use scripts_lint::{Param, ParamType, ReturnType, Signature, check};
+use scripts_lint::check;
 
-/// One block of 10 lines; `i` keeps locals distinct between blocks.
-fn block(i: usize) -> String {
-    format!(
-        "local balance_{i} = tonumber(redis.call('GET', KEYS[1]) or '0')\n\
-         local amount_{i} = tonumber(ARGV[1]) or 0\n\
-         if balance_{i} >= amount_{i} then\n\
-         \x20 redis.call('DECRBY', KEYS[1], ARGV[1])\n\
-         \x20 redis.call('INCRBY', KEYS[2], ARGV[1])\n\
-         end\n\
-         for _, key_{i} in ipairs(KEYS) do\n\
-         \x20 redis.call('EXPIRE', key_{i}, 60)\n\
-         end\n\
-         local label_{i} = ARGV[2]:lower() .. ':' .. #KEYS .. ARGV[3]\n"
-    )
-}
-
-/// The seed patterns as one block of 40 lines, comments and blank lines included.
-const TYPICAL: &str = "do
-  -- transfer: move ARGV[1] from KEYS[1] to KEYS[2] when funds allow
-  local from = tonumber(redis.call('GET', KEYS[1]) or '0')
-  local amount = tonumber(ARGV[1])
-  if from < amount then return -1 end
-  redis.call('DECRBY', KEYS[1], ARGV[1])
-  redis.call('INCRBY', KEYS[2], ARGV[1])
-end
-
-do
-  -- sliding window: the member comes from the caller
-  local now = tonumber(ARGV[1])
-  local window = tonumber(ARGV[3])
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-  if redis.call('ZCARD', KEYS[1]) < 10 then
-    redis.call('ZADD', KEYS[1], now, ARGV[2])
-    redis.call('PEXPIRE', KEYS[1], window)
-  end
-end
-
-do
-  -- lock release: only the owner's token deletes
-  if redis.call('GET', KEYS[1]) == ARGV[2] then
-    redis.call('DEL', KEYS[1])
-  end
-end
-
-do
-  -- all-or-nothing reservation over every key
-  local quantity = tonumber(ARGV[1])
-  local short = false
-  for _, item in ipairs(KEYS) do
-    if tonumber(redis.call('GET', item) or '0') < quantity then
-      short = true
-    end
-  end
-  if not short then
-    for i = 1, #KEYS do redis.call('DECRBY', KEYS[i], ARGV[1]) end
-  end
-end
-
-";
-
-/// A script of exactly `lines` lines made of `block`s (padded with short statements).
-pub fn script(lines: usize, block: impl Fn(usize) -> String) -> String {
-    let mut text = String::new();
-    let mut i = 0;
-    loop {
-        let next = block(i);
-        if text.lines().count() + next.lines().count() > lines {
-            break;
-        }
-        text += &next;
-        i += 1;
-    }
-    for pad in text.lines().count()..lines {
-        text += &format!("local pad_{pad} = {pad}\n");
-    }
-    text
-}
-
-fn signature() -> Signature {
-    Signature {
-        keys: vec![
-            Param::new("from", ParamType::Text, false),
-            Param::new("to", ParamType::Text, false),
-        ],
-        args: vec![
-            Param::new("amount", ParamType::Int64, false),
-            Param::new("label", ParamType::Text, false),
-            Param::new("window", ParamType::Int64, false),
-        ],
-        returns: ReturnType::Unit,
-        return_text: "()".into(),
-        ..Signature::default()
-    }
-}
-
-const SIZES: [usize; 4] = [50, 200, 1_000, 5_000];
+#[path = "support/scripts.rs"]
+mod scripts;
+use scripts::{SIZES, TYPICAL, block, script, signature};
 
 fn bench(c: &mut Criterion) {
     let signature = signature();
