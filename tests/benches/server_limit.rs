@@ -167,39 +167,30 @@ fn redis_benchmark(target: &[String], config: Config, sha: &str) -> f64 {
         .unwrap_or_else(|| panic!("no rps in the output of {binary}: {stdout}"))
 }
 
-/// Calls per second with pipelines of `depth` calls on each of `cons`.
+/// Calls per second with pipelines of `depth` calls on each of `cons`, each call
+/// added by `incr::call(key).add_loaded_to`.
 async fn pipelined(cons: &[MultiplexedConnection], keys: &'static [String], config: Config) -> f64 {
-    let per_connection = config.calls / config.connections / config.depth;
-    let start = Instant::now();
-    let mut set = tokio::task::JoinSet::new();
-    for (i, con) in cons.iter().enumerate() {
-        let mut con = con.clone();
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
-        set.spawn(async move {
-            let mut pipe = redis::pipe();
-            for _ in 0..per_connection {
-                pipe.clear();
-                for _ in 0..config.depth {
-                    incr::call(&keys[rng.next()]).add_loaded_to(&mut pipe);
-                }
-                let replies: Vec<i64> = pipe.query_async(&mut con).await.expect("pipeline");
-                debug_assert_eq!(replies.len(), config.depth);
-            }
-        });
-    }
-    while set
-        .join_next()
-        .await
-        .transpose()
-        .expect("a bench task panicked")
-        .is_some()
-    {}
-    (per_connection * config.connections * config.depth) as f64 / start.elapsed().as_secs_f64()
+    pipelined_with(cons, keys, config, |pipe, key| {
+        incr::call(key).add_loaded_to(pipe);
+    })
+    .await
 }
 
 /// [`pipelined`] without this crate: `pipe.cmd("EVALSHA").arg(sha).arg(1).arg(key)`,
 /// the redis-rs baseline.
 async fn hand_pipelined(cons: &[MultiplexedConnection], keys: &'static [String], config: Config) -> f64 {
+    pipelined_with(cons, keys, config, |pipe, key| {
+        pipe.cmd("EVALSHA").arg(incr::SCRIPT.sha1()).arg(1).arg(key);
+    })
+    .await
+}
+
+/// Calls per second with pipelines of `depth` calls on each of `cons`, each call added
+/// by `add` (generic, so each side is compiled without an indirect call).
+async fn pipelined_with<F>(cons: &[MultiplexedConnection], keys: &'static [String], config: Config, add: F) -> f64
+where
+    F: Fn(&mut redis::Pipeline, &str) + Copy + Send + 'static,
+{
     let per_connection = config.calls / config.connections / config.depth;
     let start = Instant::now();
     let mut set = tokio::task::JoinSet::new();
@@ -211,16 +202,19 @@ async fn hand_pipelined(cons: &[MultiplexedConnection], keys: &'static [String],
             for _ in 0..per_connection {
                 pipe.clear();
                 for _ in 0..config.depth {
-                    pipe.cmd("EVALSHA")
-                        .arg(incr::SCRIPT.sha1())
-                        .arg(1)
-                        .arg(&keys[rng.next()]);
+                    add(&mut pipe, &keys[rng.next()]);
                 }
                 let replies: Vec<i64> = pipe.query_async(&mut con).await.expect("pipeline");
                 debug_assert_eq!(replies.len(), config.depth);
             }
         });
     }
+    join_all(set).await;
+    (per_connection * config.connections * config.depth) as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Waits for every task of `set`, failing the bench when one panicked.
+async fn join_all(mut set: tokio::task::JoinSet<()>) {
     while set
         .join_next()
         .await
@@ -228,7 +222,6 @@ async fn hand_pipelined(cons: &[MultiplexedConnection], keys: &'static [String],
         .expect("a bench task panicked")
         .is_some()
     {}
-    (per_connection * config.connections * config.depth) as f64 / start.elapsed().as_secs_f64()
 }
 
 /// Calls per second with `depth` tasks calling `incr` on each of `cons`.
@@ -248,13 +241,7 @@ async fn in_flight(cons: &[MultiplexedConnection], keys: &'static [String], conf
             });
         }
     }
-    while set
-        .join_next()
-        .await
-        .transpose()
-        .expect("a bench task panicked")
-        .is_some()
-    {}
+    join_all(set).await;
     (per_task * config.connections * config.depth) as f64 / start.elapsed().as_secs_f64()
 }
 
