@@ -184,7 +184,8 @@ fn lowercase_first(text: &str) -> String {
 pub(crate) struct Nesting {
     /// The deepest level reached, up to the first token beyond [`MAX_SYNTAX_LEVELS`].
     pub(crate) deepest: usize,
-    /// Binary operators (`-` and `#` counted whatever their role), up to the same point.
+    /// Binary operators, up to the same point (`<=`, `>=` and `~=` count once, as `<`,
+    /// `>` and `~`).
     pub(crate) operators: usize,
     /// Byte offset of the first token nested deeper than [`MAX_SYNTAX_LEVELS`].
     pub(crate) too_deep_at: Option<usize>,
