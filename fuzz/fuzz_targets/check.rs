@@ -16,7 +16,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scripts_lint::{Level, Param, ReturnType, Signature, SourceMap, check, lints, render};
+use scripts_lint::{Level, Param, ReturnType, Signature, SourceMap, Target, check, lints, render};
 
 fuzz_target!(|data: &[u8]| {
     let (script, signature) = match data.iter().rposition(|&b| b == 0xFF) {
@@ -69,10 +69,11 @@ const LEVELS: [Level; 3] = [Level::Allow, Level::Warn, Level::Deny];
 /// The signature picked by the bytes after the last `0xFF`:
 /// - `b[0]`: low nibble the number of keys, high nibble the number of arguments;
 /// - `b[1]`: bit 0 `read_only`, bits 1..=4 the return type, bits 5..=6 how many
-///   `Option<...>` wrap it;
+///   `Option<...>` wrap it, bit 7 whether the first key is a prefix;
 /// - `b[2]`, `b[3]` and `b[4]`, `b[5]`: up to two level overrides, each a lint
 ///   (0 none, past the end an unknown name) and a level;
-/// - `b[6..]`: one byte per parameter, keys first: its type, bit 7 a slice.
+/// - `b[6..]`: one byte per parameter, keys first: its type, bit 7 a slice;
+/// - the byte after the parameters: the target server (`min_version`).
 fn signature_from_bytes(b: &[u8]) -> Signature {
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let (keys, args) = (usize::from(at(0) & 0x0F), usize::from(at(0) >> 4));
@@ -101,12 +102,18 @@ fn signature_from_bytes(b: &[u8]) -> Signature {
         };
         levels.push((name, LEVELS[usize::from(level) % LEVELS.len()]));
     }
+    let mut keys: Vec<Param> = (0..keys).map(|i| param(i, "key")).collect();
+    if let Some(first) = keys.first_mut().filter(|_| at(1) & 0x80 != 0) {
+        first.prefix = true;
+    }
+    let target = Target::ALL[usize::from(at(6 + keys.len() + args)) % Target::ALL.len()];
     Signature {
-        keys: (0..keys).map(|i| param(i, "key")).collect(),
-        args: (keys..keys + args).map(|i| param(i, "arg")).collect(),
+        args: (keys.len()..keys.len() + args).map(|i| param(i, "arg")).collect(),
+        keys,
         returns,
         return_text,
         read_only: at(1) & 1 != 0,
         levels,
+        target,
     }
 }

@@ -25,6 +25,7 @@ mod shebang;
 mod source_map;
 
 pub use diagnostic::{Diagnostic, Label, Level, ParamRef};
+pub use redis::target::Target;
 pub use render::render;
 pub use source_map::{LineIndex, Position, SourceMap};
 
@@ -44,6 +45,8 @@ pub struct Signature {
     pub read_only: bool,
     /// `allow(...)`, `warn(...)`, `deny(...)` overrides, in the order written.
     pub levels: Vec<(String, Level)>,
+    /// The oldest server the script must run on (`min_version = "7.4"`).
+    pub target: Target,
 }
 
 impl Signature {
@@ -76,6 +79,10 @@ pub struct Param {
     pub ty: ParamType,
     /// A slice that spreads into several entries.
     pub variadic: bool,
+    /// A key declared a prefix (`#[key(prefix)]`): the script may build keys by
+    /// appending to it (`KEYS[1] .. 'job:' .. id`). Such keys hash to the prefix's slot
+    /// when the prefix carries a hash tag, which the runtime checks before sending.
+    pub prefix: bool,
 }
 
 impl Param {
@@ -85,7 +92,14 @@ impl Param {
             name: name.into(),
             ty,
             variadic,
+            prefix: false,
         }
+    }
+
+    /// The same parameter, declared a prefix key.
+    pub fn prefix(mut self) -> Self {
+        self.prefix = true;
+        self
     }
 }
 

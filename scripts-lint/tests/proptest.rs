@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngAlgorithm;
-use scripts_lint::{Level, Param, ReturnType, Signature, SourceMap, check, lints, render};
+use scripts_lint::{Level, Param, ReturnType, Signature, SourceMap, Target, check, lints, render};
 
 /// A hang detector, not a speed test (speed is measured by `benches/check.rs`): a few
 /// KB take milliseconds even in debug, and the bound leaves room for a loaded machine.
@@ -62,11 +62,24 @@ fn return_type() -> impl Strategy<Value = ReturnType> {
 }
 
 fn params(prefix: &'static str) -> impl Strategy<Value = Vec<Param>> {
-    proptest::collection::vec((0..TYPES.len(), proptest::bool::weighted(0.2)), 0..4).prop_map(move |specs| {
+    let spec = (
+        0..TYPES.len(),
+        proptest::bool::weighted(0.2),
+        proptest::bool::weighted(0.2),
+    );
+    proptest::collection::vec(spec, 0..4).prop_map(move |specs| {
         specs
             .into_iter()
             .enumerate()
-            .map(|(i, (ty, variadic))| Param::new(format!("{prefix}{i}"), TYPES[ty], variadic))
+            .map(|(i, (ty, variadic, is_prefix))| {
+                let param = Param::new(format!("{prefix}{i}"), TYPES[ty], variadic);
+                // only keys can be prefixes
+                if is_prefix && prefix == "key" {
+                    param.prefix()
+                } else {
+                    param
+                }
+            })
             .collect()
     })
 }
@@ -83,14 +96,16 @@ fn signature() -> impl Strategy<Value = Signature> {
         return_type(),
         any::<bool>(),
         proptest::collection::vec(override_, 0..3),
+        select(Target::ALL.to_vec()),
     )
-        .prop_map(|(keys, args, returns, read_only, levels)| Signature {
+        .prop_map(|(keys, args, returns, read_only, levels, target)| Signature {
             keys,
             args,
             return_text: format!("{returns:?}"),
             returns,
             read_only,
             levels,
+            target,
         })
 }
 

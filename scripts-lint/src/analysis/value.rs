@@ -187,6 +187,11 @@ impl Value {
         self.kinds & kinds != 0
     }
 
+    /// True when the value is the string literal `word`, in any case.
+    pub(crate) fn is_literal_ignore_case(&self, word: &str) -> bool {
+        self.only(kind::STRING) && self.string.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(word))
+    }
+
     /// Only these kinds (and at least one).
     pub(crate) fn only(&self, kinds: u16) -> bool {
         self.kinds != 0 && self.kinds & !kinds == 0

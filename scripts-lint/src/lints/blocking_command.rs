@@ -1,7 +1,5 @@
 use super::{Context, Lint, LintInfo, Resolved, display_name};
-use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::redis::commands::version;
 
 /// ### What it does
 /// Finds blocking commands (`BLPOP`, `BRPOP`, `BLMOVE`, `BZPOPMIN`, `WAIT`,
@@ -9,8 +7,10 @@ use crate::redis::commands::version;
 ///
 /// ### Why this is bad
 /// A script cannot block: Redis 7.2+ runs these as their non-blocking forms (an
-/// empty list returns nil at once), and Redis 7.0 refuses most of them. Code that
-/// expects to wait does not.
+/// empty list returns nil at once). Code that expects to wait does not. (Redis 7.0
+/// refuses most of them: with the default `min_version` that is a
+/// `forbidden_command` error, and this warning is for scripts that declare 7.2 or
+/// later.)
 ///
 /// ### Example
 /// ```lua
@@ -28,28 +28,31 @@ impl Lint for BlockingCommand {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let target = cx.signature.target;
         for (call, resolved) in cx.commands() {
             let Some(&Resolved::Known(command)) = resolved else { continue };
-            if !command.is_blocking() || command.is_noscript_everywhere() {
+            // refused where it runs: `forbidden_command` says so
+            if !command.is_blocking() || target.refuses_in_scripts(command) {
                 continue;
             }
             // XREAD and XREADGROUP block only with the BLOCK option
             if command.name.starts_with("XREAD") {
-                let block = call.args.iter().any(|a| {
-                    a.value.only(kind::STRING) && a.value.string.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("BLOCK"))
-                });
-                if !block {
+                let block = call.args.iter().any(|a| a.value.is_literal_ignore_case("BLOCK"));
+                // on 7.0 a `BLOCK` is refused: `forbidden_command` says so
+                if !block || target == crate::Target::Redis7_0 {
                     continue;
                 }
             }
             let name = display_name(command);
-            let mut finding = Self::finding(call.args[0].range.clone(), format!("`{name}` never blocks inside a script"))
-                .label("returns at once")
-                .help("use the non-blocking form (`LPOP` for `BLPOP`, ...) and wait in the client");
-            if command.noscript_in & version::REDIS_7_0 != 0 {
-                finding = finding.note(format!("Redis 7.0 refuses `{name}` inside scripts altogether"));
-            }
-            out.push(finding);
+            let help = match super::forbidden_command::non_blocking(command) {
+                Some(instead) => format!("call `{instead}`, which is what happens, and wait in the client"),
+                None => "drop the blocking option and wait in the client".to_owned(),
+            };
+            out.push(
+                Self::finding(call.args[0].range.clone(), format!("`{name}` never blocks inside a script"))
+                    .label("returns at once")
+                    .help(help),
+            );
         }
     }
 }

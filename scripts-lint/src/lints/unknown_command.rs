@@ -1,19 +1,24 @@
 use super::{Context, Lint, LintInfo, Resolved, display_name, suggest};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands;
+use crate::redis::target::Target;
 
 /// ### What it does
 /// Checks literal command names (and subcommands such as `OBJECT ENCODING`) of
 /// `redis.call`/`redis.pcall` against the command tables of Redis 7.0 to 7.4 and
-/// Valkey 8, with a "did you mean" suggestion.
+/// Valkey 8, with a "did you mean" suggestion, and reports commands the script's
+/// oldest server (`min_version`, Redis 7.0 by default) does not have yet, naming the
+/// version that introduced them.
 ///
 /// ### Why this is bad
-/// A misspelled command fails at run time with `Unknown Redis command called from
-/// script`, after any writes made earlier in the script.
+/// A misspelled command, or one the server is too old for, fails at run time with
+/// `Unknown Redis command called from script`, after any writes made earlier in the
+/// script.
 ///
 /// ### Example
 /// ```lua
 /// redis.call('HGETLL', KEYS[1])     -- bad: did you mean `HGETALL`?
+/// redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, 'f')   -- bad on Redis 7.0: needs 7.4
 /// ```
 pub(crate) struct UnknownCommand;
 
@@ -26,8 +31,33 @@ impl Lint for UnknownCommand {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let target = cx.signature.target;
         for (call, resolved) in cx.commands() {
             match resolved {
+                Some(&Resolved::Known(command)) if !target.has(command) => {
+                    let name = display_name(command);
+                    let at = if command.name.contains('|') { 1 } else { 0 };
+                    let range = call.args.get(at).unwrap_or(&call.args[0]).range.clone();
+                    let finding = Self::finding(range, format!("`{name}` does not exist in {target}"))
+                        .label(format!("unknown to {target}"));
+                    out.push(match Target::first_with(command).filter(|first| *first > target) {
+                        Some(first) => finding
+                            .note(format!("`{name}` was added in {first} (`{}`)", command.since))
+                            .help(format!(
+                                "if every server the script runs on is {first} or later, declare `min_version = \"{}\"`; otherwise do without `{name}`",
+                                first.spelling()
+                            )),
+                        None => finding.help(format!(
+                            "`{name}` exists only in {}; do without it, or declare that server as `min_version`",
+                            Target::ALL
+                                .iter()
+                                .filter(|t| t.has(command))
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    });
+                }
                 Some(Resolved::Unknown(name)) => {
                     let top_level = commands::all().iter().filter(|c| !c.name.contains('|')).map(|c| c.name);
                     let finding = Self::finding(

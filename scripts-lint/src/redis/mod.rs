@@ -3,3 +3,4 @@
 pub mod commands;
 pub mod globals;
 pub(crate) mod keys;
+pub mod target;

@@ -3,8 +3,9 @@
 //! of which includes this file with `#[path]`.
 //!
 //! A script may start with `--!` lines describing the function it belongs to:
-//! `--! keys: from, to, rest..` (`..` marks a slice), `--! args: amount:i64, label`,
-//! `--! returns: Option<i64>`, `--! read_only`, `--! deny: nondeterministic_command`.
+//! `--! keys: queue(prefix), job, rest..` (`..` marks a slice, `(prefix)` a key the
+//! script may append to), `--! args: amount:i64, label`, `--! returns: Option<i64>`,
+//! `--! read_only`, `--! min_version: 7.4`, `--! deny: nondeterministic_command`.
 //! Without `keys`/`args` lines the function passes no keys and no arguments.
 
 #![allow(dead_code)]
@@ -48,6 +49,10 @@ pub(crate) fn from_directives(source: &str) -> (Signature, Vec<String>) {
                 signature.return_text = value.trim().to_owned();
             }
             "read_only" => signature.read_only = true,
+            "min_version" => match value.parse() {
+                Ok(target) => signature.target = target,
+                Err(_) => unknown.push(format!("min_version: {}", value.trim())),
+            },
             level @ ("allow" | "warn" | "deny") => {
                 let level = match level {
                     "allow" => Level::Allow,
@@ -62,9 +67,13 @@ pub(crate) fn from_directives(source: &str) -> (Signature, Vec<String>) {
     (signature, unknown)
 }
 
-/// `name`, `name:type` or `name..` (a slice).
+/// `name`, `name:type` or `name..` (a slice), any of them followed by `(prefix)`.
 fn param(spec: &str) -> Param {
     let spec = spec.trim();
+    let (spec, prefix) = match spec.strip_suffix("(prefix)") {
+        Some(spec) => (spec.trim(), true),
+        None => (spec, false),
+    };
     let (spec, variadic) = match spec.strip_suffix("..") {
         Some(name) => (name, true),
         None => (spec, false),
@@ -79,7 +88,8 @@ fn param(spec: &str) -> Param {
         "other" => ParamType::Other,
         _ => ParamType::Text,
     };
-    Param::new(name.trim(), ty, variadic)
+    let param = Param::new(name.trim(), ty, variadic);
+    if prefix { param.prefix() } else { param }
 }
 
 /// A Rust return type as written, as the checker classifies it.

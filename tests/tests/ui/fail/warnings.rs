@@ -3,7 +3,7 @@
 
 use scripts::redis_script;
 
-#[redis_script]
+#[redis_script(min_version = "7.4")]
 async fn pop_later(
     con: &mut impl scripts::AsyncConnection,
     #[key] queue: &str,
