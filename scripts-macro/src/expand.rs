@@ -120,7 +120,7 @@ fn call_helpers(script: &ScriptFn) -> TokenStream {
     let name = script.item.sig.ident.to_string();
     let call_doc = format!("The call `{name}(...)` makes, built but not sent (for pipelines and custom sending).");
     let pipe_doc = format!(
-        "Adds `{name}(...)` to a pipeline (plain or `atomic()`); the reply comes back with the others. Sent as `EVAL`, so it works whether or not the script is cached."
+        "Adds `{name}(...)` to a pipeline (plain or `atomic()`); the reply comes back with the others. Sent as `EVAL`, so it works whether or not the script is cached. Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag."
     );
     quote! {
         #[doc = #call_doc]
@@ -133,7 +133,7 @@ fn call_helpers(script: &ScriptFn) -> TokenStream {
         #inner_vis fn pipe<'__pipe, #(#lifetimes),*>(
             pipe: &'__pipe mut ::scripts::redis::Pipeline,
             #(#params),*
-        ) -> &'__pipe mut ::scripts::redis::Pipeline #where_clause {
+        ) -> ::scripts::Result<&'__pipe mut ::scripts::redis::Pipeline> #where_clause {
             call(#(#idents),*).add_to(pipe)
         }
     }
@@ -165,6 +165,7 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: Token
     let doc = format!("The Lua script behind `{name_str}()`: its descriptor, and the call for pipelines.");
     let inner_vis = inner_visibility(vis);
     let helpers = call_helpers(script);
+    let prefixes = prefix_table(script);
     quote! {
         #[doc = #doc]
         #vis mod #name {
@@ -182,7 +183,7 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: Token
                 #read_only,
                 ::scripts::__private::Location { file: #file, line: #line, column: #column },
                 &[#(#lines),*],
-            );
+            )#prefixes;
 
             ::scripts::__private::inventory::submit! { ::scripts::__private::Registered(&SCRIPT) }
 
@@ -191,6 +192,31 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: Token
             #warnings
         }
     }
+}
+
+/// `.__with_prefixes(&[...])` for the `#[key(prefix)]` parameters, or nothing.
+fn prefix_table(script: &ScriptFn) -> TokenStream {
+    let mut entries = Vec::new();
+    // only the last key parameter may be a slice, so positions before it are fixed
+    for (position, key) in script.keys().enumerate() {
+        if let Some(prefix) = key.prefix {
+            let param = key.ident.to_string();
+            let slice = key.variadic;
+            let allow_untagged = prefix.allow_untagged;
+            entries.push(quote! {
+                ::scripts::__private::PrefixKey {
+                    position: #position,
+                    param: #param,
+                    slice: #slice,
+                    allow_untagged: #allow_untagged,
+                }
+            });
+        }
+    }
+    if entries.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(.__with_prefixes(&[#(#entries),*]))
 }
 
 fn fixed_and_variadic<'a>(params: impl Iterator<Item = &'a Param>) -> (usize, bool) {

@@ -8,7 +8,7 @@ use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, GenericArgument, Ident, ItemFn, Lit, LitStr, Pat, PathArguments, ReturnType, Stmt, Type};
 
-use scripts_lint::Level;
+use scripts_lint::{Level, Target};
 
 /// Errors of one macro call, combined into one token stream at the end (after
 /// serde_derive's `Ctxt`): the user sees every problem in one compile.
@@ -54,6 +54,8 @@ pub(crate) struct Options {
     pub(crate) file: Option<LitStr>,
     pub(crate) levels: Vec<(Level, Ident)>,
     pub(crate) read_only: bool,
+    /// `min_version = "7.4"`: the oldest server the script must run on.
+    pub(crate) target: Option<Target>,
 }
 
 /// Whether a parameter fills `KEYS` or `ARGV`.
@@ -70,6 +72,22 @@ pub(crate) struct Param {
     pub(crate) role: Role,
     /// A slice or `Vec` that spreads into several entries.
     pub(crate) variadic: bool,
+    /// `#[key(prefix)]`: the script may build keys by appending to this one.
+    pub(crate) prefix: Option<Prefix>,
+}
+
+/// How a `#[key(prefix)]` value is checked at run time.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Prefix {
+    /// `#[key(prefix, allow_untagged)]`: a value without a hash tag is accepted on a
+    /// single server (a cluster still refuses it).
+    pub(crate) allow_untagged: bool,
+}
+
+/// What `#[key]` or `#[key(...)]` said about a parameter.
+enum KeyAttr {
+    None,
+    Key(Option<Prefix>),
 }
 
 /// Where the Lua text comes from.
@@ -163,11 +181,24 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
                 })?;
             }
             "read_only" => options.read_only = true,
+            "min_version" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                if options.target.is_some() {
+                    errors.at(lit.span(), "`min_version` is given twice");
+                }
+                match lit.value().parse::<Target>() {
+                    Ok(target) => options.target = Some(target),
+                    Err(message) => errors.at(
+                        lit.span(),
+                        format!("{message}: the oldest server the script must run on"),
+                    ),
+                }
+            }
             _ => {
                 errors.at(
                     meta.path.span(),
                     format!(
-                        "unknown `redis_script` option `{}`: expected `file = \"path.lua\"`, `allow(...)`, `warn(...)`, `deny(...)` or `read_only`",
+                        "unknown `redis_script` option `{}`: expected `file = \"path.lua\"`, `allow(...)`, `warn(...)`, `deny(...)`, `read_only` or `min_version = \"7.4\"`",
                         path_text(&meta.path)
                     ),
                 );
@@ -227,7 +258,10 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
             }
             FnArg::Typed(typed) => typed,
         };
-        let is_key = take_key_attr(&mut typed.attrs, errors);
+        let (is_key, prefix) = match take_key_attr(&mut typed.attrs, errors) {
+            KeyAttr::None => (false, None),
+            KeyAttr::Key(prefix) => (true, prefix),
+        };
         let ident = match &*typed.pat {
             Pat::Ident(pat) if pat.subpat.is_none() => Some(pat.ident.clone()),
             other => {
@@ -267,6 +301,7 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
             ty,
             role,
             variadic,
+            prefix,
         });
     }
     if item.sig.inputs.is_empty() {
@@ -291,20 +326,67 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
     (conn, params)
 }
 
-/// Removes `#[key]` from a parameter's attributes; true when it was there.
-fn take_key_attr(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> bool {
-    let mut found = false;
+/// Removes `#[key]` / `#[key(prefix)]` / `#[key(prefix, allow_untagged)]` from a
+/// parameter's attributes and says which it was.
+fn take_key_attr(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> KeyAttr {
+    let mut found = KeyAttr::None;
     attrs.retain(|attr| {
         if !attr.path().is_ident("key") {
             return true;
         }
-        if !matches!(attr.meta, syn::Meta::Path(_)) {
-            errors.spanned(attr, "`#[key]` takes no arguments");
+        if matches!(found, KeyAttr::Key(_)) {
+            errors.spanned(attr, "`#[key]` is given twice");
+            return false;
         }
-        found = true;
+        found = KeyAttr::Key(match &attr.meta {
+            syn::Meta::Path(_) => None,
+            syn::Meta::List(_) => key_options(attr, errors),
+            syn::Meta::NameValue(_) => {
+                errors.spanned(
+                    attr,
+                    "write `#[key]`, or `#[key(prefix)]` for a key the script builds other keys from",
+                );
+                None
+            }
+        });
         false
     });
     found
+}
+
+/// The words inside `#[key(...)]`.
+fn key_options(attr: &syn::Attribute, errors: &mut Errors) -> Option<Prefix> {
+    let (mut prefix, mut allow_untagged) = (false, None);
+    let parsed = attr.parse_nested_meta(|meta| {
+        match meta.path.get_ident().map(Ident::to_string).as_deref() {
+            Some("prefix") => prefix = true,
+            Some("allow_untagged") => allow_untagged = Some(meta.path.span()),
+            _ => errors.at(
+                meta.path.span(),
+                format!(
+                    "unknown `#[key]` option `{}`: expected `prefix` or `prefix, allow_untagged`",
+                    path_text(&meta.path)
+                ),
+            ),
+        }
+        Ok(())
+    });
+    if let Err(error) = parsed {
+        errors.push(error);
+    }
+    match (prefix, allow_untagged) {
+        (true, untagged) => Some(Prefix {
+            allow_untagged: untagged.is_some(),
+        }),
+        (false, Some(span)) => {
+            errors.at(
+                span,
+                "`allow_untagged` applies to prefixes: write `#[key(prefix, allow_untagged)]`",
+            );
+            None
+        }
+        (false, None) => None,
+    }
 }
 
 /// Why `ty` is obviously not a key, for types the macro can judge by their spelling.

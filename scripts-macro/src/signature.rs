@@ -17,7 +17,8 @@ pub(crate) fn signature(script: &ScriptFn, errors: &mut Errors) -> Signature {
             .filter(|p| p.role == role)
             .map(|p: &Param| {
                 let ty = element_of_slice(&p.ty).unwrap_or(&p.ty);
-                LintParam::new(p.ident.to_string(), param_type(ty), p.variadic)
+                let param = LintParam::new(p.ident.to_string(), param_type(ty), p.variadic);
+                if p.prefix.is_some() { param.prefix() } else { param }
             })
             .collect()
     };
@@ -32,6 +33,7 @@ pub(crate) fn signature(script: &ScriptFn, errors: &mut Errors) -> Signature {
         return_text,
         read_only: script.options.read_only,
         levels: levels(script, errors),
+        target: script.options.target.unwrap_or_default(),
     }
 }
 
@@ -41,7 +43,8 @@ pub(crate) fn permissive(signature: Signature) -> Signature {
     let mut levels = signature.levels;
     levels.extend(["unused_key", "unused_arg"].map(|lint| (lint.to_owned(), Level::Allow)));
     Signature {
-        keys: vec![LintParam::new("keys", ParamType::Other, true)],
+        // a prefix, so keys built from `KEYS` are not reported against a broken signature
+        keys: vec![LintParam::new("keys", ParamType::Other, true).prefix()],
         args: vec![LintParam::new("args", ParamType::Other, true)],
         returns: ReturnType::Any,
         levels,

@@ -5,6 +5,7 @@ use redis::{Cmd, FromRedisValue, Pipeline, ServerErrorKind, Value};
 use crate::args::{Arg, Key};
 use crate::connection::{AsyncConnection, Connection};
 use crate::error::{Error, Result};
+use crate::prefix::has_hash_tag;
 use crate::script::Script;
 use crate::slot::key_slot;
 
@@ -132,6 +133,36 @@ impl<'s> Call<'s> {
         }
     }
 
+    /// Fails when a `#[key(prefix)]` value has no hash tag (see
+    /// [`has_hash_tag`](crate::has_hash_tag)): the keys the script builds from it could
+    /// hash to other cluster slots. `cluster` is whether the call goes to a cluster
+    /// (`None`: not known, as for pipelines); `allow_untagged` prefixes pass unless it
+    /// does.
+    pub fn check_prefixes(&self, cluster: Option<bool>) -> Result<()> {
+        let prefixes = self.script.prefix_keys();
+        if prefixes.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<&[u8]> = self.key_bytes().collect();
+        for prefix in prefixes {
+            if prefix.allow_untagged && cluster != Some(true) {
+                continue;
+            }
+            let end = if prefix.slice { keys.len() } else { prefix.position + 1 };
+            for key in keys.get(prefix.position..end).unwrap_or_default() {
+                if !has_hash_tag(key) {
+                    return Err(Error::UntaggedPrefix {
+                        script: self.script.name(),
+                        param: prefix.param,
+                        value: String::from_utf8_lossy(key).into_owned(),
+                        cluster: prefix.allow_untagged,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Adds the call to a pipeline (plain or `atomic()`) as `EVAL`.
     ///
     /// A pipeline cannot recover from `NOSCRIPT` halfway (commands after it have
@@ -139,15 +170,21 @@ impl<'s> Call<'s> {
     /// the server has the script cached, and caches it for later `EVALSHA` calls.
     /// After [`load_all`](crate::load_all), [`add_loaded_to`](Self::add_loaded_to)
     /// sends the shorter `EVALSHA`.
-    pub fn add_to(self, pipe: &mut Pipeline) -> &mut Pipeline {
-        pipe.add_command(self.eval_command())
+    ///
+    /// Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag.
+    pub fn add_to(self, pipe: &mut Pipeline) -> Result<&mut Pipeline> {
+        self.check_prefixes(None)?;
+        Ok(pipe.add_command(self.eval_command()))
     }
 
     /// Adds the call to a pipeline as `EVALSHA`: only for scripts known to be loaded
     /// (see [`load_all`](crate::load_all)); otherwise that pipeline entry fails with
     /// `NOSCRIPT`.
-    pub fn add_loaded_to(self, pipe: &mut Pipeline) -> &mut Pipeline {
-        pipe.add_command(self.cmd)
+    ///
+    /// Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag.
+    pub fn add_loaded_to(self, pipe: &mut Pipeline) -> Result<&mut Pipeline> {
+        self.check_prefixes(None)?;
+        Ok(pipe.add_command(self.cmd))
     }
 
     /// Runs the call: EVALSHA, and on `NOSCRIPT` one EVAL whose reply is returned.
@@ -165,6 +202,7 @@ impl<'s> Call<'s> {
     }
 
     async fn send_async<T: FromRedisValue, C: AsyncConnection>(&self, con: &mut C) -> Result<T> {
+        self.check_prefixes(Some(con.is_cluster()))?;
         if con.is_cluster() {
             self.check_slots()?;
         }
@@ -192,6 +230,7 @@ impl<'s> Call<'s> {
     }
 
     fn send<T: FromRedisValue, C: Connection>(&self, con: &mut C) -> Result<T> {
+        self.check_prefixes(Some(con.is_cluster()))?;
         if con.is_cluster() {
             self.check_slots()?;
         }
@@ -238,6 +277,7 @@ fn outcome<T>(result: &Result<T>) -> &'static str {
         Err(Error::Connection { .. }) => "connection",
         Err(Error::Reply { .. }) => "reply",
         Err(Error::Server { .. }) => "server",
+        Err(Error::UntaggedPrefix { .. }) => "untagged_prefix",
     }
 }
 

@@ -68,6 +68,19 @@ pub enum Error {
         /// The I/O error.
         source: RedisError,
     },
+    /// A `#[key(prefix)]` value has no hash tag, so the keys the script builds from it
+    /// could hash to other cluster slots. Nothing was sent.
+    UntaggedPrefix {
+        /// The script that was not sent.
+        script: &'static str,
+        /// The Rust parameter holding the prefix.
+        param: &'static str,
+        /// The value passed.
+        value: String,
+        /// The value is refused on a cluster connection although the parameter is
+        /// `#[key(prefix, allow_untagged)]` (which covers single servers only).
+        cluster: bool,
+    },
     /// The reply does not decode into the function's return type.
     Reply {
         /// The script whose reply did not fit.
@@ -128,7 +141,7 @@ impl Error {
             | Error::Connection { script, source }
             | Error::Server { script, source } => (script, Some(source)),
             Error::CrossSlot { script, source, .. } => (script, source.as_ref()),
-            Error::Reply { script, .. } => (script, None),
+            Error::Reply { script, .. } | Error::UntaggedPrefix { script, .. } => (script, None),
         }
     }
 
@@ -260,6 +273,22 @@ impl fmt::Display for Error {
                 )
             }
             Error::Server { script, source } => write!(f, "script `{script}` failed: {source}"),
+            Error::UntaggedPrefix {
+                script,
+                param,
+                value,
+                cluster,
+            } => {
+                write!(
+                    f,
+                    "script `{script}` was not sent: the key prefix `{param}` is `{value}`, which has no hash tag, so the keys the script builds from it can hash to other cluster slots; pass a prefix with a non-empty tag, such as `{}`",
+                    crate::prefix::suggest_tagged(value)
+                )?;
+                if *cluster {
+                    write!(f, " (`allow_untagged` covers single servers, not clusters)")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -305,6 +334,7 @@ impl From<Error> for RedisError {
             Error::CrossSlot { .. } => {
                 RedisError::from((ErrorKind::Server(ServerErrorKind::CrossSlot), "cross-slot keys", detail))
             }
+            Error::UntaggedPrefix { .. } => RedisError::from((ErrorKind::Client, "untagged key prefix", detail)),
             _ => RedisError::from((ErrorKind::UnexpectedReturnType, "unexpected script reply", detail)),
         }
     }

@@ -11,6 +11,7 @@ mod connection;
 mod error;
 #[cfg(feature = "json")]
 mod json;
+mod prefix;
 mod registry;
 mod script;
 mod slot;
@@ -23,6 +24,7 @@ pub use error::{Error, Result, ScriptError};
 pub use inventory;
 #[cfg(feature = "json")]
 pub use json::Json;
+pub use prefix::{PrefixKey, has_hash_tag};
 pub use registry::{Registered, load_all, load_all_blocking, scripts};
 pub use script::{Location, Script};
 pub use slot::key_slot;

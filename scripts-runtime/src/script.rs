@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::prefix::PrefixKey;
+
 /// Where a script's Lua text is written: a Rust source file or a `.lua` file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -35,6 +37,7 @@ pub struct Script {
     read_only: bool,
     location: Location,
     lines: &'static [u32],
+    prefixes: &'static [PrefixKey],
 }
 
 impl Script {
@@ -62,7 +65,15 @@ impl Script {
             read_only,
             location,
             lines,
+            prefixes: &[],
         }
+    }
+
+    /// Used by the generated code: the `#[key(prefix)]` parameters.
+    #[doc(hidden)]
+    pub const fn __with_prefixes(mut self, prefixes: &'static [PrefixKey]) -> Self {
+        self.prefixes = prefixes;
+        self
     }
 
     /// The Rust function's name.
@@ -109,6 +120,12 @@ impl Script {
     /// Where the Lua text starts in the Rust (or `.lua`) source.
     pub fn location(&self) -> Location {
         self.location
+    }
+
+    /// The `#[key(prefix)]` parameters: keys the script builds other keys from, each
+    /// checked for a hash tag before a call is sent.
+    pub fn prefix_keys(&self) -> &'static [PrefixKey] {
+        self.prefixes
     }
 
     /// The source line where Lua line `lua_line` (1-based, as in Redis errors) is written.

@@ -30,8 +30,8 @@ pub(crate) async fn demo(con: &mut MultiplexedConnection) -> Result<(), Box<dyn 
 
     // a plain pipeline: one round trip, script not cached yet
     let mut pipe = redis::pipe();
-    score::pipe(&mut pipe, "score:{red}:ann", "score:{red}:team", 10);
-    score::pipe(&mut pipe, "score:{red}:bob", "score:{red}:team", 5);
+    score::pipe(&mut pipe, "score:{red}:ann", "score:{red}:team", 10)?;
+    score::pipe(&mut pipe, "score:{red}:bob", "score:{red}:team", 5)?;
     pipe.get("score:{red}:team");
     let (ann, bob, team): (i64, i64, i64) = pipe.query_async(con).await?;
     println!("pipeline: ann {ann}, bob {bob}, team {team}");
@@ -40,7 +40,7 @@ pub(crate) async fn demo(con: &mut MultiplexedConnection) -> Result<(), Box<dyn 
     // a transaction: all or nothing, in order
     let mut tx = redis::pipe();
     tx.atomic();
-    score::pipe(&mut tx, "score:{red}:ann", "score:{red}:team", 1);
+    score::pipe(&mut tx, "score:{red}:ann", "score:{red}:team", 1)?;
     tx.incr("score:{red}:rounds", 1);
     let (ann, rounds): (i64, i64) = tx.query_async(con).await?;
     println!("transaction: ann {ann}, rounds {rounds}");
@@ -49,7 +49,7 @@ pub(crate) async fn demo(con: &mut MultiplexedConnection) -> Result<(), Box<dyn 
     // after load_all, EVALSHA in pipelines is safe and shorter
     scripts::load_all(con).await?;
     let mut pipe = redis::pipe();
-    score::call("score:{red}:bob", "score:{red}:team", 2).add_loaded_to(&mut pipe);
+    score::call("score:{red}:bob", "score:{red}:team", 2).add_loaded_to(&mut pipe)?;
     let (bob,): (i64,) = pipe.query_async(con).await?;
     println!("after load_all, EVALSHA in a pipeline: bob {bob}");
     assert_eq!(bob, 7);

@@ -69,12 +69,12 @@ pub use scripts_macro::redis_script;
 #[cfg(feature = "json")]
 pub use scripts_runtime::Json;
 pub use scripts_runtime::{
-    Arg, AsyncConnection, Call, Connection, Error, Key, Location, Result, Script, ScriptError, key_slot, load_all,
-    load_all_blocking, redis, scripts,
+    Arg, AsyncConnection, Call, Connection, Error, Key, Location, PrefixKey, Result, Script, ScriptError, has_hash_tag,
+    key_slot, load_all, load_all_blocking, redis, scripts,
 };
 
 /// Used by the code `#[redis_script]` generates; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use scripts_runtime::{Call, Location, Registered, Script, inventory};
+    pub use scripts_runtime::{Call, Location, PrefixKey, Registered, Script, inventory};
 }

@@ -315,10 +315,10 @@ async fn print_allocations(con: &mut MultiplexedConnection, calls: usize) {
         );
     };
     per_entry("(a) `incr::pipe` (EVAL) into a pipeline", &mut |p| {
-        incr::pipe(p, black_box(KEY));
+        incr::pipe(p, black_box(KEY)).unwrap();
     });
     per_entry("(a) `incr::call(..).add_loaded_to` (EVALSHA)", &mut |p| {
-        incr::call(black_box(KEY)).add_loaded_to(p);
+        incr::call(black_box(KEY)).add_loaded_to(p).unwrap();
     });
     per_entry("(b) hand-written EVALSHA into a pipeline", &mut |p| {
         p.cmd("EVALSHA").arg(incr::SCRIPT.sha1()).arg(1).arg(black_box(KEY));

@@ -171,7 +171,7 @@ fn redis_benchmark(target: &[String], config: Config, sha: &str) -> f64 {
 /// added by `incr::call(key).add_loaded_to`.
 async fn pipelined(cons: &[MultiplexedConnection], keys: &'static [String], config: Config) -> f64 {
     pipelined_with(cons, keys, config, |pipe, key| {
-        incr::call(key).add_loaded_to(pipe);
+        incr::call(key).add_loaded_to(pipe).unwrap();
     })
     .await
 }

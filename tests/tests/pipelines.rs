@@ -30,9 +30,9 @@ async fn a_pipeline_succeeds_when_the_script_is_not_cached() {
     let server = RedisServer::start();
     let mut con = flushed(&server).await;
     let mut pipe = redis::pipe();
-    shift::pipe(&mut pipe, "p:{a}", "p:{b}", 5);
+    shift::pipe(&mut pipe, "p:{a}", "p:{b}", 5).unwrap();
     pipe.get("p:{b}");
-    shift::pipe(&mut pipe, "p:{a}", "p:{b}", 7);
+    shift::pipe(&mut pipe, "p:{a}", "p:{b}", 7).unwrap();
     let (first, b, second): (i64, i64, i64) = pipe.query_async(&mut con).await.unwrap();
     assert_eq!((first, b, second), (-5, 5, -12));
     assert_eq!(server.calls("eval"), 2, "pipelines carry the script text");
@@ -49,9 +49,9 @@ async fn a_transaction_succeeds_when_the_script_is_not_cached() {
     let mut con = flushed(&server).await;
     let mut pipe = redis::pipe();
     pipe.atomic();
-    shift::pipe(&mut pipe, "t:{a}", "t:{b}", 3);
+    shift::pipe(&mut pipe, "t:{a}", "t:{b}", 3).unwrap();
     pipe.incr("t:{c}", 1);
-    shift::pipe(&mut pipe, "t:{a}", "t:{b}", 4);
+    shift::pipe(&mut pipe, "t:{a}", "t:{b}", 4).unwrap();
     let (first, c, second): (i64, i64, i64) = pipe.query_async(&mut con).await.unwrap();
     assert_eq!((first, c, second), (-3, 1, -7));
     assert_eq!(server.calls("exec"), 1);
@@ -68,8 +68,8 @@ async fn loaded_scripts_go_in_pipelines_as_evalsha() {
     assert!(loaded >= 1);
     server.reset_stats();
     let mut pipe = redis::pipe();
-    shift::call("l:{a}", "l:{b}", 2).add_loaded_to(&mut pipe);
-    shift::call("l:{a}", "l:{b}", 2).add_loaded_to(&mut pipe);
+    shift::call("l:{a}", "l:{b}", 2).add_loaded_to(&mut pipe).unwrap();
+    shift::call("l:{a}", "l:{b}", 2).add_loaded_to(&mut pipe).unwrap();
     let (a, b): (i64, i64) = pipe.query_async(&mut con).await.unwrap();
     assert_eq!((a, b), (-2, -4));
     assert_eq!((server.calls("evalsha"), server.calls("eval")), (2, 0));
@@ -81,7 +81,7 @@ async fn evalsha_in_a_pipeline_without_loading_is_the_documented_failure() {
     let server = RedisServer::start();
     let mut con = flushed(&server).await;
     let mut pipe = redis::pipe();
-    shift::call("n:{a}", "n:{b}", 1).add_loaded_to(&mut pipe);
+    shift::call("n:{a}", "n:{b}", 1).add_loaded_to(&mut pipe).unwrap();
     let error = pipe.query_async::<(i64,)>(&mut con).await.unwrap_err();
     assert_eq!(error.code(), Some("NOSCRIPT"), "{error}");
 }
