@@ -199,6 +199,12 @@ impl Nesting {
         let mut depth: usize = 0;
         let mut unary_run: usize = 0;
         let mut chain: usize = 0;
+        // The counters of the expressions a bracket or block interrupts, and their sum:
+        // `a[1] .. b[2] .. c` is one chain of three whatever its operands hold, and Lua's
+        // parser is still inside it (and inside any unary operators before a bracket)
+        // while it reads what the bracket holds.
+        let mut enclosing: Vec<(usize, usize)> = Vec::new();
+        let mut outer: usize = 0;
         let mut prev_operand = false;
         let (mut deepest, mut operators) = (0, 0);
         let mut i = 0;
@@ -237,14 +243,12 @@ impl Nesting {
                 }
                 b'(' | b'{' | b'[' => {
                     depth += 1;
-                    unary_run = 0;
-                    chain = 0;
+                    enter(&mut enclosing, &mut outer, &mut chain, &mut unary_run);
                     i += 1;
                 }
                 b')' | b'}' | b']' => {
                     depth = depth.saturating_sub(1);
-                    unary_run = 0;
-                    chain = 0;
+                    leave(&mut enclosing, &mut outer, &mut chain, &mut unary_run);
                     i += 1;
                     operand = true;
                 }
@@ -275,13 +279,11 @@ impl Nesting {
                     match &source[start..i] {
                         "function" | "do" | "then" | "repeat" => {
                             depth += 1;
-                            unary_run = 0;
-                            chain = 0;
+                            enter(&mut enclosing, &mut outer, &mut chain, &mut unary_run);
                         }
                         "end" | "until" | "elseif" => {
                             depth = depth.saturating_sub(1);
-                            unary_run = 0;
-                            chain = 0;
+                            leave(&mut enclosing, &mut outer, &mut chain, &mut unary_run);
                             operand = true;
                         }
                         "not" => unary_run += 1,
@@ -309,7 +311,7 @@ impl Nesting {
                 unary_run = 0;
             }
             prev_operand = operand;
-            let level = depth + unary_run + chain;
+            let level = depth + outer + unary_run + chain;
             if level > MAX_SYNTAX_LEVELS {
                 return Nesting {
                     deepest,
@@ -325,6 +327,20 @@ impl Nesting {
             too_deep_at: None,
         }
     }
+}
+
+/// A bracket or block opens inside the current expression: keep its counters.
+fn enter(enclosing: &mut Vec<(usize, usize)>, outer: &mut usize, chain: &mut usize, unary_run: &mut usize) {
+    enclosing.push((*chain, *unary_run));
+    *outer += *chain + *unary_run;
+    (*chain, *unary_run) = (0, 0);
+}
+
+/// A bracket or block closes: back in the expression it interrupted.
+fn leave(enclosing: &mut Vec<(usize, usize)>, outer: &mut usize, chain: &mut usize, unary_run: &mut usize) {
+    let (c, u) = enclosing.pop().unwrap_or_default();
+    *outer = outer.saturating_sub(c + u);
+    (*chain, *unary_run) = (c, u);
 }
 
 /// `Some(level)` when `[` at `i` opens a long bracket `[==[`.
