@@ -250,6 +250,10 @@ fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &
     }
     diagnostics.retain(|d| d.level != Level::Allow);
     diagnostics.sort_by_key(|d| (d.param.is_none(), d.primary.range.start));
+    // a call whose command is one of a few literals is checked once per candidate:
+    // one finding per lint and place is enough
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| d.param.is_some() || seen.insert((d.lint, d.primary.range.clone())));
     let read_only = cx.declared_read_only() || only_reads(&cx);
     let flags = shebang.map(|s| s.flags).unwrap_or_default();
     Report {

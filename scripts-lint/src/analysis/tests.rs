@@ -9,7 +9,7 @@ fn facts(source: &str) -> Facts {
     })
 }
 
-fn call_args(source: &str) -> Vec<Vec<u16>> {
+fn call_args(source: &str) -> Vec<Vec<u32>> {
     facts(source)
         .calls
         .iter()
@@ -60,11 +60,14 @@ fn local_function_parameters_take_their_call_sites() {
     let facts = facts(
         "local function bump(key, by)\n  return redis.call('INCRBY', key, by)\nend\nbump(KEYS[1], 1)\nbump(KEYS[2], 2)",
     );
-    assert_eq!(facts.calls[0].args[1].value.kinds, kind::KEY);
+    // the body is evaluated for each call, with that call's arguments
+    assert_eq!(facts.calls.len(), 2);
+    assert!(facts.calls.iter().all(|c| c.args[1].value.kinds == kind::KEY));
     let facts = crate::analysis::tests::facts(
         "local function bump(key)\n  return redis.call('INCR', key)\nend\nbump(KEYS[1])\nbump('other')",
     );
-    assert!(facts.calls[0].args[1].value.has(kind::STRING));
+    assert_eq!(facts.calls[0].args[1].value.kinds, kind::KEY);
+    assert_eq!(facts.calls[1].args[1].value.kinds, kind::STRING);
 }
 
 #[test]
@@ -99,7 +102,7 @@ fn globals_reads_and_writes() {
 #[test]
 fn shadowed_globals() {
     let f = facts("local table = {}\nlocal function f(redis) return redis end\nfor _, KEYS in ipairs({}) do end");
-    let names: Vec<&str> = f.shadows.iter().map(|s| s.0.as_str()).collect();
+    let names: Vec<&str> = f.shadows.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["table", "redis", "KEYS"]);
 }
 
@@ -154,4 +157,97 @@ fn ranges_include_closing_brackets() {
     assert_eq!(&source[used.range.clone()], "ARGV[1]");
     assert_eq!(&source[f.key_reads[0].1.clone()], "KEYS[1]");
     assert_eq!(&source[f.returns[0].range.clone()], "return KEYS[1]");
+}
+
+fn key_arg(facts: &Facts, call: usize) -> &Value {
+    &facts.calls[call].args[1].value
+}
+
+#[test]
+fn each_call_returns_what_it_passed() {
+    let f = facts(
+        "local function id(x) return x end\nlocal a = id(KEYS[1])\nlocal b = id('literal')\nredis.call('GET', a)\nredis.call('GET', b)",
+    );
+    assert_eq!(key_arg(&f, 0).kinds, kind::KEY);
+    assert_eq!(key_arg(&f, 0).key_index, Some(1));
+    assert_eq!(key_arg(&f, 1).kinds, kind::STRING);
+}
+
+#[test]
+fn several_return_values_keep_their_positions() {
+    let f = facts(
+        "local function two(a, b) return a, b end\nlocal x, y = two(KEYS[2], KEYS[1])\nredis.call('GET', x)\nredis.call('GET', y)",
+    );
+    assert_eq!(key_arg(&f, 0).key_index, Some(2));
+    assert_eq!(key_arg(&f, 1).key_index, Some(1));
+    assert!(!key_arg(&f, 1).has(kind::NIL));
+}
+
+#[test]
+fn values_forwarded_through_helpers_keep_their_origin() {
+    let f = facts(
+        "local function a(k) return k end\nlocal function b(k) return a(k) end\nlocal function c(k) return b(a(k)) end\nredis.call('DEL', c(KEYS[1]))",
+    );
+    assert_eq!(key_arg(&f, 0).kinds, kind::KEY);
+}
+
+#[test]
+fn uncalled_functions_take_whatever_a_caller_passes() {
+    let f = facts("local function drop(k) return redis.call('DEL', k) end\nreturn 1");
+    assert_eq!(key_arg(&f, 0).kinds, kind::PARAM);
+}
+
+#[test]
+fn guards_remove_nil() {
+    let f = facts(
+        "local k = ARGV[1] ~= '' and KEYS[1] or nil\nif k then redis.call('GET', k) end\nlocal _ = k and redis.call('DEL', k)\nif not k then return end\nredis.call('INCR', k)",
+    );
+    for call in 0..3 {
+        assert_eq!(key_arg(&f, call).kinds, kind::KEY, "call {call}");
+    }
+    let f = facts("local k = ARGV[1] ~= '' and KEYS[1] or nil\nif k == nil then return end\nredis.call('GET', k)");
+    assert_eq!(key_arg(&f, 0).kinds, kind::KEY);
+    let f = facts("local k = ARGV[1] ~= '' and KEYS[1] or nil\nassert(k)\nredis.call('GET', k)");
+    assert_eq!(key_arg(&f, 0).kinds, kind::KEY);
+}
+
+#[test]
+fn keys_built_by_appending_are_derived() {
+    let f = facts(
+        "local p = KEYS[2]\nredis.call('GET', p .. 'x' .. ARGV[1])\nredis.call('GET', string.format('%s:%s', KEYS[1], 1))\nredis.call('GET', 'x' .. KEYS[1])\nredis.call('GET', string.format('x:%s', KEYS[1]))",
+    );
+    assert_eq!(key_arg(&f, 0).kinds, kind::DERIVED);
+    assert_eq!(key_arg(&f, 0).derived_from, 1 << 2);
+    assert_eq!(key_arg(&f, 1).kinds, kind::DERIVED);
+    assert_eq!(key_arg(&f, 1).derived_from, 1 << 1);
+    assert_eq!(key_arg(&f, 2).kinds, kind::CONCAT);
+    assert_eq!(key_arg(&f, 3).kinds, kind::STRING);
+}
+
+#[test]
+fn command_names_from_a_few_literals() {
+    let f = facts("local c = ARGV[1] == 'l' and 'LPUSH' or 'RPUSH'\nredis.call(c, KEYS[1], 'x')");
+    assert_eq!(f.calls[0].names(), Some(vec!["LPUSH", "RPUSH"]));
+}
+
+#[test]
+fn feature_tests_of_missing_members_are_not_reads() {
+    let f = facts("local u = table.unpack or unpack\nif table.pack then end\nreturn u(KEYS)");
+    assert!(f.undefined.is_empty(), "{:?}", f.undefined);
+    let f = facts("return table.unpack(KEYS)");
+    assert_eq!(f.undefined.len(), 1);
+}
+
+#[test]
+fn a_helper_that_seeds_seeds_its_caller() {
+    let f = facts("local function seed() math.randomseed(tonumber(ARGV[1])) end\nseed()\nreturn math.random(10)");
+    assert_eq!(f.randoms[0].1, seed::SEEDED);
+}
+
+#[test]
+fn string_comparisons_with_argv_are_not_numeric() {
+    let f = facts("if ARGV[1] < 'm' then return 1 end\nif ARGV[1] < string.lower(ARGV[2]) then return 2 end\nreturn 0");
+    assert!(f.numeric_uses.is_empty(), "{:?}", f.numeric_uses);
+    let f = facts("if ARGV[1] < ARGV[2] then return 1 end\nreturn 0");
+    assert_eq!(f.numeric_uses.len(), 1);
 }

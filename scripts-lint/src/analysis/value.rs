@@ -1,36 +1,48 @@
 //! Abstract values: what the analysis knows about a Lua value at one point.
 //!
-//! A value is a set of origins (`kinds`) plus whatever is known exactly (a
-//! constant, the function it is, the table it came from). Joining two values,
-//! where control flow merges, unions the origins and keeps only what both agree on.
+//! A value is a set of possibilities (`kinds`) plus whatever is known exactly about
+//! some of them (the literal strings it can be, its number, the function it is, the
+//! table it came from). Joining two values, where control flow merges, unions the
+//! possibilities; a fact about one kind survives when every side that can be of that
+//! kind agrees on it, so `cond and 'RPUSH' or 'LPUSH'` is one of two known strings.
 
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Origin bits.
+/// Possibility bits.
 pub(crate) mod kind {
     /// An entry of `KEYS`.
-    pub(crate) const KEY: u16 = 1 << 0;
+    pub(crate) const KEY: u32 = 1 << 0;
     /// An entry of `ARGV`, still the string Redis passed.
-    pub(crate) const ARGV: u16 = 1 << 1;
+    pub(crate) const ARGV: u32 = 1 << 1;
     /// A number.
-    pub(crate) const NUMBER: u16 = 1 << 2;
+    pub(crate) const NUMBER: u32 = 1 << 2;
     /// A string written in the script or made by a string function.
-    pub(crate) const STRING: u16 = 1 << 3;
-    /// A string built with `..`.
-    pub(crate) const CONCAT: u16 = 1 << 4;
+    pub(crate) const STRING: u32 = 1 << 3;
+    /// A string built with `..` that does not start with a key.
+    pub(crate) const CONCAT: u32 = 1 << 4;
     /// A value read from a table field the analysis does not follow.
-    pub(crate) const FIELD: u16 = 1 << 5;
+    pub(crate) const FIELD: u32 = 1 << 5;
     /// `nil`.
-    pub(crate) const NIL: u16 = 1 << 6;
+    pub(crate) const NIL: u32 = 1 << 6;
     /// `true` or `false`.
-    pub(crate) const BOOL: u16 = 1 << 7;
+    pub(crate) const BOOL: u32 = 1 << 7;
     /// A table.
-    pub(crate) const TABLE: u16 = 1 << 8;
+    pub(crate) const TABLE: u32 = 1 << 8;
     /// A function.
-    pub(crate) const FUNCTION: u16 = 1 << 9;
+    pub(crate) const FUNCTION: u32 = 1 << 9;
     /// The result of a call or anything else the analysis cannot see into.
-    pub(crate) const UNKNOWN: u16 = 1 << 10;
+    pub(crate) const UNKNOWN: u32 = 1 << 10;
+    /// A key built by appending to an entry of `KEYS` (`KEYS[1] .. 'job:' .. id`,
+    /// `string.format('%s:%s', KEYS[1], id)`): on a cluster it hashes to that entry's
+    /// slot when the entry carries a hash tag.
+    pub(crate) const DERIVED: u32 = 1 << 11;
+    /// A parameter of a function whose callers the analysis does not see (never
+    /// called, or escaped): whatever a caller passes. Lints stay silent about it.
+    pub(crate) const PARAM: u32 = 1 << 12;
+
+    /// Every kind that is a string at run time.
+    pub(crate) const STRINGY: u32 = KEY | ARGV | STRING | CONCAT | DERIVED;
 }
 
 /// A function value the analysis recognises.
@@ -69,16 +81,36 @@ pub(crate) enum Marker {
     Iterator,
 }
 
+/// At most this many literal strings are tracked for one value; more is "a string".
+pub(crate) const MAX_CHOICES: usize = 8;
+
+/// Bit of [`Value::derived_from`] for a `KEYS` index the analysis cannot pin down.
+pub(crate) const ANY_KEY: u64 = 1 << 63;
+
+/// The [`Value::derived_from`] bit of `KEYS[index]` (1-based).
+pub(crate) fn key_bit(index: Option<usize>) -> u64 {
+    match index {
+        Some(i) if (1..63).contains(&i) => 1 << i,
+        _ => ANY_KEY,
+    }
+}
+
 /// What the analysis knows of one value.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Value {
-    pub(crate) kinds: u16,
+    pub(crate) kinds: u32,
     /// Which `KEYS` entry, when it is exactly one known entry.
     pub(crate) key_index: Option<usize>,
+    /// For a [`kind::DERIVED`] key: the `KEYS` entries it may be built from, one bit
+    /// per index ([`key_bit`]).
+    pub(crate) derived_from: u64,
     /// Which `ARGV` entry, when it is exactly one known entry.
     pub(crate) argv_index: Option<usize>,
     pub(crate) number: Option<f64>,
+    /// The literal string, when it is exactly one.
     pub(crate) string: Option<Arc<str>>,
+    /// The literal strings it is one of, when there are 2 to [`MAX_CHOICES`].
+    pub(crate) choices: Option<Arc<[Arc<str>]>>,
     pub(crate) boolean: Option<bool>,
     /// True when the number is likely not an integer (`/`, `math.sqrt`, `math.random()`).
     pub(crate) fraction: bool,
@@ -99,9 +131,11 @@ impl Value {
         Value {
             kinds: 0,
             key_index: None,
+            derived_from: 0,
             argv_index: None,
             number: None,
             string: None,
+            choices: None,
             boolean: None,
             fraction: false,
             func: None,
@@ -113,7 +147,7 @@ impl Value {
         }
     }
 
-    pub(crate) fn of(kinds: u16) -> Self {
+    pub(crate) fn of(kinds: u32) -> Self {
         Value {
             kinds,
             ..Self::bottom()
@@ -183,8 +217,13 @@ impl Value {
         self
     }
 
-    pub(crate) fn has(&self, kinds: u16) -> bool {
+    pub(crate) fn has(&self, kinds: u32) -> bool {
         self.kinds & kinds != 0
+    }
+
+    /// Only these kinds (and at least one).
+    pub(crate) fn only(&self, kinds: u32) -> bool {
+        self.kinds != 0 && self.kinds & !kinds == 0
     }
 
     /// True when the value is the string literal `word`, in any case.
@@ -192,9 +231,25 @@ impl Value {
         self.only(kind::STRING) && self.string.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(word))
     }
 
-    /// Only these kinds (and at least one).
-    pub(crate) fn only(&self, kinds: u16) -> bool {
-        self.kinds != 0 && self.kinds & !kinds == 0
+    /// The literal strings the value is one of, when it can only be such a literal.
+    pub(crate) fn literals(&self) -> Option<Vec<&str>> {
+        if !self.only(kind::STRING) {
+            return None;
+        }
+        match (&self.string, &self.choices) {
+            (Some(one), _) => Some(vec![one]),
+            (None, Some(many)) => Some(many.iter().map(|s| &**s).collect()),
+            (None, None) => None,
+        }
+    }
+
+    /// The literal strings of the `STRING` part, when all are known.
+    fn string_set(&self) -> Option<Vec<Arc<str>>> {
+        match (&self.string, &self.choices) {
+            (Some(one), _) => Some(vec![one.clone()]),
+            (None, Some(many)) => Some(many.to_vec()),
+            (None, None) => None,
+        }
     }
 
     /// The least value above both: the union of what either could be.
@@ -205,24 +260,60 @@ impl Value {
         if other.kinds == 0 {
             return self.clone();
         }
-        fn same<T: PartialEq + Clone>(a: &Option<T>, b: &Option<T>) -> Option<T> {
-            if a == b { a.clone() } else { None }
+        // A fact about one kind of value holds in the join when every side that can
+        // be that kind agrees: a side that cannot be a string has no say on which string.
+        fn pick<T: PartialEq + Clone>(a: &Value, fa: &Option<T>, b: &Value, fb: &Option<T>, kinds: u32) -> Option<T> {
+            match (a.has(kinds), b.has(kinds)) {
+                (true, false) => fa.clone(),
+                (false, true) => fb.clone(),
+                _ if fa == fb => fa.clone(),
+                _ => None,
+            }
         }
+        let (string, choices) = match (self.has(kind::STRING), other.has(kind::STRING)) {
+            (true, false) => (self.string.clone(), self.choices.clone()),
+            (false, true) => (other.string.clone(), other.choices.clone()),
+            _ => match (self.string_set(), other.string_set()) {
+                (Some(mut all), Some(more)) => {
+                    for s in more {
+                        if !all.contains(&s) {
+                            all.push(s);
+                        }
+                    }
+                    match all.len() {
+                        1 => (all.pop(), None),
+                        n if n <= MAX_CHOICES => {
+                            all.sort();
+                            (None, Some(Arc::from(all)))
+                        }
+                        _ => (None, None),
+                    }
+                }
+                _ => (None, None),
+            },
+        };
+        let marked = kind::TABLE | kind::STRING | kind::FUNCTION | kind::UNKNOWN;
         Value {
             kinds: self.kinds | other.kinds,
-            key_index: same(&self.key_index, &other.key_index),
-            argv_index: same(&self.argv_index, &other.argv_index),
-            number: match (self.number, other.number) {
-                (Some(a), Some(b)) if a == b => Some(a),
-                _ => None,
+            key_index: pick(self, &self.key_index, other, &other.key_index, kind::KEY),
+            derived_from: self.derived_from | other.derived_from,
+            argv_index: pick(self, &self.argv_index, other, &other.argv_index, kind::ARGV),
+            number: match (self.has(kind::NUMBER), other.has(kind::NUMBER)) {
+                (true, false) => self.number,
+                (false, true) => other.number,
+                _ => match (self.number, other.number) {
+                    (Some(a), Some(b)) if a == b => Some(a),
+                    _ => None,
+                },
             },
-            string: same(&self.string, &other.string),
-            boolean: same(&self.boolean, &other.boolean),
+            string,
+            choices,
+            boolean: pick(self, &self.boolean, other, &other.boolean, kind::BOOL),
             fraction: self.fraction || other.fraction,
-            func: same(&self.func, &other.func),
-            table: same(&self.table, &other.table),
-            marker: same(&self.marker, &other.marker),
-            iterates: same(&self.iterates, &other.iterates),
+            func: pick(self, &self.func, other, &other.func, kind::FUNCTION),
+            table: pick(self, &self.table, other, &other.table, kind::TABLE),
+            marker: pick(self, &self.marker, other, &other.marker, marked),
+            iterates: pick(self, &self.iterates, other, &other.iterates, kind::FUNCTION),
             // messages point at where a non-key value came from, so prefer that origin
             origin: if self.only(kind::KEY) {
                 other.origin.clone().or_else(|| self.origin.clone())
@@ -236,16 +327,111 @@ impl Value {
     /// The value of `x` in `x or y` / `x and y` when `x` is truthy: without `nil`/`false`.
     pub(crate) fn truthy(&self) -> Value {
         let mut v = self.clone();
-        v.kinds &= !(kind::NIL | kind::BOOL);
-        if v.kinds == 0 && self.boolean == Some(true) {
-            v.kinds = kind::BOOL;
+        v.kinds &= !kind::NIL;
+        match self.boolean {
+            // only `true` is left
+            Some(true) => {}
+            Some(false) => v.kinds &= !kind::BOOL,
+            None if self.has(kind::BOOL) => v.boolean = Some(true),
+            None => {}
         }
         v
     }
 
-    /// The value of `x` in `x and y` when `x` is falsy.
+    /// The value of `x` in `x and y` when `x` is falsy: `nil` or `false`, when it can be.
     pub(crate) fn falsy(&self) -> Value {
-        Value::of(self.kinds & (kind::NIL | kind::BOOL))
+        let mut v = Value::of(self.kinds & (kind::NIL | kind::BOOL));
+        if v.has(kind::BOOL) {
+            v.boolean = Some(false);
+            if self.boolean == Some(true) {
+                v.kinds &= !kind::BOOL;
+            }
+        }
+        // a caller's value or an unknown one may be either
+        if self.has(kind::PARAM | kind::UNKNOWN | kind::FIELD) {
+            v.kinds |= kind::NIL;
+        }
+        v
+    }
+
+    /// Without `nil` (after `x ~= nil`).
+    pub(crate) fn not_nil(&self) -> Value {
+        let mut v = self.clone();
+        v.kinds &= !kind::NIL;
+        v
+    }
+}
+
+/// The values of an expression that may produce several: a call, `...`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub(crate) struct Values {
+    /// The first values, one per position.
+    pub(crate) fixed: Vec<Value>,
+    /// What every later position holds, when there may be any number of them
+    /// (`unpack(t)`, an unknown call); `None`: there are no more (they read as `nil`).
+    pub(crate) rest: Option<Value>,
+}
+
+impl Values {
+    /// Exactly one value.
+    pub(crate) fn one(value: Value) -> Self {
+        Values {
+            fixed: vec![value],
+            rest: None,
+        }
+    }
+
+    /// Any number of values like `value`, none included.
+    pub(crate) fn many(value: Value) -> Self {
+        Values {
+            fixed: Vec::new(),
+            rest: Some(value),
+        }
+    }
+
+    /// The value at `index` (0-based), as an assignment target receives it.
+    pub(crate) fn nth(&self, index: usize) -> Value {
+        match self.fixed.get(index) {
+            Some(value) => value.clone(),
+            None => match &self.rest {
+                Some(rest) => rest.join(&Value::nil()),
+                None => Value::nil(),
+            },
+        }
+    }
+
+    /// The first value (what a call gives in an expression).
+    pub(crate) fn first(&self) -> Value {
+        self.nth(0)
+    }
+
+    /// What one more `return` adds to the returns seen so far (`None`: none yet).
+    pub(crate) fn join_into(seen: &Option<Values>, more: &Values) -> Option<Values> {
+        Some(match seen {
+            Some(seen) => seen.join(more),
+            None => more.clone(),
+        })
+    }
+
+    /// Position by position; a side that ends early gives `nil` (or its `rest`) there.
+    pub(crate) fn join(&self, other: &Values) -> Values {
+        let len = self.fixed.len().max(other.fixed.len());
+        let fixed = (0..len).map(|i| self.nth(i).join(&other.nth(i))).collect();
+        let rest = match (&self.rest, &other.rest) {
+            (None, None) => None,
+            (a, b) => Some(
+                a.clone()
+                    .unwrap_or_else(Value::nil)
+                    .join(&b.clone().unwrap_or_else(Value::nil)),
+            ),
+        };
+        Values { fixed, rest }
+    }
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value::bottom()
     }
 }
 
@@ -270,6 +456,25 @@ mod tests {
         assert!(!joined.only(kind::KEY));
         assert_eq!(joined.origin, Some(4..7));
         assert_eq!(Value::bottom().join(&key), key);
+        // the string side alone decides which string
+        assert_eq!(joined.string.as_deref(), Some("x"));
+        assert_eq!(joined.key_index, Some(1));
+    }
+
+    #[test]
+    fn literal_choices() {
+        let a = Value::string(Some("RPUSH".into()));
+        let b = Value::string(Some("LPUSH".into()));
+        let either = a.join(&Value::boolean(Some(false))).truthy().join(&b);
+        assert_eq!(either.literals(), Some(vec!["LPUSH", "RPUSH"]));
+        assert_eq!(either.join(&a).literals(), Some(vec!["LPUSH", "RPUSH"]));
+        let mut many = Value::bottom();
+        for i in 0..=MAX_CHOICES {
+            many = many.join(&Value::string(Some(format!("C{i}").into())));
+        }
+        assert_eq!(many.literals(), None);
+        assert!(many.only(kind::STRING));
+        assert_eq!(a.join(&Value::string(None)).literals(), None);
     }
 
     #[test]
@@ -277,5 +482,24 @@ mod tests {
         let v = Value::of(kind::ARGV | kind::NIL);
         assert!(v.truthy().only(kind::ARGV));
         assert!(v.falsy().only(kind::NIL));
+        let flag = Value::boolean(Some(false)).join(&Value::string(Some("x".into())));
+        assert!(flag.truthy().only(kind::STRING));
+        assert!(Value::boolean(None).truthy().boolean == Some(true));
+    }
+
+    #[test]
+    fn values_by_position() {
+        let two = Values {
+            fixed: vec![Value::of(kind::KEY), Value::of(kind::ARGV)],
+            rest: None,
+        };
+        assert!(two.nth(1).only(kind::ARGV));
+        assert!(two.nth(2).only(kind::NIL));
+        let one = Values::one(Value::of(kind::KEY));
+        let joined = two.join(&one);
+        assert!(joined.nth(0).only(kind::KEY));
+        assert!(joined.nth(1).has(kind::NIL) && joined.nth(1).has(kind::ARGV));
+        let spread = Values::many(Value::of(kind::KEY));
+        assert!(spread.first().has(kind::NIL) && spread.first().has(kind::KEY));
     }
 }

@@ -4,7 +4,8 @@ use crate::diagnostic::{Diagnostic, Level};
 
 /// ### What it does
 /// Finds `redis.call`/`redis.pcall` whose command name is not a literal (or a local
-/// holding one).
+/// holding one, or one of a few literals: `lifo and 'RPUSH' or 'LPUSH'` is checked
+/// as both commands).
 ///
 /// ### Why this is bad
 /// Nothing about the call can be checked: name, arity, keys, read-only use. When
@@ -27,7 +28,7 @@ impl Lint for DynamicCommand {
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for call in &cx.facts.calls {
-            if call.name().is_some() {
+            if call.names().is_some() {
                 continue;
             }
             let range = call.args.first().map_or(call.range.clone(), |a| a.range.clone());

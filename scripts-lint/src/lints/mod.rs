@@ -31,8 +31,9 @@ pub(crate) struct Context<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) signature: &'a Signature,
     pub(crate) shebang: Option<&'a Shebang>,
-    /// The command of each of `facts.calls`, looked up once for every lint.
-    resolved: Vec<Option<Resolved>>,
+    /// The commands each of `facts.calls` may run, looked up once for every lint
+    /// (empty: the name is not a literal).
+    resolved: Vec<Vec<Resolved>>,
 }
 
 impl<'a> Context<'a> {
@@ -51,9 +52,17 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Every command call with what its name resolves to (`None`: not a literal).
+    /// Every command call with what its name resolves to (`None`: not a literal). A
+    /// call whose name is one of a few literals comes once per candidate.
     pub(crate) fn commands(&self) -> impl Iterator<Item = (&'a CommandCall, Option<&Resolved>)> + '_ {
-        self.facts.calls.iter().zip(self.resolved.iter().map(Option::as_ref))
+        self.facts
+            .calls
+            .iter()
+            .zip(&self.resolved)
+            .flat_map(|(call, resolved)| {
+                let none = resolved.is_empty().then_some((call, None));
+                none.into_iter().chain(resolved.iter().map(move |r| (call, Some(r))))
+            })
     }
     /// The script text of `range`.
     pub(crate) fn text(&self, range: &Range<usize>) -> &str {
@@ -167,9 +176,15 @@ pub(crate) enum Resolved {
     UnknownSubcommand(&'static Command, String),
 }
 
-/// Resolves the command of `call`; `None` when its name is not a literal.
-fn resolve(call: &CommandCall) -> Option<Resolved> {
-    let name = call.name()?;
+/// Resolves the commands `call` may run; empty when its name is not a literal.
+fn resolve(call: &CommandCall) -> Vec<Resolved> {
+    let Some(names) = call.names() else {
+        return Vec::new();
+    };
+    names.into_iter().filter_map(|name| resolve_name(call, name)).collect()
+}
+
+fn resolve_name(call: &CommandCall, name: &str) -> Option<Resolved> {
     let Some(command) = commands::lookup(name) else {
         return Some(Resolved::Unknown(name.to_owned()));
     };

@@ -1,0 +1,389 @@
+//! Calls: local functions (evaluated with each call's own arguments) and the
+//! functions Redis provides.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use full_moon::ast::Parameter;
+
+use super::{
+    Analyzer, Arg, CONTEXT_BUDGET, CONTEXT_DEPTH, CommandCall, Evaluated, Frame, Func, Marker, Value, Values, kind,
+    seed,
+};
+
+/// The values a list of arguments stands for (a trailing `spread` one: any number more).
+pub(super) fn values_of(args: &[Arg]) -> Values {
+    let mut values = Values::default();
+    for arg in args {
+        if arg.spread {
+            values.rest = Some(arg.value.clone());
+        } else {
+            values.fixed.push(arg.value.clone());
+        }
+    }
+    values
+}
+
+/// What a call the analysis cannot see into returns: something, then any number more.
+fn unknown_result(range: Range<usize>) -> Values {
+    Values {
+        fixed: vec![Value::unknown().at(range)],
+        rest: Some(Value::unknown()),
+    }
+}
+
+impl<'a> Analyzer<'a> {
+    pub(super) fn call(&mut self, callee: Value, args: Vec<Arg>, range: Range<usize>) -> Values {
+        match callee.func {
+            Some(Func::Builtin(lib, name)) => self.builtin(lib, name, args, range),
+            Some(Func::Local(offset)) => self.call_local(offset, args, range),
+            None => {
+                for arg in &args {
+                    self.note_escape(&arg.value);
+                }
+                if callee.only(kind::PARAM) {
+                    Values::many(Value::of(kind::PARAM))
+                } else {
+                    unknown_result(range)
+                }
+            }
+        }
+    }
+
+    /// How many named parameters (and `self`) a script function takes, when known.
+    fn arity(&self, offset: usize) -> Option<usize> {
+        let definition = self.definitions.get(&offset)?;
+        let named = definition
+            .body
+            .parameters()
+            .iter()
+            .filter(|p| matches!(p, Parameter::Name(_)))
+            .count();
+        Some(named + usize::from(definition.method))
+    }
+
+    fn call_local(&mut self, offset: usize, args: Vec<Arg>, range: Range<usize>) -> Values {
+        let values = values_of(&args);
+        if !self.in_context() {
+            for arg in &args {
+                self.note_escape(&arg.value);
+            }
+            let arity = self.arity(offset);
+            let seed = self.seed;
+            let summary = self.fns.entry(offset).or_default();
+            let mut grew = !summary.called;
+            summary.called = true;
+            let params = arity.unwrap_or(values.fixed.len()).max(summary.params.len());
+            if summary.params.len() < params {
+                summary.params.resize(params, Value::bottom());
+            }
+            // parameters beyond the arguments receive nil
+            for (i, param) in summary.params.iter_mut().enumerate() {
+                let joined = param.join(&values.nth(i));
+                grew |= joined != *param;
+                *param = joined;
+            }
+            if let Some(arity) = arity {
+                let mut extra = values.rest.clone().unwrap_or_default();
+                for value in values.fixed.iter().skip(arity) {
+                    extra = extra.join(value);
+                }
+                let joined = summary.varargs.join(&extra);
+                grew |= joined != summary.varargs;
+                summary.varargs = joined;
+            }
+            if summary.seed | seed != summary.seed {
+                summary.seed |= seed;
+                grew = true;
+            }
+            self.changed |= grew && self.read.fn_inputs.contains(&offset);
+        }
+        self.read.fn_returns.insert(offset);
+        if let Some(returns) = self.evaluate(offset, &values) {
+            return returns;
+        }
+        if self.recording {
+            // this call's findings must come from the definition's analysis
+            let summary = self.fns.entry(offset).or_default();
+            if !summary.fallback {
+                summary.fallback = true;
+                self.changed = true;
+            }
+        }
+        match self.fns.get(&offset).and_then(|s| s.returns.clone()) {
+            Some(returns) => returns,
+            None => unknown_result(range),
+        }
+    }
+
+    /// Evaluates a script function's body with one call's arguments, silently, for
+    /// what it returns (and the seed state it leaves). `None` when it cannot be: not
+    /// defined yet, recursive, nested too deep, or called where its definition's
+    /// scope is gone.
+    fn evaluate(&mut self, offset: usize, args: &Values) -> Option<Values> {
+        let definition = *self.definitions.get(&offset)?;
+        if self.evaluating.len() >= CONTEXT_DEPTH
+            || self.evaluating.contains(&offset)
+            || self.context_statements > CONTEXT_BUDGET
+        {
+            return None;
+        }
+        let visible = definition.visible;
+        if visible > self.scopes.len() || (visible > 0 && Some(self.scopes[visible - 1].1) != definition.top) {
+            return None;
+        }
+        let arity = self.arity(offset)?;
+        let params: Vec<Value> = (0..arity).map(|i| args.nth(i)).collect();
+        let varargs = Values {
+            fixed: args.fixed.iter().skip(arity).cloned().collect(),
+            rest: args.rest.clone(),
+        };
+        // a recorded evaluation must run: its findings are this call's
+        let memo = if self.recording {
+            None
+        } else {
+            self.evaluated.get(&offset)
+        };
+        if let Some(done) = memo.and_then(|all| {
+            all.iter()
+                .find(|e| e.seed == self.seed && e.args == params && e.varargs == varargs)
+        }) {
+            let returns = done.returns.clone();
+            if done.exit_seed != 0 {
+                self.seed = done.exit_seed;
+            }
+            return Some(returns);
+        }
+        let entry_seed = self.seed;
+        let saved = (
+            self.reachable,
+            self.fn_base,
+            self.loop_depth,
+            self.recording,
+            self.probing,
+        );
+        let saved_breaks = std::mem::take(&mut self.breaks);
+        let (mark, journal) = (self.scopes.len(), self.journal.len());
+        self.hidden.push(visible..mark);
+        self.evaluating.push(offset);
+        self.probing = false;
+        self.reachable = true;
+        self.fn_base = mark;
+        self.frames.push(Frame {
+            returns: None,
+            exit_seed: 0,
+            varargs: varargs.clone(),
+        });
+        let mut given = params.iter().cloned();
+        if definition.method {
+            self.declare_named("self".into(), offset, given.next().unwrap_or_else(Value::nil));
+        }
+        for parameter in definition.body.parameters() {
+            if let Parameter::Name(token) = parameter {
+                let value = given.next().unwrap_or_else(Value::nil);
+                self.declare(token, value);
+            }
+        }
+        self.block(definition.body.block());
+        let mut frame = self.frames.pop().expect("pushed above");
+        if self.reachable {
+            frame.returns = Values::join_into(&frame.returns, &Values::default());
+            frame.exit_seed |= self.seed;
+        }
+        // a body that never returns (it always raises) gives its callers nothing
+        let returns = frame.returns.unwrap_or_default();
+        self.pop_scopes(mark, journal);
+        self.hidden.pop();
+        self.evaluating.pop();
+        (
+            self.reachable,
+            self.fn_base,
+            self.loop_depth,
+            self.recording,
+            self.probing,
+        ) = saved;
+        self.breaks = saved_breaks;
+        self.seed = if frame.exit_seed != 0 {
+            frame.exit_seed
+        } else {
+            entry_seed
+        };
+        self.evaluated.entry(offset).or_default().push(Evaluated {
+            args: params,
+            varargs,
+            seed: entry_seed,
+            returns: returns.clone(),
+            exit_seed: frame.exit_seed,
+        });
+        Some(returns)
+    }
+
+    fn builtin(&mut self, lib: &'static str, name: &'static str, mut args: Vec<Arg>, range: Range<usize>) -> Values {
+        let first = args.first().map(|a| a.value.clone()).unwrap_or_else(Value::nil);
+        let one = |value: Value| Values::one(value);
+        match (lib, name) {
+            ("redis", "call" | "pcall") => {
+                for arg in &args {
+                    self.note_escape(&arg.value);
+                }
+                let command = args.first().and_then(|a| a.value.string.as_deref().map(str::to_owned));
+                for arg in args.iter().skip(1) {
+                    self.converted_use(&arg.value, &arg.range, command.clone());
+                }
+                if self.recording {
+                    self.facts.calls.push(CommandCall {
+                        range: range.clone(),
+                        args,
+                    });
+                }
+                one(Value::unknown().at(range))
+            }
+            ("redis", "status_reply") => one(Value::table(None).marked(Marker::Status)),
+            ("redis", "error_reply") => one(Value::table(None).marked(Marker::Error)),
+            ("redis", "sha1hex") => one(Value::string(None).at(range)),
+            ("redis", "setresp" | "log" | "set_repl" | "debug" | "breakpoint") => one(Value::nil()),
+            ("redis", "replicate_commands" | "acl_check_cmd") => one(Value::boolean(None)),
+            ("", "tonumber") => {
+                let mut value = Value::number(None).at(range);
+                value.fraction = first.fraction;
+                value.tonumber_of = first.argv_index;
+                one(value)
+            }
+            // a key stays a key through `tostring`
+            ("", "tostring") if first.only(kind::STRINGY) => one(first),
+            ("", "tostring" | "type") | ("cjson", "null") => one(Value::string(None).at(range)),
+            ("", "error") => one(Value {
+                func: Some(Func::Builtin("", "error")),
+                ..Value::unknown()
+            }
+            .marked(Marker::Error)),
+            ("", "assert") => {
+                let mut values = values_of(&args);
+                if let Some(first) = values.fixed.first_mut() {
+                    *first = first.truthy();
+                }
+                values
+            }
+            ("", "unpack") => {
+                self.note_escape(&first);
+                Values::many(self.elements(&first).at(range))
+            }
+            ("", "ipairs" | "pairs") => {
+                self.note_escape(&first);
+                let key = if name == "ipairs" {
+                    Value::number(None)
+                } else {
+                    Value::of(kind::NUMBER | kind::STRING)
+                };
+                let element = self.elements(&first);
+                one(Value {
+                    iterates: Some(Arc::new((key, element))),
+                    ..Value::func(Func::Builtin("", "ipairs"))
+                }
+                .marked(Marker::Iterator))
+            }
+            ("", "select") => {
+                if first.string.as_deref() == Some("#") {
+                    one(Value::number(None))
+                } else {
+                    let mut rest = Value::bottom();
+                    for arg in args.iter().skip(1) {
+                        rest = rest.join(&arg.value);
+                    }
+                    Values::many(if rest.kinds == 0 { Value::unknown() } else { rest })
+                }
+            }
+            ("", "setmetatable") => one(first),
+            ("", "rawget") => {
+                let key = args.get(1).map(|a| a.value.clone()).unwrap_or_else(Value::nil);
+                one(self.index(first, key, range))
+            }
+            ("", "pcall" | "xpcall") => {
+                if args.is_empty() {
+                    return unknown_result(range);
+                }
+                let callee = args.remove(0).value;
+                if name == "xpcall" {
+                    args.clear();
+                }
+                let results = self.call(callee, args, range.clone());
+                // `true` and the results, or `false` and the error message
+                Values {
+                    fixed: vec![
+                        Value::boolean(None),
+                        results.first().join(&Value::string(None)).at(range),
+                    ],
+                    rest: Some(Value::unknown()),
+                }
+            }
+            ("math", "random") => {
+                let seed = self.seed;
+                if self.recording {
+                    self.facts.randoms.push((range.clone(), seed));
+                }
+                one(if args.is_empty() {
+                    Value::fraction()
+                } else {
+                    Value::number(None)
+                })
+            }
+            ("math", "randomseed") => {
+                let constant = first.only(kind::NUMBER) && first.number.is_some();
+                self.seed = if constant { seed::CONSTANT } else { seed::SEEDED };
+                one(Value::nil())
+            }
+            ("math", "floor" | "ceil" | "abs" | "max" | "min" | "mod" | "fmod") => one(Value::number(None)),
+            ("math", "modf" | "frexp") => Values {
+                fixed: vec![Value::number(None), Value::fraction()],
+                rest: None,
+            },
+            ("math", _) => one(Value::fraction()),
+            ("bit", _) | ("string", "len" | "byte") | ("table", "getn" | "maxn") => one(Value::number(None)),
+            ("string", "find") => Values::many(Value::of(kind::NUMBER | kind::NIL)),
+            ("string", "format") => one(self.format(&args).at(range)),
+            ("string", _) | ("table", "concat") | ("cmsgpack", "pack") | ("struct", "pack") => {
+                one(Value::string(None).at(range))
+            }
+            ("table", "insert") => {
+                if let Some(value) = args.last().map(|a| a.value.clone()) {
+                    self.note_escape(&value);
+                    if args.len() >= 2 {
+                        self.store_into(&first, &value);
+                    }
+                }
+                one(Value::nil())
+            }
+            ("table", "remove") => one(self.elements(&first).join(&Value::nil())),
+            ("table", "sort" | "foreach" | "foreachi" | "setn") => one(Value::nil()),
+            ("cjson", "encode") => one(Value::string(None).marked(Marker::Json).at(range)),
+            ("cjson", "decode") => one(Value::table(None).at(range)),
+            ("cmsgpack", "unpack") | ("struct", "unpack") => unknown_result(range),
+            _ => {
+                for arg in &args {
+                    self.note_escape(&arg.value);
+                }
+                unknown_result(range)
+            }
+        }
+    }
+
+    /// `string.format(fmt, ...)`: a key when the format starts with `%s` filled by a
+    /// key, so the result only appends to it (`'%s:job:%s'`); otherwise a new string.
+    fn format(&mut self, args: &[Arg]) -> Value {
+        let (Some(format), Some(first)) = (args.first(), args.get(1)) else {
+            return Value::string(None);
+        };
+        let leads = format
+            .value
+            .literals()
+            .is_some_and(|all| all.iter().all(|f| f.starts_with("%s")));
+        if !leads {
+            return Value::string(None);
+        }
+        let mut value = super::expr::concat(&first.value);
+        if value.has(kind::CONCAT) {
+            value.kinds = (value.kinds & !kind::CONCAT) | kind::STRING;
+        }
+        value
+    }
+}

@@ -1,0 +1,601 @@
+//! Expressions: literals, operators, tables, indexing and call chains.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use full_moon::ast::{
+    BinOp, Call, Expression, Field, FunctionArgs, Index, Prefix, Suffix, TableConstructor, UnOp, Var,
+};
+use full_moon::tokenizer::{Symbol, TokenType};
+
+use super::refine::Test;
+use super::value::key_bit;
+use super::{
+    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Table, Undefined, Value, Values, kind, lua,
+    static_member,
+};
+use crate::redis::globals::{self, Kind};
+
+impl<'a> Analyzer<'a> {
+    /// Evaluates a list where the last expression may expand to several values; its
+    /// values become one argument each, and a trailing `spread` argument stands for
+    /// any number more.
+    pub(super) fn expr_list(&mut self, expressions: impl Iterator<Item = &'a Expression>) -> Vec<Arg> {
+        let expressions: Vec<&Expression> = expressions.collect();
+        let count = expressions.len();
+        let mut out = Vec::with_capacity(count);
+        for (i, expression) in expressions.into_iter().enumerate() {
+            let range = lua::expr_range(expression);
+            if i + 1 == count && lua::may_expand(expression) {
+                let values = self.expr_values(expression);
+                for value in values.fixed {
+                    out.push(Arg {
+                        range: range.clone(),
+                        value,
+                        spread: false,
+                    });
+                }
+                if let Some(rest) = values.rest {
+                    out.push(Arg {
+                        range,
+                        value: rest,
+                        spread: true,
+                    });
+                }
+            } else {
+                let value = self.expr(expression);
+                out.push(Arg {
+                    range,
+                    value,
+                    spread: false,
+                });
+            }
+        }
+        out
+    }
+
+    /// Every value of an expression that may produce several (a call, `...`).
+    pub(super) fn expr_values(&mut self, expression: &'a Expression) -> Values {
+        match expression {
+            Expression::FunctionCall(call) => {
+                self.chain(call.prefix(), call.suffixes().collect(), lua::expr_range(expression))
+            }
+            Expression::Var(Var::Expression(var)) => {
+                self.chain(var.prefix(), var.suffixes().collect(), lua::expr_range(expression))
+            }
+            Expression::Symbol(token)
+                if matches!(
+                    token.token_type(),
+                    TokenType::Symbol {
+                        symbol: Symbol::Ellipsis
+                    }
+                ) =>
+            {
+                match self.frames.last() {
+                    Some(frame) => frame.varargs.clone(),
+                    None => Values::many(Value::unknown()),
+                }
+            }
+            other => Values::one(self.expr(other)),
+        }
+    }
+
+    pub(super) fn expr(&mut self, expression: &'a Expression) -> Value {
+        if let Expression::BinaryOperator { .. } = expression {
+            return self.binary_chain(expression, 0).0;
+        }
+        let range = lua::expr_range(expression);
+        match expression {
+            Expression::Number(token) => {
+                let text = lua::token_text(token);
+                let number = lua::parse_number(text);
+                if self.recording
+                    && let Some(n) = number
+                {
+                    self.facts.numbers.push((range.clone(), n, text.to_owned()));
+                }
+                Value::number(number).at(range)
+            }
+            Expression::String(token) => Value::string(lua::string_value(token).map(Arc::from)).at(range),
+            Expression::Symbol(token) => match token.token_type() {
+                TokenType::Symbol { symbol: Symbol::Nil } => Value::nil().at(range),
+                TokenType::Symbol { symbol: Symbol::True } => Value::boolean(Some(true)),
+                TokenType::Symbol { symbol: Symbol::False } => Value::boolean(Some(false)),
+                TokenType::Symbol {
+                    symbol: Symbol::Ellipsis,
+                } => self.expr_values(expression).first(),
+                _ => Value::unknown().at(range),
+            },
+            Expression::Parentheses { expression, .. } => self.expr(expression),
+            Expression::UnaryOperator { unop, expression } => {
+                let operand = self.expr(expression);
+                match unop {
+                    UnOp::Minus(_) => {
+                        if operand.has(kind::ARGV) {
+                            self.numeric_use(lua::expr_range(expression), NumericOp::Negation, operand.clone());
+                        }
+                        Value::number(operand.number.map(|n| -n)).at(range)
+                    }
+                    UnOp::Not(_) => Value::boolean(None),
+                    _ => {
+                        // `#KEYS` counts the keys: the script takes all of them as a whole
+                        self.note_escape(&operand);
+                        Value::number(None).at(range)
+                    }
+                }
+            }
+            Expression::Function(function) => {
+                let offset = lua::range(function.function_token()).start;
+                self.function(offset, function.body(), false)
+            }
+            Expression::FunctionCall(_) => self.expr_values(expression).first(),
+            Expression::TableConstructor(table) => self.table_constructor(table),
+            Expression::Var(Var::Name(token)) => self.read_name(token),
+            Expression::Var(Var::Expression(_)) => self.expr_values(expression).first(),
+            _ => Value::unknown().at(range),
+        }
+    }
+
+    /// A binary expression, with the operators chained on its left evaluated in a loop:
+    /// `a + b + c` is `(a + b) + c`, nested one level per operator on the left, and Lua
+    /// takes such chains at any length (only right nesting counts toward its 200
+    /// levels). Recursing down them overflowed the stack past 2,500 terms in a debug
+    /// build, and taking each level's range from full_moon, which walks down to the
+    /// leftmost operand every time, made them quadratic.
+    ///
+    /// `and`/`or` evaluate their right side where the left one narrowed the locals it
+    /// tests (`x and f(x)`), and the chain returns what it says about locals as a test.
+    pub(super) fn binary_chain(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
+        let mut spine = Vec::new();
+        let mut leftmost = expression;
+        while let Expression::BinaryOperator { lhs, binop, rhs } = leftmost {
+            spine.push((binop, &**rhs));
+            leftmost = lhs;
+        }
+        let logical = spine.iter().any(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
+        let mut lrange = lua::expr_range(leftmost);
+        let start = lrange.start;
+        let (mut left, mut test) = if logical {
+            self.test_at(leftmost, depth + 1)
+        } else {
+            (self.expr(leftmost), Test::default())
+        };
+        let mut first = true;
+        for (binop, rhs) in spine.into_iter().rev() {
+            let rrange = lua::expr_range(rhs);
+            let range = start..rrange.end.max(start);
+            match binop {
+                BinOp::And(_) => {
+                    let (right, right_test) = self.test_where(&test.when_true, rhs, depth);
+                    left = right.join(&left.falsy());
+                    test = test.and(right_test);
+                }
+                BinOp::Or(_) => {
+                    let (right, right_test) = self.test_where(&test.when_false, rhs, depth);
+                    left = left.truthy().join(&right);
+                    test = test.or(right_test);
+                }
+                _ => {
+                    let right = self.expr(rhs);
+                    test = if first {
+                        self.nil_comparison(binop, leftmost, rhs, &left)
+                    } else {
+                        Test::default()
+                    };
+                    left = self.binary(left, lrange, binop, right, rrange, range.clone());
+                }
+            }
+            first = false;
+            lrange = range;
+        }
+        (left, test)
+    }
+
+    fn binary(
+        &mut self,
+        left: Value,
+        lrange: Range<usize>,
+        binop: &BinOp,
+        right: Value,
+        rrange: Range<usize>,
+        range: Range<usize>,
+    ) -> Value {
+        let op = match binop {
+            BinOp::Plus(_) => Some("+"),
+            BinOp::Minus(_) => Some("-"),
+            BinOp::Star(_) => Some("*"),
+            BinOp::Slash(_) => Some("/"),
+            BinOp::Percent(_) => Some("%"),
+            BinOp::Caret(_) => Some("^"),
+            _ => None,
+        };
+        if let Some(op) = op {
+            for (value, r) in [(&left, &lrange), (&right, &rrange)] {
+                if value.has(kind::ARGV) {
+                    self.numeric_use(r.clone(), NumericOp::Arithmetic(op), value.clone());
+                }
+            }
+            let folded = match (left.number, right.number) {
+                (Some(a), Some(b)) if left.only(kind::NUMBER) && right.only(kind::NUMBER) => match op {
+                    "+" => Some(a + b),
+                    "-" => Some(a - b),
+                    "*" => Some(a * b),
+                    "/" if b != 0.0 => Some(a / b),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let mut result = Value::number(folded).at(range);
+            result.fraction = folded.map_or(op == "/" || left.fraction || right.fraction, |n| n.fract() != 0.0);
+            result.tonumber_of = left.tonumber_of.or(right.tonumber_of);
+            if let Some(origin) = left.origin.clone().filter(|_| left.tonumber_of.is_some()) {
+                result.origin = Some(origin);
+            } else if let Some(origin) = right.origin.clone().filter(|_| right.tonumber_of.is_some()) {
+                result.origin = Some(origin);
+            }
+            return result;
+        }
+        match binop {
+            BinOp::TwoDots(_) => concat(&left).at(range),
+            BinOp::LessThan(_) | BinOp::GreaterThan(_) | BinOp::LessThanEqual(_) | BinOp::GreaterThanEqual(_) => {
+                let op = match binop {
+                    BinOp::LessThan(_) => "<",
+                    BinOp::GreaterThan(_) => ">",
+                    BinOp::LessThanEqual(_) => "<=",
+                    _ => ">=",
+                };
+                let both = left.has(kind::ARGV) && right.has(kind::ARGV);
+                for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
+                    // against a string made in the script the comparison is meant to
+                    // be alphabetical: `ARGV[1] < 'm'`
+                    if value.has(kind::ARGV) && !other.only(kind::STRING) {
+                        self.numeric_use(r.clone(), NumericOp::Ordering(op, both), value.clone());
+                        if both {
+                            break;
+                        }
+                    }
+                }
+                Value::boolean(None)
+            }
+            BinOp::TwoEqual(_) | BinOp::TildeEqual(_) => {
+                let op = if matches!(binop, BinOp::TwoEqual(_)) {
+                    "=="
+                } else {
+                    "~="
+                };
+                for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
+                    if value.has(kind::ARGV) && other.only(kind::NUMBER) {
+                        self.numeric_use(r.clone(), NumericOp::Equality(op), value.clone());
+                    }
+                }
+                Value::boolean(None)
+            }
+            _ => Value::unknown().at(range),
+        }
+    }
+
+    pub(super) fn converted_use(&mut self, value: &Value, range: &Range<usize>, command: Option<String>) {
+        if let (Some(index), true) = (value.tonumber_of, self.recording) {
+            self.facts.converted_uses.push(ConvertedUse {
+                index,
+                range: range.clone(),
+                converted: value.origin.clone(),
+                command,
+            });
+        }
+    }
+
+    pub(super) fn numeric_use(&mut self, range: Range<usize>, op: NumericOp, value: Value) {
+        if self.recording {
+            self.facts.numeric_uses.push(NumericUse { range, op, value });
+        }
+    }
+
+    /// A prefix followed by indexes and calls: `redis.call('GET', k)`, `t.x[1]`, `s:upper()`.
+    pub(super) fn chain(&mut self, prefix: &'a Prefix, suffixes: Vec<&'a Suffix>, range: Range<usize>) -> Values {
+        // a local named like a global, used as that global right away (`type(x)` after
+        // `local type = ARGV[1]`)
+        let mut shadow = None;
+        let mut current = match prefix {
+            Prefix::Name(token) => {
+                let name = lua::token_text(token);
+                if let Some(slot) = self.resolve(name).filter(|_| globals::global(name).is_some()) {
+                    shadow = Some((slot, globals::global(name)));
+                }
+                Values::one(self.read_name(token))
+            }
+            Prefix::Expression(expression) => Values::one(self.expr(expression)),
+            _ => Values::one(Value::unknown()),
+        };
+        let start = range.start;
+        let probing = std::mem::replace(&mut self.probing, false);
+        let count = suffixes.len();
+        for (i, suffix) in suffixes.into_iter().enumerate() {
+            let upto = start..lua::suffix_range(suffix).end;
+            let base = current.first();
+            let mut misused = false;
+            if let Some((slot, global)) = shadow.take() {
+                misused = match (suffix, global) {
+                    (Suffix::Call(_), Some(Kind::Function)) => !base.has(kind::FUNCTION | kind::PARAM | kind::UNKNOWN),
+                    (Suffix::Index(Index::Dot { name, .. }), Some(Kind::Library(members))) => {
+                        // a string indexes the string library: `local string = 'x'` still has `string.format`
+                        let still_works = base.only(kind::STRINGY)
+                            && Some(members)
+                                == globals::global("string").and_then(|g| match g {
+                                    Kind::Library(m) => Some(m),
+                                    _ => None,
+                                });
+                        let the_library = matches!(base.table, Some(Table::Library(_)));
+                        globals::member(members, lua::token_text(name)).is_some()
+                            && !still_works
+                            && !the_library
+                            && !base.has(kind::PARAM | kind::UNKNOWN | kind::FIELD)
+                    }
+                    _ => false,
+                };
+                if misused {
+                    self.misuse_shadow(slot, upto.clone());
+                }
+            }
+            // only a plain read (no call after it) is a feature test; and a shadowing
+            // local used as its global is reported as that, not as a missing member
+            self.probing = (probing && i + 1 == count) || misused;
+            current = match suffix {
+                Suffix::Index(Index::Dot { name, .. }) => {
+                    Values::one(self.index_name(base, lua::token_text(name), start..lua::range(name).end))
+                }
+                Suffix::Index(Index::Brackets { expression, .. }) => {
+                    self.probing = false;
+                    let key = self.expr(expression);
+                    Values::one(self.index(base, key, upto))
+                }
+                Suffix::Call(Call::AnonymousCall(args)) => {
+                    let (args, asserted) = self.call_args(&base, args);
+                    let values = self.call(base, args, upto);
+                    if let Some(narrowing) = asserted {
+                        // `assert(x)` returned: `x` holds from here on
+                        self.narrow(&narrowing);
+                    }
+                    values
+                }
+                Suffix::Call(Call::MethodCall(method)) => {
+                    let name = lua::token_text(method.name());
+                    let callee = self.method(&base, name, lua::range(method.name()));
+                    let mut args = vec![Arg {
+                        range: start..lua::range(method.colon_token()).start,
+                        value: base,
+                        spread: false,
+                    }];
+                    args.extend(self.call_args(&callee, method.args()).0);
+                    self.call(callee, args, upto)
+                }
+                _ => Values::one(Value::unknown()),
+            };
+        }
+        self.probing = probing;
+        current
+    }
+
+    /// The arguments of a call to `callee`; for `assert(x)` also what holds after it.
+    fn call_args(&mut self, callee: &Value, args: &'a FunctionArgs) -> (Vec<Arg>, Option<super::refine::Narrowing>) {
+        match args {
+            FunctionArgs::Parentheses { arguments, .. } => {
+                let builtin = match callee.func {
+                    Some(Func::Builtin(lib, name)) => Some((lib, name)),
+                    _ => None,
+                };
+                let mut iter = arguments.iter();
+                match (builtin, arguments.iter().next()) {
+                    (Some(("", "assert")), Some(first)) => {
+                        let (value, test) = self.test(first);
+                        iter.next();
+                        let mut out = vec![Arg {
+                            range: lua::expr_range(first),
+                            value,
+                            spread: false,
+                        }];
+                        out.extend(self.expr_list(iter));
+                        (out, Some(test.when_true))
+                    }
+                    (Some(("", "type")), Some(first)) if super::refine::is_plain_var(first) => {
+                        // `type(table.unpack)` asks whether it exists
+                        let probing = std::mem::replace(&mut self.probing, true);
+                        let out = self.expr_list(iter);
+                        self.probing = probing;
+                        (out, None)
+                    }
+                    _ => (self.expr_list(iter), None),
+                }
+            }
+            FunctionArgs::String(token) => (
+                vec![Arg {
+                    range: lua::range(token),
+                    value: Value::string(lua::string_value(token).map(Arc::from)),
+                    spread: false,
+                }],
+                None,
+            ),
+            FunctionArgs::TableConstructor(table) => (
+                vec![Arg {
+                    range: lua::table_range(table),
+                    value: self.table_constructor(table),
+                    spread: false,
+                }],
+                None,
+            ),
+            _ => (Vec::new(), None),
+        }
+    }
+
+    /// `{...}`: a table of the script, identified by where it is written, whose
+    /// elements are joined into one summary.
+    fn table_constructor(&mut self, table: &'a TableConstructor) -> Value {
+        let range = lua::table_range(table);
+        let offset = range.start;
+        let mut marker = None;
+        let count = table.fields().len();
+        for (i, field) in table.fields().iter().enumerate() {
+            let value = match field {
+                Field::ExpressionKey { key, value, .. } => {
+                    let _ = self.expr(key);
+                    self.expr(value)
+                }
+                Field::NameKey { key, value, .. } => {
+                    match lua::token_text(key) {
+                        "err" => marker = Some(Marker::Error),
+                        "ok" if marker.is_none() => marker = Some(Marker::Status),
+                        _ => {}
+                    }
+                    self.expr(value)
+                }
+                Field::NoKey(value) if i + 1 == count && lua::may_expand(value) => {
+                    // `{f()}`, `{...}`: every value the last one produces
+                    let values = self.expr_values(value);
+                    let mut all = values.rest.clone().unwrap_or_default();
+                    for v in &values.fixed {
+                        all = all.join(v);
+                    }
+                    if all.kinds == 0 { Value::nil() } else { all }
+                }
+                Field::NoKey(value) => self.expr(value),
+                _ => Value::unknown(),
+            };
+            self.note_escape(&value);
+            self.store_into(&Value::table(Some(Table::Local(offset))), &value);
+        }
+        let value = Value::table(Some(Table::Local(offset))).at(range);
+        match marker {
+            Some(marker) => value.marked(marker),
+            None => value,
+        }
+    }
+
+    pub(super) fn index_name(&mut self, base: Value, name: &str, range: Range<usize>) -> Value {
+        match base.table {
+            Some(Table::Library(lib)) => {
+                let Some(Kind::Library(members)) = globals::global(lib) else {
+                    return Value::unknown();
+                };
+                match globals::member(members, name) {
+                    Some(Kind::Function) => Value::func(Func::Builtin(lib, static_member(members, name))),
+                    Some(Kind::Number) => Value::number(None),
+                    Some(Kind::String) => Value::string(None),
+                    Some(_) => Value::unknown(),
+                    // feature detection: a missing member is nil, not an error
+                    None if self.probing => Value::nil().at(range),
+                    None => {
+                        if self.recording {
+                            self.facts.undefined.push(Undefined {
+                                range: range.clone(),
+                                path: format!("{lib}.{name}"),
+                                library: Some(lib),
+                                method: false,
+                            });
+                        }
+                        Value::unknown().at(range)
+                    }
+                }
+            }
+            _ => self.index(base, Value::string(Some(name.into())), range),
+        }
+    }
+
+    pub(super) fn index(&mut self, base: Value, key: Value, range: Range<usize>) -> Value {
+        let constant = key.number.filter(|_| key.only(kind::NUMBER));
+        match base.table {
+            Some(Table::Keys) => {
+                match constant {
+                    Some(i) => {
+                        if self.recording {
+                            self.facts.key_reads.push((i, range.clone()));
+                        }
+                    }
+                    None => self.facts.keys_dynamic = true,
+                }
+                Value {
+                    key_index: constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as usize),
+                    ..Value::of(kind::KEY)
+                }
+                .at(range)
+            }
+            Some(Table::Argv) => {
+                match constant {
+                    Some(i) => {
+                        if self.recording {
+                            self.facts.argv_reads.push((i, range.clone()));
+                        }
+                    }
+                    None => self.facts.argv_dynamic = true,
+                }
+                Value {
+                    argv_index: constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as usize),
+                    ..Value::of(kind::ARGV)
+                }
+                .at(range)
+            }
+            Some(Table::Library(lib)) => match key.string.as_deref() {
+                Some(name) if key.only(kind::STRING) => {
+                    let name = name.to_owned();
+                    self.index_name(Value::table(Some(Table::Library(lib))), &name, range)
+                }
+                _ => Value::unknown().at(range),
+            },
+            Some(Table::Local(id)) => match self.read_table(id) {
+                Some(elements) if elements.kinds != 0 => elements.clone(),
+                _ => Value::of(kind::FIELD).at(range),
+            },
+            None if base.only(kind::STRINGY) => {
+                // indexing a string reaches the string library (its metatable)
+                match key.string.as_deref() {
+                    Some(name) => self.index_name(Value::table(Some(Table::Library("string"))), name, range),
+                    None => Value::unknown().at(range),
+                }
+            }
+            None if base.only(kind::PARAM) => Value::of(kind::PARAM),
+            None => Value::of(kind::FIELD).at(range),
+        }
+    }
+
+    /// The function `value:name(...)` calls.
+    fn method(&mut self, value: &Value, name: &str, range: Range<usize>) -> Value {
+        if value.only(kind::STRINGY) {
+            return match globals::member(globals::string_methods(), name) {
+                Some(_) => Value::func(Func::Builtin("string", static_member(globals::string_methods(), name))),
+                None => {
+                    if self.recording {
+                        self.facts.undefined.push(Undefined {
+                            range: range.clone(),
+                            path: format!("string.{name}"),
+                            library: Some("string"),
+                            method: true,
+                        });
+                    }
+                    Value::unknown().at(range)
+                }
+            };
+        }
+        self.index(value.clone(), Value::string(Some(name.into())), range)
+    }
+}
+
+/// The value of `left .. anything`: a key built by appending to a key stays a key of
+/// that key's slot (when the key carries a hash tag); a caller's value stays one; any
+/// other start makes a new string.
+pub(super) fn concat(left: &Value) -> Value {
+    let mut kinds = 0;
+    if left.has(kind::KEY | kind::DERIVED) {
+        kinds |= kind::DERIVED;
+    }
+    if left.has(kind::PARAM) {
+        kinds |= kind::PARAM;
+    }
+    if left.kinds & !(kind::KEY | kind::DERIVED | kind::PARAM) != 0 {
+        kinds |= kind::CONCAT;
+    }
+    let mut value = Value::of(kinds);
+    if left.has(kind::KEY) {
+        value.derived_from |= key_bit(left.key_index);
+    }
+    value.derived_from |= left.derived_from;
+    value
+}

@@ -1,0 +1,170 @@
+//! What a condition says about the locals it tests: in `if x then ... end` the body
+//! sees `x` without `nil`/`false`, after `if not x then return end` so does the rest
+//! of the block, and in `x and f(x)` so does the call.
+
+use full_moon::ast::{BinOp, Expression, Suffix, UnOp, Var};
+use full_moon::tokenizer::{Symbol, TokenType};
+
+use super::{Analyzer, Value, lua};
+
+/// Narrowed values of locals (slot, value), applied in order.
+pub(crate) type Narrowing = Vec<(usize, Value)>;
+
+/// What holds when a condition is true, and when it is false.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Test {
+    pub(crate) when_true: Narrowing,
+    pub(crate) when_false: Narrowing,
+}
+
+impl Test {
+    /// `a and b`: true when both are (b was tested where a held); false when either
+    /// is not, which narrows only the locals both narrow.
+    pub(crate) fn and(self, right: Test) -> Test {
+        Test {
+            when_false: either(&self.when_false, &right.when_false),
+            when_true: self.when_true.into_iter().chain(right.when_true).collect(),
+        }
+    }
+
+    /// `a or b`: false when both are (b was tested where a did not hold); true when
+    /// either is.
+    pub(crate) fn or(self, right: Test) -> Test {
+        Test {
+            when_true: either(&self.when_true, &right.when_true),
+            when_false: self.when_false.into_iter().chain(right.when_false).collect(),
+        }
+    }
+
+    fn swap(self) -> Test {
+        Test {
+            when_true: self.when_false,
+            when_false: self.when_true,
+        }
+    }
+}
+
+/// What holds when one of two narrowings does: the locals both narrow, joined.
+fn either(a: &Narrowing, b: &Narrowing) -> Narrowing {
+    let last = |n: &Narrowing, slot: usize| n.iter().rev().find(|(s, _)| *s == slot).map(|(_, v)| v.clone());
+    let mut out: Narrowing = Vec::new();
+    for (slot, _) in a {
+        if out.iter().any(|(s, _)| s == slot) {
+            continue;
+        }
+        if let (Some(x), Some(y)) = (last(a, *slot), last(b, *slot)) {
+            out.push((*slot, x.join(&y)));
+        }
+    }
+    out
+}
+
+/// Conditions nest at most this deep before the rest is evaluated without narrowing:
+/// each level recurses, and operator chains can be arbitrarily long.
+const TEST_DEPTH: usize = 32;
+
+/// True for a variable read with no call in it: `x`, `t.field`, `table.unpack`.
+pub(super) fn is_plain_var(expression: &Expression) -> bool {
+    match expression {
+        Expression::Var(Var::Name(_)) => true,
+        Expression::Var(Var::Expression(var)) => !var.suffixes().any(|s| matches!(s, Suffix::Call(_))),
+        Expression::Parentheses { expression, .. } => is_plain_var(expression),
+        _ => false,
+    }
+}
+
+impl<'a> Analyzer<'a> {
+    /// Applies narrowings to the locals (journaled: the branch that applied them undoes
+    /// them at its end).
+    pub(super) fn narrow(&mut self, narrowing: &Narrowing) {
+        for (slot, value) in narrowing {
+            self.narrow_slot(*slot, value.clone());
+        }
+    }
+
+    /// Evaluates `expression` as a condition: its value, and what it says about locals.
+    pub(super) fn test(&mut self, expression: &'a Expression) -> (Value, Test) {
+        self.test_at(expression, 0)
+    }
+
+    pub(super) fn test_at(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
+        if depth > TEST_DEPTH {
+            return (self.expr(expression), Test::default());
+        }
+        match expression {
+            Expression::Parentheses { expression, .. } => self.test_at(expression, depth + 1),
+            Expression::UnaryOperator {
+                unop: UnOp::Not(_),
+                expression,
+            } => {
+                let (_, test) = self.test_at(expression, depth + 1);
+                (Value::boolean(None), test.swap())
+            }
+            Expression::Var(Var::Name(token)) => {
+                let value = self.read_name(token);
+                let test = match self.resolve(lua::token_text(token)) {
+                    Some(slot) if slot >= self.fn_base => Test {
+                        when_true: vec![(slot, value.truthy())],
+                        when_false: vec![(slot, value.falsy())],
+                    },
+                    _ => Test::default(),
+                };
+                (value, test)
+            }
+            Expression::BinaryOperator { .. } => self.binary_chain(expression, depth),
+            _ if is_plain_var(expression) => {
+                // a missing library member read as a test is `nil`: feature detection
+                let probing = std::mem::replace(&mut self.probing, true);
+                let value = self.expr(expression);
+                self.probing = probing;
+                (value, Test::default())
+            }
+            _ => (self.expr(expression), Test::default()),
+        }
+    }
+
+    /// Evaluates `rhs` where `narrowing` holds, then undoes it.
+    pub(super) fn test_where(&mut self, narrowing: &Narrowing, rhs: &'a Expression, depth: usize) -> (Value, Test) {
+        if narrowing.is_empty() {
+            return self.test_at(rhs, depth + 1);
+        }
+        let fork = self.fork();
+        self.narrow(narrowing);
+        let result = self.test_at(rhs, depth + 1);
+        let _ = self.end_branch(&fork);
+        self.forks -= 1;
+        result
+    }
+
+    /// What `x == nil` / `x ~= nil` (either way round) says about the local `x`.
+    pub(super) fn nil_comparison(
+        &mut self,
+        binop: &BinOp,
+        lhs: &'a Expression,
+        rhs: &'a Expression,
+        left: &Value,
+    ) -> Test {
+        let is_nil = |e: &Expression| matches!(e, Expression::Symbol(token) if matches!(token.token_type(), TokenType::Symbol { symbol: Symbol::Nil }));
+        let Expression::Var(Var::Name(token)) = lhs else {
+            return Test::default();
+        };
+        if !is_nil(rhs) {
+            return Test::default();
+        }
+        let Some(slot) = self
+            .resolve(lua::token_text(token))
+            .filter(|slot| *slot >= self.fn_base)
+        else {
+            return Test::default();
+        };
+        let equal = Test {
+            when_true: vec![(slot, Value::nil())],
+            when_false: vec![(slot, left.not_nil())],
+        };
+        match binop {
+            BinOp::TwoEqual(_) => equal,
+            BinOp::TildeEqual(_) => equal.swap(),
+            _ => Test::default(),
+        }
+    }
+}

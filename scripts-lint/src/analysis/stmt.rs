@@ -1,0 +1,449 @@
+//! Statements: blocks, assignments, branches, loops and function definitions.
+
+use full_moon::ast::{Block, Expression, FunctionBody, Index, LastStmt, Parameter, Stmt, Suffix, Var};
+use full_moon::tokenizer::TokenReference;
+
+use super::{
+    Analyzer, Branch, Definition, Fork, Frame, GlobalWrite, GlobalWriteKind, ITERATED_LOOP_DEPTH, Marker, Return,
+    Table, Value, Values, kind, lua, seed, spread_to,
+};
+use crate::analysis::Func;
+
+impl<'a> Analyzer<'a> {
+    pub(super) fn block(&mut self, block: &'a Block) {
+        let (mark, journal) = (self.scopes.len(), self.journal.len());
+        for stmt in block.stmts() {
+            self.stmt(stmt);
+        }
+        if let Some(last) = block.last_stmt() {
+            self.last_stmt(last);
+        }
+        self.pop_scopes(mark, journal);
+    }
+
+    fn last_stmt(&mut self, last: &'a LastStmt) {
+        match last {
+            LastStmt::Return(ret) => {
+                let args = self.expr_list(ret.returns().iter());
+                for arg in &args {
+                    self.note_escape(&arg.value);
+                }
+                match self.frames.last_mut() {
+                    Some(frame) => {
+                        let values = super::call::values_of(&args);
+                        frame.returns = Values::join_into(&frame.returns, &values);
+                        frame.exit_seed |= self.seed;
+                    }
+                    None => {
+                        let first = args.first().map_or_else(Value::nil, |a| {
+                            if a.spread {
+                                a.value.join(&Value::nil())
+                            } else {
+                                a.value.clone()
+                            }
+                        });
+                        if let Some(arg) = args.first() {
+                            self.converted_use(&arg.value, &arg.range, None);
+                        }
+                        if self.recording && self.reachable {
+                            let end = args.last().map_or(lua::range(ret.token()).end, |v| v.range.end);
+                            self.facts.returns.push(Return {
+                                range: lua::range(ret.token()).start..end,
+                                value: first,
+                            });
+                        }
+                    }
+                }
+                self.reachable = false;
+            }
+            LastStmt::Break(_) => {
+                if let Some((fork, _)) = self.breaks.last() {
+                    let branch = Branch {
+                        changes: self.changes_since(fork),
+                        reachable: self.reachable,
+                        seed: self.seed,
+                    };
+                    if let Some((_, exits)) = self.breaks.last_mut() {
+                        exits.push(branch);
+                    }
+                }
+                self.reachable = false;
+            }
+            _ => {}
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a Stmt) {
+        if self.in_context() {
+            self.context_statements += 1;
+        }
+        match stmt {
+            Stmt::LocalAssignment(local) => {
+                let args = self.expr_list(local.expressions().iter());
+                let names: Vec<&TokenReference> = local.names().iter().collect();
+                let values = spread_to(super::call::values_of(&args), names.len());
+                for (name, value) in names.into_iter().zip(values) {
+                    self.declare(name, value);
+                }
+            }
+            Stmt::Assignment(assignment) => {
+                let args = self.expr_list(assignment.expressions().iter());
+                let vars: Vec<&Var> = assignment.variables().iter().collect();
+                let values = spread_to(super::call::values_of(&args), vars.len());
+                for (var, value) in vars.into_iter().zip(values) {
+                    self.assign(var, value);
+                }
+            }
+            Stmt::FunctionCall(call) => {
+                let values = self.chain(
+                    call.prefix(),
+                    call.suffixes().collect(),
+                    lua::chain_range(call.prefix(), call.suffixes()),
+                );
+                // `error(...)` never returns: what follows is unreachable
+                let value = values.first();
+                if value.marker == Some(Marker::Error) && value.func == Some(Func::Builtin("", "error")) {
+                    self.reachable = false;
+                }
+            }
+            Stmt::Do(block) => self.block(block.block()),
+            Stmt::If(if_stmt) => {
+                let fork = self.fork();
+                let mut branches = Vec::new();
+                let first = self.condition(if_stmt.condition());
+                self.narrow(&first.when_true);
+                self.block(if_stmt.block());
+                branches.push(self.end_branch(&fork));
+                // each later branch runs only when every condition before it was false
+                let mut failed = vec![first.when_false];
+                for else_if in if_stmt.else_if().into_iter().flatten() {
+                    for narrowing in &failed {
+                        self.narrow(narrowing);
+                    }
+                    let test = self.condition(else_if.condition());
+                    self.narrow(&test.when_true);
+                    self.block(else_if.block());
+                    branches.push(self.end_branch(&fork));
+                    failed.push(test.when_false);
+                }
+                for narrowing in &failed {
+                    self.narrow(narrowing);
+                }
+                if let Some(else_block) = if_stmt.else_block() {
+                    self.block(else_block);
+                }
+                branches.push(self.end_branch(&fork));
+                self.merge(&branches);
+            }
+            Stmt::While(while_loop) => self.looping(false, |this| {
+                let test = this.condition(while_loop.condition());
+                this.narrow(&test.when_true);
+                this.block(while_loop.block());
+            }),
+            Stmt::Repeat(repeat) => self.looping(true, |this| {
+                // the `until` condition sees the body's locals
+                let (mark, journal) = (this.scopes.len(), this.journal.len());
+                for stmt in repeat.block().stmts() {
+                    this.stmt(stmt);
+                }
+                if let Some(last) = repeat.block().last_stmt() {
+                    this.last_stmt(last);
+                }
+                let _ = this.condition(repeat.until());
+                this.pop_scopes(mark, journal);
+            }),
+            Stmt::NumericFor(numeric) => {
+                for bound in [Some(numeric.start()), Some(numeric.end()), numeric.step()]
+                    .into_iter()
+                    .flatten()
+                {
+                    let value = self.expr(bound);
+                    if value.has(kind::ARGV) {
+                        self.numeric_use(lua::expr_range(bound), super::NumericOp::ForBound, value);
+                    }
+                }
+                self.looping(false, |this| {
+                    let (mark, journal) = (this.scopes.len(), this.journal.len());
+                    this.declare(numeric.index_variable(), Value::number(None));
+                    this.block(numeric.block());
+                    this.pop_scopes(mark, journal);
+                });
+            }
+            Stmt::GenericFor(generic) => {
+                let args = self.expr_list(generic.expressions().iter());
+                let (key, element) = match args.first().and_then(|a| a.value.iterates.clone()) {
+                    Some(pair) => (pair.0.clone(), pair.1.clone()),
+                    None => (Value::unknown(), Value::unknown()),
+                };
+                self.looping(false, |this| {
+                    let (mark, journal) = (this.scopes.len(), this.journal.len());
+                    for (i, name) in generic.names().iter().enumerate() {
+                        let value = match i {
+                            0 => key.clone(),
+                            1 => element.clone(),
+                            _ => Value::unknown(),
+                        };
+                        this.declare(name, value);
+                    }
+                    this.block(generic.block());
+                    this.pop_scopes(mark, journal);
+                });
+            }
+            Stmt::FunctionDeclaration(declaration) => {
+                let name = declaration.name();
+                let names: Vec<&TokenReference> = name.names().iter().collect();
+                let method = name.method_name().is_some();
+                let offset = lua::range(declaration.function_token()).start;
+                let function = self.function(offset, declaration.body(), method);
+                let range = lua::range(name);
+                match names.as_slice() {
+                    [single] if !method => match self.resolve(lua::token_text(single)) {
+                        Some(index) => self.write_slot(index, function),
+                        None => self.global_write(range, lua::token_text(single), GlobalWriteKind::Function),
+                    },
+                    [first, ..] => {
+                        let base = self.read_name(first);
+                        if let Some(Table::Library(_)) = base.table {
+                            let path = lua::source(self.source, range.clone()).to_owned();
+                            self.global_write(range, &path, GlobalWriteKind::LibraryField);
+                        } else {
+                            self.store_into(&base, &function);
+                        }
+                    }
+                    [] => {}
+                }
+            }
+            Stmt::LocalFunction(local) => {
+                let offset = lua::range(local.function_token()).start;
+                self.declare(local.name(), Value::func(Func::Local(offset)));
+                let function = self.function(offset, local.body(), false);
+                if let Some(index) = self.resolve(lua::token_text(local.name())) {
+                    self.write_slot(index, function);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Analyses a loop. `body` runs one iteration; `exits_at_end` says whether the
+    /// loop leaves after an iteration (`repeat ... until`) rather than before one.
+    ///
+    /// The first iteration is recorded from the state before the loop. When it changes
+    /// no local that outlives it, every later iteration starts from that same state and
+    /// would find the same things, so that is all. Otherwise its findings are dropped,
+    /// the state at the loop's entry is iterated to a fixed point, and one iteration
+    /// from there is recorded.
+    fn looping(&mut self, exits_at_end: bool, mut body: impl FnMut(&mut Self)) {
+        let mark = self.facts.mark();
+        let iteration = self.fork();
+        self.breaks.push((iteration, Vec::new()));
+        self.loop_depth += 1;
+        body(self);
+        self.loop_depth -= 1;
+        let (_, mut exits) = self.breaks.pop().expect("pushed above");
+        let end = self.end_branch(&iteration);
+        // Every pass over a loop's body runs the loops nested in it again, so the passes
+        // multiply: past a few levels (counted through nested functions as well) the
+        // first iteration is all there is. Re-running deeper loops even once more made
+        // the work 2^depth, a hang for 20 nested loops. Their later iterations reach
+        // them through summaries only, and the code after them sees zero or one.
+        let loops_back = self.loop_depth < ITERATED_LOOP_DEPTH
+            && end.reachable
+            && (end.seed != iteration.seed || end.changes.iter().any(|(slot, v)| *v != self.values[*slot]));
+        if loops_back {
+            self.facts.truncate(&mark);
+            let mut stable = !self.merge(&[Self::unchanged(&iteration), end]);
+            let recording = std::mem::replace(&mut self.recording, false);
+            for _ in 0..2 {
+                if stable {
+                    break;
+                }
+                let iteration = self.fork();
+                let end = self.iterate(&iteration, &mut body);
+                stable = !self.merge(&[Self::unchanged(&iteration), end]);
+            }
+            self.recording = recording;
+            let iteration = self.fork();
+            self.breaks.push((iteration, Vec::new()));
+            self.loop_depth += 1;
+            body(self);
+            self.loop_depth -= 1;
+            let (_, recorded_exits) = self.breaks.pop().expect("pushed above");
+            exits = recorded_exits;
+            let end = self.end_branch(&iteration);
+            if !exits_at_end {
+                exits.push(Self::unchanged(&iteration));
+            }
+            exits.push(end);
+            self.merge(&exits);
+            return;
+        }
+        if !exits_at_end {
+            exits.push(Self::unchanged(&iteration));
+        }
+        exits.push(end);
+        self.merge(&exits);
+    }
+
+    /// One unrecorded iteration from `iteration`; its end state joined with its
+    /// `break`s, as one branch.
+    fn iterate(&mut self, iteration: &Fork, body: &mut impl FnMut(&mut Self)) -> Branch {
+        self.breaks.push((*iteration, Vec::new()));
+        self.loop_depth += 1;
+        body(self);
+        self.loop_depth -= 1;
+        let (_, exits) = self.breaks.pop().expect("pushed above");
+        let mut end = self.end_branch(iteration);
+        for exit in exits.into_iter().filter(|e| e.reachable) {
+            for (slot, value) in exit.changes {
+                match end.changes.iter_mut().find(|c| c.0 == slot) {
+                    Some(change) => change.1 = change.1.join(&value),
+                    None => end.changes.push((slot, value)),
+                }
+            }
+            end.reachable = true;
+            end.seed |= exit.seed;
+        }
+        end
+    }
+
+    fn assign(&mut self, var: &'a Var, value: Value) {
+        match var {
+            Var::Name(token) => {
+                let name = lua::token_text(token);
+                match self.resolve(name) {
+                    Some(index) => self.write_slot(index, value),
+                    None => self.global_write(lua::range(token), name, GlobalWriteKind::Assignment),
+                }
+            }
+            Var::Expression(expression) => {
+                let suffixes: Vec<&Suffix> = expression.suffixes().collect();
+                let Some((last, init)) = suffixes.split_last() else {
+                    return;
+                };
+                let full = lua::chain_range(expression.prefix(), expression.suffixes());
+                let target = self.chain(expression.prefix(), init.to_vec(), full.clone()).first();
+                if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
+                    let _ = self.expr(key);
+                }
+                if let Some(Table::Library(_)) = target.table {
+                    let path = lua::source(self.source, full.clone()).to_owned();
+                    self.global_write(full, &path, GlobalWriteKind::LibraryField);
+                }
+                self.note_escape(&value);
+                self.store_into(&target, &value);
+            }
+            _ => {}
+        }
+    }
+
+    fn global_write(&mut self, range: std::ops::Range<usize>, name: &str, kind: GlobalWriteKind) {
+        if self.recording {
+            self.facts.global_writes.push(GlobalWrite {
+                range,
+                name: name.to_owned(),
+                kind,
+            });
+        }
+    }
+
+    /// A function expression or statement: registers the body so calls can evaluate
+    /// it with their own arguments, and analyses it once where it is written, each
+    /// parameter joined over every call site (or whatever a caller passes, when the
+    /// analysis sees no call). Returns the function value.
+    pub(super) fn function(&mut self, offset: usize, body: &'a FunctionBody, method: bool) -> Value {
+        self.definitions.insert(
+            offset,
+            Definition {
+                body,
+                method,
+                visible: self.scopes.len(),
+                top: self.scopes.last().map(|s| s.1),
+            },
+        );
+        if self.in_context() {
+            // defined inside a body evaluated at a call site: it was analysed where written
+            return Value::func(Func::Local(offset));
+        }
+        self.read.fn_inputs.insert(offset);
+        let summary = self.fns.get(&offset).cloned().unwrap_or_default();
+        let saved = (self.reachable, self.seed, self.fn_base, self.loop_depth, self.recording);
+        // the calls report the body's findings, each with its own arguments
+        self.recording &= summary.escaped || !summary.called || summary.fallback;
+        let saved_breaks = std::mem::take(&mut self.breaks);
+        let (mark, journal) = (self.scopes.len(), self.journal.len());
+        // The body sees the locals in scope (as upvalues) and runs with the seed
+        // state of its callers; a function nobody calls directly may run at any time.
+        self.seed = if summary.escaped || summary.seed == 0 {
+            seed::UNSEEDED | seed::SEEDED
+        } else {
+            summary.seed
+        };
+        self.reachable = true;
+        self.fn_base = mark;
+        // `loop_depth` carries on into the body: a function defined in a loop is
+        // analysed on every pass over that loop, so its loops multiply the passes too.
+        let unseen_callers = summary.escaped || !summary.called;
+        let caller = |value: Value| {
+            if unseen_callers {
+                value.join(&Value::of(kind::PARAM))
+            } else if value.kinds == 0 {
+                Value::nil()
+            } else {
+                value
+            }
+        };
+        let varargs = Values::many(caller(summary.varargs.clone()));
+        self.frames.push(Frame {
+            returns: None,
+            exit_seed: 0,
+            varargs,
+        });
+        let mut index = 0;
+        if method {
+            self.declare_named(
+                "self".into(),
+                offset,
+                caller(summary.params.first().cloned().unwrap_or_default()),
+            );
+            index = 1;
+        }
+        for parameter in body.parameters() {
+            if let Parameter::Name(token) = parameter {
+                let value = caller(summary.params.get(index).cloned().unwrap_or_default());
+                self.declare(token, value);
+                index += 1;
+            }
+        }
+        self.block(body.block());
+        let mut frame = self.frames.pop().expect("pushed above");
+        if self.reachable {
+            frame.returns = Values::join_into(&frame.returns, &Values::default());
+        }
+        if let Some(returns) = &frame.returns {
+            self.add_returns(offset, returns);
+        }
+        self.pop_scopes(mark, journal);
+        (self.reachable, self.seed, self.fn_base, self.loop_depth, self.recording) = saved;
+        self.breaks = saved_breaks;
+        Value::func(Func::Local(offset))
+    }
+
+    /// Joins what one analysis of a body returned into its summary.
+    pub(super) fn add_returns(&mut self, offset: usize, returns: &Values) {
+        if self.in_context() {
+            return;
+        }
+        let summary = self.fns.entry(offset).or_default();
+        let joined = Values::join_into(&summary.returns, returns);
+        if joined != summary.returns {
+            summary.returns = joined;
+            self.changed |= self.read.fn_returns.contains(&offset);
+        }
+    }
+
+    /// Evaluates a condition and returns what it says about the locals it tests.
+    pub(super) fn condition(&mut self, expression: &'a Expression) -> super::refine::Test {
+        self.test(expression).1
+    }
+}
