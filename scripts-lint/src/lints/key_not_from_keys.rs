@@ -1,5 +1,7 @@
-use super::{Context, Lint, LintInfo, Resolved, argv_name, display_name};
+use super::{Context, Lint, LintInfo, Resolved, argv_name, display_name, param_at};
+use crate::Param;
 use crate::analysis::kind;
+use crate::analysis::value::ANY_KEY;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::keys::key_args;
 
@@ -7,9 +9,16 @@ use crate::redis::keys::key_args;
 /// Checks every key position of `redis.call`/`redis.pcall` (found from the
 /// command's key specs, including `numkeys` counts and keywords such as `STREAMS`)
 /// and reports values that do not come from `KEYS`: literals, `ARGV`, concatenations,
-/// table fields, or values the analysis cannot trace. It follows locals on every
-/// path, `ipairs(KEYS)`, `for i = 1, #KEYS`, `unpack(KEYS)`, aliases of
-/// `redis.call` and local functions whose parameters receive keys.
+/// table fields, replies, or values the analysis cannot trace. It follows locals on
+/// every path, guards, `ipairs(KEYS)`, `for i = 1, #KEYS`, `unpack(KEYS)`, aliases of
+/// `redis.call` and local functions (each call with its own arguments).
+///
+/// A key built by appending to a key parameter declared a prefix
+/// (`#[key(prefix)] queue: &str`, then `KEYS[1] .. 'job:' .. id` or
+/// `string.format('%s:job:%s', KEYS[1], id)`, through locals and functions) is a key:
+/// on a cluster it hashes to the prefix's slot, because the runtime refuses a prefix
+/// without a hash tag (`bull:{orders}:`). Building a key from a key that is not
+/// declared a prefix, or putting anything before the `KEYS` value, is reported.
 ///
 /// ### Why this is bad
 /// Redis Cluster routes a script by the keys it declares. A key built inside the
@@ -20,15 +29,23 @@ use crate::redis::keys::key_args;
 /// ```lua
 /// redis.call('GET', 'user:' .. ARGV[1])   -- bad: the key is built in the script
 /// redis.call('GET', KEYS[1])              -- good: pass the key as a #[key] parameter
+/// redis.call('HSET', KEYS[1] .. 'job:' .. ARGV[1], 'state', 'waiting')
+///                                         -- good when KEYS[1] is #[key(prefix)]
 /// ```
 pub(crate) struct KeyNotFromKeys;
+
+/// Values that are keys, or that a caller the analysis does not see supplies.
+const KEYISH: u32 = kind::KEY | kind::DERIVED | kind::PARAM;
+
+const CLUSTER_NOTE: &str =
+    "Redis Cluster routes a script by its declared keys; a key made inside the script may live on another node";
 
 impl Lint for KeyNotFromKeys {
     const INFO: LintInfo = LintInfo {
         name: "key_not_from_keys",
         default_level: Level::Deny,
         allowable: true,
-        summary: "a key argument of `redis.call` that does not come from `KEYS`",
+        summary: "a key argument of `redis.call` that does not come from `KEYS` (or a `#[key(prefix)]` it extends)",
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -40,22 +57,44 @@ impl Lint for KeyNotFromKeys {
             for &position in &keys.positions {
                 let Some(arg) = call.args.get(position) else { continue };
                 let value = &arg.value;
-                if value.only(kind::KEY) {
+                let not_prefix = if value.has(kind::DERIVED) {
+                    not_prefixes(cx, value.derived_from)
+                } else {
+                    None
+                };
+                if value.only(KEYISH) && not_prefix.is_none() {
                     continue;
                 }
-                let (label, level) = describe(cx, value);
-                let some_paths = if value.has(kind::KEY) { "on some paths, " } else { "" };
-                let mut finding = Self::finding(
-                    arg.range.clone(),
-                    format!("{some_paths}the key passed to `{name}` does not come from `KEYS`"),
-                )
-                .label(label)
-                .note("Redis Cluster routes a script by its declared keys; a key made inside the script may live on another node")
-                .help("declare the key as a `#[key]` parameter and read it as `KEYS[n]`");
-                finding.level = level;
+                let some_paths = if value.has(KEYISH) { "on some paths, " } else { "" };
+                let mut finding = match (value.only(KEYISH), not_prefix) {
+                    // a key built from a key that is not declared a prefix
+                    (true, Some(params)) => Self::finding(
+                        arg.range.clone(),
+                        format!(
+                            "the key passed to `{name}` is built from {}, which is not declared a prefix",
+                            describe_params(&params)
+                        ),
+                    )
+                    .label("built by appending to a key")
+                    .note(CLUSTER_NOTE)
+                    .help(prefix_help(&params)),
+                    _ => {
+                        let (label, level) = describe(value);
+                        let mut finding = Self::finding(
+                            arg.range.clone(),
+                            format!("{some_paths}the key passed to `{name}` does not come from `KEYS`"),
+                        )
+                        .label(label)
+                        .note(CLUSTER_NOTE)
+                        .help("declare the key as a `#[key]` parameter and read it as `KEYS[n]`");
+                        finding.level = level;
+                        finding
+                    }
+                };
+                // the origin may come after the use: a later call of the function it is in
                 if let Some(origin) = &value.origin
                     && !arg.range.contains(&origin.start)
-                    && origin.start < arg.range.start
+                    && !origin.contains(&arg.range.start)
                 {
                     finding = finding.secondary(origin.clone(), "the value comes from here");
                 }
@@ -63,7 +102,7 @@ impl Lint for KeyNotFromKeys {
                 reported = true;
             }
             if let (Some(why), false) = (keys.uncertain, reported) {
-                let all_keys = call.args.iter().skip(1).all(|a| a.value.only(kind::KEY));
+                let all_keys = call.args.iter().skip(1).all(|a| a.value.only(KEYISH));
                 if !all_keys {
                     let mut finding = Self::finding(
                         call.args.first().map_or(call.range.clone(), |a| a.range.clone()),
@@ -79,15 +118,71 @@ impl Lint for KeyNotFromKeys {
     }
 }
 
+/// The key parameters a derived key may be built from that are not declared prefixes
+/// (`Some(empty)`: built from a `KEYS` entry no parameter fills); `None` when every
+/// one is a prefix.
+fn not_prefixes<'a>(cx: &Context<'a>, from: u64) -> Option<Vec<(usize, Option<&'a Param>)>> {
+    let keys = &cx.signature.keys;
+    let mut found: Vec<(usize, Option<&Param>)> = Vec::new();
+    let mut add = |index: usize, param: Option<&'a Param>| {
+        if param.is_none_or(|p| !p.prefix) && !found.iter().any(|(_, p)| p.map(|p| &p.name) == param.map(|p| &p.name))
+        {
+            found.push((index, param));
+        }
+    };
+    for index in 1..63 {
+        if from & (1 << index) != 0 {
+            add(index, param_at(keys, index));
+        }
+    }
+    if from & ANY_KEY != 0 {
+        if keys.is_empty() {
+            add(0, None);
+        }
+        for (i, param) in keys.iter().enumerate() {
+            add(i + 1, Some(param));
+        }
+    }
+    (!found.is_empty()).then_some(found)
+}
+
+fn describe_params(params: &[(usize, Option<&Param>)]) -> String {
+    let names: Vec<String> = params
+        .iter()
+        .map(|(index, param)| match (index, param) {
+            (0, _) => "`KEYS`".to_owned(),
+            (i, Some(p)) if p.variadic => format!("`KEYS[{i}]` (from the slice `{}`)", p.name),
+            (i, Some(p)) => format!("`KEYS[{i}]` (`{}`)", p.name),
+            (i, None) => format!("`KEYS[{i}]`"),
+        })
+        .collect();
+    names.join(" or ")
+}
+
+fn prefix_help(params: &[(usize, Option<&Param>)]) -> String {
+    let declared: Vec<String> = params
+        .iter()
+        .filter_map(|(_, p)| p.map(|p| format!("`#[key(prefix)] {}`", p.name)))
+        .collect();
+    let declare = if declared.is_empty() {
+        "declare the key it is built from as `#[key(prefix)]`".to_owned()
+    } else {
+        format!("if it is a prefix the script builds keys from, declare {}", declared.join(" and "))
+    };
+    format!(
+        "{declare}: the runtime then refuses a value without a hash tag (`bull:{{orders}}:`), so every key built from it stays in its slot; otherwise pass this key as its own `#[key]` parameter"
+    )
+}
+
 /// What a non-key value is, for the label, and the level to report it at: values
 /// the analysis cannot see into are a warning, not an error.
-fn describe(cx: &Context<'_>, value: &crate::analysis::Value) -> (String, Level) {
-    let others = value.kinds & !kind::KEY;
+fn describe(value: &crate::analysis::Value) -> (String, Level) {
+    let others = value.kinds & !KEYISH;
     if others & kind::ARGV != 0 {
         return (format!("comes from {}", argv_name(value)), Level::Deny);
     }
     if others & kind::CONCAT != 0 {
-        return ("built with `..`".to_owned(), Level::Deny);
+        return ("built with `..`, not starting with a key".to_owned(), Level::Deny);
     }
     if others & kind::STRING != 0 {
         return match value.string.as_deref() {
@@ -104,6 +199,5 @@ fn describe(cx: &Context<'_>, value: &crate::analysis::Value) -> (String, Level)
     if others & kind::NIL != 0 {
         return ("may be nil".to_owned(), Level::Deny);
     }
-    let _ = cx;
     ("cannot tell where this value comes from".to_owned(), Level::Warn)
 }

@@ -10,4 +10,18 @@ async fn profile(con: &mut impl scripts::AsyncConnection, user_id: &str) -> scri
     "#
 }
 
+/// Keys built from `queue`, which is not declared `#[key(prefix)]`: the help says so.
+#[redis_script]
+async fn enqueue(
+    con: &mut impl scripts::AsyncConnection,
+    #[key] queue: &str,
+    job_id: &str,
+) -> scripts::Result<i64> {
+    r#"
+    local job = KEYS[1] .. 'job:' .. ARGV[1]
+    redis.call('HSET', job, 'state', 'waiting')
+    return redis.call('RPUSH', KEYS[1] .. 'wait', ARGV[1])
+    "#
+}
+
 fn main() {}
