@@ -9,7 +9,7 @@ use full_moon::ast::{
 use full_moon::tokenizer::{Symbol, TokenType};
 
 use super::refine::Test;
-use super::value::key_bit;
+use super::value::{ANY_KEY, key_bit, keys_from};
 use super::{
     Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Table, Undefined, Value, Values, kind, lua,
     static_member,
@@ -512,8 +512,15 @@ impl<'a> Analyzer<'a> {
                     }
                     None => self.facts.keys_dynamic = true,
                 }
+                let key_index = constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as usize);
+                let key_mask = match (key_index, key.at_least) {
+                    (Some(i), _) => key_bit(Some(i)),
+                    (None, Some(from)) if key.only(kind::NUMBER) && from >= 1.0 => keys_from(from as usize),
+                    _ => ANY_KEY,
+                };
                 Value {
-                    key_index: constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as usize),
+                    key_index,
+                    key_mask,
                     ..Value::of(kind::KEY)
                 }
                 .at(range)
@@ -594,7 +601,7 @@ pub(super) fn concat(left: &Value) -> Value {
     }
     let mut value = Value::of(kinds);
     if left.has(kind::KEY) {
-        value.derived_from |= key_bit(left.key_index);
+        value.derived_from |= left.key_sources();
     }
     value.derived_from |= left.derived_from;
     value

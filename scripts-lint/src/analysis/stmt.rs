@@ -153,18 +153,27 @@ impl<'a> Analyzer<'a> {
                 this.pop_scopes(mark, journal);
             }),
             Stmt::NumericFor(numeric) => {
+                let mut bounds = Vec::with_capacity(3);
                 for bound in [Some(numeric.start()), Some(numeric.end()), numeric.step()]
                     .into_iter()
                     .flatten()
                 {
                     let value = self.expr(bound);
                     if value.has(kind::ARGV) {
-                        self.numeric_use(lua::expr_range(bound), super::NumericOp::ForBound, value);
+                        self.numeric_use(lua::expr_range(bound), super::NumericOp::ForBound, value.clone());
                     }
+                    bounds.push(value);
+                }
+                // counting up from a constant: the index is never below it (`KEYS[i]`
+                // for `i = 2, #KEYS` is one of the keys after the first)
+                let step_up = bounds.get(2).is_none_or(|step| step.number.is_some_and(|n| n > 0.0));
+                let mut index = Value::number(None);
+                if step_up {
+                    index.at_least = bounds[0].number.filter(|_| bounds[0].only(kind::NUMBER));
                 }
                 self.looping(false, |this| {
                     let (mark, journal) = (this.scopes.len(), this.journal.len());
-                    this.declare(numeric.index_variable(), Value::number(None));
+                    this.declare(numeric.index_variable(), index.clone());
                     this.block(numeric.block());
                     this.pop_scopes(mark, journal);
                 });

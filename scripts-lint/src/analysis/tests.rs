@@ -251,3 +251,14 @@ fn string_comparisons_with_argv_are_not_numeric() {
     let f = facts("if ARGV[1] < ARGV[2] then return 1 end\nreturn 0");
     assert_eq!(f.numeric_uses.len(), 1);
 }
+
+#[test]
+fn loops_from_a_constant_know_which_keys_they_reach() {
+    let f = facts(
+        "for i = 3, #KEYS do redis.call('GET', KEYS[i] .. 'x') end\nfor i = 1, #KEYS do redis.call('GET', KEYS[i] .. 'y') end",
+    );
+    let from3 = key_arg(&f, 0).derived_from;
+    assert_eq!(from3 & 0b110, 0, "not KEYS[1] or KEYS[2]");
+    assert_ne!(from3 & (1 << 3), 0);
+    assert_eq!(key_arg(&f, 1).derived_from, value::ANY_KEY);
+}

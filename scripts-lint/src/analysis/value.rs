@@ -95,18 +95,32 @@ pub(crate) fn key_bit(index: Option<usize>) -> u64 {
     }
 }
 
+/// The bits of `KEYS[from]` and every later entry (a loop `for i = 2, #KEYS`).
+pub(crate) fn keys_from(from: usize) -> u64 {
+    match from {
+        0 | 1 => ANY_KEY,
+        from if from < 63 => !0u64 << from & !ANY_KEY,
+        _ => ANY_KEY,
+    }
+}
+
 /// What the analysis knows of one value.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Value {
     pub(crate) kinds: u32,
     /// Which `KEYS` entry, when it is exactly one known entry.
     pub(crate) key_index: Option<usize>,
+    /// For a [`kind::KEY`]: the entries it may be, one bit per index ([`key_bit`]);
+    /// 0 when not tracked (any entry).
+    pub(crate) key_mask: u64,
     /// For a [`kind::DERIVED`] key: the `KEYS` entries it may be built from, one bit
     /// per index ([`key_bit`]).
     pub(crate) derived_from: u64,
     /// Which `ARGV` entry, when it is exactly one known entry.
     pub(crate) argv_index: Option<usize>,
     pub(crate) number: Option<f64>,
+    /// A lower bound of the number (a `for` index from a constant start).
+    pub(crate) at_least: Option<f64>,
     /// The literal string, when it is exactly one.
     pub(crate) string: Option<Arc<str>>,
     /// The literal strings it is one of, when there are 2 to [`MAX_CHOICES`].
@@ -131,9 +145,11 @@ impl Value {
         Value {
             kinds: 0,
             key_index: None,
+            key_mask: 0,
             derived_from: 0,
             argv_index: None,
             number: None,
+            at_least: None,
             string: None,
             choices: None,
             boolean: None,
@@ -231,6 +247,11 @@ impl Value {
         self.only(kind::STRING) && self.string.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(word))
     }
 
+    /// The `KEYS` entries a [`kind::KEY`] value may be ([`key_bit`]s).
+    pub(crate) fn key_sources(&self) -> u64 {
+        if self.key_mask == 0 { ANY_KEY } else { self.key_mask }
+    }
+
     /// The literal strings the value is one of, when it can only be such a literal.
     pub(crate) fn literals(&self) -> Option<Vec<&str>> {
         if !self.only(kind::STRING) {
@@ -296,6 +317,12 @@ impl Value {
         Value {
             kinds: self.kinds | other.kinds,
             key_index: pick(self, &self.key_index, other, &other.key_index, kind::KEY),
+            key_mask: match (self.has(kind::KEY), other.has(kind::KEY)) {
+                (true, false) => self.key_mask,
+                (false, true) => other.key_mask,
+                _ if self.key_mask == 0 || other.key_mask == 0 => 0,
+                _ => self.key_mask | other.key_mask,
+            },
             derived_from: self.derived_from | other.derived_from,
             argv_index: pick(self, &self.argv_index, other, &other.argv_index, kind::ARGV),
             number: match (self.has(kind::NUMBER), other.has(kind::NUMBER)) {
@@ -303,6 +330,14 @@ impl Value {
                 (false, true) => other.number,
                 _ => match (self.number, other.number) {
                     (Some(a), Some(b)) if a == b => Some(a),
+                    _ => None,
+                },
+            },
+            at_least: match (self.has(kind::NUMBER), other.has(kind::NUMBER)) {
+                (true, false) => self.at_least,
+                (false, true) => other.at_least,
+                _ => match (self.at_least, other.at_least) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
                     _ => None,
                 },
             },
