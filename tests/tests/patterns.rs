@@ -6,6 +6,8 @@
 mod cluster;
 #[path = "../../scripts/examples/compare_and_swap.rs"]
 mod compare_and_swap;
+#[path = "../../scripts/examples/job_queue.rs"]
+mod job_queue;
 #[path = "../../scripts/examples/json_summary.rs"]
 mod json_summary;
 #[path = "../../scripts/examples/lock.rs"]
@@ -238,4 +240,29 @@ async fn pipeline_read_only_and_cluster_demos_run() {
     let cluster = RedisCluster::start();
     let mut cluster_con = cluster.client().get_async_connection().await.unwrap();
     cluster::demo(&mut cluster_con).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_job_queue_runs_on_one_server() {
+    let server = RedisServer::start();
+    let mut con = connect(&server).await;
+    job_queue::demo(&mut con, "jobs:{emails}:").await.unwrap();
+}
+
+#[tokio::test]
+async fn the_job_queue_runs_on_a_cluster() {
+    let cluster = RedisCluster::start();
+    let mut con = cluster.client().get_async_connection().await.unwrap();
+    job_queue::demo(&mut con, "jobs:{emails}:").await.unwrap();
+    // every key the scripts built lives on the node that owns the prefix's slot
+    let owner = cluster.node_for_key("jobs:{emails}:");
+    let mut owner_con = owner.connection();
+    let mut keys: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut owner_con).unwrap();
+    keys.sort();
+    assert!(keys.len() >= 6, "{keys:?}");
+    assert!(keys.iter().all(|k| k.starts_with("jobs:{emails}:")), "{keys:?}");
+    for node in cluster.nodes().iter().filter(|n| n.port() != owner.port()) {
+        let others: Vec<String> = redis::cmd("KEYS").arg("*").query(&mut node.connection()).unwrap();
+        assert!(others.is_empty(), "keys on another node: {others:?}");
+    }
 }
