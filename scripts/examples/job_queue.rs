@@ -9,6 +9,9 @@
 //! `cargo run --example job_queue --features cluster` also runs it on a 3-primary
 //! cluster.
 
+// `tests/patterns.rs` also compiles this file, in a crate without a `cluster` feature
+#![allow(unexpected_cfgs)]
+
 use scripts::{Error, redis_script};
 
 /// Adds a job: its hash at `<prefix>job:<id>`, its id on `<prefix>wait` (or
