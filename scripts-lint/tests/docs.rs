@@ -45,6 +45,26 @@ fn render() -> String {
          ```rust\n\
          #[redis_script(allow(dynamic_command), warn(key_not_from_keys), deny(unused_key))]\n\
          ```\n\n\
+         ## Keys built from a prefix\n\n\
+         Real scripts build most keys from one key the caller passes: `KEYS[1] .. 'job:' .. id`,\n\
+         with `KEYS[1]` = `jobs:{emails}:`. On Redis Cluster such keys hash to the prefix's slot\n\
+         exactly when the prefix carries a hash tag (Redis hashes only the first `{...}` of a\n\
+         name). Declare the parameter `#[key(prefix)]` and the script may build keys by\n\
+         appending to that `KEYS` entry (`..`, or `string.format` with the key first), through\n\
+         locals and helper functions; every lint treats such a key as a key, and the runtime\n\
+         refuses a prefix value without a non-empty hash tag before sending\n\
+         (`Error::UntaggedPrefix`; `#[key(prefix, allow_untagged)]` accepts one on a single\n\
+         server). Building a key from a key parameter that is not declared a prefix is a\n\
+         `key_not_from_keys` error naming the parameter to declare; keys built from `ARGV`,\n\
+         replies or literals, or with anything before the `KEYS` value, stay errors.\n\n\
+         ## The oldest server\n\n\
+         `#[redis_script(min_version = \"7.4\")]` declares the oldest server the script must run\n\
+         on: `\"7.0\"` (the default), `\"7.2\"`, `\"7.4\"` or `\"valkey-8.0\"`. A command that\n\
+         server does not have is an `unknown_command` error naming the version that added it,\n\
+         and one it refuses inside scripts is a `forbidden_command` error: Redis 7.0 refuses\n\
+         `BLPOP`, `BRPOPLPUSH`, `BLMOVE`, `BZPOPMIN`, `WAIT` and `XREAD ... BLOCK` in scripts,\n\
+         which 7.2 and later run without blocking (`blocking_command` warns about those).\n\n\
+         ## Every lint\n\n\
          | lint | default | catches |\n|---|---|---|\n",
     );
     for lint in lints::ALL {

@@ -54,6 +54,13 @@
 //! - `#[key]` parameters fill `KEYS` in order; the others fill `ARGV` in order. The
 //!   last key parameter and the last argument parameter may be slices (`&[&str]`,
 //!   `&[String]`, `Vec<i64>`, ...), which spread into several entries.
+//! - `#[key(prefix)]` declares a key the script builds other keys from by appending
+//!   (`KEYS[1] .. 'job:' .. id`): the checker accepts those keys, and each call refuses
+//!   a value without a non-empty hash tag ([`Error::UntaggedPrefix`]) before sending,
+//!   so every built key stays in the prefix's cluster slot.
+//!   `#[key(prefix, allow_untagged)]` accepts untagged values on a single server.
+//! - `#[redis_script(min_version = "7.4")]` declares the oldest server the script must
+//!   run on (`"7.0"` by default): commands it lacks or refuses in scripts are errors.
 //! - The return type is `scripts::Result<T>` for any `T: FromRedisValue`; a script
 //!   that returns `cjson.encode(...)` can be decoded with [`Json<T>`](Json).
 //! - A module of the same name holds the descriptor: `name::SCRIPT` ([`Script`]).
