@@ -27,7 +27,7 @@ pub(super) fn values_of(args: &[Arg]) -> Values {
 /// What a call the analysis cannot see into returns: something, then any number more.
 fn unknown_result(range: Range<usize>) -> Values {
     Values {
-        fixed: vec![Value::unknown().at(range)],
+        fixed: std::iter::once(Value::unknown().at(range)).collect(),
         rest: Some(Value::unknown()),
     }
 }
@@ -309,10 +309,12 @@ impl<'a> Analyzer<'a> {
                 let results = self.call(callee, args, range.clone());
                 // `true` and the results, or `false` and the error message
                 Values {
-                    fixed: vec![
+                    fixed: [
                         Value::boolean(None),
                         results.first().join(&Value::string(None)).at(range),
-                    ],
+                    ]
+                    .into_iter()
+                    .collect(),
                     rest: Some(Value::unknown()),
                 }
             }
@@ -334,7 +336,7 @@ impl<'a> Analyzer<'a> {
             }
             ("math", "floor" | "ceil" | "abs" | "max" | "min" | "mod" | "fmod") => one(Value::number(None)),
             ("math", "modf" | "frexp") => Values {
-                fixed: vec![Value::number(None), Value::fraction()],
+                fixed: [Value::number(None), Value::fraction()].into_iter().collect(),
                 rest: None,
             },
             ("math", _) => one(Value::fraction()),

@@ -103,7 +103,7 @@ impl<'a> Analyzer<'a> {
                 TokenType::Symbol { symbol: Symbol::False } => Value::boolean(Some(false)),
                 TokenType::Symbol {
                     symbol: Symbol::Ellipsis,
-                } => self.expr_values(expression).first(),
+                } => self.expr_values(expression).into_first(),
                 _ => Value::unknown().at(range),
             },
             Expression::Parentheses { expression, .. } => self.expr(expression),
@@ -128,10 +128,10 @@ impl<'a> Analyzer<'a> {
                 let offset = lua::range(function.function_token()).start;
                 self.function(offset, function.body(), false)
             }
-            Expression::FunctionCall(_) => self.expr_values(expression).first(),
+            Expression::FunctionCall(_) => self.expr_values(expression).into_first(),
             Expression::TableConstructor(table) => self.table_constructor(table),
             Expression::Var(Var::Name(token)) => self.read_name(token),
-            Expression::Var(Var::Expression(_)) => self.expr_values(expression).first(),
+            Expression::Var(Var::Expression(_)) => self.expr_values(expression).into_first(),
             _ => Value::unknown().at(range),
         }
     }
@@ -277,7 +277,7 @@ impl<'a> Analyzer<'a> {
     pub(super) fn converted_use(&mut self, value: &Value, range: &Range<usize>, command: Option<String>) {
         if let (Some(index), true) = (value.tonumber_of, self.recording) {
             self.facts.converted_uses.push(ConvertedUse {
-                index,
+                index: index as usize,
                 range: range.clone(),
                 converted: value.origin.clone(),
                 command,
@@ -299,10 +299,15 @@ impl<'a> Analyzer<'a> {
         let mut current = match prefix {
             Prefix::Name(token) => {
                 let name = lua::token_text(token);
-                if let Some(slot) = self.resolve(name).filter(|_| globals::global(name).is_some()) {
-                    shadow = Some((slot, globals::global(name)));
+                match self.resolve(name) {
+                    Some(slot) => {
+                        if let Some(global) = globals::global(name) {
+                            shadow = Some((slot, Some(global)));
+                        }
+                        Values::one(self.read_slot(slot))
+                    }
+                    None => Values::one(self.read_name(token)),
                 }
-                Values::one(self.read_name(token))
             }
             Prefix::Expression(expression) => Values::one(self.expr(expression)),
             _ => Values::one(Value::unknown()),
@@ -312,7 +317,7 @@ impl<'a> Analyzer<'a> {
         let count = suffixes.len();
         for (i, suffix) in suffixes.into_iter().enumerate() {
             let upto = start..lua::suffix_range(suffix).end;
-            let base = current.first();
+            let base = std::mem::take(&mut current).into_first();
             let mut misused = false;
             if let Some((slot, global)) = shadow.take() {
                 misused = match (suffix, global) {
@@ -452,7 +457,7 @@ impl<'a> Analyzer<'a> {
                     // `{f()}`, `{...}`: every value the last one produces
                     let values = self.expr_values(value);
                     let mut all = values.rest.clone().unwrap_or_default();
-                    for v in &values.fixed {
+                    for v in values.fixed.iter() {
                         all = all.join(v);
                     }
                     if all.kinds == 0 { Value::nil() } else { all }
@@ -512,10 +517,10 @@ impl<'a> Analyzer<'a> {
                     }
                     None => self.facts.keys_dynamic = true,
                 }
-                let key_index = constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as usize);
+                let key_index = constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as u32);
                 let key_mask = match (key_index, key.at_least) {
                     (Some(i), _) => key_bit(Some(i)),
-                    (None, Some(from)) if key.only(kind::NUMBER) && from >= 1.0 => keys_from(from as usize),
+                    (None, Some(from)) if key.only(kind::NUMBER) => keys_from(from),
                     _ => ANY_KEY,
                 };
                 Value {
@@ -535,7 +540,7 @@ impl<'a> Analyzer<'a> {
                     None => self.facts.argv_dynamic = true,
                 }
                 Value {
-                    argv_index: constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as usize),
+                    argv_index: constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as u32),
                     ..Value::of(kind::ARGV)
                 }
                 .at(range)

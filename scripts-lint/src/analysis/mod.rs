@@ -60,8 +60,19 @@ pub(crate) struct CommandCall {
 impl CommandCall {
     /// The command names the call may run, when they are all literals: one, or the
     /// few a local may hold (`local cmd = lifo and 'RPUSH' or 'LPUSH'`).
-    pub(crate) fn names(&self) -> Option<Vec<&str>> {
-        self.args.first().filter(|a| !a.spread).and_then(|a| a.value.literals())
+    pub(crate) fn names(&self) -> Option<impl Iterator<Item = &str>> {
+        let name = &self.args.first().filter(|a| !a.spread)?.value;
+        if !name.only(kind::STRING) {
+            return None;
+        }
+        fn text(s: &Arc<str>) -> &str {
+            s
+        }
+        match (&name.string, &name.choices) {
+            (Some(one), _) => Some(std::slice::from_ref(one).iter().map(text as fn(&Arc<str>) -> &str)),
+            (None, Some(many)) => Some(many.iter().map(text as fn(&Arc<str>) -> &str)),
+            (None, None) => None,
+        }
     }
 }
 

@@ -100,17 +100,21 @@ impl<'a> Analyzer<'a> {
                 let (_, test) = self.test_at(expression, depth + 1);
                 (Value::boolean(None), test.swap())
             }
-            Expression::Var(Var::Name(token)) => {
-                let value = self.read_name(token);
-                let test = match self.resolve(lua::token_text(token)) {
-                    Some(slot) if slot >= self.fn_base => Test {
-                        when_true: vec![(slot, value.truthy())],
-                        when_false: vec![(slot, value.falsy())],
-                    },
-                    _ => Test::default(),
-                };
-                (value, test)
-            }
+            Expression::Var(Var::Name(token)) => match self.resolve(lua::token_text(token)) {
+                Some(slot) => {
+                    let value = self.read_slot(slot);
+                    let test = if slot >= self.fn_base {
+                        Test {
+                            when_true: vec![(slot, value.truthy())],
+                            when_false: vec![(slot, value.falsy())],
+                        }
+                    } else {
+                        Test::default()
+                    };
+                    (value, test)
+                }
+                None => (self.read_name(token), Test::default()),
+            },
             Expression::BinaryOperator { .. } => self.binary_chain(expression, depth),
             _ if is_plain_var(expression) => {
                 // a missing library member read as a test is `nil`: feature detection

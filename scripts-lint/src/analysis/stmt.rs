@@ -169,7 +169,10 @@ impl<'a> Analyzer<'a> {
                 let step_up = bounds.get(2).is_none_or(|step| step.number.is_some_and(|n| n > 0.0));
                 let mut index = Value::number(None);
                 if step_up {
-                    index.at_least = bounds[0].number.filter(|_| bounds[0].only(kind::NUMBER));
+                    index.at_least = bounds[0]
+                        .number
+                        .filter(|n| bounds[0].only(kind::NUMBER) && n.fract() == 0.0 && (1.0..63.0).contains(n))
+                        .map(|n| n as u8);
                 }
                 self.looping(false, |this| {
                     let (mark, journal) = (this.scopes.len(), this.journal.len());
@@ -331,7 +334,9 @@ impl<'a> Analyzer<'a> {
                     return;
                 };
                 let full = lua::chain_range(expression.prefix(), expression.suffixes());
-                let target = self.chain(expression.prefix(), init.to_vec(), full.clone()).first();
+                let target = self
+                    .chain(expression.prefix(), init.to_vec(), full.clone())
+                    .into_first();
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
                     let _ = self.expr(key);
                 }

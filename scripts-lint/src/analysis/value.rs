@@ -88,7 +88,7 @@ pub(crate) const MAX_CHOICES: usize = 8;
 pub(crate) const ANY_KEY: u64 = 1 << 63;
 
 /// The [`Value::derived_from`] bit of `KEYS[index]` (1-based).
-pub(crate) fn key_bit(index: Option<usize>) -> u64 {
+pub(crate) fn key_bit(index: Option<u32>) -> u64 {
     match index {
         Some(i) if (1..63).contains(&i) => 1 << i,
         _ => ANY_KEY,
@@ -96,7 +96,7 @@ pub(crate) fn key_bit(index: Option<usize>) -> u64 {
 }
 
 /// The bits of `KEYS[from]` and every later entry (a loop `for i = 2, #KEYS`).
-pub(crate) fn keys_from(from: usize) -> u64 {
+pub(crate) fn keys_from(from: u8) -> u64 {
     match from {
         0 | 1 => ANY_KEY,
         from if from < 63 => !0u64 << from & !ANY_KEY,
@@ -109,7 +109,7 @@ pub(crate) fn keys_from(from: usize) -> u64 {
 pub(crate) struct Value {
     pub(crate) kinds: u32,
     /// Which `KEYS` entry, when it is exactly one known entry.
-    pub(crate) key_index: Option<usize>,
+    pub(crate) key_index: Option<u32>,
     /// For a [`kind::KEY`]: the entries it may be, one bit per index ([`key_bit`]);
     /// 0 when not tracked (any entry).
     pub(crate) key_mask: u64,
@@ -117,10 +117,11 @@ pub(crate) struct Value {
     /// per index ([`key_bit`]).
     pub(crate) derived_from: u64,
     /// Which `ARGV` entry, when it is exactly one known entry.
-    pub(crate) argv_index: Option<usize>,
+    pub(crate) argv_index: Option<u32>,
     pub(crate) number: Option<f64>,
-    /// A lower bound of the number (a `for` index from a constant start).
-    pub(crate) at_least: Option<f64>,
+    /// A lower bound of a small positive integer (a `for` index from a constant start,
+    /// up to the last `KEYS` entry [`key_bit`] tracks).
+    pub(crate) at_least: Option<u8>,
     /// The literal string, when it is exactly one.
     pub(crate) string: Option<Arc<str>>,
     /// The literal strings it is one of, when there are 2 to [`MAX_CHOICES`].
@@ -136,7 +137,7 @@ pub(crate) struct Value {
     /// Where a value that is not from `KEYS` was made, for messages.
     pub(crate) origin: Option<Range<usize>>,
     /// The `ARGV` index when the number is `tonumber(ARGV[i])` (or arithmetic on it).
-    pub(crate) tonumber_of: Option<usize>,
+    pub(crate) tonumber_of: Option<u32>,
 }
 
 impl Value {
@@ -397,11 +398,67 @@ impl Value {
     }
 }
 
+/// The first values of a list, one per position, without a heap allocation for the
+/// usual single value (most calls return one).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub(crate) struct Fixed {
+    head: Option<Value>,
+    tail: Vec<Value>,
+}
+
+impl Fixed {
+    pub(crate) fn len(&self) -> usize {
+        usize::from(self.head.is_some()) + self.tail.len()
+    }
+
+    pub(crate) fn get(&self, index: usize) -> Option<&Value> {
+        match index {
+            0 => self.head.as_ref(),
+            i => self.tail.get(i - 1),
+        }
+    }
+
+    pub(crate) fn push(&mut self, value: Value) {
+        if self.head.is_none() {
+            self.head = Some(value);
+        } else {
+            self.tail.push(value);
+        }
+    }
+
+    pub(crate) fn first_mut(&mut self) -> Option<&mut Value> {
+        self.head.as_mut()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Value> {
+        self.head.iter().chain(self.tail.iter())
+    }
+}
+
+impl IntoIterator for Fixed {
+    type Item = Value;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<Value>, std::vec::IntoIter<Value>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.head.into_iter().chain(self.tail)
+    }
+}
+
+impl FromIterator<Value> for Fixed {
+    fn from_iter<I: IntoIterator<Item = Value>>(values: I) -> Self {
+        let mut fixed = Fixed::default();
+        for value in values {
+            fixed.push(value);
+        }
+        fixed
+    }
+}
+
 /// The values of an expression that may produce several: a call, `...`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub(crate) struct Values {
     /// The first values, one per position.
-    pub(crate) fixed: Vec<Value>,
+    pub(crate) fixed: Fixed,
     /// What every later position holds, when there may be any number of them
     /// (`unpack(t)`, an unknown call); `None`: there are no more (they read as `nil`).
     pub(crate) rest: Option<Value>,
@@ -411,7 +468,10 @@ impl Values {
     /// Exactly one value.
     pub(crate) fn one(value: Value) -> Self {
         Values {
-            fixed: vec![value],
+            fixed: Fixed {
+                head: Some(value),
+                tail: Vec::new(),
+            },
             rest: None,
         }
     }
@@ -419,7 +479,7 @@ impl Values {
     /// Any number of values like `value`, none included.
     pub(crate) fn many(value: Value) -> Self {
         Values {
-            fixed: Vec::new(),
+            fixed: Fixed::default(),
             rest: Some(value),
         }
     }
@@ -438,6 +498,15 @@ impl Values {
     /// The first value (what a call gives in an expression).
     pub(crate) fn first(&self) -> Value {
         self.nth(0)
+    }
+
+    /// The first value, without copying it.
+    pub(crate) fn into_first(self) -> Value {
+        match (self.fixed.head, self.rest) {
+            (Some(value), _) => value,
+            (None, Some(rest)) => rest.join(&Value::nil()),
+            (None, None) => Value::nil(),
+        }
     }
 
     /// What one more `return` adds to the returns seen so far (`None`: none yet).
@@ -525,7 +594,7 @@ mod tests {
     #[test]
     fn values_by_position() {
         let two = Values {
-            fixed: vec![Value::of(kind::KEY), Value::of(kind::ARGV)],
+            fixed: [Value::of(kind::KEY), Value::of(kind::ARGV)].into_iter().collect(),
             rest: None,
         };
         assert!(two.nth(1).only(kind::ARGV));

@@ -31,9 +31,10 @@ pub(crate) struct Context<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) signature: &'a Signature,
     pub(crate) shebang: Option<&'a Shebang>,
-    /// The commands each of `facts.calls` may run, looked up once for every lint
-    /// (empty: the name is not a literal).
-    resolved: Vec<Vec<Resolved>>,
+    /// The commands `facts.calls` may run, looked up once for every lint, in call
+    /// order; `spans[i]` are those of call `i` (empty: the name is not a literal).
+    resolved: Vec<Resolved>,
+    spans: Vec<Range<usize>>,
 }
 
 impl<'a> Context<'a> {
@@ -43,26 +44,36 @@ impl<'a> Context<'a> {
         signature: &'a Signature,
         shebang: Option<&'a Shebang>,
     ) -> Self {
+        let mut resolved = Vec::with_capacity(facts.calls.len());
+        let spans = facts
+            .calls
+            .iter()
+            .map(|call| {
+                let start = resolved.len();
+                if let Some(names) = call.names() {
+                    resolved.extend(names.filter_map(|name| resolve_name(call, name)));
+                }
+                start..resolved.len()
+            })
+            .collect();
         Context {
             source,
             facts,
             signature,
             shebang,
-            resolved: facts.calls.iter().map(resolve).collect(),
+            resolved,
+            spans,
         }
     }
 
     /// Every command call with what its name resolves to (`None`: not a literal). A
     /// call whose name is one of a few literals comes once per candidate.
     pub(crate) fn commands(&self) -> impl Iterator<Item = (&'a CommandCall, Option<&Resolved>)> + '_ {
-        self.facts
-            .calls
-            .iter()
-            .zip(&self.resolved)
-            .flat_map(|(call, resolved)| {
-                let none = resolved.is_empty().then_some((call, None));
-                none.into_iter().chain(resolved.iter().map(move |r| (call, Some(r))))
-            })
+        self.facts.calls.iter().zip(&self.spans).flat_map(|(call, span)| {
+            let resolved = &self.resolved[span.clone()];
+            let none = resolved.is_empty().then_some((call, None));
+            none.into_iter().chain(resolved.iter().map(move |r| (call, Some(r))))
+        })
     }
     /// The script text of `range`.
     pub(crate) fn text(&self, range: &Range<usize>) -> &str {
@@ -176,14 +187,7 @@ pub(crate) enum Resolved {
     UnknownSubcommand(&'static Command, String),
 }
 
-/// Resolves the commands `call` may run; empty when its name is not a literal.
-fn resolve(call: &CommandCall) -> Vec<Resolved> {
-    let Some(names) = call.names() else {
-        return Vec::new();
-    };
-    names.into_iter().filter_map(|name| resolve_name(call, name)).collect()
-}
-
+/// What one literal command name of `call` resolves to.
 fn resolve_name(call: &CommandCall, name: &str) -> Option<Resolved> {
     let Some(command) = commands::lookup(name) else {
         return Some(Resolved::Unknown(name.to_owned()));
