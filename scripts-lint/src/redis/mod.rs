@@ -3,4 +3,5 @@
 pub mod commands;
 pub mod globals;
 pub(crate) mod keys;
+pub mod replies;
 pub mod target;

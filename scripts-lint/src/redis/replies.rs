@@ -1,0 +1,149 @@
+//! What each command replies, as a script sees it, and what its arguments must be.
+//!
+//! Generated from the `reply_schema` and `arguments` of every command in
+//! `data/command-docs-valkey-8.0.1.jsonl` (verbatim from upstream, see
+//! `tests/reply_table.rs`, which writes `replies_table.rs`), then converted the way
+//! Redis converts replies for Lua in RESP2, the protocol every script starts in:
+//!
+//! | reply | in Lua |
+//! |---|---|
+//! | integer | a number |
+//! | bulk string, double | a string |
+//! | null | `false` |
+//! | simple string (status) | the table `{ok = 'OK'}` |
+//! | array, map | a table; a map is a flat array `{k1, v1, k2, v2, ...}` |
+//!
+//! The schema marks status replies only through constants such as `"OK"`; the
+//! shapes of the commands a script calls are checked against a live server by
+//! `tests/tests/reply_shapes.rs` in the workspace.
+//!
+//! ```
+//! use scripts_lint::redis::replies::{self, shape};
+//!
+//! let get = replies::lookup("get").unwrap();
+//! assert_eq!(get.shapes, shape::BULK | shape::NIL);
+//! let hgetall = replies::lookup("HGETALL").unwrap();
+//! assert!(hgetall.map && hgetall.shapes == shape::ARRAY);
+//! assert_eq!(replies::lookup("SET").unwrap().shapes & shape::STATUS, shape::STATUS);
+//! ```
+
+/// Reply shapes in Lua, one bit each.
+pub mod shape {
+    /// An integer reply: a Lua number.
+    pub const INTEGER: u8 = 1 << 0;
+    /// A bulk string (or a double, sent as a string in RESP2): a Lua string.
+    pub const BULK: u8 = 1 << 1;
+    /// A null reply: `false` in Lua (not `nil`).
+    pub const NIL: u8 = 1 << 2;
+    /// A simple string (`OK`, `PONG`, a type name): the table `{ok = ...}` in Lua.
+    pub const STATUS: u8 = 1 << 3;
+    /// An array or a map: a Lua table indexed from 1.
+    pub const ARRAY: u8 = 1 << 4;
+}
+
+/// The type an argument must have, from the command's documentation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgType {
+    /// A key name.
+    Key,
+    /// Any string.
+    String,
+    /// An integer: a number with a fraction is refused (`value is not an integer`).
+    Integer,
+    /// A floating-point number.
+    Double,
+    /// A Unix time in seconds or milliseconds: an integer.
+    UnixTime,
+    /// A glob-style pattern.
+    Pattern,
+}
+
+/// One command's reply and arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// Uppercase name; a subcommand is `CONTAINER|SUB`.
+    pub command: &'static str,
+    /// What the reply may be ([`shape`] bits); the options a call passes decide
+    /// between them (`SET ... GET`).
+    pub shapes: u8,
+    /// For an array reply, what its elements may be ([`shape`] bits, nested arrays
+    /// flattened one level, as RESP2 sends pairs).
+    pub elements: u8,
+    /// The reply is a map, which a script receives as a flat array of pairs.
+    pub map: bool,
+    /// The array's length is fixed or bounded by the arguments (`MGET`); otherwise it
+    /// grows with the data (`SMEMBERS`, `HGETALL`, `LRANGE 0 -1`).
+    pub bounded: bool,
+    /// The types of the leading required arguments, in order (after the name).
+    pub leading: &'static [ArgType],
+    /// Arguments introduced by a token (`EX <seconds>`, `LIMIT <offset> <count>`).
+    pub tokens: &'static [(&'static str, &'static [ArgType])],
+}
+
+impl Reply {
+    /// True when the reply may be `shape`.
+    pub fn may_be(&self, shape: u8) -> bool {
+        self.shapes & shape != 0
+    }
+
+    /// The documented type of the argument at `index` (0-based after the command
+    /// name; a subcommand's name counts), given the literal text of the arguments
+    /// before it where known.
+    pub fn arg_type(&self, index: usize, literals: &[Option<&str>]) -> Option<ArgType> {
+        if let Some(ty) = self.leading.get(index) {
+            return Some(*ty);
+        }
+        // the closest token before `index` whose arguments reach it
+        for back in 1..=index.min(4) {
+            let Some(Some(word)) = literals.get(index - back) else {
+                continue;
+            };
+            if let Some((_, types)) = self.tokens.iter().find(|(t, _)| t.eq_ignore_ascii_case(word)) {
+                return types.get(back - 1).copied();
+            }
+        }
+        None
+    }
+}
+
+include!("replies_table.rs");
+
+/// The reply of `name` (any case; `CONTAINER|SUB` for a subcommand).
+pub fn lookup(name: &str) -> Option<&'static Reply> {
+    let index = REPLIES
+        .binary_search_by(|reply| reply.command.bytes().cmp(name.bytes().map(|b| b.to_ascii_uppercase())))
+        .ok()?;
+    Some(&REPLIES[index])
+}
+
+/// Every documented reply, sorted by command name.
+pub fn all() -> &'static [Reply] {
+    REPLIES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_ignore_case() {
+        assert_eq!(lookup("get").map(|r| r.command), Some("GET"));
+        assert_eq!(lookup("object|encoding").map(|r| r.command), Some("OBJECT|ENCODING"));
+        assert!(lookup("nosuch").is_none());
+        assert!(REPLIES.windows(2).all(|w| w[0].command < w[1].command));
+    }
+
+    #[test]
+    fn argument_types_by_position_and_token() {
+        let expire = lookup("EXPIRE").unwrap();
+        assert_eq!(expire.arg_type(0, &[]), Some(ArgType::Key));
+        assert_eq!(expire.arg_type(1, &[None]), Some(ArgType::Integer));
+        let set = lookup("SET").unwrap();
+        let args = [None, None, Some("PX")];
+        assert_eq!(set.arg_type(3, &args), Some(ArgType::Integer));
+        let zrangebyscore = lookup("ZRANGEBYSCORE").unwrap();
+        let args = [None, None, None, Some("limit"), None];
+        assert_eq!(zrangebyscore.arg_type(4, &args), Some(ArgType::Integer));
+        assert_eq!(zrangebyscore.arg_type(5, &args), Some(ArgType::Integer));
+    }
+}

@@ -1,0 +1,293 @@
+//! The checker's reply table (`scripts_lint::redis::replies`, generated from the
+//! upstream reply schemas) against what a real server hands a script: every command a
+//! script may call on this server is run inside `EVAL` with arguments built from its
+//! documented arguments, on data of the command's type and on a missing key, with
+//! each of its optional tokens in turn, and the Lua type of each reply (number,
+//! string, `false`, status table, array) must be one the table allows.
+//!
+//! A command whose invocations all fail (arguments the builder cannot guess, a
+//! cluster-only command) is not verified; the test requires every command scripts
+//! commonly call to be verified, and at least 200 in all.
+
+use std::collections::BTreeMap;
+
+use scripts_lint::redis::commands::{self, Command};
+use scripts_lint::redis::replies::{self, Reply, shape};
+use scripts_tests::RedisServer;
+use serde_json::Value;
+
+/// Runs one command with `redis.pcall` and names the Lua type of its reply.
+const PROBE: &str = r#"
+local r = redis.pcall(unpack(ARGV))
+local t = type(r)
+if t == 'table' then
+  if r.err then return 'error:' .. r.err end
+  if r.ok then return 'status' end
+  return 'array'
+elseif t == 'boolean' then
+  return r and 'true' or 'false'
+end
+return t
+"#;
+
+/// Commands the builder must reach: the ones scripts call all the time.
+const MUST_VERIFY: &[&str] = &[
+    "APPEND",
+    "DECRBY",
+    "DEL",
+    "EXISTS",
+    "EXPIRE",
+    "GET",
+    "GETDEL",
+    "GETSET",
+    "HDEL",
+    "HEXISTS",
+    "HGET",
+    "HGETALL",
+    "HINCRBY",
+    "HINCRBYFLOAT",
+    "HKEYS",
+    "HLEN",
+    "HMGET",
+    "HSET",
+    "HSETNX",
+    "INCR",
+    "INCRBY",
+    "INCRBYFLOAT",
+    "LINDEX",
+    "LLEN",
+    "LPOP",
+    "LPUSH",
+    "LRANGE",
+    "LREM",
+    "MGET",
+    "PEXPIRE",
+    "PTTL",
+    "PUBLISH",
+    "RPOP",
+    "RPUSH",
+    "SADD",
+    "SCARD",
+    "SET",
+    "SETNX",
+    "SISMEMBER",
+    "SMEMBERS",
+    "SPOP",
+    "SREM",
+    "STRLEN",
+    "TIME",
+    "TTL",
+    "TYPE",
+    "XADD",
+    "XLEN",
+    "ZADD",
+    "ZCARD",
+    "ZINCRBY",
+    "ZRANGE",
+    "ZRANGEBYSCORE",
+    "ZRANK",
+    "ZREM",
+    "ZREMRANGEBYSCORE",
+    "ZSCORE",
+];
+
+/// Never run: they reach the network or block.
+const SKIP: &[&str] = &["MIGRATE", "WAIT", "WAITAOF"];
+
+fn docs() -> BTreeMap<String, Value> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scripts-lint/data/command-docs-valkey-8.0.1.jsonl"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .skip(1)
+        .map(|line| serde_json::from_str::<Value>(line).expect("JSON"))
+        .map(|doc| {
+            (
+                doc["command"].as_str().unwrap().replace(' ', "|").to_ascii_uppercase(),
+                doc,
+            )
+        })
+        .collect()
+}
+
+/// Commands that put data of this group's type under `key`.
+fn setup(group: &str, key: &str) -> Vec<Vec<String>> {
+    let words = |s: &str| s.split(' ').map(|w| w.replace("KEY", key)).collect::<Vec<_>>();
+    match group {
+        "hash" => vec![words("HSET KEY f 10 g x")],
+        "list" => vec![words("RPUSH KEY a b c")],
+        "set" => vec![words("SADD KEY a b c")],
+        "sorted_set" => vec![words("ZADD KEY 1 a 2 b 3 c")],
+        "stream" => vec![words("XADD KEY 1-1 f v"), words("XGROUP CREATE KEY g 0")],
+        "geo" => vec![words("GEOADD KEY 13.36 38.11 a 15.08 37.50 b")],
+        "hyperloglog" => vec![words("PFADD KEY a b")],
+        _ => vec![words("SET KEY 10")],
+    }
+}
+
+/// A value for an argument of documented type `kind` called `name`.
+fn value(kind: &str, name: &str, group: &str, keys: &mut Vec<String>, key: &str) -> Option<String> {
+    Some(match (kind, name) {
+        // ranges documented as strings (they also take scores and lex bounds)
+        ("string", "start") => "0".to_owned(),
+        ("string", "stop" | "end") => "-1".to_owned(),
+        ("string", "min") => "-inf".to_owned(),
+        ("string", "max") => "+inf".to_owned(),
+        (kind, _) => return value_of(kind, group, keys, key),
+    })
+}
+
+fn value_of(kind: &str, group: &str, keys: &mut Vec<String>, key: &str) -> Option<String> {
+    Some(match kind {
+        "key" => {
+            // the first key holds data, later ones are fresh or the same type
+            let next = if keys.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{key}:{}", keys.len())
+            };
+            keys.push(next.clone());
+            next
+        }
+        "string" if group == "hash" => "f".to_owned(),
+        "string" => "a".to_owned(),
+        "integer" => "1".to_owned(),
+        "double" => "1".to_owned(),
+        "unix-time" => "1893456000".to_owned(),
+        "pattern" => "*".to_owned(),
+        _ => return None,
+    })
+}
+
+/// The required arguments (and `extra`, an optional one chosen by the caller), in order.
+fn build(
+    arguments: &[Value],
+    group: &str,
+    key: &str,
+    keys: &mut Vec<String>,
+    extra: Option<&str>,
+    out: &mut Vec<String>,
+) -> Option<()> {
+    for argument in arguments {
+        let optional = argument.get("optional").and_then(Value::as_bool).unwrap_or(false);
+        let name = argument.get("name").and_then(Value::as_str).unwrap_or("");
+        if optional && Some(name) != extra {
+            continue;
+        }
+        if let Some(token) = argument.get("token").and_then(Value::as_str) {
+            out.push(token.to_owned());
+        }
+        match argument.get("type").and_then(Value::as_str)? {
+            "pure-token" => {}
+            "oneof" => {
+                let first = argument.get("arguments")?.as_array()?.first()?;
+                build(
+                    std::slice::from_ref(first),
+                    group,
+                    key,
+                    keys,
+                    Some(first["name"].as_str()?),
+                    out,
+                )?;
+            }
+            "block" => build(argument.get("arguments")?.as_array()?, group, key, keys, extra, out)?,
+            kind => out.push(value(kind, name, group, keys, key)?),
+        }
+    }
+    Some(())
+}
+
+fn observed(reply: &str) -> Option<u8> {
+    Some(match reply {
+        "number" => shape::INTEGER,
+        "string" => shape::BULK,
+        "false" => shape::NIL,
+        "status" => shape::STATUS,
+        "array" => shape::ARRAY,
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_classified_reply_matches_a_live_server() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let docs = docs();
+    let mut verified = Vec::new();
+    let mut mismatches = Vec::new();
+    for reply in replies::all() {
+        let Some(command) = commands::lookup(reply.command) else {
+            continue;
+        };
+        let runs_here = command.known_in(commands::version::REDIS_7_0)
+            && command.noscript_in & commands::version::REDIS_7_0 == 0
+            && !SKIP.contains(&reply.command);
+        let Some(doc) = docs.get(reply.command).filter(|_| runs_here) else {
+            continue;
+        };
+        let seen = probe(&mut con, command, reply, doc);
+        if seen.is_empty() {
+            continue;
+        }
+        for (invocation, shape) in &seen {
+            if reply.shapes & shape == 0 {
+                mismatches.push(format!(
+                    "{invocation}: replied {shape:#b}, the table says {:#b}",
+                    reply.shapes
+                ));
+            }
+        }
+        verified.push(reply.command);
+    }
+    assert!(
+        mismatches.is_empty(),
+        "replies the table does not allow:\n{}",
+        mismatches.join("\n")
+    );
+    let missing: Vec<&&str> = MUST_VERIFY.iter().filter(|c| !verified.contains(c)).collect();
+    assert!(missing.is_empty(), "not verified: {missing:?}");
+    assert!(verified.len() >= 200, "only {} commands verified", verified.len());
+}
+
+/// Runs `command` in its invocations; returns each successful one with its shape.
+fn probe(con: &mut scripts::redis::Connection, command: &Command, reply: &Reply, doc: &Value) -> Vec<(String, u8)> {
+    let words: Vec<String> = reply.command.split('|').map(str::to_owned).collect();
+    let arguments = doc["arguments"].as_array().cloned().unwrap_or_default();
+    let optional: Vec<&str> = arguments
+        .iter()
+        .filter(|a| a.get("optional").and_then(Value::as_bool).unwrap_or(false))
+        .filter_map(|a| a.get("name").and_then(Value::as_str))
+        .collect();
+    let mut out = Vec::new();
+    for extra in std::iter::once(None).chain(optional.iter().map(|o| Some(*o))) {
+        for with_data in [true, false] {
+            let key = "probe";
+            let mut keys = Vec::new();
+            let mut args = words.clone();
+            if build(&arguments, command.group, key, &mut keys, extra, &mut args).is_none() {
+                continue;
+            }
+            let () = scripts::redis::cmd("FLUSHALL").query(con).unwrap();
+            if with_data {
+                for key in &keys {
+                    for setup in setup(command.group, key) {
+                        let _: scripts::redis::RedisResult<scripts::redis::Value> =
+                            scripts::redis::cmd(&setup[0]).arg(&setup[1..]).query(con);
+                    }
+                }
+            }
+            let result: String = scripts::redis::cmd("EVAL")
+                .arg(PROBE)
+                .arg(0)
+                .arg(&args)
+                .query(con)
+                .unwrap_or_else(|e| format!("error:{e}"));
+            if let Some(shape) = observed(&result) {
+                out.push((args.join(" "), shape));
+            }
+        }
+    }
+    out
+}
