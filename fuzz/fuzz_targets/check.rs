@@ -58,7 +58,7 @@ fn return_type(pick: u8) -> (&'static str, ReturnType) {
         5 => ("String", ReturnType::Text),
         6 => ("Vec<u8>", ReturnType::Bytes),
         7 => ("Vec<String>", ReturnType::List),
-        8 => ("(i64, String)", ReturnType::Tuple),
+        8 => ("(i64, String)", ReturnType::Tuple(2)),
         9 => ("Json<T>", ReturnType::Json),
         _ => ("", ReturnType::Any),
     }

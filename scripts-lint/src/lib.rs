@@ -143,8 +143,8 @@ pub enum ReturnType {
     Bytes,
     /// `Vec<T>`, `HashSet<T>`, `HashMap<K, V>`, ...: an array reply.
     List,
-    /// A tuple: an array reply of fixed length.
-    Tuple,
+    /// A tuple of this many fields: an array reply of that length.
+    Tuple(usize),
     /// `Option<T>`: nil or `T`.
     Option(Box<ReturnType>),
     /// `scripts::Json<T>`: a JSON string.

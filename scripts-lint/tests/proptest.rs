@@ -55,7 +55,7 @@ fn return_type() -> impl Strategy<Value = ReturnType> {
         ReturnType::Text,
         ReturnType::Bytes,
         ReturnType::List,
-        ReturnType::Tuple,
+        ReturnType::Tuple(2),
         ReturnType::Json,
     ]);
     leaf.prop_recursive(2, 3, 1, |inner| inner.prop_map(|t| ReturnType::Option(Box::new(t))))

@@ -26,6 +26,14 @@ const STATUS_STRINGS: &[&str] = &["TYPE"];
 /// against a live server by `tests/tests/reply_shapes.rs`).
 const NULL_TOO: &[&str] = &["LMOVE", "OBJECT|FREQ", "OBJECT|IDLETIME", "OBJECT|REFCOUNT"];
 
+/// Arguments the docs call integers that the server takes as floating-point numbers
+/// (seen against a live server by `tests/tests/reply_shapes.rs`): (argument name,
+/// commands).
+const FLOATS_DOCUMENTED_AS_INTEGERS: &[(&str, &[&str])] = &[
+    ("increment", &["ZINCRBY"]),
+    ("weight", &["ZINTER", "ZINTERSTORE", "ZUNION", "ZUNIONSTORE"]),
+];
+
 /// Array replies with one element per argument (or a fixed count): not unbounded.
 const BOUNDED_BY_ARGUMENTS: &[&str] = &[
     "GEOHASH",
@@ -124,6 +132,19 @@ fn shapes(schema: &Value, out: &mut Derived, top: bool) -> Option<()> {
     Some(())
 }
 
+/// The type of an argument as documented, corrected where the server disagrees.
+fn documented(command: &str, argument: &Value) -> Option<ArgType> {
+    let kind = argument.get("type").and_then(Value::as_str)?;
+    let name = argument.get("name").and_then(Value::as_str).unwrap_or("");
+    let float = FLOATS_DOCUMENTED_AS_INTEGERS
+        .iter()
+        .any(|(argument, commands)| *argument == name && commands.contains(&command));
+    if float && kind == "integer" {
+        return Some(ArgType::Double);
+    }
+    arg_type(kind)
+}
+
 fn arg_type(kind: &str) -> Option<ArgType> {
     Some(match kind {
         "key" => ArgType::Key,
@@ -138,14 +159,14 @@ fn arg_type(kind: &str) -> Option<ArgType> {
 
 /// The leading required arguments with a plain type, up to the first optional,
 /// repeated, token-introduced or composite one.
-fn leading(arguments: &[Value]) -> Vec<ArgType> {
+fn leading(command: &str, arguments: &[Value]) -> Vec<ArgType> {
     let mut out = Vec::new();
     for argument in arguments {
         let flag = |name: &str| argument.get(name).and_then(Value::as_bool).unwrap_or(false);
         if flag("optional") || flag("multiple") || argument.get("token").is_some() {
             break;
         }
-        match argument.get("type").and_then(Value::as_str).and_then(arg_type) {
+        match documented(command, argument) {
             Some(ty) => out.push(ty),
             None => break,
         }
@@ -155,7 +176,7 @@ fn leading(arguments: &[Value]) -> Vec<ArgType> {
 
 /// Every token followed by typed arguments, anywhere in the tree. A token that means
 /// different things in different places is left out.
-fn tokens(arguments: &[Value], out: &mut BTreeMap<String, Option<Vec<ArgType>>>) {
+fn tokens(command: &str, arguments: &[Value], out: &mut BTreeMap<String, Option<Vec<ArgType>>>) {
     for argument in arguments {
         let kind = argument.get("type").and_then(Value::as_str).unwrap_or("");
         let children = argument.get("arguments").and_then(Value::as_array);
@@ -163,9 +184,9 @@ fn tokens(arguments: &[Value], out: &mut BTreeMap<String, Option<Vec<ArgType>>>)
             let types = match (kind, children) {
                 ("block", Some(children)) => children
                     .iter()
-                    .map(|c| c.get("type").and_then(Value::as_str).and_then(arg_type))
+                    .map(|c| documented(command, c))
                     .collect::<Option<Vec<_>>>(),
-                (kind, _) => arg_type(kind).map(|ty| vec![ty]),
+                _ => documented(command, argument).map(|ty| vec![ty]),
             };
             if let Some(types) = types {
                 let token = token.to_ascii_uppercase();
@@ -181,7 +202,7 @@ fn tokens(arguments: &[Value], out: &mut BTreeMap<String, Option<Vec<ArgType>>>)
             }
         }
         if let Some(children) = children {
-            tokens(children, out);
+            tokens(command, children, out);
         }
     }
 }
@@ -206,9 +227,9 @@ fn derive(line: &Value) -> Option<(String, Derived)> {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    derived.leading = leading(&arguments);
+    derived.leading = leading(&name, &arguments);
     let mut found = BTreeMap::new();
-    tokens(&arguments, &mut found);
+    tokens(&name, &arguments, &mut found);
     derived.tokens = found.into_iter().filter_map(|(t, types)| Some((t, types?))).collect();
     Some((name, derived))
 }

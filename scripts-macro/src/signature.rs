@@ -123,7 +123,7 @@ fn param_type(ty: &Type) -> ParamType {
 fn return_type(ty: &Type) -> ReturnType {
     match ty {
         Type::Tuple(tuple) if tuple.elems.is_empty() => return ReturnType::Unit,
-        Type::Tuple(_) => return ReturnType::Tuple,
+        Type::Tuple(tuple) => return ReturnType::Tuple(tuple.elems.len()),
         Type::Array(_) => return ReturnType::List,
         _ => {}
     }

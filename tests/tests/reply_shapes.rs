@@ -5,6 +5,10 @@
 //! each of its optional tokens in turn, and the Lua type of each reply (number,
 //! string, `false`, status table, array) must be one the table allows.
 //!
+//! Every argument the table documents as an integer is also given `1.5`, which the
+//! server must refuse: the docs call some arguments integers that take fractions
+//! (`ZINCRBY`'s increment), and `invalid_argument` must not report those.
+//!
 //! A command whose invocations all fail (arguments the builder cannot guess, a
 //! cluster-only command) is not verified; the test requires every command scripts
 //! commonly call to be verified, and at least 200 in all.
@@ -249,6 +253,16 @@ fn every_classified_reply_matches_a_live_server() {
     let missing: Vec<&&str> = MUST_VERIFY.iter().filter(|c| !verified.contains(c)).collect();
     assert!(missing.is_empty(), "not verified: {missing:?}");
     assert!(verified.len() >= 200, "only {} commands verified", verified.len());
+    let accepted: Vec<String> = replies::all()
+        .iter()
+        .filter(|r| verified.contains(&r.command))
+        .flat_map(|r| fractions_accepted(&mut con, r, &docs[r.command]))
+        .collect();
+    assert!(
+        accepted.is_empty(),
+        "arguments documented as integers that take a fraction:\n{}",
+        accepted.join("\n")
+    );
 }
 
 /// Runs `command` in its invocations; returns each successful one with its shape.
@@ -287,6 +301,74 @@ fn probe(con: &mut scripts::redis::Connection, command: &Command, reply: &Reply,
             if let Some(shape) = observed(&result) {
                 out.push((args.join(" "), shape));
             }
+        }
+    }
+    out
+}
+
+/// Invocations where an argument the table says is an integer got `1.5` and the
+/// server did not refuse it.
+fn fractions_accepted(con: &mut scripts::redis::Connection, reply: &Reply, doc: &Value) -> Vec<String> {
+    use scripts_lint::redis::replies::ArgType;
+    let Some(command) = commands::lookup(reply.command) else {
+        return Vec::new();
+    };
+    let words: Vec<String> = reply.command.split('|').map(str::to_owned).collect();
+    let arguments = doc["arguments"].as_array().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut keys = Vec::new();
+    let mut base = words.clone();
+    if build(&arguments, command.group, "probe", &mut keys, None, &mut base).is_none() {
+        return out;
+    }
+    let mut tries: Vec<Vec<String>> = Vec::new();
+    for (i, ty) in reply.leading.iter().enumerate() {
+        if matches!(ty, ArgType::Integer | ArgType::UnixTime) && words.len() + i < base.len() {
+            let mut args = base.clone();
+            args[words.len() + i] = "1.5".to_owned();
+            tries.push(args);
+        }
+    }
+    for argument in &arguments {
+        let (Some(token), Some(name)) = (argument["token"].as_str(), argument["name"].as_str()) else {
+            continue;
+        };
+        let Some((_, types)) = reply.tokens.iter().find(|(t, _)| t.eq_ignore_ascii_case(token)) else {
+            continue;
+        };
+        if !matches!(types.first(), Some(ArgType::Integer | ArgType::UnixTime)) {
+            continue;
+        }
+        let mut keys = Vec::new();
+        let mut args = words.clone();
+        if build(&arguments, command.group, "probe", &mut keys, Some(name), &mut args).is_none() {
+            continue;
+        }
+        if let Some(at) = args
+            .iter()
+            .position(|a| a.eq_ignore_ascii_case(token))
+            .filter(|at| at + 1 < args.len())
+        {
+            args[at + 1] = "1.5".to_owned();
+            tries.push(args);
+        }
+    }
+    for args in tries {
+        let () = scripts::redis::cmd("FLUSHALL").query(con).unwrap();
+        for key in &keys {
+            for setup in setup(command.group, key) {
+                let _: scripts::redis::RedisResult<scripts::redis::Value> =
+                    scripts::redis::cmd(&setup[0]).arg(&setup[1..]).query(con);
+            }
+        }
+        let result: String = scripts::redis::cmd("EVAL")
+            .arg(PROBE)
+            .arg(0)
+            .arg(&args)
+            .query(con)
+            .unwrap_or_else(|e| format!("error:{e}"));
+        if !result.starts_with("error:") {
+            out.push(format!("{} (replied {result})", args.join(" ")));
         }
     }
     out

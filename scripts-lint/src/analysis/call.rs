@@ -7,9 +7,10 @@ use std::sync::Arc;
 use full_moon::ast::Parameter;
 
 use super::{
-    Analyzer, Arg, CONTEXT_BUDGET, CONTEXT_DEPTH, CommandCall, Evaluated, Frame, Func, Marker, Value, Values, kind,
-    seed,
+    Analyzer, Arg, CONTEXT_BUDGET, CONTEXT_DEPTH, CommandCall, Evaluated, Frame, Func, Marker, Table, Value, Values,
+    kind, seed,
 };
+use crate::redis::{commands, replies};
 
 /// The values a list of arguments stands for (a trailing `spread` one: any number more).
 pub(super) fn values_of(args: &[Arg]) -> Values {
@@ -230,23 +231,48 @@ impl<'a> Analyzer<'a> {
                 for arg in args.iter().skip(1) {
                     self.converted_use(&arg.value, &arg.range, command.clone());
                 }
+                let mut reply = self.reply(&args).at(range.clone());
+                if name == "pcall" {
+                    reply.kinds |= kind::ERROR;
+                }
                 if self.recording {
                     self.facts.calls.push(CommandCall {
                         range: range.clone(),
                         args,
                     });
                 }
-                one(Value::unknown().at(range))
+                one(reply)
             }
-            ("redis", "status_reply") => one(Value::table(None).marked(Marker::Status)),
-            ("redis", "error_reply") => one(Value::table(None).marked(Marker::Error)),
+            // marked with the function, so a call that drops the reply can be told apart
+            ("redis", "status_reply") => one(Value {
+                func: Some(Func::Builtin("redis", "status_reply")),
+                ..Value::of(kind::STATUS).marked(Marker::Status)
+            }),
+            ("redis", "error_reply") => one(Value {
+                func: Some(Func::Builtin("redis", "error_reply")),
+                ..Value::of(kind::ERROR).marked(Marker::Error)
+            }),
             ("redis", "sha1hex") => one(Value::string(None).at(range)),
-            ("redis", "setresp" | "log" | "set_repl" | "debug" | "breakpoint") => one(Value::nil()),
+            ("redis", "setresp") => {
+                if first.number != Some(2.0) {
+                    self.resp3 = true;
+                }
+                one(Value::nil())
+            }
+            ("redis", "log" | "set_repl" | "debug" | "breakpoint") => one(Value::nil()),
             ("redis", "replicate_commands" | "acl_check_cmd") => one(Value::boolean(None)),
             ("", "tonumber") => {
                 let mut value = Value::number(None).at(range);
                 value.fraction = first.fraction;
                 value.tonumber_of = first.argv_index;
+                // `tonumber(false)` and `tonumber(nil)` are nil
+                if first.may_be_missing() {
+                    value.kinds |= kind::MISSING_NIL;
+                    value.reply = first.reply;
+                }
+                if first.has(kind::NIL) {
+                    value.kinds |= kind::NIL;
+                }
                 one(value)
             }
             // a key stays a key through `tostring`
@@ -266,6 +292,12 @@ impl<'a> Analyzer<'a> {
             }
             ("", "unpack") => {
                 self.note_escape(&first);
+                if matches!(first.table, Some(Table::Reply(_, false))) && args.len() == 1 && self.recording {
+                    self.facts.unpacks.push(super::Unpacked {
+                        range: range.clone(),
+                        value: first.clone(),
+                    });
+                }
                 Values::many(self.elements(&first).at(range))
             }
             ("", "ipairs" | "pairs") => {
@@ -367,6 +399,61 @@ impl<'a> Analyzer<'a> {
                 unknown_result(range)
             }
         }
+    }
+
+    /// What a `redis.call` with these arguments replies, as far as the command's
+    /// documentation and the literal options tell; unknown after `redis.setresp(3)`.
+    fn reply(&self, args: &[Arg]) -> Value {
+        let Some(name) = args.first().filter(|a| !a.spread) else {
+            return Value::unknown();
+        };
+        let Some(names) = name.value.literals() else {
+            return Value::unknown();
+        };
+        if self.resp3 {
+            return Value::unknown();
+        }
+        // literal words, numbers written as Redis receives them
+        let numbers: Vec<Option<String>> = args
+            .iter()
+            .map(|a| {
+                a.value
+                    .number
+                    .filter(|_| a.value.only(kind::NUMBER) && !a.spread)
+                    .map(|n| n.to_string())
+            })
+            .collect();
+        let words: Vec<Option<&str>> = args
+            .iter()
+            .zip(&numbers)
+            .map(|(a, n)| {
+                a.value
+                    .string
+                    .as_deref()
+                    .filter(|_| a.value.only(kind::STRING) && !a.spread)
+                    .or(n.as_deref())
+            })
+            .collect();
+        let spread = args.last().is_some_and(|a| a.spread);
+        let mut value = Value::bottom();
+        for name in names {
+            let full = match (commands::has_subcommands(name), words.get(1).copied().flatten()) {
+                (true, Some(sub)) => format!("{name}|{sub}"),
+                (true, None) => return Value::unknown(),
+                (false, _) => name.to_owned(),
+            };
+            let Some(reply) = replies::lookup(&full) else {
+                return Value::unknown();
+            };
+            let shapes = if spread {
+                reply.shapes
+            } else {
+                replies::refine(reply, &words[1..])
+            };
+            let bounded = reply.bounded || (!spread && replies::bounded_by(reply, &words[1..]));
+            value = value.join(&super::value::reply_value(reply, shapes, bounded));
+        }
+        value
     }
 
     /// `string.format(fmt, ...)`: a key when the format starts with `%s` filled by a

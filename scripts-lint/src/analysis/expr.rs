@@ -111,7 +111,7 @@ impl<'a> Analyzer<'a> {
                 let operand = self.expr(expression);
                 match unop {
                     UnOp::Minus(_) => {
-                        if operand.has(kind::ARGV) {
+                        if operand.has(NUMERIC_WATCH) {
                             self.numeric_use(lua::expr_range(expression), NumericOp::Negation, operand.clone());
                         }
                         Value::number(operand.number.map(|n| -n)).at(range)
@@ -211,7 +211,7 @@ impl<'a> Analyzer<'a> {
         };
         if let Some(op) = op {
             for (value, r) in [(&left, &lrange), (&right, &rrange)] {
-                if value.has(kind::ARGV) {
+                if value.has(NUMERIC_WATCH) {
                     self.numeric_use(r.clone(), NumericOp::Arithmetic(op), value.clone());
                 }
             }
@@ -235,8 +235,33 @@ impl<'a> Analyzer<'a> {
             }
             return result;
         }
+        if matches!(
+            binop,
+            BinOp::TwoEqual(_)
+                | BinOp::TildeEqual(_)
+                | BinOp::LessThan(_)
+                | BinOp::GreaterThan(_)
+                | BinOp::LessThanEqual(_)
+                | BinOp::GreaterThanEqual(_)
+        ) && (left.reply.is_some() || right.reply.is_some())
+            && self.recording
+        {
+            self.facts.comparisons.push(super::Comparison {
+                range: range.clone(),
+                op: comparison_op(binop),
+                left: (lrange.clone(), left.clone()),
+                right: (rrange.clone(), right.clone()),
+            });
+        }
         match binop {
-            BinOp::TwoDots(_) => concat(&left).at(range),
+            BinOp::TwoDots(_) => {
+                for (value, r) in [(&left, &lrange), (&right, &rrange)] {
+                    if value.may_be_missing() {
+                        self.numeric_use(r.clone(), NumericOp::Concat, value.clone());
+                    }
+                }
+                concat(&left).at(range)
+            }
             BinOp::LessThan(_) | BinOp::GreaterThan(_) | BinOp::LessThanEqual(_) | BinOp::GreaterThanEqual(_) => {
                 let op = match binop {
                     BinOp::LessThan(_) => "<",
@@ -247,8 +272,9 @@ impl<'a> Analyzer<'a> {
                 let both = left.has(kind::ARGV) && right.has(kind::ARGV);
                 for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
                     // against a string made in the script the comparison is meant to
-                    // be alphabetical: `ARGV[1] < 'm'`
-                    if value.has(kind::ARGV) && !other.only(kind::STRING) {
+                    // be alphabetical (`ARGV[1] < 'm'`); a missing value raises anyway
+                    let alphabetical = other.only(kind::STRING) && !value.may_be_missing();
+                    if value.has(NUMERIC_WATCH) && !alphabetical {
                         self.numeric_use(r.clone(), NumericOp::Ordering(op, both), value.clone());
                         if both {
                             break;
@@ -264,7 +290,7 @@ impl<'a> Analyzer<'a> {
                     "~="
                 };
                 for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
-                    if value.has(kind::ARGV) && other.only(kind::NUMBER) {
+                    if value.has(kind::ARGV | kind::REPLY) && other.only(kind::NUMBER) {
                         self.numeric_use(r.clone(), NumericOp::Equality(op), value.clone());
                     }
                 }
@@ -439,10 +465,14 @@ impl<'a> Analyzer<'a> {
         let offset = range.start;
         let mut marker = None;
         let count = table.fields().len();
+        let mut shape = super::TableShape::default();
         for (i, field) in table.fields().iter().enumerate() {
             let value = match field {
                 Field::ExpressionKey { key, value, .. } => {
-                    let _ = self.expr(key);
+                    let key_value = self.expr(key);
+                    if !key_value.only(kind::NUMBER) {
+                        shape.named.push(lua::expr_range(key));
+                    }
                     self.expr(value)
                 }
                 Field::NameKey { key, value, .. } => {
@@ -451,10 +481,12 @@ impl<'a> Analyzer<'a> {
                         "ok" if marker.is_none() => marker = Some(Marker::Status),
                         _ => {}
                     }
+                    shape.named.push(lua::range(key));
                     self.expr(value)
                 }
                 Field::NoKey(value) if i + 1 == count && lua::may_expand(value) => {
                     // `{f()}`, `{...}`: every value the last one produces
+                    shape.grown = true;
                     let values = self.expr_values(value);
                     let mut all = values.rest.clone().unwrap_or_default();
                     for v in values.fixed.iter() {
@@ -462,11 +494,18 @@ impl<'a> Analyzer<'a> {
                     }
                     if all.kinds == 0 { Value::nil() } else { all }
                 }
-                Field::NoKey(value) => self.expr(value),
+                Field::NoKey(value) => {
+                    let v = self.expr(value);
+                    shape.positional.push((lua::expr_range(value), v.clone()));
+                    v
+                }
                 _ => Value::unknown(),
             };
             self.note_escape(&value);
             self.store_into(&Value::table(Some(Table::Local(offset))), &value);
+        }
+        if self.recording {
+            self.facts.tables.insert(offset, shape);
         }
         let value = Value::table(Some(Table::Local(offset))).at(range);
         match marker {
@@ -553,9 +592,51 @@ impl<'a> Analyzer<'a> {
                 _ => Value::unknown().at(range),
             },
             Some(Table::Local(id)) => match self.read_table(id) {
-                Some(elements) if elements.kinds != 0 => elements.clone(),
+                // the fields of a table share one summary: which of them may be a
+                // missing reply is not known, so none is said to be
+                Some(elements) if elements.kinds != 0 => {
+                    let mut value = elements.clone();
+                    if value.may_be_missing() {
+                        value.kinds = value.kinds & !kind::MISSING | kind::UNKNOWN;
+                    }
+                    value
+                }
                 _ => Value::of(kind::FIELD).at(range),
             },
+            Some(Table::Reply(reply, _)) => match key.string.as_deref().filter(|_| key.only(kind::STRING)) {
+                // `h.owner`: arrays have no names (unless the value may be a status or
+                // error table, whose `ok`/`err` this reads)
+                Some(name) => {
+                    let meant = (name == "ok" && base.has(kind::STATUS)) || (name == "err" && base.has(kind::ERROR));
+                    if !meant && self.recording {
+                        self.facts.named_reads.push(super::NamedRead {
+                            range: range.clone(),
+                            base: base.clone(),
+                            name: name.to_owned(),
+                        });
+                    }
+                    let mut value = if meant { Value::string(None) } else { Value::nil() };
+                    if meant {
+                        value.kinds |= kind::NIL;
+                    }
+                    value.at(range)
+                }
+                None => super::value::element_at(reply).at(range),
+            },
+            None if base.has(kind::STATUS | kind::ERROR) && key.only(kind::STRING) => {
+                // `res.ok`, `res.err`: the text of a status or error reply
+                let name = key.string.as_deref().unwrap_or("");
+                let field = match name {
+                    "ok" if base.has(kind::STATUS) => Value::string(None),
+                    "err" if base.has(kind::ERROR) => Value::string(None),
+                    _ => Value::nil(),
+                };
+                if base.only(kind::STATUS | kind::ERROR) && !(base.has(kind::STATUS) && base.has(kind::ERROR)) {
+                    field.at(range)
+                } else {
+                    field.join(&Value::nil()).at(range)
+                }
+            }
             None if base.only(kind::STRINGY) => {
                 // indexing a string reaches the string library (its metatable)
                 match key.string.as_deref() {
@@ -587,6 +668,21 @@ impl<'a> Analyzer<'a> {
             };
         }
         self.index(value.clone(), Value::string(Some(name.into())), range)
+    }
+}
+
+/// Values whose use as a number a lint looks at: `ARGV` strings, reply strings, and
+/// null replies.
+const NUMERIC_WATCH: u32 = kind::ARGV | kind::REPLY | kind::MISSING;
+
+fn comparison_op(binop: &BinOp) -> &'static str {
+    match binop {
+        BinOp::TwoEqual(_) => "==",
+        BinOp::TildeEqual(_) => "~=",
+        BinOp::LessThan(_) => "<",
+        BinOp::GreaterThan(_) => ">",
+        BinOp::LessThanEqual(_) => "<=",
+        _ => ">=",
     }
 }
 

@@ -89,9 +89,12 @@ pub(crate) enum NumericOp {
     Equality(&'static str),
     /// A numeric `for` bound.
     ForBound,
+    /// `..` (only recorded for values that may be a null reply, which raise).
+    Concat,
 }
 
-/// An `ARGV` value used where a number is meant.
+/// An `ARGV` value, a reply string or a possibly missing value used where a number
+/// (or, for `..`, a string) is meant.
 #[derive(Clone, Debug)]
 pub(crate) struct NumericUse {
     pub(crate) range: Range<usize>,
@@ -150,6 +153,43 @@ pub(crate) struct Shadow {
     pub(crate) misuse: Option<Range<usize>>,
 }
 
+/// A comparison with a command's reply on one side.
+#[derive(Clone, Debug)]
+pub(crate) struct Comparison {
+    pub(crate) range: Range<usize>,
+    /// `==`, `~=`, `<`, ...
+    pub(crate) op: &'static str,
+    pub(crate) left: (Range<usize>, Value),
+    pub(crate) right: (Range<usize>, Value),
+}
+
+/// A field of an array reply read by name (`h.owner`, `h['owner']`), always `nil`.
+#[derive(Clone, Debug)]
+pub(crate) struct NamedRead {
+    pub(crate) range: Range<usize>,
+    pub(crate) base: Value,
+    pub(crate) name: String,
+}
+
+/// `unpack(x)` where `x` may be an array reply.
+#[derive(Clone, Debug)]
+pub(crate) struct Unpacked {
+    pub(crate) range: Range<usize>,
+    pub(crate) value: Value,
+}
+
+/// A table constructor of the script: what it holds, for what a reply keeps of it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TableShape {
+    /// Fields with a name or a non-numeric key (`{count = n}`, `{['k'] = v}`).
+    pub(crate) named: Vec<Range<usize>>,
+    /// The positional fields, in order.
+    pub(crate) positional: Vec<(Range<usize>, Value)>,
+    /// Its last field may hold any number of values (`{f()}`, `{...}`), or entries were
+    /// added after it was built (`t[k] = v`, `table.insert(t, v)`).
+    pub(crate) grown: bool,
+}
+
 /// A `return` of the main chunk.
 #[derive(Clone, Debug)]
 pub(crate) struct Return {
@@ -196,14 +236,25 @@ pub(crate) struct Facts {
     pub(crate) falls_off_end: Option<Range<usize>>,
     /// Every number literal: where, its value, its text.
     pub(crate) numbers: Vec<(Range<usize>, f64, String)>,
+    pub(crate) comparisons: Vec<Comparison>,
+    pub(crate) named_reads: Vec<NamedRead>,
+    pub(crate) unpacks: Vec<Unpacked>,
+    /// `redis.error_reply(...)`/`redis.status_reply(...)` called as a statement.
+    pub(crate) discarded: Vec<(Range<usize>, Marker)>,
+    /// Table constructors, by the offset of their `{`.
+    pub(crate) tables: HashMap<usize, TableShape>,
 }
 
 /// How many facts of each kind were recorded, to drop the ones recorded after.
-pub(crate) struct FactsMark([usize; 11]);
+pub(crate) struct FactsMark([usize; 15]);
 
 impl Facts {
-    fn lengths(&self) -> [usize; 11] {
+    fn lengths(&self) -> [usize; 15] {
         [
+            self.comparisons.len(),
+            self.named_reads.len(),
+            self.unpacks.len(),
+            self.discarded.len(),
             self.calls.len(),
             self.numeric_uses.len(),
             self.randoms.len(),
@@ -224,6 +275,10 @@ impl Facts {
 
     pub(crate) fn truncate(&mut self, mark: &FactsMark) {
         let [
+            comparisons,
+            named_reads,
+            unpacks,
+            discarded,
             calls,
             numeric,
             randoms,
@@ -236,6 +291,10 @@ impl Facts {
             returns,
             numbers,
         ] = mark.0;
+        self.comparisons.truncate(comparisons);
+        self.named_reads.truncate(named_reads);
+        self.unpacks.truncate(unpacks);
+        self.discarded.truncate(discarded);
         self.calls.truncate(calls);
         self.numeric_uses.truncate(numeric);
         self.randoms.truncate(randoms);
@@ -387,6 +446,9 @@ struct Analyzer<'a> {
     /// Reading a library member in a test (`table.unpack or unpack`, `if bit then`):
     /// a missing one is `nil` there, not an error.
     probing: bool,
+    /// `redis.setresp(3)` was called: replies have RESP3 shapes (maps, `nil`, ...),
+    /// which the reply lints do not model, so they are unknown from there on.
+    resp3: bool,
     // Persistent across rounds, only ever joined into:
     summaries: HashMap<usize, Value>,
     tables: HashMap<usize, Value>,
@@ -422,6 +484,7 @@ impl<'a> Analyzer<'a> {
             hidden: Vec::new(),
             evaluating: Vec::new(),
             probing: false,
+            resp3: false,
             summaries: HashMap::new(),
             tables: HashMap::new(),
             fns: HashMap::new(),
@@ -449,6 +512,7 @@ impl<'a> Analyzer<'a> {
         self.seed = seed::UNSEEDED;
         self.fn_base = 0;
         self.recording = true;
+        self.resp3 = false;
         self.block(ast.nodes());
         if self.reachable {
             let end = self.source.trim_end().len();
@@ -686,6 +750,9 @@ impl<'a> Analyzer<'a> {
             return;
         }
         if let Some(Table::Local(id)) = target.table {
+            if let Some(shape) = self.facts.tables.get_mut(&id).filter(|_| self.recording) {
+                shape.grown = true;
+            }
             let entry = self.tables.entry(id).or_insert_with(Value::bottom);
             let joined = entry.join(value);
             if joined != *entry {
@@ -736,6 +803,7 @@ impl<'a> Analyzer<'a> {
                 Some(elements) if elements.kinds != 0 => elements.clone(),
                 _ => Value::of(kind::FIELD),
             },
+            Some(Table::Reply(reply, _)) => value::elements_of(reply),
             _ if table.only(kind::PARAM) => Value::of(kind::PARAM),
             _ => Value::of(kind::FIELD),
         }

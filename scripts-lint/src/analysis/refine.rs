@@ -2,7 +2,7 @@
 //! sees `x` without `nil`/`false`, after `if not x then return end` so does the rest
 //! of the block, and in `x and f(x)` so does the call.
 
-use full_moon::ast::{BinOp, Expression, Suffix, UnOp, Var};
+use full_moon::ast::{BinOp, Call, Expression, FunctionArgs, Prefix, Suffix, UnOp, Var};
 use full_moon::tokenizer::{Symbol, TokenType};
 
 use super::{Analyzer, Value, lua};
@@ -140,7 +140,7 @@ impl<'a> Analyzer<'a> {
         result
     }
 
-    /// What `x == nil` / `x ~= nil` (either way round) says about the local `x`.
+    /// What `x == nil`, `x ~= nil` and `type(x) == 'string'` say about the local `x`.
     pub(super) fn nil_comparison(
         &mut self,
         binop: &BinOp,
@@ -148,27 +148,83 @@ impl<'a> Analyzer<'a> {
         rhs: &'a Expression,
         left: &Value,
     ) -> Test {
-        let is_nil = |e: &Expression| matches!(e, Expression::Symbol(token) if matches!(token.token_type(), TokenType::Symbol { symbol: Symbol::Nil }));
+        if let Some(test) = self.type_comparison(binop, lhs, rhs) {
+            return test;
+        }
+        let symbol = |e: &Expression| match e {
+            Expression::Symbol(token) => match token.token_type() {
+                TokenType::Symbol { symbol: Symbol::Nil } => Some(false),
+                TokenType::Symbol { symbol: Symbol::False } => Some(true),
+                _ => None,
+            },
+            _ => None,
+        };
         let Expression::Var(Var::Name(token)) = lhs else {
             return Test::default();
         };
-        if !is_nil(rhs) {
+        let Some(is_false) = symbol(rhs) else {
             return Test::default();
-        }
+        };
         let Some(slot) = self
             .resolve(lua::token_text(token))
             .filter(|slot| *slot >= self.fn_base)
         else {
             return Test::default();
         };
-        let equal = Test {
-            when_true: vec![(slot, Value::nil())],
-            when_false: vec![(slot, left.not_nil())],
+        let equal = if is_false {
+            // `x == false`: a null reply, or a boolean false
+            Test {
+                when_true: vec![(slot, left.only_false())],
+                when_false: vec![(slot, left.not_false())],
+            }
+        } else {
+            Test {
+                when_true: vec![(slot, Value::nil())],
+                when_false: vec![(slot, left.not_nil())],
+            }
         };
         match binop {
             BinOp::TwoEqual(_) => equal,
             BinOp::TildeEqual(_) => equal.swap(),
             _ => Test::default(),
+        }
+    }
+
+    /// `type(x) == 'table'` (or `~=`): `x` is of that type where it holds.
+    fn type_comparison(&mut self, binop: &BinOp, lhs: &'a Expression, rhs: &'a Expression) -> Option<Test> {
+        let Expression::FunctionCall(call) = lhs else {
+            return None;
+        };
+        let Prefix::Name(callee) = call.prefix() else {
+            return None;
+        };
+        if lua::token_text(callee) != "type" || self.resolve("type").is_some() {
+            return None;
+        }
+        let mut suffixes = call.suffixes();
+        let (Some(Suffix::Call(Call::AnonymousCall(args))), None) = (suffixes.next(), suffixes.next()) else {
+            return None;
+        };
+        let FunctionArgs::Parentheses { arguments, .. } = &**args else {
+            return None;
+        };
+        let Some(Expression::Var(Var::Name(token))) = arguments.iter().next().filter(|_| arguments.len() == 1) else {
+            return None;
+        };
+        let Expression::String(name) = rhs else { return None };
+        let name = lua::string_value(name)?;
+        let slot = self
+            .resolve(lua::token_text(token))
+            .filter(|slot| *slot >= self.fn_base)?;
+        let value = self.values.get(slot)?.clone();
+        let equal = Test {
+            when_true: vec![(slot, value.of_type(&name))],
+            when_false: vec![(slot, value.not_of_type(&name))],
+        };
+        match binop {
+            BinOp::TwoEqual(_) => Some(equal),
+            BinOp::TildeEqual(_) => Some(equal.swap()),
+            _ => None,
         }
     }
 }

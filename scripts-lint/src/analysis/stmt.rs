@@ -101,9 +101,16 @@ impl<'a> Analyzer<'a> {
                     lua::chain_range(call.prefix(), call.suffixes()),
                 );
                 // `error(...)` never returns: what follows is unreachable
-                let value = values.first();
+                let value = values.into_first();
                 if value.marker == Some(Marker::Error) && value.func == Some(Func::Builtin("", "error")) {
                     self.reachable = false;
+                }
+                // `redis.error_reply(...)` alone builds a reply and drops it
+                if let (Some(marker), Some(Func::Builtin("redis", _))) = (value.marker, value.func)
+                    && self.recording
+                {
+                    let range = lua::chain_range(call.prefix(), call.suffixes());
+                    self.facts.discarded.push((range, marker));
                 }
             }
             Stmt::Do(block) => self.block(block.block()),
@@ -159,7 +166,7 @@ impl<'a> Analyzer<'a> {
                     .flatten()
                 {
                     let value = self.expr(bound);
-                    if value.has(kind::ARGV) {
+                    if value.has(kind::ARGV | kind::REPLY | kind::MISSING) {
                         self.numeric_use(lua::expr_range(bound), super::NumericOp::ForBound, value.clone());
                     }
                     bounds.push(value);
@@ -337,8 +344,15 @@ impl<'a> Analyzer<'a> {
                 let target = self
                     .chain(expression.prefix(), init.to_vec(), full.clone())
                     .into_first();
+                // a field stored by name: the table is no longer a plain array
+                let mut named = matches!(last, Suffix::Index(Index::Dot { .. }));
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
-                    let _ = self.expr(key);
+                    named = !self.expr(key).has(kind::NUMBER);
+                }
+                if let (true, Some(Table::Local(id)), true) = (named, target.table, self.recording)
+                    && let Some(shape) = self.facts.tables.get_mut(&id)
+                {
+                    shape.named.push(lua::suffix_range(last));
                 }
                 if let Some(Table::Library(_)) = target.table {
                     let path = lua::source(self.source, full.clone()).to_owned();

@@ -9,6 +9,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::redis::replies::Reply;
+
 /// Possibility bits.
 pub(crate) mod kind {
     /// An entry of `KEYS`.
@@ -40,9 +42,28 @@ pub(crate) mod kind {
     /// A parameter of a function whose callers the analysis does not see (never
     /// called, or escaped): whatever a caller passes. Lints stay silent about it.
     pub(crate) const PARAM: u32 = 1 << 12;
+    /// A string a command replied (a bulk string, or a double in RESP2).
+    pub(crate) const REPLY: u32 = 1 << 13;
+    /// A status reply: the table `{ok = 'OK'}`.
+    pub(crate) const STATUS: u32 = 1 << 14;
+    /// An error reply (from `redis.pcall`): the table `{err = 'ERR ...'}`.
+    pub(crate) const ERROR: u32 = 1 << 15;
+    /// `false`: a null reply (a missing key or field).
+    pub(crate) const MISSING_FALSE: u32 = 1 << 16;
+    /// `nil` because a reply was null or short: `tonumber` of a missing value, an
+    /// element past the end of an array reply.
+    pub(crate) const MISSING_NIL: u32 = 1 << 17;
 
     /// Every kind that is a string at run time.
-    pub(crate) const STRINGY: u32 = KEY | ARGV | STRING | CONCAT | DERIVED;
+    pub(crate) const STRINGY: u32 = KEY | ARGV | STRING | CONCAT | DERIVED | REPLY;
+    /// A null reply, as `false` or as `nil`.
+    pub(crate) const MISSING: u32 = MISSING_FALSE | MISSING_NIL;
+    /// Every falsy kind but `BOOL` (which may be `true`).
+    pub(crate) const FALSY: u32 = NIL | MISSING;
+    /// Every shape a command's reply takes in a script.
+    pub(crate) const REPLY_SHAPES: u32 = NUMBER | REPLY | MISSING_FALSE | STATUS | TABLE;
+    /// Values the analysis cannot see into, which may be anything.
+    pub(crate) const OPAQUE: u32 = PARAM | UNKNOWN | FIELD;
 }
 
 /// A function value the analysis recognises.
@@ -66,6 +87,9 @@ pub(crate) enum Table {
     Library(&'static str),
     /// A table built in the script, by the offset of its constructor.
     Local(usize),
+    /// An array (or flattened map) a command replied; `true` when its length is
+    /// bounded (by the command, or by the call's literal count or range).
+    Reply(&'static Reply, bool),
 }
 
 /// What kind of reply a `return` of this value produces, where it is special.
@@ -134,6 +158,8 @@ pub(crate) struct Value {
     pub(crate) marker: Option<Marker>,
     /// For an iterator: the values its loop variables take.
     pub(crate) iterates: Option<Arc<(Value, Value)>>,
+    /// The command whose reply this is (or was part of), for messages.
+    pub(crate) reply: Option<&'static Reply>,
     /// Where a value that is not from `KEYS` was made, for messages.
     pub(crate) origin: Option<Range<usize>>,
     /// The `ARGV` index when the number is `tonumber(ARGV[i])` (or arithmetic on it).
@@ -159,6 +185,7 @@ impl Value {
             table: None,
             marker: None,
             iterates: None,
+            reply: None,
             origin: None,
             tonumber_of: None,
         }
@@ -350,6 +377,7 @@ impl Value {
             table: pick(self, &self.table, other, &other.table, kind::TABLE),
             marker: pick(self, &self.marker, other, &other.marker, marked),
             iterates: pick(self, &self.iterates, other, &other.iterates, kind::FUNCTION),
+            reply: self.reply.or(other.reply),
             // messages point at where a non-key value came from, so prefer that origin
             origin: if self.only(kind::KEY) {
                 other.origin.clone().or_else(|| self.origin.clone())
@@ -363,7 +391,7 @@ impl Value {
     /// The value of `x` in `x or y` / `x and y` when `x` is truthy: without `nil`/`false`.
     pub(crate) fn truthy(&self) -> Value {
         let mut v = self.clone();
-        v.kinds &= !kind::NIL;
+        v.kinds &= !kind::FALSY;
         match self.boolean {
             // only `true` is left
             Some(true) => {}
@@ -376,7 +404,8 @@ impl Value {
 
     /// The value of `x` in `x and y` when `x` is falsy: `nil` or `false`, when it can be.
     pub(crate) fn falsy(&self) -> Value {
-        let mut v = Value::of(self.kinds & (kind::NIL | kind::BOOL));
+        let mut v = Value::of(self.kinds & (kind::FALSY | kind::BOOL));
+        v.reply = self.reply;
         if v.has(kind::BOOL) {
             v.boolean = Some(false);
             if self.boolean == Some(true) {
@@ -393,9 +422,137 @@ impl Value {
     /// Without `nil` (after `x ~= nil`).
     pub(crate) fn not_nil(&self) -> Value {
         let mut v = self.clone();
-        v.kinds &= !kind::NIL;
+        v.kinds &= !(kind::NIL | kind::MISSING_NIL);
         v
     }
+
+    /// What `x == false` leaves: `false`, from a script boolean or a null reply.
+    pub(crate) fn only_false(&self) -> Value {
+        let mut v = Value::of(self.kinds & (kind::BOOL | kind::MISSING_FALSE | kind::OPAQUE));
+        if v.has(kind::BOOL) {
+            v.boolean = Some(false);
+        }
+        v.reply = self.reply;
+        if v.kinds == 0 { self.clone() } else { v }
+    }
+
+    /// What `x ~= false` leaves.
+    pub(crate) fn not_false(&self) -> Value {
+        let mut v = self.clone();
+        v.kinds &= !kind::MISSING_FALSE;
+        match self.boolean {
+            Some(false) => v.kinds &= !kind::BOOL,
+            None if self.has(kind::BOOL) => v.boolean = Some(true),
+            _ => {}
+        }
+        if v.kinds == 0 { self.clone() } else { v }
+    }
+
+    /// Only the possibilities `type(x) == name` leaves (what the analysis cannot see
+    /// into stays possible).
+    pub(crate) fn of_type(&self, name: &str) -> Value {
+        let keep = match name {
+            "string" => kind::STRINGY,
+            "number" => kind::NUMBER,
+            "table" => kind::TABLE | kind::STATUS | kind::ERROR,
+            "boolean" => kind::BOOL | kind::MISSING_FALSE,
+            "nil" => kind::NIL | kind::MISSING_NIL,
+            "function" => kind::FUNCTION,
+            _ => return self.clone(),
+        };
+        let mut v = self.clone();
+        v.kinds &= keep | kind::OPAQUE;
+        v
+    }
+
+    /// Every possibility but what `type(x) == name` matched.
+    pub(crate) fn not_of_type(&self, name: &str) -> Value {
+        let drop = match name {
+            "string" => kind::STRINGY,
+            "number" => kind::NUMBER,
+            "table" => kind::TABLE | kind::STATUS | kind::ERROR,
+            "boolean" => kind::BOOL | kind::MISSING_FALSE,
+            "nil" => kind::NIL | kind::MISSING_NIL,
+            "function" => kind::FUNCTION,
+            _ => 0,
+        };
+        let mut v = self.clone();
+        v.kinds &= !drop;
+        if v.kinds == 0 {
+            // the test can only be true: keep the value rather than nothing
+            return self.clone();
+        }
+        v
+    }
+
+    /// True when the value may be `nil` or `false` because a reply was null.
+    pub(crate) fn may_be_missing(&self) -> bool {
+        self.has(kind::MISSING)
+    }
+}
+
+/// What a reply of these [`shape`](crate::redis::replies::shape)s is in a script
+/// (`bounded`: an array reply's length is bounded).
+pub(crate) fn reply_value(reply: &'static Reply, shapes: u8, bounded: bool) -> Value {
+    use crate::redis::replies::shape;
+    let mut value = Value::bottom();
+    if shapes & shape::INTEGER != 0 {
+        value.kinds |= kind::NUMBER;
+    }
+    if shapes & shape::BULK != 0 {
+        value.kinds |= kind::REPLY;
+    }
+    if shapes & shape::NIL != 0 {
+        value.kinds |= kind::MISSING_FALSE;
+    }
+    if shapes & shape::STATUS != 0 {
+        value.kinds |= kind::STATUS;
+    }
+    if shapes & shape::ARRAY != 0 {
+        value.kinds |= kind::TABLE;
+        value.table = Some(Table::Reply(reply, bounded));
+    }
+    value.reply = Some(reply);
+    value
+}
+
+/// An element of an array reply.
+///
+/// Elements carry no null of their own (they are partly unknown instead): a missing field of `HMGET` (`false`) or a read past the end
+/// (`nil`) is usually excluded by what the script knows of its data (a settings hash it
+/// wrote, `if #r > 0`), which the analysis cannot see, and reporting every use would
+/// cry wolf. Nested arrays, which only some replies have (`XRANGE`, `GEOPOS`), are
+/// tables when every element is one, and unknown when strings and arrays mix (RESP3
+/// pairs that RESP2 sends flat: `ZRANGE ... WITHSCORES`).
+pub(crate) fn elements_of(reply: &'static Reply) -> Value {
+    use crate::redis::replies::shape;
+    let mut value = Value::bottom();
+    let e = reply.elements;
+    if e & shape::INTEGER != 0 {
+        value.kinds |= kind::NUMBER;
+    }
+    if e & shape::BULK != 0 {
+        value.kinds |= kind::REPLY;
+    }
+    if e & shape::STATUS != 0 {
+        value.kinds |= kind::STATUS;
+    }
+    if e & shape::ARRAY != 0 {
+        value.kinds |= if e & !(shape::ARRAY | shape::NIL) == 0 {
+            kind::TABLE
+        } else {
+            kind::UNKNOWN
+        };
+    }
+    // null elements and reads past the end, which no lint reports (see above)
+    value.kinds |= kind::UNKNOWN;
+    value.reply = Some(reply);
+    value
+}
+
+/// `reply[i]`: an element (see [`elements_of`]).
+pub(crate) fn element_at(reply: &'static Reply) -> Value {
+    elements_of(reply)
 }
 
 /// The first values of a list, one per position, without a heap allocation for the

@@ -29,7 +29,12 @@ impl Lint for ArgvWithoutTonumber {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for used in &cx.facts.numeric_uses {
+        for used in cx
+            .facts
+            .numeric_uses
+            .iter()
+            .filter(|u| u.value.has(kind::ARGV) && u.op != NumericOp::Concat)
+        {
             let text = cx.text(&used.range);
             let what = match used.value.argv_index {
                 _ if text.starts_with("ARGV[") || text.is_empty() => argv_name(&used.value),
@@ -67,6 +72,7 @@ impl Lint for ArgvWithoutTonumber {
                     "a string".to_owned(),
                     format!("compare numbers (`{fix} {op} 10`) or strings (`{text} {op} '10'`)"),
                 ),
+                NumericOp::Concat => continue,
                 NumericOp::ForBound => (
                     format!("{what} is a string{some_paths}, used as a `for` bound"),
                     "a string".to_owned(),

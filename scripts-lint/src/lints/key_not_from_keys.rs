@@ -181,6 +181,9 @@ fn describe(value: &crate::analysis::Value) -> (String, Level) {
     if others & kind::ARGV != 0 {
         return (format!("comes from {}", argv_name(value)), Level::Deny);
     }
+    if others & (kind::REPLY | kind::MISSING) != 0 {
+        return (format!("comes from the reply of {}", super::reply_command(value)), Level::Deny);
+    }
     if others & kind::CONCAT != 0 {
         return ("built with `..`, not starting with a key".to_owned(), Level::Deny);
     }

@@ -119,18 +119,28 @@ register! {
     argv_out_of_range::ArgvOutOfRange,
     argv_without_tonumber::ArgvWithoutTonumber,
     blocking_command::BlockingCommand,
+    discarded_reply::DiscardedReply,
     dynamic_command::DynamicCommand,
     float_return::FloatReturn,
     forbidden_command::ForbiddenCommand,
     global_assignment::GlobalAssignment,
+    invalid_argument::InvalidArgument,
     invalid_shebang::InvalidShebang,
     key_not_from_keys::KeyNotFromKeys,
     keys_out_of_range::KeysOutOfRange,
+    lossy_return::LossyReturn,
     lua_syntax::LuaSyntax,
+    nil_arithmetic::NilArithmetic,
     nondeterministic_command::NondeterministicCommand,
     precision_loss::PrecisionLoss,
+    reply_compared_with_nil::ReplyComparedWithNil,
+    reply_indexed_by_name::ReplyIndexedByName,
+    reply_without_tonumber::ReplyWithoutTonumber,
     return_type_mismatch::ReturnTypeMismatch,
     shadowed_global::ShadowedGlobal,
+    status_compared_with_string::StatusComparedWithString,
+    unbounded_unpack::UnboundedUnpack,
+    undeclared_key_access::UndeclaredKeyAccess,
     undefined_global::UndefinedGlobal,
     unknown_command::UnknownCommand,
     unseeded_random::UnseededRandom,
@@ -218,6 +228,14 @@ pub(crate) fn argv_name(value: &Value) -> String {
     }
 }
 
+/// "`GET`" for a value that came from a `GET` reply, else "the command".
+pub(crate) fn reply_command(value: &Value) -> String {
+    match value.reply {
+        Some(reply) => format!("`{}`", reply.command.replace('|', " ")),
+        None => "the command".to_owned(),
+    }
+}
+
 /// The parameter list of a role, for messages: "`from`, `to`".
 pub(crate) fn param_names(params: &[crate::Param]) -> String {
     let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
@@ -241,7 +259,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 22);
+        assert_eq!(ALL.len(), 32);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 

@@ -34,6 +34,16 @@ pub(crate) fn key_args(command: &Command, args: &[Arg]) -> KeyArgs {
                     continue;
                 }
             },
+            // `SORT`'s other specs are its `BY`/`GET` patterns (undeclared keys, which
+            // `undeclared_key_access` reports) and the `STORE` destination, found here
+            BeginSearch::Unknown if command.name.starts_with("SORT") => {
+                if let Search::Found(at) = find_keyword(args, "STORE", 2)
+                    && !out.positions.contains(&(at + 1))
+                {
+                    out.positions.push(at + 1);
+                }
+                continue;
+            }
             BeginSearch::Unknown => {
                 out.uncertain = Some("some of its keys (such as `BY`/`GET` patterns) are found only at run time");
                 continue;
@@ -246,9 +256,14 @@ mod tests {
     }
 
     #[test]
-    fn unknown_specs_are_reported_as_uncertain() {
+    fn sort_keys_are_its_list_and_store_destination() {
         let keys = positions("SORT", vec![lit("SORT"), lit("list"), lit("BY"), lit("w_*")]);
         assert_eq!(keys.positions, [1]);
-        assert!(keys.uncertain.is_some());
+        assert!(keys.uncertain.is_none());
+        let keys = positions(
+            "SORT",
+            vec![lit("SORT"), lit("list"), lit("ALPHA"), lit("STORE"), lit("dst")],
+        );
+        assert_eq!(keys.positions, [1, 4]);
     }
 }

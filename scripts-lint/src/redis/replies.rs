@@ -106,6 +106,63 @@ impl Reply {
     }
 }
 
+/// The shapes a call's options leave (`SET` without `GET` never replies a string;
+/// `LPOP` with a count replies an array). `args` are the literal words after the
+/// command name (`None`: not a literal).
+pub fn refine(reply: &Reply, args: &[Option<&str>]) -> u8 {
+    let has = |word: &str| args.iter().flatten().any(|a| a.eq_ignore_ascii_case(word));
+    let shapes = reply.shapes;
+    match reply.command {
+        "SET" if has("GET") => shapes & !shape::STATUS,
+        "SET" => shapes & !shape::BULK,
+        // a count makes these reply an array
+        "LPOP" | "RPOP" | "SPOP" | "SRANDMEMBER" | "HRANDFIELD" | "ZRANDMEMBER" | "ZPOPMIN" | "ZPOPMAX" => {
+            if args.len() >= 2 {
+                shapes & !(shape::BULK | shape::INTEGER) | shape::ARRAY
+            } else {
+                shapes & !shape::ARRAY
+            }
+        }
+        "ZADD" if has("INCR") => shapes & !shape::INTEGER,
+        "ZADD" => shapes & !(shape::BULK | shape::NIL),
+        "ZRANK" | "ZREVRANK" if has("WITHSCORE") => shapes & !shape::INTEGER,
+        "ZRANK" | "ZREVRANK" => shapes & !shape::ARRAY,
+        "PING" if args.is_empty() => shape::STATUS,
+        "PING" => shape::BULK,
+        "XADD" if !has("NOMKSTREAM") => shapes & !shape::NIL,
+        _ => shapes,
+    }
+}
+
+/// True when a call's literal arguments bound the length of an array reply the
+/// command does not bound itself: a range (`LRANGE key 0 99`), a count (`LPOP key
+/// 10`, `COUNT 10`) or a `LIMIT offset count`.
+pub fn bounded_by(reply: &Reply, args: &[Option<&str>]) -> bool {
+    /// Counts beyond this are unbounded for practical purposes (`unpack` fails past
+    /// about 8,000 values).
+    const SMALL: i64 = 1_000;
+    let int = |i: usize| args.get(i).copied().flatten().and_then(|a| a.parse::<i64>().ok());
+    let small = |n: Option<i64>| n.is_some_and(|n| (0..=SMALL).contains(&n));
+    // `LIMIT offset count` and `COUNT n` anywhere
+    for (i, word) in args.iter().enumerate() {
+        match word.map(str::to_ascii_uppercase).as_deref() {
+            Some("LIMIT") if small(int(i + 2)) => return true,
+            Some("COUNT") if small(int(i + 1)) => return true,
+            _ => {}
+        }
+    }
+    match reply.command {
+        "LRANGE" | "ZRANGE" | "ZREVRANGE" => match (int(1), int(2)) {
+            (Some(start), Some(stop)) => start >= 0 && stop >= start && stop - start <= SMALL,
+            _ => false,
+        },
+        "LPOP" | "RPOP" | "SPOP" | "SRANDMEMBER" | "ZPOPMIN" | "ZPOPMAX" | "ZRANDMEMBER" | "HRANDFIELD" => {
+            int(1).is_some_and(|n| n.abs() <= SMALL)
+        }
+        _ => false,
+    }
+}
+
 include!("replies_table.rs");
 
 /// The reply of `name` (any case; `CONTAINER|SUB` for a subcommand).

@@ -3052,7 +3052,7 @@ static REPLIES: &[Reply] = &[
         elements: 0,
         map: false,
         bounded: false,
-        leading: &[ArgType::Key, ArgType::Integer, ArgType::String],
+        leading: &[ArgType::Key, ArgType::Double, ArgType::String],
         tokens: &[],
     },
     Reply {
@@ -3062,7 +3062,7 @@ static REPLIES: &[Reply] = &[
         map: false,
         bounded: false,
         leading: &[ArgType::Integer],
-        tokens: &[("WEIGHTS", &[ArgType::Integer])],
+        tokens: &[("WEIGHTS", &[ArgType::Double])],
     },
     Reply {
         command: "ZINTERCARD",
@@ -3080,7 +3080,7 @@ static REPLIES: &[Reply] = &[
         map: false,
         bounded: false,
         leading: &[ArgType::Key, ArgType::Integer],
-        tokens: &[("WEIGHTS", &[ArgType::Integer])],
+        tokens: &[("WEIGHTS", &[ArgType::Double])],
     },
     Reply {
         command: "ZLEXCOUNT",
@@ -3278,7 +3278,7 @@ static REPLIES: &[Reply] = &[
         map: false,
         bounded: false,
         leading: &[ArgType::Integer],
-        tokens: &[("WEIGHTS", &[ArgType::Integer])],
+        tokens: &[("WEIGHTS", &[ArgType::Double])],
     },
     Reply {
         command: "ZUNIONSTORE",
@@ -3287,6 +3287,6 @@ static REPLIES: &[Reply] = &[
         map: false,
         bounded: false,
         leading: &[ArgType::Key, ArgType::Integer],
-        tokens: &[("WEIGHTS", &[ArgType::Integer])],
+        tokens: &[("WEIGHTS", &[ArgType::Double])],
     },
 ];

@@ -107,7 +107,19 @@ fn return_type(text: &str) -> ReturnType {
         "()" => ReturnType::Unit,
         t if t.starts_with("Json<") => ReturnType::Json,
         t if t.starts_with("Vec<") || t.starts_with("HashMap<") => ReturnType::List,
-        t if t.starts_with('(') => ReturnType::Tuple,
+        // fields at the top level of the parentheses
+        t if t.starts_with('(') => {
+            let mut depth = 0usize;
+            let commas = t.chars().filter(|c| {
+                match c {
+                    '(' | '<' | '[' => depth += 1,
+                    ')' | '>' | ']' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                *c == ',' && depth == 1
+            });
+            ReturnType::Tuple(commas.count() + 1)
+        }
         _ => ReturnType::Any,
     }
 }
