@@ -1,0 +1,124 @@
+use super::{Context, Lint, LintInfo, Resolved, display_name, reply_command};
+use crate::analysis::{Arg, kind};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::redis::keys::key_args;
+use crate::redis::replies::{self, ArgType};
+
+/// ### What it does
+/// Checks every argument of `redis.call`/`redis.pcall` against what Redis accepts:
+/// strings and numbers only (not tables, booleans, `nil`, or a reply that is `false`
+/// when a key is missing), and an integer wherever the command documents one
+/// (`EXPIRE`'s seconds, `SET ... PX`, `LRANGE`'s bounds, `LIMIT`'s count).
+///
+/// ### Why this is bad
+/// A table, boolean or `nil` argument raises `Lua redis lib command arguments must
+/// be strings or integers`. A fractional number is sent as text (`1.5`, or
+/// `1.5000000000000000` on Redis 7.0), which the command refuses with `value is not an
+/// integer or out of range`, after any writes made before it.
+///
+/// ### Example
+/// ```lua
+/// redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]) / 1000)              -- bad: 1.5
+/// redis.call('EXPIRE', KEYS[1], math.floor(tonumber(ARGV[1]) / 1000))  -- good
+/// redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]))               -- bad: false when missing
+/// ```
+pub(crate) struct InvalidArgument;
+
+impl Lint for InvalidArgument {
+    const INFO: LintInfo = LintInfo {
+        name: "invalid_argument",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a command argument Redis refuses: a table, boolean, `nil`, or a fraction where an integer is due",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (call, resolved) in cx.commands() {
+            // key positions are `key_not_from_keys`'s
+            let keys = match resolved {
+                Some(&Resolved::Known(command)) => key_args(command, &call.args).positions,
+                _ => Vec::new(),
+            };
+            for (index, arg) in call.args.iter().enumerate().skip(1) {
+                if !keys.contains(&index) {
+                    refused_type(cx, arg, out);
+                }
+            }
+            let Some(&Resolved::Known(command)) = resolved else { continue };
+            let Some(reply) = replies::lookup(command.name) else { continue };
+            let words = if command.name.contains('|') { 2 } else { 1 };
+            let literals: Vec<Option<&str>> = call
+                .args
+                .iter()
+                .skip(words)
+                .map(|a| a.value.string.as_deref().filter(|_| a.value.only(kind::STRING) && !a.spread))
+                .collect();
+            for (index, arg) in call.args.iter().enumerate().skip(words) {
+                let documented = reply.arg_type(index - words, &literals);
+                if !matches!(documented, Some(ArgType::Integer | ArgType::UnixTime)) || !arg.value.fraction {
+                    continue;
+                }
+                if !arg.value.only(kind::NUMBER) || arg.spread {
+                    continue;
+                }
+                let name = display_name(command);
+                let exact = arg.value.number.map(|n| format!(" ({n})")).unwrap_or_default();
+                out.push(
+                    Self::finding(arg.range.clone(), format!("`{name}` takes an integer here, and this number may have a fraction{exact}"))
+                        .label("not an integer")
+                        .note(format!(
+                            "a fractional number is sent as text (`1.5`), and `{name}` answers `value is not an integer or out of range`"
+                        ))
+                        .help(format!("round it: `math.floor({})`", cx.text(&arg.range))),
+                );
+            }
+        }
+    }
+}
+
+/// Reports an argument whose value is (or may be) a table, boolean or `nil`.
+fn refused_type(cx: &Context<'_>, arg: &Arg, out: &mut Vec<Diagnostic>) {
+    let value = &arg.value;
+    let refused = kind::TABLE | kind::STATUS | kind::ERROR | kind::BOOL | kind::NIL | kind::MISSING | kind::FUNCTION;
+    // A null reply read straight from a command may be passed on; anything else is
+    // reported only when it can be nothing but refused: the analysis joins the fields
+    // of a table into one summary, which must not make every field "maybe a table".
+    if !value.may_be_missing() && !value.only(refused) {
+        return;
+    }
+    let text = cx.text(&arg.range);
+    let (what, help) = if value.has(kind::MISSING) {
+        let falsy = match (value.has(kind::MISSING_FALSE), value.has(kind::MISSING_NIL)) {
+            (true, true) => "`false` or `nil`",
+            (true, false) => "`false`",
+            _ => "`nil`",
+        };
+        (
+            format!("`{text}` is {falsy} when {} finds nothing", reply_command(value)),
+            "give it a default (`... or ''`), or test it before the call".to_owned(),
+        )
+    } else if value.has(kind::TABLE | kind::STATUS | kind::ERROR) {
+        (
+            format!("`{text}` is a table"),
+            "pass its entries (`unpack(t)`), a field (`t.ok`), or `cjson.encode(t)`".to_owned(),
+        )
+    } else if value.has(kind::BOOL) {
+        (format!("`{text}` is a boolean"), "pass `1`/`0` or a string instead".to_owned())
+    } else if value.has(kind::NIL) {
+        (format!("`{text}` may be nil"), "give it a value on every path, or test it before the call".to_owned())
+    } else {
+        (format!("`{text}` is a function"), "pass the value it returns".to_owned())
+    };
+    let certain = value.only(refused) && !value.has(kind::MISSING);
+    let message = if certain {
+        format!("{what}: Redis refuses it as a command argument")
+    } else {
+        format!("{what}, which Redis refuses as a command argument")
+    };
+    out.push(
+        InvalidArgument::finding(arg.range.clone(), message)
+            .label("not a string or a number")
+            .note("Redis raises `Lua redis lib command arguments must be strings or integers`")
+            .help(help),
+    );
+}

@@ -1,0 +1,53 @@
+use super::{Context, Lint, LintInfo, reply_command};
+use crate::analysis::Table;
+use crate::diagnostic::{Diagnostic, Level};
+
+/// ### What it does
+/// Finds a field read by name (`h.owner`, `h['owner']`) on an array reply, directly
+/// or through locals: `HGETALL`, `CONFIG GET`, `XINFO`, `ZRANGE ... WITHSCORES`.
+///
+/// ### Why this is bad
+/// In a script a map reply is a flat array `{field1, value1, field2, value2, ...}`
+/// (RESP2, the protocol every script starts in), so a field read by name is always
+/// `nil`.
+///
+/// ### Example
+/// ```lua
+/// local h = redis.call('HGETALL', KEYS[1])
+/// return h.owner                                -- bad: always nil
+/// return redis.call('HGET', KEYS[1], 'owner')   -- good
+/// ```
+pub(crate) struct ReplyIndexedByName;
+
+impl Lint for ReplyIndexedByName {
+    const INFO: LintInfo = LintInfo {
+        name: "reply_indexed_by_name",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a field read by name on an array reply (`HGETALL`), which is always `nil`",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for read in &cx.facts.named_reads {
+            let Some(Table::Reply(reply, _)) = read.base.table else { continue };
+            let command = reply_command(&read.base);
+            let name = &read.name;
+            let (shape, help) = if reply.map {
+                (
+                    "a flat array `{field1, value1, field2, value2, ...}`",
+                    format!(
+                        "ask for the field (`HGET key '{name}'`), or walk the pairs: `for i = 1, #h, 2 do local field, value = h[i], h[i + 1] ... end`"
+                    ),
+                )
+            } else {
+                ("an array", "read its entries by position: `r[1]`, `r[2]`, ...".to_owned())
+            };
+            out.push(
+                Self::finding(read.range.clone(), format!("{command} replies with {shape} in a script: `.{name}` is always nil"))
+                    .label("always nil")
+                    .note("scripts receive replies in RESP2, where maps are flat arrays")
+                    .help(help),
+            );
+        }
+    }
+}

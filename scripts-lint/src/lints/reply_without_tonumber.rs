@@ -1,0 +1,71 @@
+use super::{Context, Lint, LintInfo, reply_command};
+use crate::analysis::{NumericOp, kind};
+use crate::diagnostic::{Diagnostic, Level};
+
+/// ### What it does
+/// Finds a string reply (`GET`, `HGET`, `ZSCORE`, `INCRBYFLOAT`, `LPOP`, ...) used as
+/// a number without `tonumber()`: in arithmetic, unary minus, `<` `>` `<=` `>=`,
+/// `==`/`~=` against a number, or as a numeric `for` bound. The reply-side twin of
+/// `argv_without_tonumber`.
+///
+/// ### Why this is bad
+/// Redis hands a script bulk replies (and, in RESP2, doubles such as scores) as
+/// strings. `redis.call('GET', k) > 5` raises `attempt to compare number with
+/// string` and `'10' == 10` is false: errors. Arithmetic converts a numeric string,
+/// so it works on a counter and raises on anything else: a warning.
+///
+/// ### Example
+/// ```lua
+/// local count = redis.call('GET', KEYS[1])
+/// if count and count > 5 then ...                               -- bad: raises
+/// local count = tonumber(redis.call('GET', KEYS[1]) or '0')     -- good
+/// ```
+pub(crate) struct ReplyWithoutTonumber;
+
+impl Lint for ReplyWithoutTonumber {
+    const INFO: LintInfo = LintInfo {
+        name: "reply_without_tonumber",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a string reply used as a number without `tonumber()`",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for used in cx.facts.numeric_uses.iter().filter(|u| u.value.has(kind::REPLY)) {
+            let text = cx.text(&used.range);
+            let command = reply_command(&used.value);
+            let what = format!("`{text}` (the reply of {command})");
+            let fix = format!("tonumber({text})");
+            let (message, help) = match used.op {
+                NumericOp::Arithmetic(op) => (
+                    format!("{what} is a string, used in arithmetic (`{op}`)"),
+                    format!("convert it once: `local n = {fix}`; arithmetic on a string raises unless it is numeric"),
+                ),
+                NumericOp::Negation => (format!("{what} is a string, negated with `-`"), format!("convert it first: `-{fix}`")),
+                NumericOp::Ordering(op, _) => (
+                    format!("{what} is a string, compared with `{op}`"),
+                    format!("compare numbers: `{fix} {op} ...`; a string against a number raises `attempt to compare number with string`"),
+                ),
+                NumericOp::Equality(op) => (
+                    format!("{what} is a string, compared with `{op}` to a number: `'10' == 10` is false"),
+                    format!("compare numbers (`{fix} {op} 10`) or strings (`{text} {op} '10'`)"),
+                ),
+                NumericOp::ForBound => (
+                    format!("{what} is a string, used as a `for` bound"),
+                    format!("convert it: `for i = 1, {fix} do`"),
+                ),
+                NumericOp::Concat => continue,
+            };
+            let mut finding = Self::finding(used.range.clone(), message)
+                .label("a string")
+                .note("Redis hands a script bulk replies, and scores, as strings")
+                .help(help);
+            // arithmetic converts a numeric string (a counter Redis wrote): it only
+            // fails on text, so it is a warning; comparisons fail on every value
+            if matches!(used.op, NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound) {
+                finding.level = Level::Warn;
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+use super::{Context, Lint, LintInfo, reply_command};
+use crate::analysis::kind;
+use crate::diagnostic::{Diagnostic, Level};
+
+/// ### What it does
+/// Finds a status reply (`SET`'s `OK`, `TYPE`'s type name, `PING`'s `PONG`) compared
+/// with a string, directly or through locals.
+///
+/// ### Why this is bad
+/// A script receives a status reply as the table `{ok = 'OK'}`, never the string, so
+/// `redis.call('SET', KEYS[1], v, 'NX') == 'OK'` is never true and the code after it
+/// never runs (`~=` is always true).
+///
+/// ### Example
+/// ```lua
+/// if redis.call('SET', KEYS[1], ARGV[1], 'NX') == 'OK' then   -- bad: never true
+/// if redis.call('SET', KEYS[1], ARGV[1], 'NX') then           -- good (nil/false when not set)
+/// if redis.call('TYPE', KEYS[1]).ok == 'hash' then            -- good
+/// ```
+pub(crate) struct StatusComparedWithString;
+
+impl Lint for StatusComparedWithString {
+    const INFO: LintInfo = LintInfo {
+        name: "status_compared_with_string",
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a status reply (`{ok = 'OK'}` in Lua) compared with a string",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for comparison in &cx.facts.comparisons {
+            if !matches!(comparison.op, "==" | "~=") {
+                continue;
+            }
+            let (left, right) = (&comparison.left, &comparison.right);
+            let (status, text) = if left.1.has(kind::STATUS) && right.1.only(kind::STRING) {
+                (left, right)
+            } else if right.1.has(kind::STATUS) && left.1.only(kind::STRING) {
+                (right, left)
+            } else {
+                continue;
+            };
+            // a reply that may also be a string could equal it
+            if status.1.has(kind::STRINGY | kind::OPAQUE) {
+                continue;
+            }
+            let command = reply_command(&status.1);
+            let never = if comparison.op == "==" { "never true" } else { "always true" };
+            let literal = cx.text(&text.0);
+            out.push(
+                Self::finding(
+                    comparison.range.clone(),
+                    format!("{command} replies with a status, which a script sees as a table: comparing it with a string is {never}"),
+                )
+                .label(never)
+                .note(format!("the reply is `{{ok = {literal}}}`, not {literal}"))
+                .help({
+                    let fix = format!("compare its text: `{}.ok {} {literal}`", cx.text(&status.0), comparison.op);
+                    if command == "`SET`" {
+                        format!("{fix}; or test the reply itself, which is `false` when `NX`/`XX` set nothing")
+                    } else {
+                        fix
+                    }
+                }),
+            );
+        }
+    }
+}
