@@ -445,7 +445,9 @@ impl<'a> Analyzer<'a> {
             let Some(reply) = replies::lookup(&full) else {
                 return Value::unknown();
             };
-            let shapes = if spread {
+            // with a spread, an option may hide in it: only rules about the words
+            // before it hold (`XADD key NOMKSTREAM` comes before the fields)
+            let shapes = if spread && reply.command != "XADD" {
                 reply.shapes
             } else {
                 replies::refine(reply, &words[1..])

@@ -275,7 +275,7 @@ impl<'a> Analyzer<'a> {
                     // be alphabetical (`ARGV[1] < 'm'`); a missing value raises anyway
                     let alphabetical = other.only(kind::STRING) && !value.may_be_missing();
                     if value.has(NUMERIC_WATCH) && !alphabetical {
-                        self.numeric_use(r.clone(), NumericOp::Ordering(op, both), value.clone());
+                        self.compared_use(r.clone(), NumericOp::Ordering(op, both), value.clone(), other.kinds);
                         if both {
                             break;
                         }
@@ -312,8 +312,18 @@ impl<'a> Analyzer<'a> {
     }
 
     pub(super) fn numeric_use(&mut self, range: Range<usize>, op: NumericOp, value: Value) {
+        self.compared_use(range, op, value, 0);
+    }
+
+    /// A use in a comparison, with the other side's kinds.
+    fn compared_use(&mut self, range: Range<usize>, op: NumericOp, value: Value, other: u32) {
         if self.recording {
-            self.facts.numeric_uses.push(NumericUse { range, op, value });
+            self.facts.numeric_uses.push(NumericUse {
+                range,
+                op,
+                value,
+                other,
+            });
         }
     }
 

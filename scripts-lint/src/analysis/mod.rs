@@ -100,6 +100,8 @@ pub(crate) struct NumericUse {
     pub(crate) range: Range<usize>,
     pub(crate) op: NumericOp,
     pub(crate) value: Value,
+    /// For a comparison: the other side's kinds (0 otherwise).
+    pub(crate) other: u32,
 }
 
 /// Seed states reaching a `math.random` call (bits).

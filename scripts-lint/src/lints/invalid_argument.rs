@@ -12,9 +12,10 @@ use crate::redis::replies::{self, ArgType};
 ///
 /// ### Why this is bad
 /// A table, boolean or `nil` argument raises `Lua redis lib command arguments must
-/// be strings or integers`. A fractional number is sent as text (`1.5`, or
-/// `1.5000000000000000` on Redis 7.0), which the command refuses with `value is not an
-/// integer or out of range`, after any writes made before it.
+/// be strings or integers`. A fractional number is sent as text (`1.5`), which the
+/// command refuses with `value is not an integer or out of range`, after any writes
+/// made before it. A reply that is `false` only when a key is missing, and a division
+/// that may come out whole, are warnings: the script may know better.
 ///
 /// ### Example
 /// ```lua
@@ -62,15 +63,22 @@ impl Lint for InvalidArgument {
                     continue;
                 }
                 let name = display_name(command);
-                let exact = arg.value.number.map(|n| format!(" ({n})")).unwrap_or_default();
-                out.push(
-                    Self::finding(arg.range.clone(), format!("`{name}` takes an integer here, and this number may have a fraction{exact}"))
-                        .label("not an integer")
-                        .note(format!(
-                            "a fractional number is sent as text (`1.5`), and `{name}` answers `value is not an integer or out of range`"
-                        ))
-                        .help(format!("round it: `math.floor({})`", cx.text(&arg.range))),
-                );
+                // a known fraction fails every time; a division may come out whole
+                let certain = arg.value.number.is_some_and(|n| n.fract() != 0.0);
+                let message = match arg.value.number {
+                    Some(n) if certain => format!("`{name}` takes an integer here, and this is {n}"),
+                    _ => format!("`{name}` takes an integer here, and this number may have a fraction"),
+                };
+                let mut finding = Self::finding(arg.range.clone(), message)
+                    .label("not an integer")
+                    .note(format!(
+                        "a fractional number is sent as text (`1.5`), and `{name}` answers `value is not an integer or out of range`"
+                    ))
+                    .help(format!("round it: `math.floor({})`", cx.text(&arg.range)));
+                if !certain {
+                    finding.level = Level::Warn;
+                }
+                out.push(finding);
             }
         }
     }
@@ -115,10 +123,14 @@ fn refused_type(cx: &Context<'_>, arg: &Arg, out: &mut Vec<Diagnostic>) {
     } else {
         format!("{what}, which Redis refuses as a command argument")
     };
-    out.push(
-        InvalidArgument::finding(arg.range.clone(), message)
-            .label("not a string or a number")
-            .note("Redis raises `Lua redis lib command arguments must be strings or integers`")
-            .help(help),
-    );
+    let mut finding = InvalidArgument::finding(arg.range.clone(), message)
+        .label("not a string or a number")
+        .note("Redis raises `Lua redis lib command arguments must be strings or integers`")
+        .help(help);
+    // a reply may be null only where the data allows it, which the script may know
+    // better (it checked the key, or wrote it): a warning
+    if value.may_be_missing() {
+        finding.level = Level::Warn;
+    }
+    out.push(finding);
 }

@@ -9,8 +9,9 @@ use crate::diagnostic::{Diagnostic, Level};
 /// ### Why this is bad
 /// Redis converts a returned table to an array reply: it reads entries 1, 2, ... up
 /// to the first `nil`, drops every named field, and sends `false` as a nil element. So
-/// `return {count = n}` arrives as an empty array, `return {a, nil, c}` as `{a}`, and
-/// `return {ok, false, 3}` as `{ok, nil, 3}`.
+/// `return {count = n}` arrives as an empty array, `return {a, nil, c}` as `{a}` (both
+/// errors), and `return {ok, false, 3}` as `{ok, nil, 3}` (a warning: a client may
+/// read that nil as false).
 ///
 /// ### Example
 /// ```lua
@@ -51,9 +52,11 @@ impl Lint for LossyReturn {
                 out.push(finding);
                 continue;
             }
-            let last = shape.positional.len().saturating_sub(1);
             for (i, (range, value)) in shape.positional.iter().enumerate() {
-                if value.has(kind::NIL | kind::MISSING_NIL) && (i < last || shape.grown) {
+                // a `nil` that cuts off an entry that may hold something; `{nil, nil}`
+                // (an empty reply on purpose) loses nothing
+                let later = shape.positional[i + 1..].iter().any(|(_, v)| !v.only(kind::NIL)) || shape.grown;
+                if value.only(kind::NIL) && later {
                     out.push(
                         Self::finding(range.clone(), "a `nil` entry ends the array reply here: the entries after it are lost")
                             .label("may be nil")
@@ -62,27 +65,15 @@ impl Lint for LossyReturn {
                     );
                     break;
                 }
-                if value.has(kind::MISSING_FALSE) {
-                    let text = cx.text(range);
-                    out.push(
-                        Self::finding(
-                            range.clone(),
-                            format!(
-                                "`{text}` is `false` when {} finds nothing, and `false` in a returned table arrives as a nil element",
-                                super::reply_command(value)
-                            ),
-                        )
-                        .label("may be sent as nil")
+                // a null reply passed on arrives as the nil the client expects for it;
+                // a script boolean `false` arriving as nil is a surprise: a warning
+                if value.has(kind::BOOL) && value.boolean != Some(true) {
+                    let mut finding = Self::finding(range.clone(), "`false` in a returned table arrives as a nil element")
+                        .label("sent as nil")
                         .secondary(ret.range.clone(), "returned here")
-                        .help(format!("give it a default the client can read: `{text} or ''`")),
-                    );
-                } else if value.has(kind::BOOL) && value.boolean != Some(true) {
-                    out.push(
-                        Self::finding(range.clone(), "`false` in a returned table arrives as a nil element")
-                            .label("sent as nil")
-                            .secondary(ret.range.clone(), "returned here")
-                            .help("return `0`/`1` (or a string) for a flag the client must read"),
-                    );
+                        .help("return `0`/`1` (or a string) for a flag the client must read");
+                    finding.level = Level::Warn;
+                    out.push(finding);
                 }
             }
         }

@@ -13,6 +13,10 @@ use crate::diagnostic::{Diagnostic, Level};
 /// on a nil value` (or `... compare nil with number`, `... concatenate a boolean
 /// value`) the first time it does not, after any writes made before that line.
 ///
+/// A warning, not an error: the script may know the key exists (it checked it, or
+/// wrote it earlier), which the checker cannot see. Give such a value its default
+/// anyway, or `allow(nil_arithmetic)` on that script.
+///
 /// ### Example
 /// ```lua
 /// local n = tonumber(redis.call('GET', KEYS[1]))
@@ -24,7 +28,7 @@ pub(crate) struct NilArithmetic;
 impl Lint for NilArithmetic {
     const INFO: LintInfo = LintInfo {
         name: "nil_arithmetic",
-        default_level: Level::Deny,
+        default_level: Level::Warn,
         allowable: true,
         summary: "arithmetic or `..` on a value that is `nil`/`false` when a key is missing",
     };

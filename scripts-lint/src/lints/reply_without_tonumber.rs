@@ -42,6 +42,11 @@ impl Lint for ReplyWithoutTonumber {
                     format!("convert it once: `local n = {fix}`; arithmetic on a string raises unless it is numeric"),
                 ),
                 NumericOp::Negation => (format!("{what} is a string, negated with `-`"), format!("convert it first: `-{fix}`")),
+                // against another string: alphabetical, `'10' < '9'`
+                NumericOp::Ordering(op, _) if used.other & kind::STRINGY != 0 && used.other & kind::NUMBER == 0 => (
+                    format!("{what} is a string, compared with `{op}` to another string: alphabetically, so `'10' < '9'`"),
+                    format!("compare numbers: `{fix} {op} tonumber(...)`, unless the strings always have the same length"),
+                ),
                 NumericOp::Ordering(op, _) => (
                     format!("{what} is a string, compared with `{op}`"),
                     format!("compare numbers: `{fix} {op} ...`; a string against a number raises `attempt to compare number with string`"),
@@ -62,7 +67,10 @@ impl Lint for ReplyWithoutTonumber {
                 .help(help);
             // arithmetic converts a numeric string (a counter Redis wrote): it only
             // fails on text, so it is a warning; comparisons fail on every value
-            if matches!(used.op, NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound) {
+            let alphabetical = matches!(used.op, NumericOp::Ordering(..))
+                && used.other & kind::STRINGY != 0
+                && used.other & kind::NUMBER == 0;
+            if alphabetical || matches!(used.op, NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound) {
                 finding.level = Level::Warn;
             }
             out.push(finding);

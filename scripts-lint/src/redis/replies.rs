@@ -129,7 +129,16 @@ pub fn refine(reply: &Reply, args: &[Option<&str>]) -> u8 {
         "ZRANK" | "ZREVRANK" => shapes & !shape::ARRAY,
         "PING" if args.is_empty() => shape::STATUS,
         "PING" => shape::BULK,
-        "XADD" if !has("NOMKSTREAM") => shapes & !shape::NIL,
+        // NOMKSTREAM comes right after the key
+        "XADD"
+            if args
+                .get(1)
+                .copied()
+                .flatten()
+                .is_some_and(|a| !a.eq_ignore_ascii_case("NOMKSTREAM")) =>
+        {
+            shapes & !shape::NIL
+        }
         _ => shapes,
     }
 }

@@ -3,9 +3,10 @@
 use scripts::redis_script;
 
 #[redis_script]
-async fn touch(con: &mut impl scripts::AsyncConnection, #[key] session: &str, ttl_ms: i32) -> scripts::Result<i64> {
+async fn tag(con: &mut impl scripts::AsyncConnection, #[key] tags: &str, #[key] session: &str) -> scripts::Result<i64> {
     r#"
-    return redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]) / 1000)
+    redis.call('SADD', KEYS[1], {'a', 'b'})
+    return redis.call('EXPIRE', KEYS[2], 1.5)
     "#
 }
 
