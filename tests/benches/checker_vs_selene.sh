@@ -17,8 +17,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TOOLS=${BENCH_TOOLS:-/work/bench-tools}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/bench-target}
+TOOLS=${BENCH_TOOLS:-$ROOT/target/bench-tools}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target/bench-target}
 PASSES=${SELENE_PASSES:-3}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/checker-vs-selene.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compile cost of `#[redis_script]` against plain `redis::Script`.
 #
-#   tests/benches/compile_cost.sh [OUT_DIR]        (default: /work/bench-tools/compile-cost)
+#   tests/benches/compile_cost.sh [OUT_DIR]        (default: target/bench-tools/compile-cost)
 #
 # Generates two throwaway library crates under OUT_DIR (never committed):
 #   annotated/  100 `#[redis_script]` async functions (10 realistic patterns x 10 variants)
@@ -24,7 +24,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${1:-${COMPILE_COST_DIR:-/work/bench-tools/compile-cost}}
+OUT=${1:-${COMPILE_COST_DIR:-$ROOT/target/bench-tools/compile-cost}}
 REPEATS=${COMPILE_COST_REPEATS:-5}
 FULL=${COMPILE_COST_FULL:-1}
 TIME_PASSES=${COMPILE_COST_TIME_PASSES:-1}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the time of one `#[redis_script]` expansion goes, inside rustc (debug build).
 #
-#   tests/benches/expansion_probe.sh [OUT_DIR]      (default: /work/bench-tools/compile-cost)
+#   tests/benches/expansion_probe.sh [OUT_DIR]      (default: target/bench-tools/compile-cost)
 #
 # Needs the 100-script crate that compile_cost.sh generates in OUT_DIR/annotated.
 # Copies the workspace (no target/, no .git) to OUT_DIR/probe-ws and instruments the copy:
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=${1:-${COMPILE_COST_DIR:-/work/bench-tools/compile-cost}}
+OUT=${1:-${COMPILE_COST_DIR:-$ROOT/target/bench-tools/compile-cost}}
 RUNS=${PROBE_RUNS:-4}
 TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")
 unset CARGO_TARGET_DIR

@@ -6,16 +6,16 @@
 # Installs what is missing: redis-server/redis-benchmark, hyperfine and bc (apt-get), selene
 # (cargo install into BENCH_TOOLS, only to compare against; never a dependency).
 # Environment:
-#   CARGO_TARGET_DIR  where the benches build (default /work/bench-target, not the workspace's)
-#   BENCH_TOOLS       selene and the generated throwaway crates (default /work/bench-tools)
+#   CARGO_TARGET_DIR  where the benches build (default target/bench-target: a target dir of its own)
+#   BENCH_TOOLS       selene and the generated throwaway crates (default target/bench-tools)
 #   ONLY              a subset, e.g. ONLY="call limit lint compile probe"
 # The output is also saved to BENCH_TOOLS/results/<date>.md.
 # Takes about 20-30 minutes on 2 cores (the compile-cost part does clean builds).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-export BENCH_TOOLS=${BENCH_TOOLS:-/work/bench-tools}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/bench-target}
+export BENCH_TOOLS=${BENCH_TOOLS:-$ROOT/target/bench-tools}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target/bench-target}
 ONLY=${ONLY:-call limit lint compile probe}
 SELENE_VERSION=0.31.0
 BENCHES="$ROOT/tests/benches"
