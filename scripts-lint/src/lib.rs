@@ -249,6 +249,7 @@ fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &
         }
     }
     diagnostics.retain(|d| d.level != Level::Allow);
+    lints::drop_echoes(&mut diagnostics);
     diagnostics.sort_by_key(|d| (d.param.is_none(), d.primary.range.start));
     // a call whose command is one of a few literals is checked once per candidate:
     // one finding per lint and place is enough

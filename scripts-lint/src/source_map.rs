@@ -103,9 +103,15 @@ fn count_chars(text: &str, start: usize, offset: usize) -> usize {
 /// For a raw string literal the Lua text is a verbatim slice of the host text; for an
 /// escaped literal each decoded piece maps to its own place (`segments`); for a `.lua`
 /// file the map is the identity.
+///
+/// A map may also be *unplaced* ([`unplaced`](Self::unplaced)): the Lua text is known
+/// but not where it is written, as under an IDE's proc-macro server that gives spans no
+/// file. Findings then name the script and the Lua position only.
 #[derive(Clone, Debug)]
 pub struct SourceMap {
+    /// The file; for an unplaced map, the script's name.
     path: String,
+    placed: bool,
     host: String,
     host_lines: LineIndex,
     start_line: usize,
@@ -135,6 +141,7 @@ impl SourceMap {
         }
         SourceMap {
             path: path.into(),
+            placed: true,
             host: host.to_owned(),
             host_lines: LineIndex::new(host),
             start_line,
@@ -143,13 +150,28 @@ impl SourceMap {
         }
     }
 
+    /// A script named `name` whose place in the user's files is not known: positions
+    /// are the Lua text's own, and [`render`](crate::render) shows no file.
+    pub fn unplaced(name: impl Into<String>, source: &str) -> Self {
+        SourceMap {
+            placed: false,
+            ..Self::file(name, source)
+        }
+    }
+
+    /// False for an [`unplaced`](Self::unplaced) map, whose host positions are the
+    /// Lua text's own and whose [`path`](Self::path) is the script's name.
+    pub fn is_placed(&self) -> bool {
+        self.placed
+    }
+
     /// The index of `text` when it is this map's host text (a `.lua` file's map), so a
     /// render need not index the script again for each finding.
     pub(crate) fn index_of(&self, text: &str) -> Option<&LineIndex> {
         (self.host == text).then_some(&self.host_lines)
     }
 
-    /// The file as rustc names it.
+    /// The file as rustc names it (the script's name when [unplaced](Self::unplaced)).
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -214,6 +236,18 @@ mod tests {
         assert_eq!(map.host_position(4), Position { line: 11, column: 2 });
         assert_eq!(map.host_line(4), 11);
         assert_eq!(map.host_line(0), 10);
+    }
+
+    #[test]
+    fn unplaced_scripts_render_the_lua_position_alone() {
+        // what an IDE's proc-macro server gives: no file, so no Rust position either
+        let source = "local x = 1\nreturn redis.call('GET', KEYS[1]\n";
+        let report = crate::check(source, &crate::Signature::default());
+        let map = SourceMap::unplaced("read_one", source);
+        assert!(!map.is_placed());
+        let text = crate::render(&report.diagnostics[0], source, &map);
+        assert!(text.contains("--> script `read_one`, lua line 2, column"), "{text}");
+        assert!(!text.contains("read_one:"), "{text}");
     }
 
     #[test]

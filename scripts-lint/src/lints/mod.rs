@@ -1,7 +1,7 @@
 //! The lints: one file each, one registration list, shared helpers.
 //!
-//! Every lint reads the facts of [`crate::analysis`] (computed once per script)
-//! through a [`Context`] and pushes [`Diagnostic`]s at its default level; the
+//! Every lint reads the facts of the analysis (computed once per script) through
+//! a `Context` and pushes [`Diagnostic`]s at its default level; the
 //! script's `allow`/`warn`/`deny` overrides are applied afterwards, in one place.
 
 use std::ops::Range;
@@ -148,6 +148,22 @@ register! {
     unused_key::UnusedKey,
     write_in_read_only::WriteInReadOnly,
     wrong_arity::WrongArity,
+}
+
+/// Drops findings that only echo an undefined global: in `redis.call('GET', KEY[1])`
+/// the mistake is `KEY` for `KEYS`, and "the key does not come from `KEYS`" on the same
+/// text would send the reader the wrong way.
+pub(crate) fn drop_echoes(diagnostics: &mut Vec<Diagnostic>) {
+    let undefined: Vec<Range<usize>> = diagnostics
+        .iter()
+        .filter(|d| d.lint == "undefined_global")
+        .map(|d| d.primary.range.clone())
+        .collect();
+    if undefined.is_empty() {
+        return;
+    }
+    let overlaps = |r: &Range<usize>| undefined.iter().any(|u| u.start < r.end && r.start < u.end);
+    diagnostics.retain(|d| d.lint != "key_not_from_keys" || !overlaps(&d.primary.range));
 }
 
 /// Name of the syntax-error lint, reported by the parser itself.

@@ -56,7 +56,12 @@ impl Lint for UndefinedGlobal {
                         format!("`{path}` does not exist in Redis scripts")
                     };
                     let finding = Self::finding(undefined.range.clone(), message).label("undefined");
+                    // `table.unpack`: a later Lua's name, whose 5.1 spelling is no typo away
+                    let later_lua = (!undefined.method).then(|| globals::absent_member(path)).flatten();
                     match suggest(member, members.iter().map(|m| m.0)) {
+                        _ if later_lua.is_some() => finding
+                            .note("Redis embeds Lua 5.1; this name comes from a later Lua")
+                            .help(later_lua.unwrap_or_default()),
                         Some(near) if undefined.method => finding.help(format!("did you mean `:{near}()`?")),
                         Some(near) => finding.help(format!("did you mean `{library}.{near}`?")),
                         None => {

@@ -243,6 +243,35 @@ pub static ABSENT: &[(&str, &str)] = &[
     ),
 ];
 
+/// Library members of later Lua versions (5.2 to 5.4) that Lua 5.1 lacks, with what to
+/// write in Lua 5.1 instead.
+pub static ABSENT_MEMBERS: &[(&str, &str)] = &[
+    ("math.tointeger", "use `math.floor(x)` (Lua 5.1 numbers are all floats)"),
+    (
+        "math.type",
+        "use `type(x) == 'number'` (Lua 5.1 has no integer subtype)",
+    ),
+    (
+        "math.ult",
+        "Lua 5.1 has no integers to compare unsigned; compare numbers with `<`",
+    ),
+    ("string.pack", "use `struct.pack`, which Redis provides"),
+    ("string.packsize", "use `struct.size`, which Redis provides"),
+    ("string.unpack", "use `struct.unpack`, which Redis provides"),
+    ("table.move", "copy with a numeric `for` loop"),
+    (
+        "table.pack",
+        "use a table constructor `{...}`, and `select('#', ...)` for the count",
+    ),
+    ("table.unpack", "use `unpack`: in Lua 5.1 it is a global, `unpack(t)`"),
+];
+
+/// What to write instead of `path` (`table.unpack`), when it is a later Lua's library
+/// member.
+pub fn absent_member(path: &str) -> Option<&'static str> {
+    ABSENT_MEMBERS.iter().find(|a| a.0 == path).map(|a| a.1)
+}
+
 /// The global called `name`.
 pub fn global(name: &str) -> Option<Kind> {
     GLOBALS.binary_search_by_key(&name, |g| g.0).ok().map(|i| GLOBALS[i].1)
@@ -284,5 +313,7 @@ mod tests {
         assert_eq!(member(math, "random"), Some(Kind::Function));
         assert_eq!(member(math, "pi"), Some(Kind::Number));
         assert_eq!(member(math, "round"), None);
+        assert!(absent_member("table.unpack").unwrap().contains("use `unpack`"));
+        assert_eq!(absent_member("table.insert"), None);
     }
 }
