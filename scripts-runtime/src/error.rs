@@ -269,7 +269,8 @@ impl fmt::Display for Error {
             } => {
                 write!(
                     f,
-                    "script `{script}` returned a reply that is not a `{expected}`: {source}"
+                    "script `{script}` returned a reply that does not decode into `{}`: {source}",
+                    crate::type_name::short(expected)
                 )
             }
             Error::Server { script, source } => write!(f, "script `{script}` failed: {source}"),

@@ -15,6 +15,7 @@ mod prefix;
 mod registry;
 mod script;
 mod slot;
+mod type_name;
 
 pub use args::{Arg, Key};
 pub use call::Call;

@@ -5,19 +5,36 @@ use std::fmt;
 use crate::prefix::PrefixKey;
 
 /// Where a script's Lua text is written: a Rust source file or a `.lua` file.
+///
+/// Unknown ([`is_known`](Self::is_known) is false: an empty `file`, line and column 0)
+/// when the compiler running the macro did not say, as rust-analyzer's proc-macro
+/// server does not: the IDE's view of a script then carries no Rust position rather
+/// than a wrong one. `cargo build` always knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location {
-    /// The file, as the compiler names it (e.g. `src/lib.rs`, or the `.lua` path).
+    /// The file, as the compiler names it (e.g. `src/lib.rs`, or the `.lua` path);
+    /// empty when unknown.
     pub file: &'static str,
-    /// 1-based line where the Lua text starts.
+    /// 1-based line where the Lua text starts; 0 when unknown.
     pub line: u32,
-    /// 1-based column where the Lua text starts.
+    /// 1-based column where the Lua text starts; 0 when unknown.
     pub column: u32,
+}
+
+impl Location {
+    /// True when the compiler said where the script is written.
+    pub fn is_known(&self) -> bool {
+        !self.file.is_empty()
+    }
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        if self.is_known() {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        } else {
+            f.write_str("an unknown location")
+        }
     }
 }
 
@@ -128,7 +145,8 @@ impl Script {
         self.prefixes
     }
 
-    /// The source line where Lua line `lua_line` (1-based, as in Redis errors) is written.
+    /// The source line where Lua line `lua_line` (1-based, as in Redis errors) is written;
+    /// `None` when the [`location`](Self::location) is unknown.
     pub fn source_line(&self, lua_line: u32) -> Option<u32> {
         let index = usize::try_from(lua_line).ok()?.checked_sub(1)?;
         self.lines.get(index).copied()
