@@ -21,9 +21,10 @@ pub(crate) struct Checked {
 }
 
 impl Checked {
-    /// Compile errors for deny-level findings, warning items for warn-level ones.
-    /// Findings about a parameter (an unused key) point at that parameter.
-    pub(crate) fn emit(&self, params: &[Param], errors: &mut Errors) -> TokenStream {
+    /// Compile errors for deny-level findings, warning items for warn-level ones
+    /// (`always_warn`: kept even where the crate allows `deprecated`). Findings about a
+    /// parameter (an unused key) point at that parameter.
+    pub(crate) fn emit(&self, params: &[Param], always_warn: bool, errors: &mut Errors) -> TokenStream {
         let mut warnings = TokenStream::new();
         for diagnostic in &self.report.diagnostics {
             let text = scripts_lint::render(diagnostic, &self.source, &self.map);
@@ -33,7 +34,7 @@ impl Checked {
             };
             match diagnostic.level {
                 Level::Deny => errors.at(span, text),
-                Level::Warn => warnings.extend(warning(diagnostic.lint, &text, span)),
+                Level::Warn => warnings.extend(warning(diagnostic.lint, &text, span, always_warn)),
                 Level::Allow => {}
             }
         }
@@ -60,22 +61,45 @@ fn param_span(params: &[Param], param: ParamRef) -> Option<Span> {
         .map(|p| p.ident.span())
 }
 
-/// A real compiler warning on stable Rust: using a `#[deprecated]` item makes
-/// rustc warn with the item's note, once per use, at the use's span.
-fn warning(lint: &str, text: &str, span: Span) -> TokenStream {
+/// A real compiler warning on stable Rust: using a `#[deprecated]` item makes rustc
+/// warn with the item's note, once per use, at the use's span. The item is a local
+/// macro named after the lint, the shortest path rustc prints: the warning reads
+/// "use of deprecated macro `unused_key`: key `unused` ... is never read" (a constant
+/// would print its whole path, `module::name::_::unused_key`).
+///
+/// Being rustc's `deprecated` lint, a crate-level `#![allow(deprecated)]` hides these
+/// warnings; `always_warn = true` in `scripts.toml` re-enables the lint on each of them.
+fn warning(lint: &str, text: &str, span: Span, always_warn: bool) -> TokenStream {
     let name = format_ident!("{}", lint, span = span);
+    // the macro's name already says which lint
+    let note = text.strip_prefix(&format!("[{lint}] ")).unwrap_or(text);
+    let level = always_warn.then(|| quote_spanned!(Span::call_site()=> #[warn(deprecated)]));
     quote_spanned! {span=>
+        #level
         const _: () = {
-            #[deprecated(note = #text)]
-            #[allow(non_upper_case_globals)]
-            const #name: () = ();
-            #name
+            #[deprecated(note = #note)]
+            macro_rules! #name {
+                () => {
+                    ()
+                };
+            }
+            #name!()
         };
     }
 }
 
+/// Whether a span's file is one the user edits: under rust-analyzer's proc-macro
+/// server `Span::file()` is empty and `start()` is relative to the literal, and outside
+/// a compiler (the unit tests) proc-macro2 names spans `<unspecified>` or `<parsed
+/// string N>`; compilers without the file API answer `<token stream>`.
+pub(crate) fn is_real_file(file: &str) -> bool {
+    let placeholder = file.starts_with('<') && file.ends_with('>');
+    !file.is_empty() && !placeholder
+}
+
 /// Reads the Lua text of `body`, maps it to its place in the user's files, and checks it.
-pub(crate) fn check(body: &Body, signature: &Signature) -> Checked {
+/// `name` names the script where its place is not known (an IDE).
+pub(crate) fn check(body: &Body, signature: &Signature, name: &str) -> Checked {
     let (source, map, span, literal) = match body {
         Body::Literal(lit) => {
             let token = lit.token();
@@ -83,6 +107,19 @@ pub(crate) fn check(body: &Body, signature: &Signature) -> Checked {
             let start = lit.span().start();
             let file = lit.span().file();
             let value = lit.value();
+            if !is_real_file(&file) {
+                // a position relative to the literal would look like a real one: give none
+                let map = SourceMap::unplaced(name, &value);
+                let report = scripts_lint::check(&value, signature);
+                return Checked {
+                    source: value,
+                    map,
+                    report,
+                    span: lit.span(),
+                    // subspans need the token's own offsets, which an unplaced map lacks
+                    literal: None,
+                };
+            }
             let segments = match literal::decode(&text) {
                 Some(decoded) if decoded.value == value => decoded.segments,
                 // A literal form this decoder does not know: positions fall back to the literal's start.

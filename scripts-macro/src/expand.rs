@@ -1,18 +1,51 @@
-//! Phase 3: the generated function and its companion module.
+//! Phase 3: the generated function and its companion: a module of the same name for
+//! a free function, a type reached through an associated const for a function of an
+//! `impl` block.
 
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
 use sha1::{Digest, Sha1};
 use syn::spanned::Spanned;
 
 use scripts_lint::LineIndex;
 
+use crate::config::Config;
 use crate::diag::{self, Checked};
 use crate::fallback;
 use crate::parse::{self, Body, Errors, Param, ScriptFn};
 
+/// Where the function sits, which decides where its companion goes.
+pub(crate) enum Host {
+    /// A free function: the companion is the module `name` (`name::SCRIPT`).
+    Module,
+    /// A function of `impl Type`: the companion is the type `companion`, written next
+    /// to the `impl` block and reached as `Type::CONST_NAME`.
+    Impl {
+        /// `Type`, for docs.
+        type_name: String,
+        /// `TRANSFER` for `fn transfer`.
+        const_name: syn::Ident,
+        /// `RepoTransferScript`.
+        companion: syn::Ident,
+        /// False when parameter types may name the `impl`'s generics or `Self`, which
+        /// the companion's methods could not see.
+        helpers: bool,
+    },
+}
+
+/// The tokens of one script: `inner` replaces the annotated function (inside the
+/// `impl` block for a method), `outer` goes next to it at module level.
+#[derive(Default)]
+pub(crate) struct Expansion {
+    pub(crate) inner: TokenStream,
+    pub(crate) outer: TokenStream,
+}
+
 /// The whole macro: parse, check, expand; on any error, the fallback expansion.
 pub(crate) fn script(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if let Ok(block) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+        return crate::impl_block::expand(attr, block);
+    }
     let mut errors = Errors::default();
     let script = match parse::parse(attr, item, &mut errors) {
         Ok(script) => script,
@@ -23,50 +56,185 @@ pub(crate) fn script(attr: TokenStream, item: TokenStream) -> TokenStream {
             return out;
         }
     };
-    let mut signature = crate::signature::signature(&script, &mut errors);
+    let Expansion { mut inner, outer } = script_fn(&script, &Host::Module, errors);
+    inner.extend(outer);
+    inner
+}
+
+/// One parsed function: check it against the crate's config and expand it for `host`.
+pub(crate) fn script_fn(script: &ScriptFn, host: &Host, mut errors: Errors) -> Expansion {
+    let config = Config::load(&mut errors);
+    let mut signature = crate::signature::signature(script, &config, &mut errors);
     if !errors.is_empty() {
         // The signature is broken: checks against it (unused keys, out-of-range
         // indices, return shapes) would only echo that error. Check the Lua alone.
         signature = crate::signature::permissive(signature);
     }
-    let checked = script.body.as_ref().map(|body| diag::check(body, &signature));
-    let warnings = checked
+    let name = display_name(script, host);
+    let checked = script.body.as_ref().map(|body| diag::check(body, &signature, &name));
+    let mut warnings = checked
         .as_ref()
-        .map(|c| c.emit(&script.params, &mut errors))
+        .map(|c| c.emit(&script.params, config.always_warn, &mut errors))
         .unwrap_or_default();
+    // editing `scripts.toml` rebuilds the crate, fixing a bad one included
+    warnings.extend(config.tracking());
     match (&checked, &script.conn, &script.output) {
         (Some(checked), Some(conn), Some(_)) if errors.is_empty() => {
             let body = script.body.as_ref().expect("checked implies a body");
-            expand(&script, body, checked, conn, warnings)
+            expand(script, host, body, checked, conn, warnings)
         }
         // Still emit the declared function so callers type-check and IDEs keep completing.
-        _ => fallback::expand(&script, errors, warnings),
+        _ => fallback::expand(script, host, errors, warnings),
     }
 }
 
-fn expand(script: &ScriptFn, body: &Body, checked: &Checked, conn: &syn::Ident, warnings: TokenStream) -> TokenStream {
+/// `transfer`, or `Repo::transfer` in an `impl`: how messages name the script.
+fn display_name(script: &ScriptFn, host: &Host) -> String {
+    let name = script.item.sig.ident.to_string();
+    match host {
+        Host::Module => name,
+        Host::Impl { type_name, .. } => format!("{type_name}::{name}"),
+    }
+}
+
+fn expand(
+    script: &ScriptFn,
+    host: &Host,
+    body: &Body,
+    checked: &Checked,
+    conn: &syn::Ident,
+    warnings: TokenStream,
+) -> Expansion {
     let item = &script.item;
     let attrs = &item.attrs;
     let vis = &item.vis;
     let sig = &item.sig;
     let name = &sig.ident;
+    let keys_doc = keys_doc(script);
 
-    let build = build_call(script, quote!(&#name::SCRIPT));
+    let descriptor = match host {
+        Host::Module => quote!(&#name::SCRIPT),
+        Host::Impl { companion, .. } => quote!(#companion::SCRIPT),
+    };
+    let build = build_call(script, descriptor);
     let invoke = if sig.asyncness.is_some() {
         quote!(__call.invoke_async(#conn).await)
     } else {
         quote!(__call.invoke(#conn))
     };
-    let descriptor = descriptor(script, body, checked, warnings);
-
-    quote! {
+    let function = quote! {
         #(#attrs)*
+        #keys_doc
         #vis #sig {
             #build
             #invoke
         }
+    };
+    let script_value = script_value(script, body, checked);
+    companion(script, host, function, &script_value, Helpers::Real, warnings)
+}
 
-        #descriptor
+/// What the companion's `call`/`pipe`/`blocking`/`nonblocking` do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Helpers {
+    /// Build and send the call.
+    Real,
+    /// The script was rejected: `unreachable!()` bodies, so call sites still type-check.
+    Stub,
+}
+
+/// The companion of `function` for `host`, holding `script_value` (a `Script`
+/// expression), the helpers and `extra` items (warnings, config tracking).
+pub(crate) fn companion(
+    script: &ScriptFn,
+    host: &Host,
+    function: TokenStream,
+    script_value: &TokenStream,
+    helpers: Helpers,
+    extra: TokenStream,
+) -> Expansion {
+    let vis = &script.item.vis;
+    let name = &script.item.sig.ident;
+    match host {
+        Host::Module => {
+            let inner_vis = inner_visibility(vis);
+            let doc = format!(
+                "The Lua script behind `{name}()`: its descriptor `SCRIPT`, and the same call blocking (`blocking`), async (`nonblocking`) or in a pipeline (`pipe`, `call`)."
+            );
+            let helpers = call_helpers(script, helpers, false);
+            Expansion {
+                inner: function,
+                outer: quote! {
+                    #[doc = #doc]
+                    #vis mod #name {
+                        // parameter types name items of the enclosing module
+                        #[allow(unused_imports)]
+                        use super::*;
+
+                        /// The compiled script: source, SHA1 (computed at compile time), counts and location.
+                        #inner_vis static SCRIPT: ::scripts::__private::Script = #script_value;
+
+                        ::scripts::__private::inventory::submit! { ::scripts::__private::Registered(&SCRIPT) }
+
+                        #helpers
+
+                        #extra
+                    }
+                },
+            }
+        }
+        Host::Impl {
+            type_name,
+            const_name,
+            companion,
+            helpers: helpers_allowed,
+        } => {
+            let const_doc = format!(
+                "The Lua script behind `{type_name}::{name}()`: derefs to `scripts::Script` (source, SHA1, location), and has the same call blocking (`blocking`), async (`nonblocking`) or in a pipeline (`pipe`, `call`)."
+            );
+            let type_doc = format!(
+                "The companion of `{type_name}::{name}()`, reached as `{type_name}::{const_name}`: derefs to `scripts::Script`, and has the same call blocking (`blocking`), async (`nonblocking`) or in a pipeline (`pipe`, `call`)."
+            );
+            let methods = if *helpers_allowed {
+                call_helpers(script, helpers, true)
+            } else {
+                TokenStream::new()
+            };
+            Expansion {
+                inner: quote! {
+                    #function
+
+                    #[doc = #const_doc]
+                    #vis const #const_name: #companion = #companion;
+                },
+                outer: quote! {
+                    #[doc = #type_doc]
+                    #[derive(Clone, Copy, Debug)]
+                    #vis struct #companion;
+
+                    impl #companion {
+                        /// The compiled script: source, SHA1 (computed at compile time), counts and location.
+                        const SCRIPT: &'static ::scripts::__private::Script = {
+                            static SCRIPT: ::scripts::__private::Script = #script_value;
+                            ::scripts::__private::inventory::submit! { ::scripts::__private::Registered(&SCRIPT) }
+                            &SCRIPT
+                        };
+
+                        #methods
+                    }
+
+                    impl ::core::ops::Deref for #companion {
+                        type Target = ::scripts::__private::Script;
+
+                        fn deref(&self) -> &::scripts::__private::Script {
+                            Self::SCRIPT
+                        }
+                    }
+
+                    #extra
+                },
+            }
+        }
     }
 }
 
@@ -80,7 +248,7 @@ fn build_call(script: &ScriptFn, descriptor: TokenStream) -> TokenStream {
     let pushes = script.params.iter().map(|param| {
         let ident = &param.ident;
         // spanned at the parameter's type, so a type that is not a key or an argument
-        // is reported there
+        // is reported there, at the user's code
         let span = param.ty.span();
         let method = match (param.role, param.variadic) {
             (parse::Role::Key, false) => quote_spanned!(span=> key),
@@ -88,8 +256,13 @@ fn build_call(script: &ScriptFn, descriptor: TokenStream) -> TokenStream {
             (parse::Role::Arg, false) => quote_spanned!(span=> arg),
             (parse::Role::Arg, true) => quote_spanned!(span=> args),
         };
-        // by value: slices, `&Vec` and `Vec` are all `AsRef<[T]>` (and a borrow would trip clippy)
-        quote_spanned!(span=> __call.#method(#ident);)
+        let value = match parse::as_ref_target(&param.ty) {
+            // `impl AsRef<str>`: the text it refers to
+            Some(target) => quote_spanned!(span=> ::core::convert::AsRef::<#target>::as_ref(&#ident)),
+            // by value: slices, `&Vec` and `Vec` are all `AsRef<[T]>` (and a borrow would trip clippy)
+            None => quote!(#ident),
+        };
+        quote_spanned!(span=> __call.#method(#value);)
     });
     quote! {
         let mut __call = ::scripts::__private::Call::new(#descriptor, #fixed_keys #(#slice_lens)*);
@@ -97,14 +270,24 @@ fn build_call(script: &ScriptFn, descriptor: TokenStream) -> TokenStream {
     }
 }
 
-/// `call(...)` and `pipe(...)` in the companion module. Skipped for functions with
-/// type or const parameters, which the companion could not always infer.
-fn call_helpers(script: &ScriptFn) -> TokenStream {
+/// `call`, `pipe`, `blocking` and `nonblocking`: module functions, or methods taking
+/// `&self` on an `impl`'s companion. Skipped for functions with type or const
+/// parameters, which the companion could not always infer, and without a return type.
+fn call_helpers(script: &ScriptFn, mode: Helpers, method: bool) -> TokenStream {
     let generics = &script.item.sig.generics;
     if generics.type_params().next().is_some() || generics.const_params().next().is_some() {
         return TokenStream::new();
     }
-    let inner_vis = inner_visibility(&script.item.vis);
+    let (Some(output), Some(conn)) = (&script.output, &script.conn) else {
+        return TokenStream::new();
+    };
+    let inner_vis = if method {
+        let vis = &script.item.vis;
+        quote!(#vis)
+    } else {
+        inner_visibility(&script.item.vis)
+    };
+    let receiver = method.then(|| quote!(&self,));
     let lifetimes: Vec<_> = generics.lifetimes().collect();
     let where_clause = &generics.where_clause;
     let params: Vec<TokenStream> = script
@@ -116,34 +299,76 @@ fn call_helpers(script: &ScriptFn) -> TokenStream {
         })
         .collect();
     let idents: Vec<&syn::Ident> = script.params.iter().map(|p| &p.ident).collect();
-    let build = build_call(script, quote!(&SCRIPT));
+    let call_path = if method { quote!(self.call) } else { quote!(call) };
+    let descriptor = if method { quote!(Self::SCRIPT) } else { quote!(&SCRIPT) };
+    let (call_body, blocking_body, async_body) = match mode {
+        Helpers::Real => {
+            let build = build_call(script, descriptor);
+            (
+                quote!(#build __call),
+                quote!(#build __call.invoke(#conn)),
+                quote!(#build __call.invoke_async(#conn).await),
+            )
+        }
+        Helpers::Stub => {
+            let stub = quote!(::core::unreachable!(
+                "`#[redis_script]` rejected this script at compile time"
+            ));
+            (stub.clone(), stub.clone(), stub)
+        }
+    };
+    let allow = (mode == Helpers::Stub).then(|| quote!(#[allow(unused_variables, clippy::diverging_sub_expression)]));
     let name = script.item.sig.ident.to_string();
     let call_doc = format!("The call `{name}(...)` makes, built but not sent (for pipelines and custom sending).");
     let pipe_doc = format!(
         "Adds `{name}(...)` to a pipeline (plain or `atomic()`); the reply comes back with the others. Sent as `EVAL`, so it works whether or not the script is cached. Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag."
     );
+    let blocking_doc =
+        format!("`{name}(...)` on a blocking connection (`redis::Connection`, cluster `ClusterConnection`).");
+    let async_doc = format!(
+        "`{name}(...)` on an async connection (`MultiplexedConnection`, `ConnectionManager`, cluster `ClusterConnection`)."
+    );
     quote! {
         #[doc = #call_doc]
-        #inner_vis fn call<#(#lifetimes),*>(#(#params),*) -> ::scripts::__private::Call<'static> #where_clause {
-            #build
-            __call
+        #allow
+        #inner_vis fn call<#(#lifetimes),*>(#receiver #(#params),*) -> ::scripts::__private::Call<'static> #where_clause {
+            #call_body
         }
 
         #[doc = #pipe_doc]
         #inner_vis fn pipe<'__pipe, #(#lifetimes),*>(
+            #receiver
             pipe: &'__pipe mut ::scripts::redis::Pipeline,
             #(#params),*
         ) -> ::scripts::Result<&'__pipe mut ::scripts::redis::Pipeline> #where_clause {
-            call(#(#idents),*).add_to(pipe)
+            #call_path(#(#idents),*).add_to(pipe)
+        }
+
+        #[doc = #blocking_doc]
+        #allow
+        #inner_vis fn blocking<#(#lifetimes),*>(
+            #receiver
+            #conn: &mut impl ::scripts::Connection,
+            #(#params),*
+        ) -> ::scripts::Result<#output> #where_clause {
+            #blocking_body
+        }
+
+        #[doc = #async_doc]
+        #allow
+        #inner_vis async fn nonblocking<#(#lifetimes),*>(
+            #receiver
+            #conn: &mut impl ::scripts::AsyncConnection,
+            #(#params),*
+        ) -> ::scripts::Result<#output> #where_clause {
+            #async_body
         }
     }
 }
 
-/// The companion module `name::SCRIPT`.
-fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: TokenStream) -> TokenStream {
-    let vis = &script.item.vis;
-    let name = &script.item.sig.ident;
-    let name_str = name.to_string();
+/// The `Script` value: name, source, SHA1, counts, location, line table, prefixes.
+fn script_value(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStream {
+    let name_str = script.item.sig.ident.to_string();
     let source_text = &checked.source;
     let source = match body {
         // include_str! makes cargo rebuild when the file changes
@@ -157,41 +382,75 @@ fn descriptor(script: &ScriptFn, body: &Body, checked: &Checked, warnings: Token
     let (keys, variadic_keys) = fixed_and_variadic(script.keys());
     let (args, variadic_args) = fixed_and_variadic(script.args());
     let read_only = checked.report.read_only;
-    let start = checked.map.host_position(0);
-    let file = checked.map.path();
-    let (line, column) = (start.line as u32, start.column as u32);
-    let index = LineIndex::new(source_text);
-    let lines = (0..index.len()).map(|l| checked.map.host_line(index.line_start(l)) as u32);
-    let doc = format!("The Lua script behind `{name_str}()`: its descriptor, and the call for pipelines.");
-    let inner_vis = inner_visibility(vis);
-    let helpers = call_helpers(script);
+    let (location, lines) = if checked.map.is_placed() {
+        let start = checked.map.host_position(0);
+        let file = checked.map.path();
+        let (line, column) = (start.line as u32, start.column as u32);
+        let index = LineIndex::new(source_text);
+        let lines: Vec<u32> = (0..index.len())
+            .map(|l| checked.map.host_line(index.line_start(l)) as u32)
+            .collect();
+        (
+            quote!(::scripts::__private::Location { file: #file, line: #line, column: #column }),
+            lines,
+        )
+    } else {
+        // the compiler did not say where (an IDE): unknown, rather than a made-up place
+        (unknown_location(), Vec::new())
+    };
     let prefixes = prefix_table(script);
     quote! {
-        #[doc = #doc]
-        #vis mod #name {
-            // parameter types name items of the enclosing module
-            #[allow(unused_imports)]
-            use super::*;
-
-            /// The compiled script: source, SHA1 (computed at compile time), counts and location.
-            #inner_vis static SCRIPT: ::scripts::__private::Script = ::scripts::__private::Script::__new(
-                #name_str,
-                #source,
-                #sha1,
-                (#keys, #variadic_keys),
-                (#args, #variadic_args),
-                #read_only,
-                ::scripts::__private::Location { file: #file, line: #line, column: #column },
-                &[#(#lines),*],
-            )#prefixes;
-
-            ::scripts::__private::inventory::submit! { ::scripts::__private::Registered(&SCRIPT) }
-
-            #helpers
-
-            #warnings
-        }
+        ::scripts::__private::Script::__new(
+            #name_str,
+            #source,
+            #sha1,
+            (#keys, #variadic_keys),
+            (#args, #variadic_args),
+            #read_only,
+            #location,
+            &[#(#lines),*],
+        )#prefixes
     }
+}
+
+/// A `Location` that says it is unknown.
+pub(crate) fn unknown_location() -> TokenStream {
+    quote!(::scripts::__private::Location {
+        file: "",
+        line: 0,
+        column: 0
+    })
+}
+
+/// `# Keys` docs for the generated function: `#[key]` is gone from the signature, so
+/// the docs say which parameters fill `KEYS`, and which are prefixes.
+pub(crate) fn keys_doc(script: &ScriptFn) -> TokenStream {
+    let mut lines = Vec::new();
+    for (position, key) in (1..).zip(script.keys()) {
+        let slot = if key.variadic {
+            format!("`KEYS[{position}]` and after (a slice)")
+        } else {
+            format!("`KEYS[{position}]`")
+        };
+        let prefix = match key.prefix {
+            Some(p) if p.allow_untagged => {
+                ", a prefix (`#[key(prefix, allow_untagged)]`): the script builds keys from it; a cluster connection refuses a value without a hash tag"
+            }
+            Some(_) => {
+                ", a prefix (`#[key(prefix)]`): the script builds keys from it, so the value needs a hash tag such as `jobs:{orders}:`"
+            }
+            None => "",
+        };
+        lines.push(format!("- `{}`: {slot}{prefix}", key.ident));
+    }
+    if lines.is_empty() {
+        return TokenStream::new();
+    }
+    let mut doc = vec![String::new(), "# Keys".to_owned(), String::new()];
+    doc.extend(lines);
+    doc.push(String::new());
+    doc.push("The other parameters after the connection fill `ARGV`, in order.".to_owned());
+    quote!(#(#[doc = #doc])*)
 }
 
 /// `.__with_prefixes(&[...])` for the `#[key(prefix)]` parameters, or nothing.
@@ -243,4 +502,32 @@ pub(crate) fn inner_visibility(vis: &syn::Visibility) -> TokenStream {
         syn::Visibility::Public(_) => quote!(pub),
         _ => quote!(pub(crate)),
     }
+}
+
+/// `TRANSFER` for `transfer`, `GET_USER` for `r#get_user`.
+pub(crate) fn const_name(name: &syn::Ident) -> syn::Ident {
+    let text = name.to_string();
+    let text = text.strip_prefix("r#").unwrap_or(&text).to_ascii_uppercase();
+    format_ident!("{}", text, span = name.span())
+}
+
+/// `RepoTransferScript` for `Repo` and `transfer`.
+pub(crate) fn companion_name(type_name: &str, name: &syn::Ident) -> syn::Ident {
+    let text = name.to_string();
+    let camel: String = text
+        .strip_prefix("r#")
+        .unwrap_or(&text)
+        .split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase())
+                .into_iter()
+                .chain(chars)
+                .collect::<String>()
+        })
+        .collect();
+    format_ident!("{type_name}{camel}Script", span = Span::call_site())
 }

@@ -1,14 +1,15 @@
 //! The expansion used when anything failed: the declared function with an
-//! unreachable body plus the companion module, beside the compile errors, so
-//! call sites type-check and rust-analyzer keeps completing (thiserror's
+//! unreachable body plus its companion (with stub helpers), beside the compile
+//! errors, so call sites type-check and rust-analyzer keeps completing (thiserror's
 //! `fallback.rs`, tokio-macros' tier 2).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::expand::{self, Expansion, Helpers, Host};
 use crate::parse::{Errors, ScriptFn};
 
-pub(crate) fn expand(script: &ScriptFn, errors: Errors, warnings: TokenStream) -> TokenStream {
+pub(crate) fn expand(script: &ScriptFn, host: &Host, errors: Errors, extra: TokenStream) -> Expansion {
     let item = &script.item;
     let attrs = &item.attrs;
     let vis = &item.vis;
@@ -19,36 +20,34 @@ pub(crate) fn expand(script: &ScriptFn, errors: Errors, warnings: TokenStream) -
     sig.abi = None;
     sig.variadic = None;
     let sig = &sig;
-    let name = &sig.ident;
-    let name_str = name.to_string();
+    let name_str = sig.ident.to_string();
     let errors = errors.into_compile_errors();
-    let inner_vis = crate::expand::inner_visibility(vis);
+    let keys_doc = expand::keys_doc(script);
     let function = quote! {
         #errors
 
         #(#attrs)*
+        #keys_doc
         #[allow(unused_variables, clippy::diverging_sub_expression)]
         #vis #sig {
             ::core::unreachable!("`#[redis_script]` rejected this script at compile time")
         }
     };
-    // A `self` parameter means we sit in an `impl` block, where a module cannot go.
-    if sig.receiver().is_some() {
-        return function;
+    // A `self` parameter in a free function: the function sits in an `impl` block
+    // without `#[redis_script]` on the block, where a module cannot go.
+    if sig.receiver().is_some() && matches!(host, Host::Module) {
+        return Expansion {
+            inner: function,
+            outer: TokenStream::new(),
+        };
     }
-    quote! {
-        #function
-
-        #[doc(hidden)]
-        #vis mod #name {
-            #[doc(hidden)]
-            #inner_vis static SCRIPT: ::scripts::__private::Script = ::scripts::__private::Script::__new(
-                #name_str, "", "", (0, false), (0, false), false,
-                ::scripts::__private::Location { file: "", line: 0, column: 0 },
-                &[],
-            );
-
-            #warnings
-        }
-    }
+    let location = expand::unknown_location();
+    let value = quote! {
+        ::scripts::__private::Script::__new(#name_str, "", "", (0, false), (0, false), false, #location, &[])
+    };
+    let mut expansion = expand::companion(script, host, function, &value, Helpers::Stub, extra);
+    // the companion of a rejected script is not worth reading in the docs
+    let outer = expansion.outer;
+    expansion.outer = quote!(#[doc(hidden)] #outer);
+    expansion
 }

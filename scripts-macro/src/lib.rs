@@ -2,13 +2,16 @@
 //! `#[redis_script]` attribute. Depend on `scripts` instead; this crate's API is
 //! not semver-stable.
 //!
-//! Phases, one file each: [`parse`] (syn item and options) -> `scripts_lint::check`
-//! -> [`expand`] (quote), with [`fallback`] emitting the declared function when
-//! anything fails so call sites and IDE completion keep working.
+//! Phases, one file each: `parse` (syn item and options), `config` (the crate's
+//! `scripts.toml`) -> `scripts_lint::check` -> `expand` (quote), with `fallback`
+//! emitting the declared function when anything fails so call sites and IDE
+//! completion keep working; `impl_block` for scripts in an `impl`.
 
+mod config;
 mod diag;
 mod expand;
 mod fallback;
+mod impl_block;
 mod literal;
 mod parse;
 mod signature;
@@ -17,7 +20,144 @@ mod tests;
 
 use proc_macro::TokenStream;
 
-/// Compiles a Lua script into a typed Rust function. See the `scripts` crate docs.
+/// Checks a Redis Lua script at compile time and turns the function holding it into a
+/// typed call.
+///
+/// ```
+/// use scripts::redis_script;
+///
+/// /// Takes `n` tokens; the tokens left, or -1 when there are too few.
+/// #[redis_script]
+/// async fn take(
+///     con: &mut impl scripts::AsyncConnection, // first: the connection
+///     #[key] bucket: &str,                     // KEYS[1]
+///     n: i64,                                  // ARGV[1]
+/// ) -> scripts::Result<i64> {
+///     r#"
+///     local left = tonumber(redis.call('GET', KEYS[1]) or '10')
+///     local n = tonumber(ARGV[1])
+///     if left < n then return -1 end
+///     redis.call('SET', KEYS[1], left - n)
+///     return left - n
+///     "#
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let server = scripts_tests::RedisServer::start();
+/// # let url = server.url();
+/// let client = scripts::redis::Client::open(url)?; // e.g. "redis://127.0.0.1/"
+/// let mut con = client.get_multiplexed_async_connection().await?;
+/// assert_eq!(take(&mut con, "bucket:{api}", 3).await?, 7);
+///
+/// // the same script on a blocking connection, and in a pipeline
+/// let mut sync_con = client.get_connection()?;
+/// assert_eq!(take::blocking(&mut sync_con, "bucket:{api}", 3)?, 4);
+/// let mut pipe = scripts::redis::pipe();
+/// take::pipe(&mut pipe, "bucket:{api}", 1)?;
+/// let (left,): (i64,) = pipe.query_async(&mut con).await?;
+/// assert_eq!(left, 3);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # The function
+///
+/// - The body is one string literal holding the Lua (raw or not). With
+///   `file = "lua/take.lua"` and an empty body, the Lua is read from that file,
+///   relative to the crate root; editing it rebuilds the crate.
+/// - The first parameter is the connection: `&mut impl scripts::AsyncConnection` for
+///   an `async fn`, `&mut impl scripts::Connection` for a blocking `fn`.
+/// - `#[key]` parameters fill `KEYS` in order, the others fill `ARGV` in order. Keys
+///   are `&str`, `String`, `&[u8]`, `Vec<u8>`, `impl AsRef<str>` or a type implementing
+///   `scripts::Key`; arguments are anything redis-rs writes as one value (text, bytes,
+///   numbers, bools) or `scripts::Json<T>` (JSON text, for `cjson.decode`). The last
+///   key parameter and the last argument parameter may be slices (`&[&str]`, `Vec<i64>`),
+///   which spread into several entries.
+/// - `#[key(prefix)]` declares a key the script builds other keys from
+///   (`KEYS[1] .. 'job:' .. id`); the value must carry a hash tag (`jobs:{orders}:`),
+///   checked before sending. `#[key(prefix, allow_untagged)]` accepts an untagged value
+///   on a single server.
+/// - The return type is `scripts::Result<T>` for any `T: FromRedisValue`, or
+///   `scripts::Json<T>` for a script returning `cjson.encode(...)`.
+///
+/// The generated function keeps the signature you wrote. Its docs gain a `# Keys`
+/// section, since `#[key]` no longer shows.
+///
+/// # The companion
+///
+/// A free function gets a module of the same name: `take::SCRIPT` (source, SHA1
+/// computed at compile time, counts, location), `take::blocking(&mut con, ...)` and
+/// `take::nonblocking(&mut con, ...).await` (the same call on the other kind of
+/// connection, whichever the function was declared as), `take::pipe(&mut pipe, ...)`
+/// (adds the call to a pipeline or transaction) and `take::call(...)` (the call,
+/// built but not sent).
+///
+/// # In an `impl` block
+///
+/// Put `#[redis_script]` on the block as well as on each script function of it. Each
+/// script is then an associated function, and its companion an associated const
+/// named after it in capitals, which derefs to the descriptor and has the same
+/// helpers as methods:
+///
+/// ```
+/// use scripts::redis_script;
+///
+/// struct Accounts;
+///
+/// #[redis_script]
+/// impl Accounts {
+///     /// Adds `amount` to a balance.
+///     #[redis_script]
+///     pub async fn credit(con: &mut impl scripts::AsyncConnection, #[key] account: &str, amount: i64) -> scripts::Result<i64> {
+///         "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+///     }
+///
+///     pub fn other_methods_are_left_alone(&self) {}
+/// }
+///
+/// assert_eq!(Accounts::CREDIT.key_count(), 1);
+/// # let server = scripts_tests::RedisServer::start();
+/// let mut con = server.connection();
+/// assert_eq!(Accounts::CREDIT.blocking(&mut con, "balance:{bob}", 5)?, 5);
+/// # Ok::<(), scripts::Error>(())
+/// ```
+///
+/// A script cannot take `self`: the Lua could not read it. Take the connection first
+/// and call `Accounts::credit(&mut con, ...)`.
+///
+/// # Options
+///
+/// `#[redis_script(file = "lua/take.lua", min_version = "7.4", read_only, allow(dynamic_command), deny(unused_key))]`:
+///
+/// - `file = "..."`: the Lua file, relative to the crate root (empty body).
+/// - `min_version = "7.2"`: the oldest server the script must run on (`"7.0"`, the
+///   default, `"7.2"`, `"7.4"`, `"valkey-8.0"`): commands it lacks are errors.
+/// - `read_only`: the script may not write (checked); it runs as `EVALSHA_RO`.
+/// - `allow(...)`, `warn(...)`, `deny(...)`: lint levels for this script (the lints
+///   are listed in `docs/lints.md`).
+///
+/// Crate-wide defaults go in `scripts.toml` next to `Cargo.toml`; the script's own
+/// options override them:
+///
+/// ```toml
+/// min_version = "7.2"
+/// always_warn = true   # keep script warnings under a crate-level #![allow(deprecated)]
+///
+/// [lints]
+/// dynamic_command = "allow"
+/// unused_key = "deny"
+/// ```
+///
+/// # Diagnostics
+///
+/// Every finding names its lint, the Lua line and column, the Rust position and what
+/// to write instead; all findings of a script come in one build. Errors fail the build.
+/// Warnings are real compiler warnings on stable Rust through rustc's `deprecated`
+/// lint: they read `use of deprecated macro `unused_key`: ...`, and a crate-level
+/// `#![allow(deprecated)]` hides them unless `scripts.toml` says `always_warn = true`.
+/// When the script is rejected, the function and its companion are still declared
+/// (with unreachable bodies), so the rest of the crate type-checks.
 #[proc_macro_attribute]
 pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::script(attr.into(), item.into()).into()

@@ -128,30 +128,35 @@ const CONNECTION_HINT: &str =
 /// Parses the macro input. `Err` carries the original item when it is not a
 /// function at all, so it can be passed through untouched beside the error.
 pub(crate) fn parse(attr: TokenStream, item: TokenStream, errors: &mut Errors) -> Result<ScriptFn, TokenStream> {
-    let options = parse_options(attr, errors);
-    let mut item: ItemFn = match syn::parse2(item.clone()) {
+    let item: ItemFn = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(_) => {
+            parse_options(attr, errors);
             errors.at(
                 Span::call_site(),
-                "`#[redis_script]` goes on a function: `async fn name(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<T> { r#\"...\"# }`",
+                "`#[redis_script]` goes on a function: `async fn name(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<T> { r#\"...\"# }`, or on an `impl` block whose script functions carry it too",
             );
             return Err(item);
         }
     };
+    Ok(parse_fn(attr, item, errors))
+}
 
+/// [`parse`] for a function already parsed (a function of an `impl` block).
+pub(crate) fn parse_fn(attr: TokenStream, mut item: ItemFn, errors: &mut Errors) -> ScriptFn {
+    let options = parse_options(attr, errors);
     check_modifiers(&item, errors);
     let (conn, params) = parse_params(&mut item, errors);
     let output = parse_output(&item, errors);
     let body = parse_body(&item, &options, errors);
-    Ok(ScriptFn {
+    ScriptFn {
         item,
         options,
         conn,
         params,
         output,
         body,
-    })
+    }
 }
 
 fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
@@ -247,17 +252,21 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
     let fn_name = item.sig.ident.clone();
     let mut conn = None;
     let mut params = Vec::new();
-    for (index, input) in item.sig.inputs.iter_mut().enumerate() {
+    // counted without `self`, which is reported and skipped: the connection stays first
+    let mut typed_seen = 0;
+    for input in item.sig.inputs.iter_mut() {
         let typed = match input {
             FnArg::Receiver(receiver) => {
                 errors.at(
                     receiver.self_token.span,
-                    "`#[redis_script]` generates a free function: remove `self` and pass the connection as the first parameter",
+                    "a script cannot take `self`, which the Lua could not read: remove it and take the connection first, then call `Type::name(&mut con, ...)`",
                 );
                 continue;
             }
             FnArg::Typed(typed) => typed,
         };
+        let first = typed_seen == 0;
+        typed_seen += 1;
         let (is_key, prefix) = match take_key_attr(&mut typed.attrs, errors) {
             KeyAttr::None => (false, None),
             KeyAttr::Key(prefix) => (true, prefix),
@@ -269,7 +278,7 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
                 None
             }
         };
-        if index == 0 {
+        if first {
             let is_connection = matches!(&*typed.ty, Type::Reference(r) if r.mutability.is_some());
             if is_key || !is_connection {
                 errors.spanned(
@@ -293,6 +302,12 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
             errors.spanned(
                 &ty,
                 format!("`#[key]` parameter `{ident}` is {reason}: a key is text, use `&str`, `String`, `&[u8]` or a slice of them"),
+            );
+        }
+        if role == Role::Arg && is_option(&ty) {
+            errors.spanned(
+                &ty,
+                format!("argument `{ident}` is an `Option`, and an `ARGV` entry cannot be nil: pass a value that stands for none (`{ident}.unwrap_or(\"\")`, tested with `ARGV[n] == ''` in the script), or a separate flag argument"),
             );
         }
         let variadic = element_of_slice(&ty).is_some();
@@ -331,6 +346,23 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
 fn take_key_attr(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> KeyAttr {
     let mut found = KeyAttr::None;
     attrs.retain(|attr| {
+        if let Some(instead) = misspelt_key(attr) {
+            // one clear error, and the parameter taken as the key it was meant to be
+            // (leaving the attribute would add rustc's "cannot find attribute", and
+            // taking it as an argument would add lints about `KEYS` and `ARGV`)
+            errors.spanned(
+                attr,
+                format!(
+                    "unknown parameter attribute `{}`: did you mean `{instead}`?",
+                    quote::quote!(#attr).to_string().replace(' ', "")
+                ),
+            );
+            if matches!(found, KeyAttr::None) {
+                let prefix = instead.contains("prefix").then_some(Prefix { allow_untagged: false });
+                found = KeyAttr::Key(prefix);
+            }
+            return false;
+        }
         if !attr.path().is_ident("key") {
             return true;
         }
@@ -352,6 +384,45 @@ fn take_key_attr(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> KeyAtt
         false
     });
     found
+}
+
+/// What a parameter attribute that looks like a misspelt `#[key]` should have been:
+/// `#[keys]`, `#[Key]`, `#[kye]`, `#[prefix]`.
+fn misspelt_key(attr: &syn::Attribute) -> Option<&'static str> {
+    let name = attr.path().get_ident()?.to_string();
+    if name == "key" {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower == "prefix" || lower == "key_prefix" {
+        return Some("#[key(prefix)]");
+    }
+    let close = lower == "key" || strsim_1(&lower, "key") || lower == "keys";
+    close.then_some("#[key]")
+}
+
+/// True when `a` is one edit (insertion, deletion, substitution or swap) from `b`.
+fn strsim_1(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    match long.len() - short.len() {
+        0 => {
+            let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diffs.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => (0..long.len()).any(|skip| {
+            long.iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| c)
+                .eq(short.iter())
+        }),
+        _ => false,
+    }
 }
 
 /// The words inside `#[key(...)]`.
@@ -420,6 +491,33 @@ fn not_a_key(ty: &Type) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `Option<T>` or `&Option<T>`, which cannot be an argument (other types are left to
+/// the `scripts::Arg` trait bound).
+fn is_option(ty: &Type) -> bool {
+    let ty = match ty {
+        Type::Reference(r) => &*r.elem,
+        other => other,
+    };
+    matches!(ty, Type::Path(path) if path.qself.is_none() && path.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// `T` of `impl AsRef<T>`, when `ty` is that (`str` or `[u8]`): such a parameter is
+/// passed as `.as_ref()`.
+pub(crate) fn as_ref_target(ty: &Type) -> Option<&Type> {
+    let Type::ImplTrait(bounds) = ty else { return None };
+    let mut traits = bounds.bounds.iter().filter_map(|b| match b {
+        syn::TypeParamBound::Trait(t) => Some(t),
+        _ => None,
+    });
+    let only = traits.next().filter(|_| traits.next().is_none())?;
+    let last = only.path.segments.last()?;
+    if last.ident != "AsRef" {
+        return None;
+    }
+    generic_type(&last.arguments)
+        .filter(|t| is_ident(t, "str") || matches!(t, Type::Slice(s) if is_ident(&s.elem, "u8")))
 }
 
 /// The element type when `ty` spreads into several entries: `&[T]`, `&mut [T]`,

@@ -5,11 +5,13 @@ use syn::{GenericArgument, PathArguments, Type};
 
 use scripts_lint::{Level, Param as LintParam, ParamType, ReturnType, Signature, lints};
 
+use crate::config::Config;
 use crate::parse::{Errors, Param, Role, ScriptFn, element_of_slice};
 
 /// The checker's view of `script`; invalid lint names in `allow(...)` and friends
 /// are reported into `errors` and left out.
-pub(crate) fn signature(script: &ScriptFn, errors: &mut Errors) -> Signature {
+/// The crate's `scripts.toml` comes first: the script's own options override it.
+pub(crate) fn signature(script: &ScriptFn, config: &Config, errors: &mut Errors) -> Signature {
     let params = |role: Role| -> Vec<LintParam> {
         script
             .params
@@ -32,8 +34,8 @@ pub(crate) fn signature(script: &ScriptFn, errors: &mut Errors) -> Signature {
         returns,
         return_text,
         read_only: script.options.read_only,
-        levels: levels(script, errors),
-        target: script.options.target.unwrap_or_default(),
+        levels: config.levels.iter().cloned().chain(levels(script, errors)).collect(),
+        target: script.options.target.or(config.target).unwrap_or_default(),
     }
 }
 
@@ -98,6 +100,13 @@ fn first_type_argument(segment: &syn::PathSegment) -> Option<&Type> {
 }
 
 fn param_type(ty: &Type) -> ParamType {
+    if let Some(target) = crate::parse::as_ref_target(ty) {
+        return if matches!(target, Type::Slice(_)) {
+            ParamType::Bytes
+        } else {
+            ParamType::Text
+        };
+    }
     if let Type::Reference(reference) = ty {
         return match &*reference.elem {
             Type::Slice(slice) if matches!(last_segment(&slice.elem), Some(s) if s.ident == "u8") => ParamType::Bytes,
@@ -111,7 +120,8 @@ fn param_type(ty: &Type) -> ParamType {
         "i64" | "u64" | "i128" | "u128" | "isize" | "usize" => ParamType::Int64,
         "i8" | "i16" | "i32" | "u8" | "u16" | "u32" => ParamType::Int,
         "f32" | "f64" => ParamType::Float,
-        "str" | "String" | "Cow" => ParamType::Text,
+        // `Json<T>`: JSON text, for `cjson.decode`
+        "str" | "String" | "Cow" | "Json" => ParamType::Text,
         "bool" => ParamType::Bool,
         "Vec" if matches!(first_type_argument(segment).and_then(last_segment), Some(s) if s.ident == "u8") => {
             ParamType::Bytes

@@ -136,3 +136,100 @@ fn garbage_input_gives_errors_not_panics() {
         }
     }
 }
+
+/// rust-analyzer's proc-macro server gives spans no file (`Span::file()` is empty and
+/// `start()` is relative to the literal). Outside a compiler, as here, proc-macro2
+/// names the file `<unspecified>`: the same unknown file, so this expansion is the
+/// IDE's.
+#[test]
+fn an_unknown_file_gives_the_lua_position_and_no_rust_one() {
+    assert!(!crate::diag::is_real_file(""));
+    assert!(!crate::diag::is_real_file("<unspecified>"));
+    assert!(crate::diag::is_real_file("src/key_lint.rs"));
+    let file = proc_macro2::Span::call_site().file();
+    assert!(!crate::diag::is_real_file(&file), "{file}");
+
+    let broken = quote! {
+        fn read_one(con: &mut impl scripts::Connection, #[key] k: &str) -> scripts::Result<i64> {
+            "local x = 1\nreturn redis.call('GET', KEYS[1]"
+        }
+    };
+    let expansion = script(TokenStream::new(), broken).to_string();
+    assert!(
+        expansion.contains("--> script `read_one`, lua line 2, column 18"),
+        "{expansion}"
+    );
+    // no `--> :2:18 (lua line 2, column 18)`: a position relative to the literal
+    assert!(!expansion.contains("(lua line"), "{expansion}");
+
+    // and the descriptor says the place is unknown instead of `file: "", line: 1`
+    let valid = quote! {
+        fn read_one(con: &mut impl scripts::Connection, #[key] k: &str) -> scripts::Result<i64> {
+            "local x = 1\nreturn redis.call('GET', KEYS[1])"
+        }
+    };
+    let expansion = script(TokenStream::new(), valid).to_string();
+    let location = quote!(::scripts::__private::Location {
+        file: "",
+        line: 0,
+        column: 0
+    })
+    .to_string();
+    assert!(expansion.contains(&location), "{expansion}");
+    assert_eq!(errors(&expansion), 0);
+}
+
+#[test]
+fn an_impl_block_gets_associated_consts_and_companion_types() {
+    let item = quote! {
+        impl Repo {
+            #[redis_script]
+            pub async fn move_funds(con: &mut impl scripts::AsyncConnection, #[key] from: &str) -> scripts::Result<i64> {
+                "return redis.call('INCR', KEYS[1])"
+            }
+            #[scripts::redis_script(allow(unused_key))]
+            fn broken(con: &mut impl scripts::Connection, #[key] k: &str) -> scripts::Result<i64> {
+                "return redis.call('GET', KEYS[1]"
+            }
+            fn other(&self) {}
+        }
+    };
+    let expansion = script(TokenStream::new(), item).to_string();
+    assert_eq!(errors(&expansion), 1, "{expansion}");
+    for part in [
+        "pub const MOVE_FUNDS : RepoMoveFundsScript = RepoMoveFundsScript",
+        "pub struct RepoMoveFundsScript",
+        "const BROKEN : RepoBrokenScript = RepoBrokenScript",
+        "fn other (& self) { }",
+    ] {
+        assert!(expansion.contains(part), "{part}: {expansion}");
+    }
+    assert!(!expansion.contains("# [redis_script"), "{expansion}");
+    assert!(!expansion.contains("mod move_funds"), "{expansion}");
+}
+
+#[test]
+fn a_misspelt_key_attribute_is_one_error() {
+    for (attr, expected) in [
+        (quote!(#[keys]), "did you mean `#[key]`?"),
+        (quote!(#[Key]), "did you mean `#[key]`?"),
+        (quote!(#[kye]), "did you mean `#[key]`?"),
+        (quote!(#[prefix]), "did you mean `#[key(prefix)]`?"),
+    ] {
+        let item = quote! {
+            fn typo(con: &mut impl scripts::Connection, #attr k: &str) -> scripts::Result<i64> {
+                "return redis.call('INCR', KEYS[1])"
+            }
+        };
+        let expansion = script(TokenStream::new(), item).to_string();
+        assert_eq!(errors(&expansion), 1, "{expansion}");
+        assert!(expansion.contains(expected), "{expansion}");
+    }
+    // other parameter attributes are left alone
+    let item = quote! {
+        fn fine(con: &mut impl scripts::Connection, #[key] k: &str, #[allow(unused)] n: i64) -> scripts::Result<i64> {
+            "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+        }
+    };
+    assert_eq!(errors(&script(TokenStream::new(), item).to_string()), 0);
+}

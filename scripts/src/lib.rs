@@ -53,7 +53,8 @@
 //!   `async fn`, `&mut impl scripts::Connection` for a blocking `fn`.
 //! - `#[key]` parameters fill `KEYS` in order; the others fill `ARGV` in order. The
 //!   last key parameter and the last argument parameter may be slices (`&[&str]`,
-//!   `&[String]`, `Vec<i64>`, ...), which spread into several entries.
+//!   `&[String]`, `Vec<i64>`, ...), which spread into several entries. An argument
+//!   may be [`Json<T>`](Json) (JSON text, for `cjson.decode(ARGV[n])`).
 //! - `#[key(prefix)]` declares a key the script builds other keys from by appending
 //!   (`KEYS[1] .. 'job:' .. id`): the checker accepts those keys, and each call refuses
 //!   a value without a non-empty hash tag ([`Error::UntaggedPrefix`]) before sending,
@@ -64,6 +65,83 @@
 //! - The return type is `scripts::Result<T>` for any `T: FromRedisValue`; a script
 //!   that returns `cjson.encode(...)` can be decoded with [`Json<T>`](Json).
 //! - A module of the same name holds the descriptor: `name::SCRIPT` ([`Script`]).
+//!
+//! [`redis_script`] documents every option.
+//!
+//! # Blocking, async and pipelines from one definition
+//!
+//! Whichever way a script is declared, its module has the other: `name::blocking(&mut
+//! con, ...)` on a blocking `redis::Connection`, `name::nonblocking(&mut con,
+//! ...).await` on an async one, and `name::pipe(&mut pipe, ...)` to add the call to a
+//! pipeline or a `MULTI`/`EXEC` transaction:
+//!
+//! ```
+//! # use scripts::redis_script;
+//! #[redis_script]
+//! async fn bump(con: &mut impl scripts::AsyncConnection, #[key] counter: &str) -> scripts::Result<i64> {
+//!     "return redis.call('INCR', KEYS[1])"
+//! }
+//!
+//! # let server = scripts_tests::RedisServer::start();
+//! let client = scripts::redis::Client::open(server.url())?;
+//! let mut con = client.get_connection()?; // blocking
+//! assert_eq!(bump::blocking(&mut con, "hits")?, 1);
+//!
+//! let mut pipe = scripts::redis::pipe();
+//! pipe.atomic();
+//! bump::pipe(&mut pipe, "hits")?;
+//! bump::pipe(&mut pipe, "hits")?;
+//! let (a, b): (i64, i64) = pipe.query(&mut con)?;
+//! assert_eq!((a, b), (2, 3));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Scripts in an `impl` block
+//!
+//! With `#[redis_script]` on the block and on each script function in it, scripts
+//! are associated functions (`Repo::transfer(&mut con, ...)`), and each one's
+//! companion is an associated const in capitals: `Repo::TRANSFER.sha1()`,
+//! `Repo::TRANSFER.pipe(&mut pipe, ...)`, `Repo::TRANSFER.blocking(&mut con, ...)`.
+//!
+//! # Crate-wide settings: `scripts.toml`
+//!
+//! A `scripts.toml` next to `Cargo.toml` sets lint levels and the oldest server for
+//! every script of the crate; a script's own options override it, and editing the
+//! file rebuilds the crate:
+//!
+//! ```toml
+//! min_version = "7.2"     # "7.0" (default), "7.2", "7.4" or "valkey-8.0"
+//! always_warn = true      # see "Warnings" below
+//!
+//! [lints]
+//! dynamic_command = "allow"
+//! unused_key = "deny"
+//! ```
+//!
+//! # Warnings
+//!
+//! Stable Rust lets a macro raise errors but not warnings, so warn-level findings
+//! borrow rustc's `deprecated` lint: they read ``warning: use of deprecated macro
+//! `unused_key`: key `unused` (`KEYS[2]`) is never read by the script``, at the
+//! script or parameter. Being that lint, they obey its level: a crate-level
+//! `#![allow(deprecated)]` hides them. Set `always_warn = true` in `scripts.toml` to
+//! keep them (each then notes the `#[redis_script]` that re-enables the lint), or make
+//! the lints you care about errors (`unused_key = "deny"`). `-D warnings` turns them
+//! into errors like any warning.
+//!
+//! # The `redis` crate
+//!
+//! `scripts::redis` is the redis-rs this crate runs on, with its usual features on
+//! (`script`, `streams`, `geospatial`, `acl`; feature `redis-defaults`). For more
+//! (`tls-rustls`, `json`, `num-bigint`, `sentinel`, ...), add redis to your own
+//! `Cargo.toml` with the same version and those features: Cargo unifies both into one
+//! copy, which `scripts::redis` then is.
+//!
+//! ```toml
+//! [dependencies]
+//! scripts = "0.1"
+//! redis = { version = "1.8", default-features = false, features = ["tokio-rustls-comp"] }
+//! ```
 //!
 //! # At run time
 //!
@@ -79,6 +157,12 @@ pub use scripts_runtime::{
     Arg, AsyncConnection, Call, Connection, Error, Key, Location, PrefixKey, Result, Script, ScriptError, has_hash_tag,
     key_slot, load_all, load_all_blocking, redis, scripts,
 };
+
+/// The README's Rust examples are doctests: the first one is compiled as written
+/// (`no_run`: it talks to the server you run), the fragments after it are `ignore`d.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 
 /// Used by the code `#[redis_script]` generates; not a public API.
 #[doc(hidden)]
