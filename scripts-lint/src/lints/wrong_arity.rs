@@ -1,5 +1,6 @@
 use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
+use crate::redis::syntax;
 
 /// ### What it does
 /// Counts the arguments of calls with a literal command name and checks them
@@ -54,11 +55,17 @@ impl Lint for WrongArity {
             } else {
                 passed.to_string()
             };
-            out.push(
+            let finding =
                 Self::finding(call.range.clone(), format!("`{name}` takes {takes}, this call passes {passes}"))
-                    .label("wrong number of arguments")
-                    .help(format!("check the `{name}` syntax; Redis answers `Wrong number of args calling Redis command from script`")),
-            );
+                    .label("wrong number of arguments");
+            out.push(match syntax::syntax(command.name) {
+                Some(syntax) => finding
+                    .note("Redis answers `Wrong number of args calling Redis command from script`")
+                    .help(format!("the syntax is `{syntax}`")),
+                None => finding.help(format!(
+                    "check the `{name}` syntax; Redis answers `Wrong number of args calling Redis command from script`"
+                )),
+            });
         }
     }
 }

@@ -4,4 +4,5 @@ pub mod commands;
 pub mod globals;
 pub(crate) mod keys;
 pub mod replies;
+pub mod syntax;
 pub mod target;
