@@ -15,6 +15,8 @@ mod prefix;
 mod registry;
 mod script;
 mod slot;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod type_name;
 
 pub use args::{Arg, Key};

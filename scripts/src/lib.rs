@@ -158,6 +158,27 @@ pub use scripts_runtime::{
     key_slot, load_all, load_all_blocking, redis, scripts,
 };
 
+/// Throwaway `redis-server` processes and 3-primary clusters for your own tests
+/// (feature `testing`; clusters also need `cluster`).
+///
+/// ```
+/// # use scripts::redis_script;
+/// #[redis_script]
+/// fn bump(con: &mut impl scripts::Connection, #[key] counter: &str) -> scripts::Result<i64> {
+///     "return redis.call('INCR', KEYS[1])"
+/// }
+///
+/// let server = scripts::testing::RedisServer::start(); // killed when dropped
+/// let mut con = server.connection();
+/// assert_eq!(bump(&mut con, "hits")?, 1);
+/// assert_eq!(bump(&mut con, "hits")?, 2);
+/// // `INFO commandstats` of this server alone: one EVALSHA missed, one EVAL cached it
+/// assert_eq!((server.calls("evalsha"), server.calls("eval")), (2, 1));
+/// # Ok::<(), scripts::Error>(())
+/// ```
+#[cfg(feature = "testing")]
+pub use scripts_runtime::testing;
+
 /// The README's Rust examples are doctests: the first one is compiled as written
 /// (`no_run`: it talks to the server you run), the fragments after it are `ignore`d.
 #[cfg(doctest)]
