@@ -79,26 +79,23 @@ pub fn render(diagnostic: &Diagnostic, source: &str, map: &SourceMap) -> String 
         .max()
         .unwrap_or(lua.line);
     let indent = " ".repeat(last_line.to_string().len());
-    if !map.is_placed() {
-        // no file known: the Lua position is the truth, a Rust one would be invented
-        return format!(
-            "[{lint}] {message}\n{indent}--> script `{name}`, lua line {lline}, column {lcol}\n{body}",
-            lint = diagnostic.lint,
-            message = diagnostic.message,
-            name = map.path(),
+    let place = if map.is_placed() {
+        format!(
+            "{path}:{hline}:{hcol} (lua line {lline}, column {lcol})",
+            path = map.path(),
+            hline = host.line,
+            hcol = host.column,
             lline = lua.line,
             lcol = lua.column,
-        );
-    }
+        )
+    } else {
+        // no file known: the Lua position is the truth, a Rust one would be invented
+        format!("script `{}`, lua line {}, column {}", map.path(), lua.line, lua.column)
+    };
     format!(
-        "[{lint}] {message}\n{indent}--> {path}:{hline}:{hcol} (lua line {lline}, column {lcol})\n{body}",
+        "[{lint}] {message}\n{indent}--> {place}\n{body}",
         lint = diagnostic.lint,
         message = diagnostic.message,
-        path = map.path(),
-        hline = host.line,
-        hcol = host.column,
-        lline = lua.line,
-        lcol = lua.column,
     )
 }
 
