@@ -89,6 +89,17 @@ fn garbage_input_gives_errors_not_panics() {
             struct S;
         ),
         quote!(impl X { fn f(&self) {} }),
+        quote!(impl X { #[redis_script] fn f(&self) {} }),
+        quote!(
+            impl<T> Tr for X<T> {
+                #[redis_script]
+                fn f() -> scripts::Result<()> {
+                    ""
+                }
+            }
+        ),
+        quote!(impl X { #[redis_script = 1] fn f(con: &mut C) -> scripts::Result<Self> { "" } type A = (); }),
+        quote!(impl dyn X { #[scripts::redis_script(file)] async fn r#type(con: &mut C, #[key] k: Self) -> scripts::Result<()> {} }),
         quote!(
             fn f(con: &mut C, ...) -> scripts::Result<()> {
                 ""
