@@ -25,6 +25,40 @@ pub(super) fn values_of(args: &[Arg]) -> Values {
     values
 }
 
+/// The shapes and boundedness of `reply` given a call's literal options.
+fn read_options(reply: &'static replies::Reply, args: &[Arg], spread: bool) -> (u8, bool) {
+    // literal words, numbers written as Redis receives them
+    let numbers: Vec<Option<String>> = args
+        .iter()
+        .map(|a| {
+            a.value
+                .number
+                .filter(|_| a.value.only(kind::NUMBER) && !a.spread)
+                .map(|n| n.to_string())
+        })
+        .collect();
+    let words: Vec<Option<&str>> = args
+        .iter()
+        .zip(&numbers)
+        .map(|(a, n)| {
+            a.value
+                .string
+                .as_deref()
+                .filter(|_| a.value.only(kind::STRING) && !a.spread)
+                .or(n.as_deref())
+        })
+        .collect();
+    // with a spread, an option may hide in it: only rules about the words before it
+    // hold (`XADD key NOMKSTREAM` comes before the fields)
+    let shapes = if spread && reply.command != "XADD" {
+        reply.shapes
+    } else {
+        replies::refine(reply, &words[1..])
+    };
+    let bounded = reply.bounded || (!spread && replies::bounded_by(reply, &words[1..]));
+    (shapes, bounded)
+}
+
 /// What a call the analysis cannot see into returns: something, then any number more.
 fn unknown_result(range: Range<usize>) -> Values {
     Values {
@@ -407,52 +441,39 @@ impl<'a> Analyzer<'a> {
         let Some(name) = args.first().filter(|a| !a.spread) else {
             return Value::unknown();
         };
-        let Some(names) = name.value.literals() else {
-            return Value::unknown();
-        };
-        if self.resp3 {
+        if self.resp3 || !name.value.only(kind::STRING) {
             return Value::unknown();
         }
-        // literal words, numbers written as Redis receives them
-        let numbers: Vec<Option<String>> = args
-            .iter()
-            .map(|a| {
-                a.value
-                    .number
-                    .filter(|_| a.value.only(kind::NUMBER) && !a.spread)
-                    .map(|n| n.to_string())
-            })
-            .collect();
-        let words: Vec<Option<&str>> = args
-            .iter()
-            .zip(&numbers)
-            .map(|(a, n)| {
-                a.value
-                    .string
-                    .as_deref()
-                    .filter(|_| a.value.only(kind::STRING) && !a.spread)
-                    .or(n.as_deref())
-            })
-            .collect();
+        let names: &[Arc<str>] = match (&name.value.string, &name.value.choices) {
+            (Some(one), _) => std::slice::from_ref(one),
+            (None, Some(many)) => many,
+            (None, None) => return Value::unknown(),
+        };
         let spread = args.last().is_some_and(|a| a.spread);
+        fn literal(a: &Arg) -> Option<&str> {
+            a.value
+                .string
+                .as_deref()
+                .filter(|_| a.value.only(kind::STRING) && !a.spread)
+        }
         let mut value = Value::bottom();
         for name in names {
-            let full = match (commands::has_subcommands(name), words.get(1).copied().flatten()) {
-                (true, Some(sub)) => format!("{name}|{sub}"),
-                (true, None) => return Value::unknown(),
-                (false, _) => name.to_owned(),
+            let reply = if commands::has_subcommands(name) {
+                match args.get(1).and_then(literal) {
+                    Some(sub) => replies::lookup_sub(name, sub),
+                    None => return Value::unknown(),
+                }
+            } else {
+                replies::lookup(name)
             };
-            let Some(reply) = replies::lookup(&full) else {
+            let Some(reply) = reply else {
                 return Value::unknown();
             };
-            // with a spread, an option may hide in it: only rules about the words
-            // before it hold (`XADD key NOMKSTREAM` comes before the fields)
-            let shapes = if spread && reply.command != "XADD" {
-                reply.shapes
+            let (shapes, bounded) = if replies::reads_options(reply) {
+                read_options(reply, args, spread)
             } else {
-                replies::refine(reply, &words[1..])
+                (reply.shapes, reply.bounded)
             };
-            let bounded = reply.bounded || (!spread && replies::bounded_by(reply, &words[1..]));
             value = value.join(&super::value::reply_value(reply, shapes, bounded));
         }
         value

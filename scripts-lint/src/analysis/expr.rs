@@ -228,10 +228,10 @@ impl<'a> Analyzer<'a> {
             let mut result = Value::number(folded).at(range);
             result.fraction = folded.map_or(op == "/" || left.fraction || right.fraction, |n| n.fract() != 0.0);
             result.tonumber_of = left.tonumber_of.or(right.tonumber_of);
-            if let Some(origin) = left.origin.clone().filter(|_| left.tonumber_of.is_some()) {
-                result.origin = Some(origin);
-            } else if let Some(origin) = right.origin.clone().filter(|_| right.tonumber_of.is_some()) {
-                result.origin = Some(origin);
+            if let Some(origin) = left.origin().filter(|_| left.tonumber_of.is_some()) {
+                result.set_origin(origin);
+            } else if let Some(origin) = right.origin().filter(|_| right.tonumber_of.is_some()) {
+                result.set_origin(origin);
             }
             return result;
         }
@@ -305,7 +305,7 @@ impl<'a> Analyzer<'a> {
             self.facts.converted_uses.push(ConvertedUse {
                 index: index as usize,
                 range: range.clone(),
-                converted: value.origin.clone(),
+                converted: value.origin(),
                 command,
             });
         }
@@ -337,7 +337,7 @@ impl<'a> Analyzer<'a> {
                 let name = lua::token_text(token);
                 match self.resolve(name) {
                     Some(slot) => {
-                        if let Some(global) = globals::global(name) {
+                        if let Some(global) = self.shadowing[slot] {
                             shadow = Some((slot, Some(global)));
                         }
                         Values::one(self.read_slot(slot))

@@ -421,6 +421,8 @@ struct Analyzer<'a> {
     source: &'a str,
     /// Names in scope, innermost last: (name, offset of the declaring token).
     scopes: Vec<(Arc<str>, usize)>,
+    /// For each entry of `scopes`: the Redis global it is named after, if any.
+    shadowing: Vec<Option<Kind>>,
     /// For each name, the indices of `scopes` that hold it, innermost last.
     names: HashMap<Arc<str>, Vec<usize>>,
     /// The current value of each entry of `scopes`.
@@ -472,6 +474,7 @@ impl<'a> Analyzer<'a> {
         Analyzer {
             source,
             scopes: Vec::new(),
+            shadowing: Vec::new(),
             names: HashMap::new(),
             values: Vec::new(),
             journal: Vec::new(),
@@ -506,6 +509,7 @@ impl<'a> Analyzer<'a> {
         self.evaluated.clear();
         self.context_statements = 0;
         self.scopes.clear();
+        self.shadowing.clear();
         self.names.clear();
         self.values.clear();
         self.journal.clear();
@@ -533,7 +537,8 @@ impl<'a> Analyzer<'a> {
     fn declare(&mut self, token: &TokenReference, value: Value) {
         let name: Arc<str> = lua::token_text(token).into();
         let range = lua::range(token);
-        if self.recording && globals::global(&name).is_some() {
+        let global = globals::global(&name);
+        if self.recording && global.is_some() {
             let alias = match (globals::global(&name), value.func) {
                 (Some(Kind::Function), Some(Func::Builtin("", f))) => f == &*name,
                 _ => matches!(value.table, Some(Table::Library(lib)) if lib == &*name),
@@ -546,6 +551,9 @@ impl<'a> Analyzer<'a> {
             });
         }
         self.declare_named(name, range.start, value);
+        if let Some(last) = self.shadowing.last_mut() {
+            *last = global;
+        }
     }
 
     fn declare_named(&mut self, name: Arc<str>, decl: usize, value: Value) {
@@ -554,6 +562,7 @@ impl<'a> Analyzer<'a> {
         }
         self.names.entry(name.clone()).or_default().push(self.scopes.len());
         self.scopes.push((name, decl));
+        self.shadowing.push(None);
         self.values.push(value);
     }
 
@@ -567,6 +576,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         self.values.truncate(len);
+        self.shadowing.truncate(len);
         if journal_start < self.journal.len() {
             let mut kept = journal_start;
             for i in journal_start..self.journal.len() {

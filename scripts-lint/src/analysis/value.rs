@@ -160,8 +160,9 @@ pub(crate) struct Value {
     pub(crate) iterates: Option<Arc<(Value, Value)>>,
     /// The command whose reply this is (or was part of), for messages.
     pub(crate) reply: Option<&'static Reply>,
-    /// Where a value that is not from `KEYS` was made, for messages.
-    pub(crate) origin: Option<Range<usize>>,
+    /// Where a value that is not from `KEYS` was made, for messages (see
+    /// [`origin`](Self::origin)); kept as two `u32`s, since values are copied often.
+    pub(crate) origin_at: Option<(u32, u32)>,
     /// The `ARGV` index when the number is `tonumber(ARGV[i])` (or arithmetic on it).
     pub(crate) tonumber_of: Option<u32>,
 }
@@ -186,7 +187,7 @@ impl Value {
             marker: None,
             iterates: None,
             reply: None,
-            origin: None,
+            origin_at: None,
             tonumber_of: None,
         }
     }
@@ -255,10 +256,20 @@ impl Value {
     }
 
     pub(crate) fn at(mut self, range: Range<usize>) -> Self {
-        if self.origin.is_none() {
-            self.origin = Some(range);
+        if self.origin_at.is_none() {
+            self.set_origin(range);
         }
         self
+    }
+
+    /// Where the value was made, when known.
+    pub(crate) fn origin(&self) -> Option<Range<usize>> {
+        self.origin_at.map(|(start, end)| start as usize..end as usize)
+    }
+
+    /// Sets where the value was made (scripts past 4 GiB keep no origin).
+    pub(crate) fn set_origin(&mut self, range: Range<usize>) {
+        self.origin_at = u32::try_from(range.start).ok().zip(u32::try_from(range.end).ok());
     }
 
     pub(crate) fn has(&self, kinds: u32) -> bool {
@@ -379,10 +390,10 @@ impl Value {
             iterates: pick(self, &self.iterates, other, &other.iterates, kind::FUNCTION),
             reply: self.reply.or(other.reply),
             // messages point at where a non-key value came from, so prefer that origin
-            origin: if self.only(kind::KEY) {
-                other.origin.clone().or_else(|| self.origin.clone())
+            origin_at: if self.only(kind::KEY) {
+                other.origin_at.or(self.origin_at)
             } else {
-                self.origin.clone().or_else(|| other.origin.clone())
+                self.origin_at.or(other.origin_at)
             },
             tonumber_of: self.tonumber_of.or(other.tonumber_of),
         }
@@ -715,7 +726,7 @@ mod tests {
         let joined = key.join(&lit);
         assert!(joined.has(kind::KEY) && joined.has(kind::STRING));
         assert!(!joined.only(kind::KEY));
-        assert_eq!(joined.origin, Some(4..7));
+        assert_eq!(joined.origin(), Some(4..7));
         assert_eq!(Value::bottom().join(&key), key);
         // the string side alone decides which string
         assert_eq!(joined.string.as_deref(), Some("x"));

@@ -35,17 +35,24 @@ impl Lint for InvalidArgument {
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (call, resolved) in cx.commands() {
-            // key positions are `key_not_from_keys`'s
-            let keys = match resolved {
-                Some(&Resolved::Known(command)) => key_args(command, &call.args).positions,
-                _ => Vec::new(),
-            };
-            for (index, arg) in call.args.iter().enumerate().skip(1) {
-                if !keys.contains(&index) {
-                    refused_type(cx, arg, out);
+            let refused = kind::TABLE | kind::STATUS | kind::ERROR | kind::BOOL | kind::NIL | kind::MISSING | kind::FUNCTION;
+            if call.args.iter().skip(1).any(|a| a.value.has(refused)) {
+                // key positions are `key_not_from_keys`'s
+                let keys = match resolved {
+                    Some(&Resolved::Known(command)) => key_args(command, &call.args).positions,
+                    _ => Vec::new(),
+                };
+                for (index, arg) in call.args.iter().enumerate().skip(1) {
+                    if !keys.contains(&index) {
+                        refused_type(cx, arg, out);
+                    }
                 }
             }
             let Some(&Resolved::Known(command)) = resolved else { continue };
+            // only a number that may have a fraction can miss an integer position
+            if !call.args.iter().any(|a| a.value.fraction) {
+                continue;
+            }
             let Some(reply) = replies::lookup(command.name) else { continue };
             let words = if command.name.contains('|') { 2 } else { 1 };
             let literals: Vec<Option<&str>> = call

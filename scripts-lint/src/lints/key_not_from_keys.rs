@@ -92,7 +92,7 @@ impl Lint for KeyNotFromKeys {
                     }
                 };
                 // the origin may come after the use: a later call of the function it is in
-                if let Some(origin) = &value.origin
+                if let Some(origin) = &value.origin()
                     && !arg.range.contains(&origin.start)
                     && !origin.contains(&arg.range.start)
                 {

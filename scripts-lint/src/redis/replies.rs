@@ -176,10 +176,41 @@ include!("replies_table.rs");
 
 /// The reply of `name` (any case; `CONTAINER|SUB` for a subcommand).
 pub fn lookup(name: &str) -> Option<&'static Reply> {
+    find(name.bytes())
+}
+
+/// The reply of subcommand `sub` of `container` (any case), without building a name.
+pub fn lookup_sub(container: &str, sub: &str) -> Option<&'static Reply> {
+    find(container.bytes().chain(std::iter::once(b'|')).chain(sub.bytes()))
+}
+
+fn find(name: impl Iterator<Item = u8> + Clone) -> Option<&'static Reply> {
     let index = REPLIES
-        .binary_search_by(|reply| reply.command.bytes().cmp(name.bytes().map(|b| b.to_ascii_uppercase())))
+        .binary_search_by(|reply| reply.command.bytes().cmp(name.clone().map(|b| b.to_ascii_uppercase())))
         .ok()?;
     Some(&REPLIES[index])
+}
+
+/// True when the call's options can change what `reply` tells (see [`refine`] and
+/// [`bounded_by`]), so they are worth reading.
+pub fn reads_options(reply: &Reply) -> bool {
+    matches!(
+        reply.command,
+        "SET"
+            | "LPOP"
+            | "RPOP"
+            | "SPOP"
+            | "SRANDMEMBER"
+            | "HRANDFIELD"
+            | "ZRANDMEMBER"
+            | "ZPOPMIN"
+            | "ZPOPMAX"
+            | "ZADD"
+            | "ZRANK"
+            | "ZREVRANK"
+            | "PING"
+            | "XADD"
+    ) || (reply.may_be(shape::ARRAY) && !reply.bounded)
 }
 
 /// Every documented reply, sorted by command name.
