@@ -17,6 +17,7 @@
 
 mod analysis;
 mod diagnostic;
+pub mod header;
 pub mod lints;
 mod parse;
 pub mod redis;
@@ -58,6 +59,23 @@ impl Signature {
     /// How many `ARGV` entries the function passes.
     pub fn arg_count(&self) -> Count {
         count(&self.args)
+    }
+
+    /// This signature without the facts that could not be known (a broken Rust
+    /// signature, a `.lua` file nobody declared): any number of keys and arguments, any
+    /// return type, and `unused_key`/`unused_arg` allowed, so no finding rests on a
+    /// guess. Its levels and target are kept.
+    pub fn permissive(self) -> Signature {
+        let mut levels = self.levels;
+        levels.extend(["unused_key", "unused_arg"].map(|lint| (lint.to_owned(), Level::Allow)));
+        Signature {
+            // a prefix, so keys built from `KEYS` are not reported against a guess
+            keys: vec![Param::new("keys", ParamType::Other, true).prefix()],
+            args: vec![Param::new("args", ParamType::Other, true)],
+            returns: ReturnType::Any,
+            levels,
+            ..self
+        }
     }
 }
 
@@ -121,6 +139,19 @@ pub enum ParamType {
     /// Anything else.
     #[default]
     Other,
+}
+
+impl ParamType {
+    /// Every parameter type, for generators that pick one.
+    pub const ALL: [ParamType; 7] = [
+        ParamType::Int64,
+        ParamType::Int,
+        ParamType::Float,
+        ParamType::Text,
+        ParamType::Bytes,
+        ParamType::Bool,
+        ParamType::Other,
+    ];
 }
 
 /// What the Rust function decodes the reply into.

@@ -2,16 +2,16 @@
 //! `<case>.stderr` next to it. `bad_*` cases must trigger their lint, `good_*` cases
 //! must produce no finding at all (they are the idioms that must stay clean).
 //!
-//! A fixture may start with `--!` lines describing the Rust side:
+//! A fixture may start with a header ([`scripts_lint::header`]) describing the Rust side:
 //! `--! keys: from, to, rest..` (`..` marks a slice), `--! args: amount:i64, label`,
 //! `--! returns: Option<i64>`, `--! read_only`, `--! deny: nondeterministic_command`.
-//! Without `keys`/`args` lines the function passes no keys and no arguments.
+//! Without `keys`/`args` the function passes no keys and no arguments.
 //!
 //! Regenerate the `.stderr` files with `SCRIPTS_BLESS=1 cargo test -p scripts-lint --test lints`.
 
 use std::path::{Path, PathBuf};
 
-use scripts_lint::{Level, Signature, SourceMap, check, lints, render};
+use scripts_lint::{Level, Signature, SourceMap, check, header, lints, render};
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lints");
@@ -29,15 +29,12 @@ fn fixtures() -> Vec<PathBuf> {
     out
 }
 
-#[path = "support/signatures.rs"]
-mod signatures;
-
 fn signature(source: &str) -> Signature {
-    let (signature, unknown) = signatures::from_directives(source);
-    if let Some(other) = unknown.first() {
-        panic!("unknown fixture directive `{other}`");
+    let header = header::parse(source);
+    if let Some(error) = header.errors.first() {
+        panic!("bad fixture header: {} ({:?})", error.message, error.help);
     }
-    signature
+    header.signature
 }
 
 #[test]

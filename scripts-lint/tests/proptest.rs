@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngAlgorithm;
-use scripts_lint::{Level, Param, ReturnType, Signature, SourceMap, Target, check, lints, render};
+use scripts_lint::{Level, Param, ParamType, ReturnType, Signature, SourceMap, Target, check, header, lints, render};
 
 /// A hang detector, not a speed test (speed is measured by `benches/check.rs`): a few
 /// KB take milliseconds even in debug, and the bound leaves room for a loaded machine.
@@ -30,6 +30,12 @@ fn check_and_render(source: &str, signature: &Signature) -> Result<(), TestCaseE
         let text = render(diagnostic, source, &map);
         prop_assert!(text.starts_with(&format!("[{}]", diagnostic.lint)), "{text}");
     }
+    // the same text as a `.lua` file's header: its mistakes render like findings
+    for error in header::parse(source).errors {
+        prop_assert!(source.get(error.range.clone()).is_some(), "{error:?} in {source:?}");
+        let text = render(&error.to_diagnostic(), source, &map);
+        prop_assert!(text.starts_with(&format!("[{}]", header::LINT)), "{text}");
+    }
     let elapsed = started.elapsed();
     prop_assert!(
         elapsed < BOUND,
@@ -41,9 +47,7 @@ fn check_and_render(source: &str, signature: &Signature) -> Result<(), TestCaseE
 
 // ---- the Rust side ----------------------------------------------------------------
 
-#[path = "support/signatures.rs"]
-mod signatures;
-use signatures::TYPES;
+const TYPES: [ParamType; 7] = ParamType::ALL;
 
 fn return_type() -> impl Strategy<Value = ReturnType> {
     let leaf = select(vec![
@@ -574,6 +578,30 @@ proptest! {
     #[test]
     fn token_soup_never_crashes(source in soup(), signature in signature()) {
         check_and_render(&source, &signature)?;
+    }
+
+    #[test]
+    fn headers_read_back_what_was_written(signature in signature()) {
+        // what a header can say: the last parameter alone may take the rest, levels of
+        // known lints (`lua_syntax` only denied), the return type in its own words
+        let mut signature = signature;
+        for params in [&mut signature.keys, &mut signature.args] {
+            let last = params.len().saturating_sub(1);
+            for (i, param) in params.iter_mut().enumerate() {
+                param.variadic &= i == last;
+            }
+        }
+        signature.levels.retain(|(name, level)| {
+            lints::find(name).is_some_and(|lint| lint.allowable || *level == Level::Deny)
+        });
+        signature.return_text.clear();
+        let line = header::write(&signature);
+        let read = header::parse_directives(&line);
+        prop_assert!(read.errors.is_empty(), "{line}: {:?}", read.errors);
+        prop_assert!(read.declares_counts());
+        let mut read = read.signature;
+        read.return_text.clear();
+        prop_assert_eq!(format!("{read:?}"), format!("{signature:?}"), "{}", line);
     }
 
     #[test]
