@@ -27,7 +27,7 @@ mod source_map;
 
 pub use diagnostic::{Diagnostic, Label, Level, ParamRef};
 pub use redis::target::Target;
-pub use render::render;
+pub use render::{render, render_color};
 pub use source_map::{LineIndex, Position, SourceMap};
 
 /// What the Rust side declares about a script: its parameters, return type and

@@ -12,6 +12,16 @@ use crate::source_map::{LineIndex, SourceMap};
 /// compiler prints our text after its own `error:`/`warning:` prefix, so the
 /// headline carries no level of its own.
 pub fn render(diagnostic: &Diagnostic, source: &str, map: &SourceMap) -> String {
+    render_with(diagnostic, source, map, Renderer::plain())
+}
+
+/// [`render`], with the snippet in colour (ANSI escapes): the gutter, the underline and
+/// the labels in the colours rustc uses, for a terminal.
+pub fn render_color(diagnostic: &Diagnostic, source: &str, map: &SourceMap) -> String {
+    render_with(diagnostic, source, map, Renderer::styled())
+}
+
+fn render_with(diagnostic: &Diagnostic, source: &str, map: &SourceMap, renderer: Renderer) -> String {
     if diagnostic.param.is_some() {
         // about a Rust parameter: the compiler's own span shows where, no Lua to quote
         let mut group = Group::with_level(snippet_level(diagnostic.level));
@@ -21,7 +31,7 @@ pub fn render(diagnostic: &Diagnostic, source: &str, map: &SourceMap) -> String 
         if let Some(help) = &diagnostic.help {
             group = group.element(SnippetLevel::HELP.message(help.as_str()));
         }
-        let body = Renderer::plain().render(&[group]);
+        let body = renderer.render(&[group]);
         return format!("[{}] {}\n{body}", diagnostic.lint, diagnostic.message);
     }
     // a `.lua` file's map indexes this very text already: rendering each of many
@@ -70,7 +80,7 @@ pub fn render(diagnostic: &Diagnostic, source: &str, map: &SourceMap) -> String 
     if let Some(help) = &diagnostic.help {
         group = group.element(SnippetLevel::HELP.message(help.as_str()));
     }
-    let body = Renderer::plain().render(&[group]);
+    let body = renderer.render(&[group]);
 
     // align `-->` with the snippet's gutter, which is as wide as its largest line number
     let last_line = std::iter::once(&diagnostic.primary)
@@ -79,6 +89,17 @@ pub fn render(diagnostic: &Diagnostic, source: &str, map: &SourceMap) -> String 
         .max()
         .unwrap_or(lua.line);
     let indent = " ".repeat(last_line.to_string().len());
+    if !map.shows_lua_position() {
+        // a `.lua` file: its own line and column are the Lua ones
+        return format!(
+            "[{lint}] {message}\n{indent}--> {path}:{line}:{column}\n{body}",
+            lint = diagnostic.lint,
+            message = diagnostic.message,
+            path = map.path(),
+            line = host.line,
+            column = host.column,
+        );
+    }
     let place = if map.is_placed() {
         format!(
             "{path}:{hline}:{hcol} (lua line {lline}, column {lcol})",
@@ -156,4 +177,44 @@ fn clamp(range: &std::ops::Range<usize>, source: &str) -> std::ops::Range<usize>
         end += 1;
     }
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding() -> Diagnostic {
+        Diagnostic::new("dynamic_command", Level::Warn, 18..22, "dynamic").help("write a literal")
+    }
+
+    #[test]
+    fn a_lua_file_shows_its_own_position_once() {
+        let source = "local c = 'GET'\nredis.call(c)\n";
+        let text = render(&finding(), source, &SourceMap::lua_file("a.lua", source));
+        assert!(
+            text.starts_with("[dynamic_command] dynamic\n --> a.lua:2:3\n"),
+            "{text}"
+        );
+        let text = render(&finding(), source, &SourceMap::file("a.lua", source));
+        assert!(text.contains("--> a.lua:2:3 (lua line 2, column 3)"), "{text}");
+    }
+
+    #[test]
+    fn colour_is_the_same_text_with_escapes() {
+        let source = "local c = 'GET'\nredis.call(c)\n";
+        let map = SourceMap::lua_file("a.lua", source);
+        let plain = render(&finding(), source, &map);
+        let color = render_color(&finding(), source, &map);
+        assert!(color.contains('\x1b'));
+        let mut stripped = String::new();
+        let mut chars = color.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                chars.by_ref().find(|&c| c == 'm');
+            } else {
+                stripped.push(c);
+            }
+        }
+        assert_eq!(stripped, plain);
+    }
 }

@@ -117,12 +117,24 @@ pub struct SourceMap {
     start_line: usize,
     start_column: usize,
     segments: Vec<(usize, usize)>,
+    /// Rendering adds `(lua line L, column C)` after the host position.
+    lua_position: bool,
 }
 
 impl SourceMap {
     /// The script is the whole file at `path`.
     pub fn file(path: impl Into<String>, source: &str) -> Self {
         Self::embedded(path, source, 1, 1, vec![(0, 0)])
+    }
+
+    /// The script is the whole `.lua` file at `path`, and nothing else is edited: the
+    /// rendering shows `path:line:column` alone, without the Lua position that
+    /// [`file`](Self::file) repeats (which is the same).
+    pub fn lua_file(path: impl Into<String>, source: &str) -> Self {
+        SourceMap {
+            lua_position: false,
+            ..Self::file(path, source)
+        }
     }
 
     /// The script is decoded from `host` (e.g. a literal's token text), which starts
@@ -147,6 +159,7 @@ impl SourceMap {
             start_line,
             start_column,
             segments,
+            lua_position: true,
         }
     }
 
@@ -163,6 +176,11 @@ impl SourceMap {
     /// Lua text's own and whose [`path`](Self::path) is the script's name.
     pub fn is_placed(&self) -> bool {
         self.placed
+    }
+
+    /// False for [`lua_file`](Self::lua_file) maps.
+    pub(crate) fn shows_lua_position(&self) -> bool {
+        self.lua_position
     }
 
     /// The index of `text` when it is this map's host text (a `.lua` file's map), so a
