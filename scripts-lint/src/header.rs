@@ -76,6 +76,10 @@ pub struct Header {
     pub has_keys: bool,
     /// An `args:` directive was written (possibly empty: no args).
     pub has_args: bool,
+    /// A `returns:` directive was read.
+    pub has_returns: bool,
+    /// A `min_version:` directive was read.
+    pub has_min_version: bool,
     /// Where each key of `signature.keys` is written, in the same order.
     pub key_ranges: Vec<Range<usize>>,
     /// Where each arg of `signature.args` is written, in the same order.
@@ -96,6 +100,8 @@ impl Default for Header {
             },
             has_keys: false,
             has_args: false,
+            has_returns: false,
+            has_min_version: false,
             key_ranges: Vec::new(),
             arg_ranges: Vec::new(),
             level_ranges: Vec::new(),
@@ -216,7 +222,7 @@ fn header_lines(source: &str) -> Vec<(usize, &str)> {
         let line = source[offset..end].trim_end_matches(['\n', '\r']);
         let indent = line.len() - line.trim_start().len();
         let text = &line[indent..];
-        if let Some(directives) = text.strip_prefix("--!") {
+        if let Some(directives) = text.strip_prefix("--!").filter(|d| is_header_line(d)) {
             out.push((offset + indent + 3, directives));
         } else if let Some(comment) = text.strip_prefix("--") {
             if let Some(level) = long_bracket(comment) {
@@ -240,6 +246,17 @@ fn header_lines(source: &str) -> Vec<(usize, &str)> {
         offset = end;
     }
     out
+}
+
+/// True for the text after `--!` of a header line: blank, or white space or a directive
+/// first. Other `--!` comments (`--!strict`, a commented-out shebang) are not headers.
+fn is_header_line(text: &str) -> bool {
+    text.is_empty()
+        || text.starts_with(char::is_whitespace)
+        || DIRECTIVES.iter().any(|d| {
+            text.strip_prefix(d)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', ' ', '\t']))
+        })
 }
 
 /// The level of a long bracket opening `text` (`[[`: 0, `[==[`: 2).
@@ -355,6 +372,7 @@ impl Parser {
                     Ok(returns) => {
                         self.header.signature.returns = returns;
                         self.header.signature.return_text = trimmed.to_owned();
+                        self.header.has_returns = true;
                     }
                     Err(help) => self.error(value_range, format!("unknown return type `{trimmed}`"), Some(help)),
                 }
@@ -378,7 +396,10 @@ impl Parser {
                     return;
                 }
                 match trimmed.parse::<Target>() {
-                    Ok(target) => self.header.signature.target = target,
+                    Ok(target) => {
+                        self.header.signature.target = target;
+                        self.header.has_min_version = true;
+                    }
                     Err(message) => {
                         let range = if trimmed.is_empty() { name_range } else { value_range };
                         self.error(range, message, Some("write e.g. `min_version: 7.4`".into()));
@@ -765,6 +786,10 @@ mod tests {
         assert!(!parse("local x = 1\n--! keys: a\n").has_keys);
         assert!(!parse("--[[ x ]] return 1\n--! keys: a\n").has_keys);
         assert!(!parse("--[==[ unclosed\n--! keys: a\n").has_keys);
+        // other `--!` comments are not header lines, and do not end the header either
+        let header = parse("--!strict\n--!df flags=no-writes\n--!keys: a\n");
+        assert_eq!(header.errors, []);
+        assert!(header.has_keys);
     }
 
     #[test]

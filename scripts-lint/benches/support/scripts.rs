@@ -1,6 +1,7 @@
-//! The scripts the checker is measured on, shared by `benches/check.rs` and
-//! `examples/check_file.rs` (which writes them out for other linters), each of which
-//! includes this file with `#[path]`.
+//! The scripts the checker is measured on, shared by `benches/check.rs`,
+//! `examples/check_file.rs` (which writes them out for other linters) and the command
+//! line's `redis-lua-lint/benches/cli_vs_selene.rs`, each of which includes this file
+//! with `#[path]`.
 
 use scripts_lint::{Param, ParamType, ReturnType, Signature};
 
@@ -102,3 +103,28 @@ pub(crate) fn signature() -> Signature {
 
 /// The script sizes measured, in lines.
 pub(crate) const SIZES: [usize; 4] = [50, 200, 1_000, 5_000];
+
+/// A project's worth of scripts for timing whole command runs: 300 scripts of 50 to
+/// 1,000 lines, 20,021 lines in all, most of them short as real scripts are (282 of 50
+/// to 53 lines; 10 of 150, 4 of 300, 2 of 500, one of 800 and one of 1,000). Typical
+/// and dense blocks alternate; every script is clean under [`signature`]. Returns
+/// (file name, text) pairs, always the same.
+#[allow(dead_code)] // only the command line's bench uses it
+pub(crate) fn project() -> Vec<(String, String)> {
+    let typical = |_| TYPICAL.to_owned();
+    let mut sizes: Vec<usize> = vec![1_000, 800, 500, 500, 300, 300, 300, 300];
+    sizes.extend([150; 10]);
+    sizes.extend((0..282).map(|i| 50 + i % 4));
+    sizes
+        .into_iter()
+        .enumerate()
+        .map(|(i, lines)| {
+            let text = if i % 2 == 0 {
+                script(lines, typical)
+            } else {
+                script(lines, block)
+            };
+            (format!("script_{i:03}_{lines}.lua"), text)
+        })
+        .collect()
+}

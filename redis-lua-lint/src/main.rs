@@ -1,0 +1,288 @@
+//! `redis-lua-lint`: the checker of `#[redis_script]` as a command, for `.lua` Redis
+//! scripts in any language's project and in CI.
+//!
+//! ```sh
+//! redis-lua-lint lua/                       # every *.lua below lua/
+//! redis-lua-lint --format sarif . > redis-lua-lint.sarif
+//! redis-lua-lint --includes --keys-from-file-name src/commands
+//! ```
+//!
+//! Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
+//! configuration cannot be read or the command line is wrong.
+
+mod cli;
+mod config;
+mod files;
+mod include;
+mod lint;
+mod output;
+mod paths;
+mod rules;
+mod suppress;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use clap::Parser;
+use scripts_lint::{Level, Target};
+
+use crate::cli::{Args, ColorWhen};
+use crate::files::Input;
+use crate::lint::{Outcome, Settings};
+use crate::output::Run;
+
+/// Exit status when a file or the configuration cannot be read, or the command line
+/// is wrong (clap exits with 2 on its own for the latter).
+const INPUT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let color = match args.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    match run(args, color) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            let mut err = anstream::AutoStream::new(std::io::stderr(), color);
+            let style = anstyle::AnsiColor::Red.on_default().bold();
+            let _ = writeln!(err, "{}error{}: {message}", style.render(), style.render_reset());
+            ExitCode::from(INPUT_ERROR)
+        }
+    }
+}
+
+/// Runs the command; `Err` is a message for an error that stops it (exit status 2).
+fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
+    if args.list_lints {
+        return list_lints();
+    }
+    if let Some(name) = &args.explain {
+        return explain(name);
+    }
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {}", paths::io_error(&e)))?;
+    let config = if args.no_config {
+        None
+    } else {
+        config::discover(args.config.as_deref(), &cwd)?.map(|(_, config)| config)
+    };
+    let target = match &args.min_version {
+        Some(version) => Some(
+            version
+                .parse::<Target>()
+                .map_err(|message| format!("invalid `--min-version`: {message}"))?,
+        ),
+        None => config.as_ref().and_then(|c| c.min_version),
+    };
+    let (levels, deny_warnings) = command_line_levels(&args)?;
+    let settings = Settings {
+        includes: args.includes || config.as_ref().is_some_and(|c| c.includes),
+        keys_from_file_name: args.keys_from_file_name || config.as_ref().is_some_and(|c| c.keys_from_file_name),
+        target,
+        levels,
+        deny_warnings,
+        config,
+        cwd,
+    };
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let collected = files::collect(&paths, &settings, args.stdin_filename.as_deref());
+    let mut run = check_all(&settings, collected.inputs);
+    run.input_errors.extend(collected.errors);
+    output::print(&run, args.format, color, args.quiet).map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(if !run.input_errors.is_empty() {
+        INPUT_ERROR
+    } else if run.errors() > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// `--allow`, `--warn`, `--deny` as levels, in that order; and whether `--deny
+/// warnings` was given.
+fn command_line_levels(args: &Args) -> Result<(Vec<(String, Level)>, bool), String> {
+    let mut levels = Vec::new();
+    let mut deny_warnings = false;
+    for (flag, names, level) in [
+        ("--allow", &args.allow, Level::Allow),
+        ("--warn", &args.warn, Level::Warn),
+        ("--deny", &args.deny, Level::Deny),
+    ] {
+        for name in names.iter().map(|n| n.trim()) {
+            if level == Level::Deny && name == "warnings" {
+                deny_warnings = true;
+                continue;
+            }
+            match rules::find(name) {
+                None => {
+                    return Err(format!(
+                        "unknown lint `{name}` in `{flag}`: {}",
+                        rules::unknown_lint_help(name)
+                    ));
+                }
+                Some(rule) if !rule.allowable && level != Level::Deny => {
+                    return Err(format!("`{name}` cannot be allowed or downgraded"));
+                }
+                Some(_) => levels.push((name.to_owned(), level)),
+            }
+        }
+    }
+    Ok((levels, deny_warnings))
+}
+
+/// Checks every script in parallel. With includes on, a file another file of the run
+/// includes is checked as part of that file, not on its own (a BullMQ `includes/`
+/// helper refers to locals of the scripts that include it).
+fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
+    let included: HashSet<PathBuf> = if settings.includes {
+        inputs
+            .iter()
+            .flat_map(|input| include::included_by(&input.path, &input.text))
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let (roots, helpers): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| !included.contains(&i.path));
+    // included files are read once for every script that includes them
+    let cache: Mutex<HashMap<PathBuf, Result<Arc<str>, String>>> =
+        Mutex::new(helpers.into_iter().map(|i| (i.path, Ok(i.text))).collect());
+    let read = |path: &Path| -> Result<Arc<str>, String> {
+        if let Some(found) = cache.lock().expect("no panic while locked").get(path) {
+            return found.clone();
+        }
+        let read = files::read_text(path);
+        cache
+            .lock()
+            .expect("no panic while locked")
+            .insert(path.to_path_buf(), read.clone());
+        read
+    };
+
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(roots.len())
+        .max(1);
+    let work = || {
+        let mut done = Vec::new();
+        let mut read = read;
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(input) = roots.get(i) else {
+                break;
+            };
+            let outcome = lint::script(settings, &input.path, &input.shown, input.text.clone(), &mut read);
+            done.push((i, outcome));
+        }
+        done
+    };
+    let mut outcomes: Vec<(usize, Outcome)> = if workers == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("a check never panics"))
+                .collect()
+        })
+    };
+    outcomes.sort_by_key(|(i, _)| *i);
+
+    let mut run = Run {
+        scripts: roots.len(),
+        included: cache
+            .into_inner()
+            .map(|c| c.values().filter(|r| r.is_ok()).count())
+            .unwrap_or(0),
+        ..Run::default()
+    };
+    for (_, outcome) in outcomes {
+        if outcome.unknown.keys {
+            run.unknown_counts += 1;
+        } else if outcome.unknown.args {
+            run.unknown_args += 1;
+        }
+        run.unspliced += usize::from(outcome.unspliced_includes);
+        run.findings.extend(outcome.findings);
+    }
+    // by file and place; at one place (findings about the file as a whole), in the order
+    // the checker reports them
+    run.findings.sort_by(|a, b| {
+        a.key()
+            .0
+            .cmp(b.key().0)
+            .then(a.key().1.cmp(&b.key().1))
+            .then(a.key().2.cmp(&b.key().2))
+    });
+    // a finding in a file included by several scripts is reported once, naming them all
+    let mut kept: Vec<lint::Finding> = Vec::with_capacity(run.findings.len());
+    let mut index: HashMap<(String, usize, usize, &'static str, String), usize> = HashMap::new();
+    let mut includers: Vec<Vec<String>> = Vec::new();
+    for finding in std::mem::take(&mut run.findings) {
+        let (file, start, end, lint, message) = finding.key();
+        let key = (file.to_owned(), start, end, lint, message.to_owned());
+        match index.get(&key) {
+            Some(&i) => {
+                if !includers[i].contains(&finding.script) {
+                    includers[i].push(finding.script);
+                }
+            }
+            None => {
+                index.insert(key, kept.len());
+                includers.push(vec![finding.script.clone()]);
+                kept.push(finding);
+            }
+        }
+    }
+    for (finding, scripts) in kept.iter_mut().zip(includers) {
+        if finding.script != finding.source.shown {
+            finding
+                .diagnostic
+                .notes
+                .push(format!("included by {}", scripts.join(", ")));
+        }
+    }
+    run.findings = kept;
+    run
+}
+
+fn list_lints() -> Result<u8, String> {
+    let rules = rules::all();
+    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    for rule in rules {
+        let level = match rule.default_level {
+            Level::Deny => "error",
+            Level::Warn => "warn",
+            Level::Allow => "allow",
+        };
+        writeln!(out, "{:width$}  {level:5}  {}", rule.name, rule.summary).map_err(|e| e.to_string())?;
+    }
+    Ok(0)
+}
+
+fn explain(name: &str) -> Result<u8, String> {
+    let rule = rules::find(name).ok_or_else(|| format!("unknown lint `{name}`: {}", rules::unknown_lint_help(name)))?;
+    let level = match rule.default_level {
+        Level::Deny => "error",
+        Level::Warn => "warning",
+        Level::Allow => "allowed (off)",
+    };
+    println!(
+        "{}: {}\n\ndefault level: {level}\n\n{}",
+        rule.name, rule.summary, rule.doc
+    );
+    Ok(0)
+}

@@ -1,0 +1,148 @@
+//! Every lint this command reports: the checker's (`scripts_lint::lints::ALL`) and the
+//! few about the files themselves (headers, inline suppressions, includes), with their
+//! documentation for `--explain` and SARIF.
+
+use scripts_lint::{Level, header, lints};
+
+/// A lint as the command knows it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rule {
+    pub(crate) name: &'static str,
+    pub(crate) default_level: Level,
+    pub(crate) allowable: bool,
+    pub(crate) summary: &'static str,
+    /// Markdown: What it does / Why this is bad / Example.
+    pub(crate) doc: &'static str,
+}
+
+/// Name of the lint for inline suppressions that cannot be honoured.
+pub(crate) const INVALID_SUPPRESSION: &str = "invalid_suppression";
+/// Name of the lint for `--- @include` lines whose file cannot be read.
+pub(crate) const UNRESOLVED_INCLUDE: &str = "unresolved_include";
+
+/// The lints of the command itself, after the checker's.
+const OWN: [Rule; 3] = [
+    Rule {
+        name: header::LINT,
+        default_level: Level::Deny,
+        allowable: false,
+        summary: "a `--!` header line that cannot be read",
+        doc: "#### What it does\n\
+              Reads the `--!` lines among a script's leading comments, which declare its keys, \
+              arguments, return type and lint levels, and reports what it cannot read: an unknown \
+              directive, a parameter list without commas, an unknown type or lint.\n\n\
+              #### Why this is bad\n\
+              The header decides how many `KEYS` and `ARGV` entries the checks expect; a header \
+              read wrongly would make those checks wrong.\n\n\
+              #### Example\n\
+              ```lua\n\
+              --! keys: lock token   -- bad: two keys need a comma\n\
+              --! keys: lock  args: token, ttl:integer  returns: integer   -- good\n\
+              ```",
+    },
+    Rule {
+        name: INVALID_SUPPRESSION,
+        default_level: Level::Deny,
+        allowable: false,
+        summary: "an inline `-- redis-lua-lint: allow(...)` naming an unknown lint or `lua_syntax`",
+        doc: "#### What it does\n\
+              Checks the lint names of inline suppressions (`-- redis-lua-lint: allow(lint)` for \
+              the next line, `--# redis-lua-lint: allow(lint)` for the whole file).\n\n\
+              #### Why this is bad\n\
+              A misspelt name suppresses nothing, silently; `lua_syntax` cannot be suppressed \
+              because Redis refuses a script that does not compile.\n\n\
+              #### Example\n\
+              ```lua\n\
+              -- redis-lua-lint: allow(dynamic_comand)    -- bad: did you mean `dynamic_command`?\n\
+              -- redis-lua-lint: allow(dynamic_command)   -- good\n\
+              return redis.call(ARGV[1], KEYS[1])\n\
+              ```",
+    },
+    Rule {
+        name: UNRESOLVED_INCLUDE,
+        default_level: Level::Deny,
+        allowable: true,
+        summary: "a `--- @include` line whose file cannot be read (with `--includes`)",
+        doc: "#### What it does\n\
+              With `--includes`, each `--- @include \"<name>\"` line is replaced by the named file \
+              (relative to the including file, `.lua` added when the name has no extension), as \
+              BullMQ's script loader does. A name that does not resolve to a readable file is \
+              reported at the line.\n\n\
+              #### Why this is bad\n\
+              The script that reaches Redis would be missing the functions the include defines, \
+              and the checker cannot see them either.\n\n\
+              #### Example\n\
+              ```lua\n\
+              --- @include \"includes/removeJob\"   -- looks for includes/removeJob.lua next to this file\n\
+              ```",
+    },
+];
+
+/// The generated lint reference, shared with `#[redis_script]`: the source of each of
+/// the checker's lints' documentation.
+const REFERENCE: &str = include_str!("../../docs/lints.md");
+
+/// Every lint: the checker's, alphabetically, then the command's own.
+pub(crate) fn all() -> Vec<Rule> {
+    let mut rules: Vec<Rule> = lints::ALL
+        .iter()
+        .map(|lint| Rule {
+            name: lint.name,
+            default_level: lint.default_level,
+            allowable: lint.allowable,
+            summary: lint.summary,
+            doc: reference_section(lint.name),
+        })
+        .collect();
+    rules.extend(OWN);
+    rules
+}
+
+/// The lint called `name`.
+pub(crate) fn find(name: &str) -> Option<Rule> {
+    all().into_iter().find(|rule| rule.name == name)
+}
+
+/// "did you mean ..." for a name that is not a lint.
+pub(crate) fn unknown_lint_help(name: &str) -> String {
+    let rules = all();
+    match lints::suggest(name, rules.iter().map(|rule| rule.name)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "`redis-lua-lint --list-lints` lists them".to_owned(),
+    }
+}
+
+/// The text of `## name` in docs/lints.md, from its `#### What it does`.
+fn reference_section(name: &str) -> &'static str {
+    let heading = format!("\n## {name}\n");
+    let Some(start) = REFERENCE.find(&heading) else {
+        return "";
+    };
+    let body = &REFERENCE[start + heading.len()..];
+    let body = &body[..body.find("\n## ").unwrap_or(body.len())];
+    let body = body.find("#### What it does").map_or(body, |at| &body[at..]);
+    body.trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lint_has_its_documentation() {
+        for rule in all() {
+            assert!(
+                rule.doc.starts_with("#### What it does"),
+                "{}: {:?}",
+                rule.name,
+                rule.doc
+            );
+            assert!(rule.doc.contains("#### Example"), "{}", rule.name);
+        }
+        let names: Vec<&str> = all().iter().map(|r| r.name).collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "a command lint shadows a checker lint");
+    }
+}

@@ -1,0 +1,17 @@
+//! The command, run on a tree of scripts written for these tests
+//! (`tests/fixtures/`): every output format, configuration, suppression, exit status
+//! and bad input. Each `tests/cmd/<case>.toml` is one invocation (arguments, working
+//! directory, standard input, exit status) with its expected `<case>.stdout` and
+//! `<case>.stderr` next to it.
+//!
+//! After an intended change, regenerate the expected output with
+//! `TRYCMD=overwrite cargo test -p redis-lua-lint --test cli` and review the diff.
+
+#[test]
+fn cli() {
+    trycmd::TestCases::new()
+        // colour only where a case asks for it, whatever the environment says
+        .env("CLICOLOR_FORCE", "0")
+        .env("NO_COLOR", "1")
+        .case("tests/cmd/*.toml");
+}
