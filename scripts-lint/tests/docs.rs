@@ -64,6 +64,19 @@ fn render() -> String {
          and one it refuses inside scripts is a `forbidden_command` error: Redis 7.0 refuses\n\
          `BLPOP`, `BRPOPLPUSH`, `BLMOVE`, `BZPOPMIN`, `WAIT` and `XREAD ... BLOCK` in scripts,\n\
          which 7.2 and later run without blocking (`blocking_command` warns about those).\n\n\
+         ## `.lua` files: the `redis-lua-lint` command\n\n\
+         The `redis-lua-lint` command runs the same lints over `.lua` files, for projects in any\n\
+         language and in CI (README.md, \"Lint your `.lua` files\"). There a script declares its\n\
+         keys, arguments and levels in a header (`queue(prefix)` declares a prefix key, as\n\
+         `#[key(prefix)]` does), or `redis-lua-lint.toml` does, and a line or a file can allow a\n\
+         lint inline:\n\n\
+         ```lua\n\
+         --! keys: queue(prefix), lock  args: token, ttl_ms:integer  returns: integer  allow: dynamic_command\n\
+         --# redis-lua-lint: allow(float_return)          -- the whole file\n\
+         -- redis-lua-lint: allow(key_not_from_keys)      -- the next statement\n\
+         ```\n\n\
+         It also reports `invalid_header`, `invalid_suppression` and `unresolved_include`, about\n\
+         the files themselves (`redis-lua-lint --explain <lint>`).\n\n\
          ## Every lint\n\n\
          | lint | default | catches |\n|---|---|---|\n",
     );
@@ -79,7 +92,8 @@ fn render() -> String {
         out += &format!("\n## {}\n\nDefault: **{}**. ", lint.name, level(lint.default_level));
         if lint.allowable {
             out += &format!(
-                "Switch it off for one script with `#[redis_script(allow({}))]`.\n\n",
+                "Switch it off for one script with `#[redis_script(allow({0}))]`, or in a `.lua` file \
+                 with `--! allow: {0}` (the script) or `-- redis-lua-lint: allow({0})` (the next statement).\n\n",
                 lint.name
             );
         } else {
