@@ -99,7 +99,11 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
     let collected = files::collect(&paths, &settings, args.stdin_filename.as_deref());
     let mut run = check_all(&settings, collected.inputs);
     run.input_errors.extend(collected.errors);
-    output::print(&run, args.format, color, args.quiet).map_err(|e| format!("cannot write the output: {e}"))?;
+    match output::print(&run, args.format, color, args.quiet) {
+        // the reader went away (`| head`): nothing more to say, and nobody to say it to
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        result => result.map_err(|e| format!("cannot write the output: {e}"))?,
+    }
     Ok(if !run.input_errors.is_empty() {
         INPUT_ERROR
     } else if run.errors() > 0 {
@@ -182,12 +186,26 @@ fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
             let Some(input) = roots.get(i) else {
                 break;
             };
-            let outcome = lint::script(settings, &input.path, &input.shown, input.text.clone(), &mut read);
+            // a bug in the checker costs one file, reported, not the run
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                lint::script(settings, &input.path, &input.shown, input.text.clone(), &mut read)
+            }))
+            .map_err(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                format!(
+                    "internal error while checking `{}`: {what}: please report it, with the script",
+                    input.shown
+                )
+            });
             done.push((i, outcome));
         }
         done
     };
-    let mut outcomes: Vec<(usize, Outcome)> = if workers == 1 {
+    let mut outcomes: Vec<(usize, Result<Outcome, String>)> = if workers == 1 {
         work()
     } else {
         std::thread::scope(|scope| {
@@ -209,6 +227,13 @@ fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
         ..Run::default()
     };
     for (_, outcome) in outcomes {
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(message) => {
+                run.input_errors.push(message);
+                continue;
+            }
+        };
         if outcome.unknown.keys {
             run.unknown_counts += 1;
         } else if outcome.unknown.args {

@@ -68,7 +68,7 @@ pub(crate) fn script_fn(script: &ScriptFn, host: &Host, mut errors: Errors) -> E
     if !errors.is_empty() {
         // The signature is broken: checks against it (unused keys, out-of-range
         // indices, return shapes) would only echo that error. Check the Lua alone.
-        signature = crate::signature::permissive(signature);
+        signature = signature.permissive();
     }
     let name = display_name(script, host);
     let checked = script.body.as_ref().map(|body| diag::check(body, &signature, &name));

@@ -39,21 +39,6 @@ pub(crate) fn signature(script: &ScriptFn, config: &Config, errors: &mut Errors)
     }
 }
 
-/// `signature` without the facts a broken signature makes unreliable: any number
-/// of keys and arguments, any return type.
-pub(crate) fn permissive(signature: Signature) -> Signature {
-    let mut levels = signature.levels;
-    levels.extend(["unused_key", "unused_arg"].map(|lint| (lint.to_owned(), Level::Allow)));
-    Signature {
-        // a prefix, so keys built from `KEYS` are not reported against a broken signature
-        keys: vec![LintParam::new("keys", ParamType::Other, true).prefix()],
-        args: vec![LintParam::new("args", ParamType::Other, true)],
-        returns: ReturnType::Any,
-        levels,
-        ..signature
-    }
-}
-
 fn levels(script: &ScriptFn, errors: &mut Errors) -> Vec<(String, Level)> {
     let mut out = Vec::new();
     for (level, ident) in &script.options.levels {

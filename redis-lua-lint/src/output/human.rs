@@ -13,6 +13,8 @@ pub(super) const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 pub(super) const NOTE: Style = AnsiColor::Green.on_default().bold();
 pub(super) const SUMMARY: Style = Style::new().bold();
 const HEADLINE: Style = Style::new().bold();
+/// annotate-snippets' colour for line numbers and `|` (bright blue, bold).
+const GUTTER: Style = AnsiColor::BrightBlue.on_default().bold();
 
 pub(super) fn level_word(level: Level) -> &'static str {
     match level {
@@ -38,6 +40,13 @@ pub(super) fn findings(out: &mut dyn Write, findings: &[Finding], colored: bool)
             render(&finding.diagnostic, &source.text, &map)
         };
         let (headline, body) = text.split_once('\n').unwrap_or((&text, ""));
+        // the arrow in the gutter's colour, as rustc has it
+        let arrow = format!("{}-->{}", GUTTER.render(), GUTTER.render_reset());
+        let body = if colored {
+            body.replacen("-->", &arrow, 1)
+        } else {
+            body.to_owned()
+        };
         let style = level_style(finding.level());
         writeln!(
             out,
