@@ -647,8 +647,8 @@ fn param_type_name(ty: ParamType) -> &'static str {
 
 /// Return type words (Rust generics are recognised by their outer name).
 const RETURN_WORDS: &[&str] = &[
-    "integer", "int", "number", "float", "string", "text", "boolean", "bool", "bytes", "array", "list", "json",
-    "any", "()",
+    "integer", "int", "number", "float", "string", "text", "boolean", "bool", "bytes", "array", "list", "json", "any",
+    "()",
 ];
 
 /// A return type as written: a language-neutral word, `T?`, or a Rust type.
