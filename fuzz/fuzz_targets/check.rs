@@ -17,7 +17,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scripts_lint::{Level, Param, ParamType, ReturnType, Signature, SourceMap, Target, check, header, lints, render};
+use scripts_lint::{Host, Level, Param, ParamType, ReturnType, Signature, SourceMap, Target, check, header, lints, render};
 
 fuzz_target!(|data: &[u8]| {
     let (script, signature) = match data.iter().rposition(|&b| b == 0xFF) {
@@ -113,5 +113,7 @@ fn signature_from_bytes(b: &[u8]) -> Signature {
         read_only: at(1) & 1 != 0,
         levels,
         target,
+        // the `--!` directives path gives header wording
+        host: Host::Rust,
     }
 }

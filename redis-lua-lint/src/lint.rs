@@ -291,8 +291,10 @@ pub(crate) fn signature(settings: &Settings, path: &Path, header: &Header) -> (S
     if settings.keys_from_file_name
         && let Some(keys) = keys_in_file_name(path)
     {
+        // which keys the script builds others from is not in the name: each may be a
+        // prefix (its callers give it the hash tag)
         signature.keys = (1..=keys)
-            .map(|i| Param::new(format!("key{i}"), ParamType::Text, false))
+            .map(|i| Param::new(format!("key{i}"), ParamType::Text, false).prefix())
             .collect();
         signature.args = vec![Param::new("args", ParamType::Other, true)];
         signature.levels.push(("unused_arg".to_owned(), Level::Allow));

@@ -96,6 +96,7 @@ impl Default for Header {
             signature: Signature {
                 // the text messages name when no return type is declared
                 return_text: "redis::Value".into(),
+                host: crate::Host::Header,
                 ..Signature::default()
             },
             has_keys: false,

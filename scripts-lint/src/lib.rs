@@ -48,6 +48,20 @@ pub struct Signature {
     pub levels: Vec<(String, Level)>,
     /// The oldest server the script must run on (`min_version = "7.4"`).
     pub target: Target,
+    /// Where the signature is written, so help texts use its syntax.
+    pub host: Host,
+}
+
+/// Where a script's signature is written: help texts say what to write there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Host {
+    /// A Rust function under `#[redis_script]`: `#[key(prefix)] queue: &str`,
+    /// `min_version = "7.4"`, `scripts::Result<Option<T>>`.
+    #[default]
+    Rust,
+    /// A `--!` header (or a configuration file) of a `.lua` script: `queue(prefix)`,
+    /// `--! min_version: 7.4`, `--! returns: integer?`.
+    Header,
 }
 
 impl Signature {

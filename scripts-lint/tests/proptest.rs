@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngAlgorithm;
-use scripts_lint::{Level, Param, ParamType, ReturnType, Signature, SourceMap, Target, check, header, lints, render};
+use scripts_lint::{
+    Host, Level, Param, ParamType, ReturnType, Signature, SourceMap, Target, check, header, lints, render,
+};
 
 /// A hang detector, not a speed test (speed is measured by `benches/check.rs`): a few
 /// KB take milliseconds even in debug, and the bound leaves room for a loaded machine.
@@ -110,6 +112,7 @@ fn signature() -> impl Strategy<Value = Signature> {
             read_only,
             levels,
             target,
+            host: Host::Rust,
         })
 }
 

@@ -36,6 +36,7 @@ pub(crate) fn signature(script: &ScriptFn, config: &Config, errors: &mut Errors)
         read_only: script.options.read_only,
         levels: config.levels.iter().cloned().chain(levels(script, errors)).collect(),
         target: script.options.target.or(config.target).unwrap_or_default(),
+        host: scripts_lint::Host::Rust,
     }
 }
 

@@ -26,7 +26,7 @@ impl Lint for ArgvOutOfRange {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (range, message, help) in out_of_range(Table::Argv, &cx.facts.argv_reads, &cx.signature.args) {
+        for (range, message, help) in out_of_range(Table::Argv, &cx.facts.argv_reads, &cx.signature.args, cx.signature.host) {
             out.push(Self::finding(range, message).label("always nil").help(help));
         }
     }

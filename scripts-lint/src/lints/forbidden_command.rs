@@ -65,12 +65,12 @@ impl Lint for ForbiddenCommand {
                 ))
                 .help(match non_blocking(command) {
                     Some(instead) => format!(
-                        "call `{instead}`, which is what `{name}` does inside a script on later servers; or, if every server it runs on is {later} or later, declare `min_version = \"{}\"`",
-                        later.spelling()
+                        "call `{instead}`, which is what `{name}` does inside a script on later servers; or, if every server it runs on is {later} or later, declare {}",
+                        cx.declare_min_version(later)
                     ),
                     None => format!(
-                        "run it from the client, after the script; or, if every server it runs on is {later} or later, declare `min_version = \"{}\"`",
-                        later.spelling()
+                        "run it from the client, after the script; or, if every server it runs on is {later} or later, declare {}",
+                        cx.declare_min_version(later)
                     ),
                 }),
                 _ => Self::finding(range, format!("`{name}` cannot be called from a script"))

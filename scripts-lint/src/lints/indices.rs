@@ -42,6 +42,7 @@ pub(crate) fn out_of_range(
     table: Table,
     reads: &[(f64, Range<usize>)],
     params: &[Param],
+    host: crate::Host,
 ) -> Vec<(Range<usize>, String, String)> {
     let name = table.name();
     let fixed = params.iter().filter(|p| !p.variadic).count();
@@ -65,14 +66,17 @@ pub(crate) fn out_of_range(
             out.push((
                 range.clone(),
                 format!("`{name}[{shown}]` is always nil: {passed}"),
-                format!(
-                    "add a {} parameter for it, or read an entry that exists",
-                    if matches!(table, Table::Keys) {
-                        "`#[key]`"
-                    } else {
-                        "Rust"
+                match (table, host) {
+                    (Table::Keys, crate::Host::Rust) => "add a `#[key]` parameter for it, or read an entry that exists",
+                    (Table::Keys, crate::Host::Header) => {
+                        "add a key for it to the `--! keys:` header, or read an entry that exists"
                     }
-                ),
+                    (_, crate::Host::Rust) => "add a Rust parameter for it, or read an entry that exists",
+                    (_, crate::Host::Header) => {
+                        "add an argument for it to the `--! args:` header, or read an entry that exists"
+                    }
+                }
+                .to_owned(),
             ));
         }
     }

@@ -77,7 +77,7 @@ impl Lint for KeyNotFromKeys {
                     )
                     .label("built by appending to a key")
                     .note(CLUSTER_NOTE)
-                    .help(prefix_help(&params)),
+                    .help(prefix_help(cx, &params)),
                     _ => {
                         let (label, level) = describe(value);
                         let mut finding = Self::finding(
@@ -86,7 +86,7 @@ impl Lint for KeyNotFromKeys {
                         )
                         .label(label)
                         .note(CLUSTER_NOTE)
-                        .help("declare the key as a `#[key]` parameter and read it as `KEYS[n]`");
+                        .help(format!("pass the key as {} and read it as `KEYS[n]`", cx.key_parameter()));
                         finding.level = level;
                         finding
                     }
@@ -159,18 +159,23 @@ fn describe_params(params: &[(usize, Option<&Param>)]) -> String {
     names.join(" or ")
 }
 
-fn prefix_help(params: &[(usize, Option<&Param>)]) -> String {
+fn prefix_help(cx: &Context<'_>, params: &[(usize, Option<&Param>)]) -> String {
     let declared: Vec<String> = params
         .iter()
-        .filter_map(|(_, p)| p.map(|p| format!("`#[key(prefix)] {}`", p.name)))
+        .filter_map(|(_, p)| p.map(|p| cx.declare_prefix(&p.name)))
         .collect();
     let declare = if declared.is_empty() {
-        "declare the key it is built from as `#[key(prefix)]`".to_owned()
+        format!("declare the key it is built from a prefix ({})", cx.declare_prefix("name"))
     } else {
         format!("if it is a prefix the script builds keys from, declare {}", declared.join(" and "))
     };
+    let guard = match cx.signature.host {
+        crate::Host::Rust => "the runtime then refuses a value without a hash tag (`bull:{orders}:`)",
+        crate::Host::Header => "callers must then pass it with a hash tag (`bull:{orders}:`)",
+    };
     format!(
-        "{declare}: the runtime then refuses a value without a hash tag (`bull:{{orders}}:`), so every key built from it stays in its slot; otherwise pass this key as its own `#[key]` parameter"
+        "{declare}: {guard}, so every key built from it stays in its slot; otherwise pass this key as {}",
+        cx.key_parameter()
     )
 }
 

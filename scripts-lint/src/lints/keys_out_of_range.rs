@@ -26,7 +26,7 @@ impl Lint for KeysOutOfRange {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (range, message, help) in out_of_range(Table::Keys, &cx.facts.key_reads, &cx.signature.keys) {
+        for (range, message, help) in out_of_range(Table::Keys, &cx.facts.key_reads, &cx.signature.keys, cx.signature.host) {
             out.push(Self::finding(range, message).label("always nil").help(help));
         }
     }

@@ -47,7 +47,10 @@ impl Lint for LossyReturn {
                     format!("this table has named fields, which a reply drops: {kept}"),
                 )
                 .label("named fields are lost")
-                .help("return a flat array (`{'count', n, 'key', KEYS[1]}`), or JSON: `return cjson.encode(t)`, decoded with `scripts::Json<T>`");
+                .help(format!(
+                    "return a flat array (`{{'count', n, 'key', KEYS[1]}}`), or JSON: `return cjson.encode(t)`, decoded with {}",
+                    cx.json_return()
+                ));
                 finding = finding.secondary(first.clone(), "a named field");
                 out.push(finding);
                 continue;

@@ -6,11 +6,11 @@
 
 use std::ops::Range;
 
-use crate::Signature;
 use crate::analysis::{CommandCall, Facts, Value, kind};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands::{self, Command};
 use crate::shebang::Shebang;
+use crate::{Host, Signature};
 
 /// Static facts about one lint.
 #[derive(Debug)]
@@ -78,6 +78,46 @@ impl<'a> Context<'a> {
     /// The script text of `range`.
     pub(crate) fn text(&self, range: &Range<usize>) -> &str {
         self.source.get(range.clone()).unwrap_or("")
+    }
+
+    /// How to declare key `name` a prefix where the signature is written.
+    pub(crate) fn declare_prefix(&self, name: &str) -> String {
+        match self.signature.host {
+            Host::Rust => format!("`#[key(prefix)] {name}`"),
+            Host::Header => format!("`{name}(prefix)` in the `--! keys:` header"),
+        }
+    }
+
+    /// How to add a key parameter where the signature is written.
+    pub(crate) fn key_parameter(&self) -> &'static str {
+        match self.signature.host {
+            Host::Rust => "a `#[key]` parameter",
+            Host::Header => "a `--! keys:` entry",
+        }
+    }
+
+    /// How to declare the oldest server `target`.
+    pub(crate) fn declare_min_version(&self, target: crate::Target) -> String {
+        match self.signature.host {
+            Host::Rust => format!("`min_version = \"{}\"`", target.spelling()),
+            Host::Header => format!("`--! min_version: {}`", target.spelling()),
+        }
+    }
+
+    /// How to make the return type optional.
+    pub(crate) fn optional_return(&self) -> &'static str {
+        match self.signature.host {
+            Host::Rust => "`scripts::Result<Option<...>>`",
+            Host::Header => "a `?` return type in the header (`--! returns: integer?`)",
+        }
+    }
+
+    /// How to decode a JSON reply.
+    pub(crate) fn json_return(&self) -> &'static str {
+        match self.signature.host {
+            Host::Rust => "`scripts::Json<T>`",
+            Host::Header => "`--! returns: json`",
+        }
     }
 
     /// True when the script may not write: `#!lua flags=no-writes` or `read_only`.

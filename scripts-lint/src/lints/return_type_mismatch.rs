@@ -40,7 +40,7 @@ impl Lint for ReturnTypeMismatch {
         let expected = &cx.signature.returns;
         let rust = cx.signature.return_text.as_str();
         let mut check = |range: Range<usize>, shapes: Vec<Shape>, what: &str, described: Option<String>| {
-            let mut problems = shapes.iter().filter(|s| **s != Shape::Error).map(|s| mismatch(expected, s));
+            let mut problems = shapes.iter().filter(|s| **s != Shape::Error).map(|s| mismatch(cx, expected, s));
             let Some(first) = problems.next() else { return };
             let Some((description, help)) = first else { return };
             if problems.any(|p| p.is_none()) {
@@ -167,15 +167,15 @@ fn literal_length(cx: &Context<'_>, value: &Value) -> Option<usize> {
 }
 
 /// `None` when `shape` fits `expected`, else what it is and what to write instead.
-fn mismatch(expected: &ReturnType, shape: &Shape) -> Option<(String, String)> {
+fn mismatch(cx: &Context<'_>, expected: &ReturnType, shape: &Shape) -> Option<(String, String)> {
     use ReturnType as R;
     use Shape as S;
-    let nil_help = || "return a value on every path, or make the type optional: `scripts::Result<Option<...>>`".to_owned();
+    let nil_help = || format!("return a value on every path, or make the type optional: {}", cx.optional_return());
     let problem = |what: &str, help: &str| Some((what.to_owned(), help.to_owned()));
     match (expected, shape) {
         (_, S::Unknown | S::Error) | (R::Any | R::Unit, _) => None,
         (R::Option(_), S::Nil) => None,
-        (R::Option(inner), shape) => mismatch(inner, shape),
+        (R::Option(inner), shape) => mismatch(cx, inner, shape),
         (R::Integer | R::Float, S::Integer) => None,
         (R::Integer, S::Text(Some(text))) if text.trim().parse::<i64>().is_err() => {
             problem(&format!("the string `'{text}'`"), "return a number, or change the type to `String`")
@@ -191,7 +191,7 @@ fn mismatch(expected: &ReturnType, shape: &Shape) -> Option<(String, String)> {
         ),
         (R::Integer | R::Float, S::Status) => problem("a status reply", "return a number, or change the type to `String`"),
         (R::Integer | R::Float | R::Bool, S::Json) => {
-            problem("a JSON string", "decode it with `scripts::Json<T>`, or return a number")
+            problem("a JSON string", &format!("decode it with {}, or return a number", cx.json_return()))
         }
         (R::Bool, S::Integer | S::Nil | S::Status) => None,
         (R::Bool, S::Text(_)) => problem("a string", "return `1`/`0` (or `true`/`false`), or change the type to `String`"),
@@ -201,7 +201,7 @@ fn mismatch(expected: &ReturnType, shape: &Shape) -> Option<(String, String)> {
         (R::List, S::Text(_) | S::Nil | S::Array(_)) => None,
         (R::List, S::Integer) => problem("a number", "return a table `{...}`, or change the type to a number"),
         (R::List, S::Status) => problem("a status reply", "return a table `{...}`"),
-        (R::List, S::Json) => problem("a JSON string", "decode it with `scripts::Json<Vec<T>>`"),
+        (R::List, S::Json) => problem("a JSON string", &format!("decode it with {}", cx.json_return())),
         (R::Tuple(fields), S::Array(Some(len))) if len != fields => problem(
             &format!("a table of {len} value{}", if *len == 1 { "" } else { "s" }),
             &format!("return {fields} values (`return {{a, b}}`), one per tuple field"),

@@ -44,8 +44,8 @@ impl Lint for UnknownCommand {
                         Some(first) => finding
                             .note(format!("`{name}` was added in {first} (`{}`)", command.since))
                             .help(format!(
-                                "if every server the script runs on is {first} or later, declare `min_version = \"{}\"`; otherwise do without `{name}`",
-                                first.spelling()
+                                "if every server the script runs on is {first} or later, declare {}; otherwise do without `{name}`",
+                                cx.declare_min_version(first)
                             )),
                         None => finding.help(format!(
                             "`{name}` exists only in {}; do without it, or declare that server as `min_version`",
