@@ -1,10 +1,10 @@
 //! One call of a script: the EVALSHA command, sent with an EVAL fallback.
 
-use redis::{Cmd, FromRedisValue, Pipeline, ServerErrorKind, Value};
+use redis::{Cmd, FromRedisValue, Pipeline, Value};
 
 use crate::args::{Arg, Key};
 use crate::connection::{AsyncConnection, Connection};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, is_noscript};
 use crate::prefix::has_hash_tag;
 use crate::script::Script;
 use crate::slot::key_slot;
@@ -174,7 +174,7 @@ impl<'s> Call<'s> {
     /// Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag.
     pub fn add_to(self, pipe: &mut Pipeline) -> Result<&mut Pipeline> {
         self.check_prefixes(None)?;
-        Ok(pipe.add_command(self.eval_command()))
+        Ok(pipe.add_command(self.into_eval().cmd))
     }
 
     /// Adds the call to a pipeline as `EVALSHA`: only for scripts known to be loaded
@@ -187,68 +187,94 @@ impl<'s> Call<'s> {
         Ok(pipe.add_command(self.cmd))
     }
 
-    /// Runs the call: EVALSHA, and on `NOSCRIPT` one EVAL whose reply is returned.
-    pub async fn invoke_async<T: FromRedisValue, C: AsyncConnection>(&self, con: &mut C) -> Result<T> {
+    /// The same call as `EVAL`, the `EVALSHA` command dropped as soon as the `EVAL`
+    /// one is built: a large argument is held twice for that moment only, not for
+    /// the whole fallback.
+    pub(crate) fn into_eval(self) -> Self {
+        let cmd = self.eval_command();
+        Call { cmd, ..self }
+    }
+
+    /// The slot of the call's keys (of the first key: [`check_slots`](Self::check_slots)
+    /// has made sure they share it); `None` without keys.
+    #[cfg(feature = "cluster")]
+    pub(crate) fn slot(&self) -> Option<u16> {
+        self.key_bytes().next().map(key_slot)
+    }
+
+    /// Runs the call: `EVALSHA`, and one `EVAL` (whose reply is returned) only when
+    /// the server answers its own `NOSCRIPT` reply, which proves the script did not
+    /// run. Nothing else is sent again; see [`Error::ran`] for what a failure tells.
+    ///
+    /// Takes the call by value so that the `EVAL` fallback can drop the `EVALSHA`
+    /// command (and any large argument in it) before sending.
+    pub async fn invoke_async<T: FromRedisValue, C: AsyncConnection>(self, con: &mut C) -> Result<T> {
+        let script = self.script;
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
             let span = self.span();
-            let result = self.send_async(con).instrument(span.clone()).await;
+            let result = finish(script, self.send_async(con).instrument(span.clone()).await);
             span.record("outcome", outcome(&result));
             result
         }
         #[cfg(not(feature = "tracing"))]
-        self.send_async(con).await
+        finish(script, self.send_async(con).await)
     }
 
-    async fn send_async<T: FromRedisValue, C: AsyncConnection>(&self, con: &mut C) -> Result<T> {
+    async fn send_async<C: AsyncConnection>(self, con: &mut C) -> Result<Value> {
         self.check_prefixes(Some(con.is_cluster()))?;
+        #[cfg(feature = "cluster")]
+        if let Some(cluster) = con.__cluster() {
+            return cluster.run(self).await;
+        }
         if con.is_cluster() {
             self.check_slots()?;
         }
+        let script = self.script;
         let reply = match con.req_packed_command(&self.cmd).await.and_then(Value::extract_error) {
             Err(e) if is_noscript(&e) => {
-                let eval = self.eval_command();
-                con.req_packed_command(&eval).await.and_then(Value::extract_error)
+                let eval = self.into_eval();
+                con.req_packed_command(&eval.cmd).await.and_then(Value::extract_error)
             }
             other => other,
         };
-        self.finish(reply)
+        reply.map_err(|e| Error::from_redis(script, e))
     }
 
-    /// Runs the call on a blocking connection: EVALSHA, and on `NOSCRIPT` one EVAL.
-    pub fn invoke<T: FromRedisValue, C: Connection>(&self, con: &mut C) -> Result<T> {
+    /// Runs the call on a blocking connection: `EVALSHA`, and one `EVAL` only on the
+    /// server's own `NOSCRIPT` reply (see [`invoke_async`](Self::invoke_async)).
+    pub fn invoke<T: FromRedisValue, C: Connection>(self, con: &mut C) -> Result<T> {
+        let script = self.script;
         #[cfg(feature = "tracing")]
         {
             let span = self.span();
-            let result = span.in_scope(|| self.send(con));
+            let result = span.in_scope(|| finish(script, self.send(con)));
             span.record("outcome", outcome(&result));
             result
         }
         #[cfg(not(feature = "tracing"))]
-        self.send(con)
+        finish(script, self.send(con))
     }
 
-    fn send<T: FromRedisValue, C: Connection>(&self, con: &mut C) -> Result<T> {
+    fn send<C: Connection>(self, con: &mut C) -> Result<Value> {
         self.check_prefixes(Some(con.is_cluster()))?;
+        #[cfg(feature = "cluster")]
+        if let Some(cluster) = con.__cluster() {
+            return cluster.run(self);
+        }
         if con.is_cluster() {
             self.check_slots()?;
         }
+        let script = self.script;
         let reply = match con.req_command(&self.cmd).and_then(Value::extract_error) {
-            Err(e) if is_noscript(&e) => con.req_command(&self.eval_command()).and_then(Value::extract_error),
+            Err(e) if is_noscript(&e) => {
+                let eval = self.into_eval();
+                con.req_command(&eval.cmd).and_then(Value::extract_error)
+            }
             other => other,
         };
-        self.finish(reply)
-    }
-
-    fn finish<T: FromRedisValue>(&self, reply: redis::RedisResult<Value>) -> Result<T> {
-        reply.map_err(|e| Error::from_redis(self.script, e)).and_then(|value| {
-            T::from_redis_value(value).map_err(|source| Error::Reply {
-                script: self.script.name(),
-                expected: std::any::type_name::<T>(),
-                source,
-            })
-        })
+        reply.map_err(|e| Error::from_redis(script, e))
     }
 
     #[cfg(feature = "tracing")]
@@ -263,6 +289,17 @@ impl<'s> Call<'s> {
     }
 }
 
+/// Decodes a reply into the function's return type.
+fn finish<T: FromRedisValue>(script: &Script, reply: Result<Value>) -> Result<T> {
+    reply.and_then(|value| {
+        T::from_redis_value(value).map_err(|source| Error::Reply {
+            script: script.name(),
+            expected: std::any::type_name::<T>(),
+            source,
+        })
+    })
+}
+
 #[cfg(feature = "tracing")]
 fn outcome<T>(result: &Result<T>) -> &'static str {
     match result {
@@ -274,13 +311,14 @@ fn outcome<T>(result: &Result<T>) -> &'static str {
         Err(Error::CrossSlot { .. }) => "cross_slot",
         Err(Error::NoScript { .. }) => "no_script",
         Err(Error::OutOfMemory { .. }) => "out_of_memory",
+        Err(Error::Redirected { .. }) => "redirected",
+        Err(Error::TryAgain { .. }) => "try_again",
+        Err(Error::ClusterDown { .. }) => "cluster_down",
+        Err(Error::Timeout { .. }) => "timeout",
         Err(Error::Connection { .. }) => "connection",
+        Err(Error::Unreachable { .. }) => "unreachable",
         Err(Error::Reply { .. }) => "reply",
         Err(Error::Server { .. }) => "server",
         Err(Error::UntaggedPrefix { .. }) => "untagged_prefix",
     }
-}
-
-fn is_noscript(error: &redis::RedisError) -> bool {
-    error.kind() == redis::ErrorKind::Server(ServerErrorKind::NoScript)
 }

@@ -1,20 +1,43 @@
 //! The connections a generated function accepts.
+//!
+//! A script call is sent once, on the connection given, and never again unless the
+//! server's own reply proves it did not run (see [`Call::invoke_async`]). That holds
+//! for redis-rs's single-node connections, which never re-send a request by
+//! themselves: `MultiplexedConnection` fails the requests in flight when its socket
+//! drops, and `ConnectionManager` reconnects for later requests without re-sending
+//! the failed ones. redis-rs's cluster connections do re-send (after a dropped
+//! connection, a timeout, `TRYAGAIN`, `LOADING`, ... up to their `retries`), so they
+//! are not accepted as is: [`crate::cluster`] wraps them.
+//!
+//! [`Call::invoke_async`]: crate::Call::invoke_async
 
 /// An async connection a script can run on.
 ///
-/// Implemented for redis-rs's async connections. A custom `aio::ConnectionLike`
-/// opts in with an empty `impl`.
+/// Implemented for redis-rs's `MultiplexedConnection` and `ConnectionManager`, and
+/// for `scripts::cluster::AsyncClusterConnection`. A custom `aio::ConnectionLike`
+/// opts in with an empty `impl`, if it never sends a request twice.
+///
+/// `Sync` because redis-rs's `AsyncCommands` require it: a helper taking
+/// `&mut impl AsyncConnection` can send plain commands too.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an async connection a script can run on",
     label = "an `async fn` script needs an async connection",
-    note = "pass a `redis::aio::MultiplexedConnection` (`client.get_multiplexed_async_connection().await?`), a `ConnectionManager` (feature `connection-manager`) or a `cluster_async::ClusterConnection` (feature `cluster`)",
+    note = "pass a `redis::aio::MultiplexedConnection` (`client.get_multiplexed_async_connection().await?`), a `ConnectionManager` (feature `connection-manager`) or a `scripts::cluster::AsyncClusterConnection` (feature `cluster`)",
+    note = "redis-rs's own cluster connection re-sends requests after a dropped connection or a timeout, which would run a script twice: wrap it with `scripts::cluster::AsyncClusterConnection::new(con, node_url)`",
     note = "on a blocking connection, call the script's blocking twin: `name::blocking(&mut con, ...)`"
 )]
-pub trait AsyncConnection: redis::aio::ConnectionLike + Send {
+pub trait AsyncConnection: redis::aio::ConnectionLike + Send + Sync {
     /// True for a Redis Cluster connection: keys are checked to share one slot
     /// before anything is sent.
     fn is_cluster(&self) -> bool {
         false
+    }
+
+    /// The runtime's cluster connection, which routes script calls itself.
+    #[doc(hidden)]
+    #[cfg(feature = "cluster")]
+    fn __cluster(&mut self) -> Option<&mut crate::cluster::AsyncClusterConnection> {
+        None
     }
 }
 
@@ -23,21 +46,16 @@ impl AsyncConnection for redis::aio::MultiplexedConnection {}
 #[cfg(feature = "connection-manager")]
 impl AsyncConnection for redis::aio::ConnectionManager {}
 
-#[cfg(feature = "cluster")]
-impl AsyncConnection for redis::cluster_async::ClusterConnection {
-    fn is_cluster(&self) -> bool {
-        true
-    }
-}
-
 /// A blocking connection a script can run on.
 ///
-/// Implemented for redis-rs's blocking connections. A custom `ConnectionLike`
-/// opts in with an empty `impl`.
+/// Implemented for redis-rs's `Connection` and for
+/// `scripts::cluster::ClusterConnection`. A custom `ConnectionLike` opts in with an
+/// empty `impl`, if it never sends a request twice.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a blocking connection a script can run on",
     label = "a blocking `fn` script needs a blocking connection",
-    note = "pass a `redis::Connection` (`client.get_connection()?`) or a `cluster::ClusterConnection` (feature `cluster`)",
+    note = "pass a `redis::Connection` (`client.get_connection()?`) or a `scripts::cluster::ClusterConnection` (feature `cluster`)",
+    note = "redis-rs's own cluster connection re-sends requests after a dropped connection or a timeout, which would run a script twice: wrap it with `scripts::cluster::ClusterConnection::new(con, node_url)`",
     note = "on an async connection, call the script's async twin: `name::nonblocking(&mut con, ...).await`"
 )]
 pub trait Connection: redis::ConnectionLike {
@@ -46,13 +64,13 @@ pub trait Connection: redis::ConnectionLike {
     fn is_cluster(&self) -> bool {
         false
     }
+
+    /// The runtime's cluster connection, which routes script calls itself.
+    #[doc(hidden)]
+    #[cfg(feature = "cluster")]
+    fn __cluster(&mut self) -> Option<&mut crate::cluster::ClusterConnection> {
+        None
+    }
 }
 
 impl Connection for redis::Connection {}
-
-#[cfg(feature = "cluster")]
-impl Connection for redis::cluster::ClusterConnection {
-    fn is_cluster(&self) -> bool {
-        true
-    }
-}

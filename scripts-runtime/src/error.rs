@@ -1,4 +1,20 @@
-//! `scripts::Error`: what can go wrong when a script runs, named after the script.
+//! `scripts::Error`: what can go wrong when a script runs, named after the script,
+//! and whether the script ran.
+//!
+//! Whether a script ran is read from facts of the reply, never from its error code
+//! alone:
+//!
+//! - an error the server raises *while running* a script (a Lua error, a failing
+//!   `redis.call`, `error(...)`) ends with `script: <sha1>, on @user_script:<line>.`
+//!   (Redis 7; Redis 6 starts it with `Error running script (call to f_<sha1>)`);
+//! - an error the server replies *instead of running* a script (`NOSCRIPT`, `BUSY`,
+//!   `OOM`, `MOVED`, ...) has no such suffix;
+//! - an error the script *returns* (`redis.error_reply(...)`, `{err = ...}`) arrives
+//!   verbatim, without the suffix. It is told from a refusal by its text: the
+//!   server's refusals are fixed texts (`BUSY Redis is busy running a script...`),
+//!   and anything else is the script's. Only a script returning the server's exact
+//!   text could pass for a refusal: the checker's `server_error_code` lint rejects
+//!   scripts that return the codes the server refuses with (see `docs/lints.md`).
 
 use std::fmt;
 
@@ -9,36 +25,76 @@ use crate::script::Script;
 /// The result of a script call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Whether a failed call ran the script, as far as the failure shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ran {
+    /// The server ran the script, which then failed, returned an error or replied
+    /// something the return type does not take. Redis does not roll a script back:
+    /// what it wrote before failing stays written. Do not send it again blindly.
+    Yes,
+    /// The script did not run: nothing was sent, or the server's own reply refused
+    /// the call before running it. Sending it again is safe.
+    No,
+    /// The request may have reached the server but no reply came back (the
+    /// connection dropped, or the response timeout passed): the script may have run
+    /// (and may still be running). Check its effects before sending it again.
+    Unknown,
+}
+
+impl fmt::Display for Ran {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Ran::Yes => "the script ran",
+            Ran::No => "the script did not run",
+            Ran::Unknown => "unknown whether the script ran",
+        })
+    }
+}
+
+/// Which cluster redirect a node answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Redirect {
+    /// `MOVED`: the slot belongs to another node for good.
+    Moved,
+    /// `ASK`: the slot is migrating and this key is on the importing node.
+    Ask,
+}
+
 /// A failed script call. Every variant names the script; server errors keep the
 /// original [`RedisError`] as their [`source`](std::error::Error::source).
+/// [`ran`](Error::ran) tells whether the script ran.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The script raised an error while running: a Lua error, a failing
-    /// `redis.call`, or `error(...)`/`redis.error_reply(...)`.
+    /// The script raised an error while running (a Lua error, a failing
+    /// `redis.call`, `error(...)`) or returned one (`redis.error_reply(...)`,
+    /// `{err = ...}`). It ran.
     Script(Box<ScriptError>),
-    /// Another script is running past `busy-reply-threshold` (`BUSY`).
+    /// Another script is running past `busy-reply-threshold` (`BUSY`): this one
+    /// did not run.
     Busy {
         /// The script that could not run.
         script: &'static str,
         /// The server's reply.
         source: RedisError,
     },
-    /// This script was stopped by `SCRIPT KILL` while running.
+    /// This script was stopped by `SCRIPT KILL` while running. Redis kills only
+    /// scripts that have not written yet, so it left no effect.
     Killed {
         /// The script that was killed.
         script: &'static str,
         /// The server's reply.
         source: RedisError,
     },
-    /// A replica refused a script that may write (`READONLY`).
+    /// A read-only replica refused a write (`READONLY`): the whole call before it
+    /// ran, or a write inside the script ([`ran`](Error::ran) tells which).
     ReadOnly {
         /// The script that was refused.
         script: &'static str,
         /// The server's reply.
         source: RedisError,
     },
-    /// Keys of one call hash to different cluster slots.
+    /// Keys of one call hash to different cluster slots: the script did not run.
     CrossSlot {
         /// The script that was not sent.
         script: &'static str,
@@ -47,21 +103,63 @@ pub enum Error {
         /// The server's reply, when the server (not the client) found it.
         source: Option<RedisError>,
     },
-    /// The server does not have the script cached and the call could not send it.
+    /// The server does not have the script cached and the call could not send it
+    /// (`NOSCRIPT`, e.g. an `EVALSHA` added to a pipeline): it did not run.
     NoScript {
         /// The script that was missing.
         script: &'static str,
         /// The server's reply.
         source: RedisError,
     },
-    /// The server is over `maxmemory` and the script may write (`OOM`).
+    /// The server is over `maxmemory` (`OOM`): the call was refused, or a write
+    /// inside the script was ([`ran`](Error::ran) tells which).
     OutOfMemory {
         /// The script that was refused.
         script: &'static str,
         /// The server's reply.
         source: RedisError,
     },
-    /// The connection failed, dropped or timed out; the script may or may not have run.
+    /// A cluster node answered `MOVED` or `ASK` and the call did not follow it (a
+    /// plain connection to one node, or too many redirects): the script did not
+    /// run. The runtime's cluster connections (`scripts::cluster`) follow redirects.
+    Redirected {
+        /// The script being called.
+        script: &'static str,
+        /// `MOVED` or `ASK`.
+        redirect: Redirect,
+        /// The slot of the call's keys.
+        slot: u16,
+        /// The node the slot was redirected to (`host:port`).
+        node: String,
+        /// The server's reply.
+        source: RedisError,
+    },
+    /// The call's slot is being migrated and its keys are split between two nodes
+    /// (`TRYAGAIN`): the script did not run; it may be sent again shortly.
+    TryAgain {
+        /// The script being called.
+        script: &'static str,
+        /// The server's reply.
+        source: RedisError,
+    },
+    /// The cluster is down or the slot is not served (`CLUSTERDOWN`): the script did
+    /// not run.
+    ClusterDown {
+        /// The script being called.
+        script: &'static str,
+        /// The server's reply.
+        source: RedisError,
+    },
+    /// No reply came within the connection's response timeout: the script may have
+    /// run, or may still be running.
+    Timeout {
+        /// The script being called.
+        script: &'static str,
+        /// The timeout error.
+        source: RedisError,
+    },
+    /// The connection failed or dropped: unless it was refused before anything was
+    /// sent, the script may or may not have run.
     Connection {
         /// The script being called.
         script: &'static str,
@@ -81,7 +179,17 @@ pub enum Error {
         /// `#[key(prefix, allow_untagged)]` (which covers single servers only).
         cluster: bool,
     },
-    /// The reply does not decode into the function's return type.
+    /// No connection could be made to the cluster node serving the call's slot:
+    /// nothing was sent.
+    Unreachable {
+        /// The script that was not sent.
+        script: &'static str,
+        /// The node (`host:port`).
+        node: String,
+        /// The connection error.
+        source: RedisError,
+    },
+    /// The reply does not decode into the function's return type: the script ran.
     Reply {
         /// The script whose reply did not fit.
         script: &'static str,
@@ -90,25 +198,34 @@ pub enum Error {
         /// What the decoder said.
         source: redis::ParsingError,
     },
-    /// Any other server error.
+    /// Any other refusal: the server refused the call before running the script
+    /// (`NOPERM`, `LOADING`, `MASTERDOWN`, a compile error, ...), or the client did
+    /// before sending it.
     Server {
         /// The script being called.
         script: &'static str,
-        /// The server's reply.
+        /// The server's (or the client's) error.
         source: RedisError,
     },
 }
 
-/// A run-time error raised inside a script, mapped back to its source.
+/// An error raised or returned by a script, mapped back to its source.
 #[derive(Debug)]
 pub struct ScriptError {
     /// The script's name.
     pub script: &'static str,
-    /// The error code of the reply (`ERR`, `WRONGTYPE`, ...).
+    /// The error code of the reply (`ERR`, `WRONGTYPE`, `APP_NOT_FOUND`, ...): its
+    /// first word when that is an upper-case code, else empty (for
+    /// `redis.error_reply('no fields')`).
     pub code: String,
-    /// The message without the code and without the server's `script: <sha>` suffix.
+    /// The message without the code and without the server's `script: <sha>` suffix;
+    /// the whole text when there is no code.
     pub message: String,
-    /// The Lua line the server reported (1-based).
+    /// True when the script returned the error (`redis.error_reply(...)`,
+    /// `{err = ...}`), false when it raised one.
+    pub returned: bool,
+    /// The Lua line (1-based): from the server for a raised error; for a returned
+    /// one, the line of the only string literal in the script equal to the text.
     pub lua_line: Option<u32>,
     /// The source file holding the script.
     pub file: &'static str,
@@ -116,6 +233,17 @@ pub struct ScriptError {
     pub line: Option<u32>,
     /// The server's reply.
     pub source: RedisError,
+}
+
+impl ScriptError {
+    /// The error text as the script produced it: `code message`, or the message.
+    pub fn text(&self) -> String {
+        match (self.code.is_empty(), self.message.is_empty()) {
+            (true, _) => self.message.clone(),
+            (false, true) => self.code.clone(),
+            (false, false) => format!("{} {}", self.code, self.message),
+        }
+    }
 }
 
 impl Error {
@@ -129,6 +257,37 @@ impl Error {
         self.parts().1
     }
 
+    /// Whether the script ran: [`Ran::No`] only when nothing was sent or the
+    /// server's own reply refused the call; [`Ran::Unknown`] when a reply was lost.
+    pub fn ran(&self) -> Ran {
+        match self {
+            Error::Script(_) | Error::Killed { .. } | Error::Reply { .. } => Ran::Yes,
+            Error::Busy { source, .. }
+            | Error::ReadOnly { source, .. }
+            | Error::NoScript { source, .. }
+            | Error::OutOfMemory { source, .. }
+            | Error::Redirected { source, .. }
+            | Error::TryAgain { source, .. }
+            | Error::ClusterDown { source, .. }
+            | Error::Server { source, .. } => {
+                if raised_in_script(source.detail().unwrap_or("")) {
+                    Ran::Yes
+                } else {
+                    Ran::No
+                }
+            }
+            Error::CrossSlot { .. } | Error::Unreachable { .. } | Error::UntaggedPrefix { .. } => Ran::No,
+            Error::Timeout { .. } => Ran::Unknown,
+            Error::Connection { source, .. } => {
+                if source.is_connection_refusal() {
+                    Ran::No
+                } else {
+                    Ran::Unknown
+                }
+            }
+        }
+    }
+
     /// The script's name and the server error every variant may carry.
     fn parts(&self) -> (&'static str, Option<&RedisError>) {
         match self {
@@ -138,7 +297,12 @@ impl Error {
             | Error::ReadOnly { script, source }
             | Error::NoScript { script, source }
             | Error::OutOfMemory { script, source }
+            | Error::Redirected { script, source, .. }
+            | Error::TryAgain { script, source }
+            | Error::ClusterDown { script, source }
+            | Error::Timeout { script, source }
             | Error::Connection { script, source }
+            | Error::Unreachable { script, source, .. }
             | Error::Server { script, source } => (script, Some(source)),
             Error::CrossSlot { script, source, .. } => (script, source.as_ref()),
             Error::Reply { script, .. } | Error::UntaggedPrefix { script, .. } => (script, None),
@@ -148,60 +312,284 @@ impl Error {
     /// Sorts a [`RedisError`] from calling `script` into a variant.
     pub fn from_redis(script: &Script, error: RedisError) -> Self {
         let name = script.name();
-        if error.is_io_error() || error.is_connection_dropped() || error.is_connection_refusal() || error.is_timeout() {
-            return Error::Connection {
+        if error.is_timeout() {
+            return Error::Timeout {
                 script: name,
                 source: error,
             };
         }
-        let code = error.code().unwrap_or("").to_owned();
+        let server = matches!(error.kind(), ErrorKind::Server(_) | ErrorKind::Extension);
+        if !server {
+            // a reply that could not be read may belong to a script that ran
+            let lost = error.is_io_error()
+                || error.is_connection_dropped()
+                || error.is_connection_refusal()
+                || error.kind() == ErrorKind::Parse;
+            return if lost {
+                Error::Connection {
+                    script: name,
+                    source: error,
+                }
+            } else {
+                // refused by the client before sending (configuration, authentication)
+                Error::Server {
+                    script: name,
+                    source: error,
+                }
+            };
+        }
+        let code = error.code().unwrap_or("");
         let detail = error.detail().unwrap_or("");
-        match (error.kind(), code.as_str()) {
-            (ErrorKind::Server(ServerErrorKind::NoScript), _) => Error::NoScript {
+        if raised_in_script(detail) {
+            return match code {
+                "ERR" if strip_suffix(detail).starts_with("Script killed by user") => Error::Killed {
+                    script: name,
+                    source: error,
+                },
+                // a write inside the script was refused; `ran` reads the suffix
+                "OOM" => Error::OutOfMemory {
+                    script: name,
+                    source: error,
+                },
+                "READONLY" => Error::ReadOnly {
+                    script: name,
+                    source: error,
+                },
+                _ => Error::Script(Box::new(ScriptError::new(script, error, true))),
+            };
+        }
+        let Some(refusal) = refusal(code, detail) else {
+            // not a text the server refuses with: the script returned it
+            return Error::Script(Box::new(ScriptError::new(script, error, false)));
+        };
+        match refusal {
+            Refusal::NoScript => Error::NoScript {
                 script: name,
                 source: error,
             },
-            (ErrorKind::Server(ServerErrorKind::ReadOnly), _) => Error::ReadOnly {
+            Refusal::Busy => Error::Busy {
                 script: name,
                 source: error,
             },
-            (ErrorKind::Server(ServerErrorKind::CrossSlot), _) => Error::CrossSlot {
+            Refusal::OutOfMemory => Error::OutOfMemory {
+                script: name,
+                source: error,
+            },
+            Refusal::ReadOnly => Error::ReadOnly {
+                script: name,
+                source: error,
+            },
+            Refusal::CrossSlot => Error::CrossSlot {
                 script: name,
                 keys: Vec::new(),
                 source: Some(error),
             },
-            (_, "BUSY") => Error::Busy {
+            Refusal::Redirect(redirect, slot, node) => Error::Redirected {
+                script: name,
+                redirect,
+                slot,
+                node,
+                source: error,
+            },
+            Refusal::TryAgain => Error::TryAgain {
                 script: name,
                 source: error,
             },
-            (_, "OOM") => Error::OutOfMemory {
+            Refusal::ClusterDown => Error::ClusterDown {
                 script: name,
                 source: error,
             },
-            (_, "ERR") if detail.starts_with("Script killed by user") => Error::Killed {
+            Refusal::Other => Error::Server {
                 script: name,
                 source: error,
-            },
-            _ => match lua_line(detail) {
-                Some(lua_line) => {
-                    let location = script.location();
-                    Error::Script(Box::new(ScriptError {
-                        script: name,
-                        message: strip_suffix(detail).to_owned(),
-                        code,
-                        lua_line: Some(lua_line),
-                        file: location.file,
-                        line: script.source_line(lua_line),
-                        source: error,
-                    }))
-                }
-                None => Error::Server {
-                    script: name,
-                    source: error,
-                },
             },
         }
     }
+}
+
+/// A reply with which the server refuses a call before running it.
+enum Refusal {
+    NoScript,
+    Busy,
+    OutOfMemory,
+    ReadOnly,
+    CrossSlot,
+    Redirect(Redirect, u16, String),
+    TryAgain,
+    ClusterDown,
+    Other,
+}
+
+/// Which refusal the unsuffixed error `code detail` is, when its text is one the
+/// server refuses a script call with, before running it: Redis 6.2 to 7.4
+/// (`src/server.c` shared errors, `src/cluster.c`, `src/eval.c`, `src/script.c`)
+/// and Valkey 8 (which says `Valkey` where Redis says `Redis`). A script that
+/// returns the same code with other words (`redis.error_reply('BUSY later')`) has
+/// run, and is not mistaken for a refusal.
+fn refusal(code: &str, detail: &str) -> Option<Refusal> {
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| detail.starts_with(p));
+    let refusal = match code {
+        "NOSCRIPT" if is_noscript_text(detail) => Refusal::NoScript,
+        "BUSY" if starts(&["Redis is busy running", "Valkey is busy running"]) => Refusal::Busy,
+        "OOM"
+            if starts(&[
+                "command not allowed when used memory > 'maxmemory'",
+                "allow-oom flag is not set on the script",
+            ]) =>
+        {
+            Refusal::OutOfMemory
+        }
+        "READONLY" if starts(&["You can't write against a read only"]) => Refusal::ReadOnly,
+        "CROSSSLOT" if detail == "Keys in request don't hash to the same slot" => Refusal::CrossSlot,
+        "MOVED" | "ASK" => {
+            let (slot, node) = parse_redirect(detail)?;
+            let redirect = if code == "ASK" { Redirect::Ask } else { Redirect::Moved };
+            Refusal::Redirect(redirect, slot, node.to_owned())
+        }
+        "TRYAGAIN" if detail == TRYAGAIN_TEXT => Refusal::TryAgain,
+        "CLUSTERDOWN" if starts(&["The cluster is down", "Hash slot not served"]) => Refusal::ClusterDown,
+        "LOADING" if starts(&["Redis is loading the dataset", "Valkey is loading the dataset"]) => Refusal::Other,
+        "MASTERDOWN" if starts(&["Link with MASTER is down"]) => Refusal::Other,
+        "NOREPLICAS" if starts(&["Not enough good replicas"]) => Refusal::Other,
+        "MISCONF"
+            if starts(&[
+                "Redis is configured to save RDB snapshots",
+                "Valkey is configured to save RDB snapshots",
+                "Errors writing to the AOF file",
+            ]) =>
+        {
+            Refusal::Other
+        }
+        "NOPERM" if detail.contains("has no permissions to") => Refusal::Other,
+        "NOAUTH" if starts(&["Authentication required"]) => Refusal::Other,
+        "ERR" if is_refusal_text(detail) => Refusal::Other,
+        _ => return None,
+    };
+    Some(refusal)
+}
+
+impl ScriptError {
+    fn new(script: &Script, source: RedisError, raised: bool) -> Self {
+        let code = source.code().unwrap_or("");
+        let detail = source.detail().unwrap_or("");
+        let location = script.location();
+        if raised {
+            let lua_line = lua_line(detail);
+            return ScriptError {
+                script: script.name(),
+                code: code.to_owned(),
+                message: strip_suffix(detail).to_owned(),
+                returned: false,
+                lua_line,
+                file: location.file,
+                line: lua_line.and_then(|l| script.source_line(l)),
+                source,
+            };
+        }
+        // redis-rs splits a reply at its first space into code and detail; a script's
+        // own text need not start with a code (`no fields`): put it back together
+        let text = if detail.is_empty() {
+            code.to_owned()
+        } else {
+            format!("{code} {detail}")
+        };
+        let lua_line = literal_line(script.source(), &text);
+        let (code, message) = if is_code(code) {
+            (code.to_owned(), detail.to_owned())
+        } else {
+            (String::new(), text)
+        };
+        ScriptError {
+            script: script.name(),
+            code,
+            message,
+            returned: true,
+            lua_line,
+            file: location.file,
+            line: lua_line.and_then(|l| script.source_line(l)),
+            source,
+        }
+    }
+}
+
+/// The exact texts of the server's own `NOSCRIPT` reply: Redis 2.6 to 7.4, then
+/// Valkey 8. Only these make a call fall back to `EVAL`: a script that returned
+/// `NOSCRIPT ...` has run, and must not run again.
+pub(crate) fn is_noscript_text(detail: &str) -> bool {
+    matches!(detail, "No matching script. Please use EVAL." | "No matching script.")
+}
+
+/// True when `error` is the server's own `NOSCRIPT` reply (see [`is_noscript_text`]).
+pub(crate) fn is_noscript(error: &RedisError) -> bool {
+    error.kind() == ErrorKind::Server(ServerErrorKind::NoScript) && is_noscript_text(error.detail().unwrap_or(""))
+}
+
+/// The server's `TRYAGAIN` refusal (src/cluster.c): the keys of a multi-key call are
+/// split by a migration, nothing ran.
+#[cfg(feature = "cluster")]
+pub(crate) fn is_tryagain(error: &RedisError) -> bool {
+    error.code() == Some("TRYAGAIN") && error.detail() == Some(TRYAGAIN_TEXT)
+}
+
+/// The detail of the server's `TRYAGAIN` (src/cluster.c).
+const TRYAGAIN_TEXT: &str = "Multiple keys request during rehashing of slot";
+
+/// True when the server raised the error while running a script: Redis 7 ends it
+/// with `script: <sha1 or name>, on @user_script:<line>.`, Redis 6 starts it with
+/// `Error running script (call to f_<sha1>)`.
+pub(crate) fn raised_in_script(detail: &str) -> bool {
+    if detail.starts_with("Error running script (call to f_") {
+        return true;
+    }
+    let Some((_, tail)) = detail.rsplit_once(" script: ") else {
+        return false;
+    };
+    let Some((_, at)) = tail.split_once(", on @user_script:") else {
+        return false;
+    };
+    at.strip_suffix('.')
+        .is_some_and(|line| !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `12182 127.0.0.1:7001` (the detail of `MOVED`/`ASK`) -> slot and node.
+pub(crate) fn parse_redirect(detail: &str) -> Option<(u16, &str)> {
+    let (slot, node) = detail.split_once(' ')?;
+    let slot = slot.parse::<u16>().ok().filter(|slot| *slot < 16384)?;
+    let (_, port) = node.rsplit_once(':')?;
+    port.parse::<u16>().ok()?;
+    Some((slot, node))
+}
+
+/// `ERR` replies with which the server refuses a script call before running it
+/// (src/eval.c, src/server.c, src/script.c of Redis 6.2 to 7.4; Valkey 8 words them
+/// the same). Any other unsuffixed `ERR` was returned by the script.
+fn is_refusal_text(detail: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "Error compiling script",
+        "Number of keys can't be greater than number of args",
+        "Number of keys can't be negative",
+        "value is not an integer or out of range",
+        "unknown command",
+        "wrong number of arguments",
+        "Can not run script on cluster, 'no-cluster' flag is set",
+        "Can not execute a script with write flag using *_ro command",
+        "Invalid script shebang",
+        "Unexpected engine in script shebang",
+        "Unknown lua shebang option",
+        "Unexpected flag in script shebang",
+        "max number of clients reached",
+        "Protocol error",
+    ];
+    PREFIXES.iter().any(|prefix| detail.starts_with(prefix))
+}
+
+/// True for an error code as Redis writes them: upper-case letters, digits, `_`.
+fn is_code(word: &str) -> bool {
+    !word.is_empty()
+        && word.bytes().any(|b| b.is_ascii_uppercase())
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// The Lua line of a run-time error, from Redis 7's `... on @user_script:3.` suffix
@@ -210,6 +598,27 @@ fn lua_line(detail: &str) -> Option<u32> {
     let at = detail.rfind("@user_script:")? + "@user_script:".len();
     let digits: String = detail[at..].chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// The line of the only string literal of `source` whose text is `text` (a returned
+/// error's text appears so when the script wrote it out, e.g.
+/// `redis.error_reply('no fields')`); `None` when there is none, or several.
+fn literal_line(source: &str, text: &str) -> Option<u32> {
+    if text.is_empty() || text.contains(['\'', '"', '\\', '\n']) {
+        return None;
+    }
+    let mut found = None;
+    for quote in ['\'', '"'] {
+        let literal = format!("{quote}{text}{quote}");
+        for (at, _) in source.match_indices(&literal) {
+            if found.is_some() {
+                return None;
+            }
+            let line = source[..at].bytes().filter(|&b| b == b'\n').count() + 1;
+            found = u32::try_from(line).ok();
+        }
+    }
+    found
 }
 
 /// `user_script:3: boom script: 1a2b..., on @user_script:3.` -> `user_script:3: boom`
@@ -222,16 +631,24 @@ fn strip_suffix(detail: &str) -> &str {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ran = self.ran();
         match self {
             Error::Script(e) => fmt::Display::fmt(e, f),
             Error::Busy { script, .. } => write!(
                 f,
-                "script `{script}` could not run: Redis is busy running another script (BUSY); retry later or stop it with SCRIPT KILL"
+                "script `{script}` did not run: Redis is busy running another script (BUSY); retry later or stop it with SCRIPT KILL"
             ),
-            Error::Killed { script, .. } => write!(f, "script `{script}` was stopped by SCRIPT KILL"),
+            Error::Killed { script, .. } => write!(
+                f,
+                "script `{script}` was stopped by SCRIPT KILL before it wrote anything"
+            ),
+            Error::ReadOnly { script, source } if ran == Ran::Yes => write!(
+                f,
+                "script `{script}` ran on a read-only replica and a write in it was refused (READONLY); run scripts that may write on the primary: {source}"
+            ),
             Error::ReadOnly { script, .. } => write!(
                 f,
-                "script `{script}` was refused by a read-only replica (READONLY): scripts that may write must run on the primary"
+                "script `{script}` did not run: a read-only replica refused it (READONLY); scripts that may write must run on the primary"
             ),
             Error::CrossSlot { script, keys, .. } if !keys.is_empty() => {
                 write!(f, "script `{script}` uses keys in different cluster slots:")?;
@@ -251,17 +668,60 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::NoScript { script, .. } => write!(f, "script `{script}` is not loaded on the server (NOSCRIPT)"),
+            Error::NoScript { script, .. } => write!(
+                f,
+                "script `{script}` did not run: it is not loaded on the server (NOSCRIPT); call it directly, or `scripts::load_all` before sending `EVALSHA` in a pipeline"
+            ),
+            Error::OutOfMemory { script, source } if ran == Ran::Yes => write!(
+                f,
+                "script `{script}` ran and a write in it was refused: the server is over `maxmemory` (OOM); writes made before it stay: {source}"
+            ),
             Error::OutOfMemory { script, .. } => write!(
                 f,
-                "script `{script}` was refused: the server is over `maxmemory` (OOM); only `no-writes` scripts run until memory is freed"
+                "script `{script}` did not run: the server is over `maxmemory` (OOM); only `no-writes` scripts run until memory is freed"
             ),
-            Error::Connection { script, source } => {
+            Error::Redirected {
+                script,
+                redirect,
+                slot,
+                node,
+                ..
+            } => {
+                let code = match redirect {
+                    Redirect::Moved => "MOVED",
+                    Redirect::Ask => "ASK",
+                };
                 write!(
                     f,
-                    "script `{script}`: connection failed, the script may or may not have run: {source}"
+                    "script `{script}` did not run: slot {slot} is served by {node} ({code}); call it through `scripts::cluster::AsyncClusterConnection` (or `ClusterConnection`), which follows redirects"
                 )
             }
+            Error::TryAgain { script, .. } => write!(
+                f,
+                "script `{script}` did not run: its keys are split by a slot migration in progress (TRYAGAIN); retry after a short wait"
+            ),
+            Error::ClusterDown { script, source } => write!(
+                f,
+                "script `{script}` did not run: the cluster cannot serve its slot (CLUSTERDOWN); retry once the cluster is healthy: {source}"
+            ),
+            Error::Timeout { script, source } => write!(
+                f,
+                "script `{script}`: no reply within the connection's response timeout, unknown whether it ran (it may still be running); raise the timeout above the script's run time: {source}"
+            ),
+            Error::Connection { script, source } if ran == Ran::No => {
+                write!(
+                    f,
+                    "script `{script}` was not sent: the connection was refused: {source}"
+                )
+            }
+            Error::Connection { script, source } => write!(
+                f,
+                "script `{script}`: the connection failed, unknown whether the script ran; check its effects before sending it again: {source}"
+            ),
+            Error::Unreachable { script, node, source } => write!(
+                f,
+                "script `{script}` was not sent: cannot connect to cluster node {node}: {source}"
+            ),
             Error::Reply {
                 script,
                 expected,
@@ -269,11 +729,12 @@ impl fmt::Display for Error {
             } => {
                 write!(
                     f,
-                    "script `{script}` returned a reply that does not decode into `{}`: {source}",
+                    "script `{script}` ran but returned a reply that does not decode into `{}`: {source}",
                     crate::type_name::short(expected)
                 )
             }
-            Error::Server { script, source } => write!(f, "script `{script}` failed: {source}"),
+            Error::Server { script, source } if ran == Ran::Yes => write!(f, "script `{script}` failed: {source}"),
+            Error::Server { script, source } => write!(f, "script `{script}` did not run: {source}"),
             Error::UntaggedPrefix {
                 script,
                 param,
@@ -296,13 +757,14 @@ impl fmt::Display for Error {
 
 impl fmt::Display for ScriptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "script `{}` failed", self.script)?;
+        let verb = if self.returned { "returned an error" } else { "failed" };
+        write!(f, "script `{}` {verb}", self.script)?;
         match (self.line, self.lua_line) {
             (Some(line), Some(lua)) => write!(f, " at {}:{line} (lua line {lua})", self.file)?,
             (None, Some(lua)) => write!(f, " at lua line {lua}")?,
             _ => {}
         }
-        write!(f, ": {} {}", self.code, self.message)
+        write!(f, ": {}", self.text())
     }
 }
 
@@ -367,5 +829,56 @@ mod tests {
             strip_suffix("user_script:3: boom script: 0123abcd, on @user_script:3."),
             "user_script:3: boom"
         );
+    }
+
+    #[test]
+    fn raised_errors_are_told_by_their_suffix() {
+        // texts observed on redis-server 7.0.15
+        assert!(raised_in_script(
+            "user_script:1: plain script: 7c69090d716b3b899dd0365cfdda40b6cf8ae98d, on @user_script:1."
+        ));
+        assert!(raised_in_script(
+            "z script: aab5a677fc977ad4de38eb3633ec2a6e9d6f58b9, on @user_script:12."
+        ));
+        assert!(raised_in_script(
+            "Error running script (call to f_0123): @user_script:2: oops"
+        ));
+        assert!(!raised_in_script("No matching script. Please use EVAL."));
+        assert!(!raised_in_script("fake script: x, on @user_script:"));
+        assert!(!raised_in_script(""));
+    }
+
+    #[test]
+    fn only_the_servers_own_noscript_text_counts() {
+        assert!(is_noscript_text("No matching script. Please use EVAL."));
+        assert!(is_noscript_text("No matching script."));
+        assert!(!is_noscript_text("fake"));
+        assert!(!is_noscript_text(
+            "No matching script. Please use EVAL. script: 0a, on @user_script:1."
+        ));
+    }
+
+    #[test]
+    fn redirects_are_parsed() {
+        assert_eq!(parse_redirect("12182 127.0.0.1:7001"), Some((12182, "127.0.0.1:7001")));
+        assert_eq!(parse_redirect("3 [::1]:7001"), Some((3, "[::1]:7001")));
+        assert_eq!(parse_redirect("16384 127.0.0.1:7001"), None);
+        assert_eq!(parse_redirect("x 127.0.0.1:7001"), None);
+        assert_eq!(parse_redirect("1 host"), None);
+    }
+
+    #[test]
+    fn codes_are_upper_case_words() {
+        assert!(is_code("ERR") && is_code("APP_NOT_FOUND") && is_code("E2"));
+        assert!(!is_code("no") && !is_code("") && !is_code("Err") && !is_code("42"));
+    }
+
+    #[test]
+    fn a_returned_text_is_found_when_written_once() {
+        let source = "if x then\n  return redis.error_reply('no fields')\nend\nreturn {err=\"other\"}";
+        assert_eq!(literal_line(source, "no fields"), Some(2));
+        assert_eq!(literal_line(source, "other"), Some(4));
+        assert_eq!(literal_line("return 'a' .. 'a'", "a"), None, "twice: ambiguous");
+        assert_eq!(literal_line(source, "missing"), None);
     }
 }

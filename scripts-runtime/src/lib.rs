@@ -2,11 +2,20 @@
 //! `#[redis_script]` call. Users reach it through the `scripts` facade.
 //!
 //! A call sends `EVALSHA` with the SHA1 computed at compile time; when the server
-//! answers `NOSCRIPT` it sends `EVAL` once (which also caches the script) and
-//! returns that reply. Nothing else is ever sent twice.
+//! answers its own `NOSCRIPT` reply it sends `EVAL` once (which also caches the
+//! script) and returns that reply.
+//!
+//! **At most once.** A script call whose request may have reached a server is never
+//! sent again, by this crate or by redis-rs under it: `NOSCRIPT`, and in a cluster
+//! `MOVED`, `ASK` and `TRYAGAIN`, are the server's proof that nothing ran, and only
+//! they lead to another attempt. Every [`Error`] says whether the script ran
+//! ([`Error::ran`]). redis-rs's cluster connections re-send requests, so clusters
+//! are reached through [`cluster`], which routes script calls itself.
 
 mod args;
 mod call;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 mod connection;
 mod error;
 #[cfg(feature = "json")]
@@ -22,7 +31,7 @@ mod type_name;
 pub use args::{Arg, Key};
 pub use call::Call;
 pub use connection::{AsyncConnection, Connection};
-pub use error::{Error, Result, ScriptError};
+pub use error::{Error, Ran, Redirect, Result, ScriptError};
 #[doc(hidden)]
 pub use inventory;
 #[cfg(feature = "json")]

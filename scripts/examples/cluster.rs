@@ -3,7 +3,8 @@
 //!
 //! `cargo run --example cluster --features cluster` (starts a 3-primary cluster).
 
-use scripts::redis::{self, cluster_async::ClusterConnection};
+use scripts::cluster::AsyncClusterConnection;
+use scripts::redis;
 use scripts::{Error, redis_script};
 
 /// Moves `amount` between two balances of one customer.
@@ -24,7 +25,7 @@ pub(crate) async fn transfer(
 }
 
 /// Walks through the pattern, checking each step.
-pub(crate) async fn demo(con: &mut ClusterConnection) -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn demo(con: &mut AsyncClusterConnection) -> Result<(), Box<dyn std::error::Error>> {
     let () = redis::cmd("SET")
         .arg("balance:{carol}:checking")
         .arg(100)
@@ -45,6 +46,8 @@ pub(crate) async fn demo(con: &mut ClusterConnection) -> Result<(), Box<dyn std:
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cluster = scripts_tests::RedisCluster::start();
-    let mut con = cluster.client().get_async_connection().await?;
+    // redis-rs's own cluster connection re-sends requests after a dropped connection;
+    // this one routes script calls itself, so each runs at most once
+    let mut con = AsyncClusterConnection::connect(cluster.urls()).await?;
     demo(&mut con).await
 }

@@ -30,8 +30,10 @@ fn incr_blocking(con: &mut impl scripts::Connection, #[key] counter: &str) -> sc
     "return redis.call('INCR', KEYS[1])"
 }
 
-async fn connect(cluster: &RedisCluster) -> redis::cluster_async::ClusterConnection {
-    cluster.client().get_async_connection().await.unwrap()
+async fn connect(cluster: &RedisCluster) -> scripts::cluster::AsyncClusterConnection {
+    scripts::cluster::AsyncClusterConnection::connect(cluster.urls())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -134,7 +136,7 @@ async fn a_script_without_keys_runs_on_a_cluster() {
 #[test]
 fn blocking_cluster_connections_work_too() {
     let cluster = RedisCluster::start();
-    let mut con = cluster.client().get_connection().unwrap();
+    let mut con = scripts::cluster::ClusterConnection::connect(cluster.urls()).unwrap();
     assert_eq!(incr_blocking(&mut con, "blocking:{x}").unwrap(), 1);
     assert_eq!(incr_blocking(&mut con, "blocking:{x}").unwrap(), 2);
 }
@@ -147,4 +149,172 @@ fn client_side_slots_match_the_server() {
         let server: u16 = redis::cmd("CLUSTER").arg("KEYSLOT").arg(key).query(&mut con).unwrap();
         assert_eq!(scripts::key_slot(key.as_bytes()), server, "{key}");
     }
+}
+
+/// Records one run of call `id` in `ledger`.
+#[redis_script]
+async fn record(con: &mut impl scripts::AsyncConnection, #[key] ledger: &str, id: &str) -> scripts::Result<i64> {
+    "return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)"
+}
+
+/// Runs `command` on `node`.
+fn admin(node: &scripts_tests::RedisServer, command: &[&str]) {
+    let mut cmd = redis::cmd(command[0]);
+    for arg in &command[1..] {
+        cmd.arg(*arg);
+    }
+    let _: redis::Value = cmd
+        .query(&mut node.connection())
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+}
+
+/// `CLUSTER SETSLOT <slot> NODE <id>` on every node: the migration is over.
+fn assign_slot(cluster: &RedisCluster, slot: u16, to: &str) {
+    for node in cluster.nodes() {
+        admin(node, &["CLUSTER", "SETSLOT", &slot.to_string(), "NODE", to]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slot_migration_under_concurrent_callers_follows_ask_and_moved() {
+    const TASKS: usize = 16;
+    let cluster = RedisCluster::start();
+    let keys: Vec<String> = (0..16).map(|i| format!("ledger:{{mig}}:{i}")).collect();
+    let slot = scripts::key_slot(keys[0].as_bytes());
+    let source = cluster.node_for_key(&keys[0]);
+    let target = cluster.nodes().iter().find(|n| n.port() != source.port()).unwrap();
+    let (source_id, target_id) = (scripts_tests::node_id(source), scripts_tests::node_id(target));
+    let mut con = connect(&cluster).await;
+    for key in &keys {
+        record(&mut con, key, "setup").await.unwrap();
+    }
+    target.reset_stats();
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for task in 0..TASKS {
+        let (mut con, stop, keys) = (con.clone(), stop.clone(), keys.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut outcomes = Vec::new();
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let key = keys[(task + n) % keys.len()].clone();
+                let id = format!("{task}-{n}");
+                outcomes.push((key.clone(), id.clone(), record(&mut con, &key, &id).await));
+                n += 1;
+            }
+            outcomes
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let slot_text = slot.to_string();
+    admin(target, &["CLUSTER", "SETSLOT", &slot_text, "IMPORTING", &source_id]);
+    admin(source, &["CLUSTER", "SETSLOT", &slot_text, "MIGRATING", &target_id]);
+    // one key at a time: meanwhile calls on moved keys get ASK, the others run on the source
+    let target_port = target.port().to_string();
+    for key in &keys {
+        admin(
+            source,
+            &["MIGRATE", "127.0.0.1", &target_port, "", "0", "5000", "KEYS", key],
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    assign_slot(&cluster, slot, &target_id);
+    // and now MOVED, for callers whose slot map still names the source
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.extend(task.await.unwrap());
+    }
+
+    let mut check = target.connection();
+    let ledgers: std::collections::HashMap<&String, std::collections::HashMap<String, i64>> = keys
+        .iter()
+        .map(|key| (key, redis::cmd("HGETALL").arg(key).query(&mut check).unwrap()))
+        .collect();
+    let mut failed = Vec::new();
+    for (key, id, result) in &outcomes {
+        match result {
+            Ok(1) => {}
+            other => failed.push(format!("{key} {id}: {other:?}")),
+        }
+        assert_eq!(ledgers[key].get(id), Some(&1), "{key} {id} ran once");
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} calls failed: {:?}",
+        failed.len(),
+        outcomes.len(),
+        &failed[..failed.len().min(5)]
+    );
+    assert!(
+        target.calls("asking") > 0,
+        "calls were redirected with ASK during the migration"
+    );
+    eprintln!(
+        "migration: {} calls by {TASKS} tasks, all Ok, {} ASKING on the importing node",
+        outcomes.len(),
+        target.calls("asking")
+    );
+}
+
+#[tokio::test]
+async fn tryagain_is_waited_out_then_typed_and_clusterdown_is_typed() {
+    let cluster = RedisCluster::start();
+    let (a, b) = ("acct:{split}:a", "acct:{split}:b");
+    let slot = scripts::key_slot(a.as_bytes());
+    let source = cluster.node_for_key(a);
+    let target = cluster.nodes().iter().find(|n| n.port() != source.port()).unwrap();
+    let (source_id, target_id) = (scripts_tests::node_id(source), scripts_tests::node_id(target));
+    let mut con = connect(&cluster).await;
+    assert_eq!(transfer(&mut con, a, b, 10).await.unwrap(), 10);
+    let slot_text = slot.to_string();
+    admin(target, &["CLUSTER", "SETSLOT", &slot_text, "IMPORTING", &source_id]);
+    admin(source, &["CLUSTER", "SETSLOT", &slot_text, "MIGRATING", &target_id]);
+    let target_port = target.port().to_string();
+    admin(
+        source,
+        &["MIGRATE", "127.0.0.1", &target_port, "", "0", "5000", "KEYS", a],
+    );
+
+    // `a` moved, `b` did not: the source refuses the two-key call with TRYAGAIN
+    let mut plain = source.client().get_multiplexed_async_connection().await.unwrap();
+    let error = transfer(&mut plain, a, b, 1).await.unwrap_err();
+    assert!(matches!(error, Error::TryAgain { .. }), "{error:?}");
+    assert_eq!(error.ran(), scripts::Ran::No);
+    // the cluster connection waits it out a few times, then says so
+    let started = std::time::Instant::now();
+    let error = transfer(&mut con, a, b, 1).await.unwrap_err();
+    assert!(matches!(error, Error::TryAgain { .. }), "{error:?}");
+    assert_eq!(error.ran(), scripts::Ran::No);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(700),
+        "it waited 5 times"
+    );
+
+    admin(
+        source,
+        &["MIGRATE", "127.0.0.1", &target_port, "", "0", "5000", "KEYS", b],
+    );
+    assign_slot(&cluster, slot, &target_id);
+    assert_eq!(
+        transfer(&mut con, a, b, 1).await.unwrap(),
+        11,
+        "after the migration, MOVED is followed"
+    );
+    let (moved_a, moved_b): (i64, i64) = (con.get(a).await.unwrap(), con.get(b).await.unwrap());
+    assert_eq!((moved_a, moved_b), (-11, 11), "the refused calls changed nothing");
+
+    // a slot no node serves
+    let lost = "acct:{lost}:a";
+    let owner = cluster.node_for_key(lost);
+    admin(
+        owner,
+        &["CLUSTER", "DELSLOTS", &scripts::key_slot(lost.as_bytes()).to_string()],
+    );
+    let error = record(&mut con, lost, "x").await.unwrap_err();
+    assert!(matches!(error, Error::ClusterDown { .. }), "{error:?}");
+    assert_eq!(error.ran(), scripts::Ran::No);
+    assert!(error.to_string().contains("CLUSTERDOWN"), "{error}");
 }

@@ -238,7 +238,9 @@ async fn pipeline_read_only_and_cluster_demos_run() {
     read_only::demo(&mut con, &mut replica_con).await.unwrap();
 
     let cluster = RedisCluster::start();
-    let mut cluster_con = cluster.client().get_async_connection().await.unwrap();
+    let mut cluster_con = scripts::cluster::AsyncClusterConnection::connect(cluster.urls())
+        .await
+        .unwrap();
     cluster::demo(&mut cluster_con).await.unwrap();
 }
 

@@ -1,0 +1,796 @@
+//! Redis Cluster connections on which each script call is sent at most once.
+//!
+//! redis-rs's cluster connections re-send a request when its connection drops or
+//! times out, and on `TRYAGAIN`, `CLUSTERDOWN`, `LOADING`, `MASTERDOWN` or
+//! `READONLY` replies, up to the client's `retries` (redis 1.8,
+//! `cluster_handling/async_connection/request.rs` and `sync_connection/mod.rs`),
+//! whether or not the server ran the request. For a script that means running it
+//! twice. They also send the `ASKING` of an `ASK` redirect as a request of its own on
+//! a connection shared by every task, so another task's request can consume it.
+//!
+//! The connections here wrap redis-rs's and route script calls themselves:
+//!
+//! - the slot map is read with `CLUSTER SLOTS` through the wrapped connection (a
+//!   read: redis-rs may re-send it harmlessly), and kept up to date from `MOVED`;
+//! - each call goes to the slot's primary over a connection to that node owned by
+//!   this wrapper (a `MultiplexedConnection`, or a `redis::Connection` for the
+//!   blocking one), made with the username, password, protocol and TLS settings of
+//!   the node given at construction. Those connections never re-send anything;
+//! - `MOVED` and `ASK` (checked to name the call's own slot) are followed, up to 5
+//!   times: the node refused the call, nothing ran. After `ASK`, `ASKING` and the
+//!   call go as one two-command pipeline on one connection, so no other request can
+//!   come between them;
+//! - `TRYAGAIN` (the server's exact text: the keys are split by a migration, nothing
+//!   ran) is waited out up to 5 times, 25 ms doubling;
+//! - `NOSCRIPT` (the server's exact text) is answered with one `EVAL`, as on any
+//!   connection;
+//! - anything else is returned: a dropped connection or a timeout as
+//!   [`Error::Connection`]/[`Error::Timeout`] (unknown whether it ran), a refusal
+//!   with its typed error. Nothing is re-sent after a request may have reached a
+//!   server.
+//!
+//! Every other command (plain commands, pipelines, `load_all`) goes through the
+//! wrapped redis-rs connection unchanged, with its routing and retries.
+//!
+//! Script calls always run on primaries, `EVALSHA_RO` included.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
+use redis::{Cmd, ConnectionAddr, ConnectionInfo, ErrorKind, IntoConnectionInfo, RedisError, RedisResult, Value};
+
+use crate::call::Call;
+use crate::connection::{AsyncConnection, Connection};
+use crate::error::{Error, Redirect, Result, is_noscript, is_tryagain, parse_redirect, raised_in_script};
+
+/// Redirects (`MOVED`, `ASK`) followed for one call before giving up.
+const MAX_REDIRECTS: usize = 5;
+
+/// `TRYAGAIN` replies waited out for one call.
+const MAX_TRYAGAIN: u32 = 5;
+
+/// The first wait after `TRYAGAIN`; each next one doubles (25 ms to 400 ms, 775 ms in all).
+const TRYAGAIN_WAIT: Duration = Duration::from_millis(25);
+
+/// How long connecting to a node may take (redis-rs's default for cluster nodes).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Slots of a Redis Cluster.
+const SLOTS: usize = 16384;
+
+/// No node known for a slot.
+const UNKNOWN: u16 = u16::MAX;
+
+/// The packed `ASKING` command, sent before a call redirected by `ASK`.
+const ASKING: &[u8] = b"*1\r\n$6\r\nASKING\r\n";
+
+/// Which primary serves each slot, as far as known.
+#[derive(Debug, Default)]
+struct Topology {
+    /// The index in `nodes` of each slot's primary; empty until first loaded.
+    slots: Vec<u16>,
+    /// Primaries as `host:port`.
+    nodes: Vec<Arc<str>>,
+    /// Reloaded before the next call (after a node could not be reached, or
+    /// `CLUSTERDOWN`).
+    stale: bool,
+    /// Round-robin position for calls without keys (any node runs them).
+    next: usize,
+}
+
+impl Topology {
+    fn needs_load(&self) -> bool {
+        self.slots.is_empty() || self.stale
+    }
+
+    /// The node serving `slot`; any node for a call without keys, or for a slot no
+    /// node serves (that node answers `MOVED` or `CLUSTERDOWN`, the server's word).
+    fn node(&mut self, slot: Option<u16>) -> Option<Arc<str>> {
+        let known = slot
+            .and_then(|slot| self.slots.get(usize::from(slot)))
+            .and_then(|index| self.nodes.get(usize::from(*index)));
+        if let Some(node) = known {
+            return Some(node.clone());
+        }
+        if self.nodes.is_empty() {
+            return None;
+        }
+        self.next = self.next.wrapping_add(1);
+        Some(self.nodes[self.next % self.nodes.len()].clone())
+    }
+
+    /// `MOVED`: `slot` is now served by `node`.
+    fn set(&mut self, slot: u16, node: &str) {
+        if self.slots.len() != SLOTS {
+            self.slots = vec![UNKNOWN; SLOTS];
+        }
+        let index = match self.nodes.iter().position(|n| &**n == node) {
+            Some(index) => index,
+            None => {
+                self.nodes.push(node.into());
+                self.nodes.len() - 1
+            }
+        };
+        self.slots[usize::from(slot)] = u16::try_from(index).unwrap_or(UNKNOWN);
+    }
+
+    fn load(&mut self, ranges: Vec<(u16, u16, String)>) {
+        let mut slots = vec![UNKNOWN; SLOTS];
+        let mut nodes: Vec<Arc<str>> = Vec::new();
+        for (start, end, node) in ranges {
+            let index = match nodes.iter().position(|n| **n == *node) {
+                Some(index) => index,
+                None => {
+                    nodes.push(node.into());
+                    nodes.len() - 1
+                }
+            };
+            let index = u16::try_from(index).unwrap_or(UNKNOWN);
+            for slot in start..=end.min(SLOTS as u16 - 1) {
+                slots[usize::from(slot)] = index;
+            }
+        }
+        *self = Topology {
+            slots,
+            nodes,
+            stale: false,
+            next: self.next,
+        };
+    }
+}
+
+/// `CLUSTER SLOTS`, to read the slot map (routed to any node).
+fn slots_command() -> (Cmd, RoutingInfo) {
+    let mut cmd = redis::cmd("CLUSTER");
+    cmd.arg("SLOTS");
+    (cmd, RoutingInfo::SingleNode(SingleNodeRoutingInfo::Random))
+}
+
+/// The `CLUSTER SLOTS` reply as `(first slot, last slot, "host:port" of the primary)`.
+/// A node that does not know its own address answers an empty host (or `?`): it is
+/// then reached at `default_host`, as redis-rs does.
+fn parse_slots(reply: Value, default_host: &str) -> RedisResult<Vec<(u16, u16, String)>> {
+    let invalid = || RedisError::from((ErrorKind::Parse, "unexpected CLUSTER SLOTS reply"));
+    let Value::Array(ranges) = reply else {
+        return Err(invalid());
+    };
+    let mut out = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        let Value::Array(range) = range else {
+            return Err(invalid());
+        };
+        let (Some(Value::Int(start)), Some(Value::Int(end)), Some(Value::Array(primary))) =
+            (range.first(), range.get(1), range.get(2))
+        else {
+            return Err(invalid());
+        };
+        let host = match primary.first() {
+            Some(Value::BulkString(host)) => String::from_utf8_lossy(host).into_owned(),
+            Some(Value::SimpleString(host)) => host.clone(),
+            _ => return Err(invalid()),
+        };
+        let Some(Value::Int(port)) = primary.get(1) else {
+            return Err(invalid());
+        };
+        let host = if host.is_empty() || host == "?" {
+            default_host.to_owned()
+        } else {
+            host
+        };
+        let (Ok(start), Ok(end)) = (u16::try_from(*start), u16::try_from(*end)) else {
+            return Err(invalid());
+        };
+        out.push((start, end, format!("{host}:{port}")));
+    }
+    Ok(out)
+}
+
+/// How to reach the nodes: the address of the node given at construction is
+/// replaced by each node's, every other setting (credentials, protocol, TLS) kept.
+#[derive(Clone, Debug)]
+struct NodeSettings {
+    template: ConnectionInfo,
+    response_timeout: Option<Duration>,
+}
+
+impl NodeSettings {
+    fn new(node: impl IntoConnectionInfo) -> RedisResult<Self> {
+        let template = node.into_connection_info()?;
+        if !matches!(template.addr(), ConnectionAddr::Tcp(..) | ConnectionAddr::TcpTls { .. }) {
+            return Err(RedisError::from((
+                ErrorKind::InvalidClientConfig,
+                "a cluster node is reached over TCP: give its `redis://` (or `rediss://`) URL",
+            )));
+        }
+        Ok(NodeSettings {
+            template,
+            response_timeout: None,
+        })
+    }
+
+    fn host(&self) -> &str {
+        match self.template.addr() {
+            ConnectionAddr::Tcp(host, _) | ConnectionAddr::TcpTls { host, .. } => host,
+            _ => "",
+        }
+    }
+
+    fn info(&self, node: &str) -> RedisResult<ConnectionInfo> {
+        let invalid = || RedisError::from((ErrorKind::InvalidClientConfig, "invalid node address", node.to_owned()));
+        let (host, port) = node.rsplit_once(':').ok_or_else(invalid)?;
+        let port: u16 = port.parse().map_err(|_| invalid())?;
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let addr = match self.template.addr() {
+            ConnectionAddr::TcpTls {
+                insecure, tls_params, ..
+            } => ConnectionAddr::TcpTls {
+                host,
+                port,
+                insecure: *insecure,
+                tls_params: tls_params.clone(),
+            },
+            _ => ConnectionAddr::Tcp(host, port),
+        };
+        Ok(self.template.clone().set_addr(addr))
+    }
+}
+
+/// What one attempt of a call led to.
+enum Step {
+    /// Send again to `node`: the server refused the call, nothing ran.
+    Retry { node: Arc<str>, asking: bool },
+    /// Wait, then send again (`TRYAGAIN`).
+    Wait(Duration),
+    /// Send `EVAL` instead (`NOSCRIPT`), to the same node.
+    Eval,
+    /// Failed.
+    Fail(Error),
+}
+
+/// The progress of one call across attempts.
+struct Attempts {
+    slot: Option<u16>,
+    redirects: usize,
+    waits: u32,
+    evalsha: bool,
+}
+
+impl Attempts {
+    fn new(slot: Option<u16>) -> Self {
+        Attempts {
+            slot,
+            redirects: 0,
+            waits: 0,
+            evalsha: true,
+        }
+    }
+
+    /// What to do after the server's error reply `error` from `node` (the request
+    /// reached it and it answered: only its own refusals lead to another attempt).
+    fn next(&mut self, call: &Call<'_>, error: RedisError, topology: &Mutex<Topology>) -> Step {
+        let script = call.script();
+        if self.evalsha && is_noscript(&error) {
+            self.evalsha = false;
+            return Step::Eval;
+        }
+        let detail = error.detail().unwrap_or("");
+        let redirect = match error.code() {
+            Some("MOVED") => Some(Redirect::Moved),
+            Some("ASK") => Some(Redirect::Ask),
+            _ => None,
+        };
+        // a redirect is followed only when it names the call's own slot, as the
+        // server's does: the node refused the call, nothing ran
+        let target = match (redirect, self.slot) {
+            (Some(_), Some(slot)) if !raised_in_script(detail) => parse_redirect(detail).filter(|(s, _)| *s == slot),
+            _ => None,
+        };
+        if let (Some(redirect), Some((slot, target))) = (redirect, target)
+            && self.redirects < MAX_REDIRECTS
+        {
+            self.redirects += 1;
+            if redirect == Redirect::Moved {
+                lock(topology).set(slot, target);
+            }
+            return Step::Retry {
+                node: target.into(),
+                asking: redirect == Redirect::Ask,
+            };
+        }
+        if is_tryagain(&error) && self.waits < MAX_TRYAGAIN {
+            let wait = TRYAGAIN_WAIT * 2u32.pow(self.waits);
+            self.waits += 1;
+            return Step::Wait(wait);
+        }
+        if error.code() == Some("CLUSTERDOWN") {
+            lock(topology).stale = true;
+        }
+        Step::Fail(Error::from_redis(script, error))
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // the state stays consistent across a panic elsewhere: every update is one assignment
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// True when the error is the server's reply (the request reached it and it
+/// answered), false when the connection failed, timed out or could not be read.
+fn is_reply(error: &RedisError) -> bool {
+    matches!(error.kind(), ErrorKind::Server(_) | ErrorKind::Extension)
+}
+
+/// The state shared by the clones of an [`AsyncClusterConnection`].
+#[derive(Debug)]
+struct AsyncShared {
+    settings: NodeSettings,
+    topology: Mutex<Topology>,
+    nodes: Mutex<AsyncNodes>,
+}
+
+/// The runtime's own connection to each node, with an id to tell a replaced one.
+#[derive(Default)]
+struct AsyncNodes {
+    connections: HashMap<Arc<str>, (u64, redis::aio::MultiplexedConnection)>,
+    next_id: u64,
+}
+
+impl std::fmt::Debug for AsyncNodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.connections.keys()).finish()
+    }
+}
+
+/// An async Redis Cluster connection that sends each script call at most once.
+///
+/// Wraps redis-rs's [`redis::cluster_async::ClusterConnection`]: plain commands and
+/// pipelines go through it (it implements `aio::ConnectionLike`, so `AsyncCommands`
+/// work on it), script calls go straight to the slot's primary (see the [module
+/// docs](self)). Clones share the slot map and the node connections.
+///
+/// ```no_run
+/// # async fn demo() -> redis::RedisResult<()> {
+/// let mut con = scripts_runtime::cluster::AsyncClusterConnection::connect([
+///     "redis://127.0.0.1:7000/",
+///     "redis://127.0.0.1:7001/",
+/// ])
+/// .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct AsyncClusterConnection {
+    inner: redis::cluster_async::ClusterConnection,
+    shared: Arc<AsyncShared>,
+}
+
+impl std::fmt::Debug for AsyncClusterConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncClusterConnection")
+            .field("shared", &self.shared)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsyncClusterConnection {
+    /// Connects to the cluster through `nodes` (as `ClusterClient::new` does); the
+    /// first node's settings (username, password, protocol, TLS) are used for the
+    /// connections to every node.
+    pub async fn connect<T: IntoConnectionInfo>(nodes: impl IntoIterator<Item = T>) -> RedisResult<Self> {
+        let nodes = nodes
+            .into_iter()
+            .map(IntoConnectionInfo::into_connection_info)
+            .collect::<RedisResult<Vec<_>>>()?;
+        let first = nodes
+            .first()
+            .cloned()
+            .ok_or_else(|| RedisError::from((ErrorKind::InvalidClientConfig, "give at least one cluster node")))?;
+        let inner = redis::cluster::ClusterClient::new(nodes)?
+            .get_async_connection()
+            .await?;
+        Self::new(inner, first)
+    }
+
+    /// Wraps a redis-rs cluster connection. `node` is any node's URL or
+    /// `ConnectionInfo`: its username, password, protocol and TLS settings are used
+    /// to connect to each node (its address is not).
+    pub fn new(inner: redis::cluster_async::ClusterConnection, node: impl IntoConnectionInfo) -> RedisResult<Self> {
+        Ok(AsyncClusterConnection {
+            inner,
+            shared: Arc::new(AsyncShared {
+                settings: NodeSettings::new(node)?,
+                topology: Mutex::default(),
+                nodes: Mutex::default(),
+            }),
+        })
+    }
+
+    /// How long a script call waits for its reply before failing with
+    /// [`Error::Timeout`] (unknown whether it ran). `None`, the default, waits as
+    /// long as the connection lives, as redis-rs's `ClusterClient` does by default.
+    /// Set it above the run time of the slowest script.
+    pub fn with_response_timeout(self, timeout: Option<Duration>) -> Self {
+        let mut settings = self.shared.settings.clone();
+        settings.response_timeout = timeout;
+        AsyncClusterConnection {
+            inner: self.inner,
+            shared: Arc::new(AsyncShared {
+                settings,
+                topology: Mutex::default(),
+                nodes: Mutex::default(),
+            }),
+        }
+    }
+
+    /// The wrapped redis-rs connection.
+    pub fn inner(&mut self) -> &mut redis::cluster_async::ClusterConnection {
+        &mut self.inner
+    }
+
+    /// Runs a script call (see the module docs).
+    pub(crate) async fn run(&mut self, mut call: Call<'_>) -> Result<Value> {
+        call.check_slots()?;
+        let script = call.script();
+        let mut attempts = Attempts::new(call.slot());
+        let mut node = self.node(attempts.slot).await.map_err(|source| Error::Unreachable {
+            script: script.name(),
+            node: "(slot map)".to_owned(),
+            source,
+        })?;
+        let mut asking = false;
+        loop {
+            let (id, mut con) = match self.connection(&node).await {
+                Ok(found) => found,
+                Err(source) => {
+                    lock(&self.shared.topology).stale = true;
+                    return Err(Error::Unreachable {
+                        script: script.name(),
+                        node: node.to_string(),
+                        source,
+                    });
+                }
+            };
+            let reply = if asking {
+                let mut pipe = redis::pipe();
+                pipe.cmd("ASKING").add_command(call.command().clone());
+                match redis::aio::ConnectionLike::req_packed_commands(&mut con, &pipe, 0, 2).await {
+                    Ok(mut replies) if replies.len() == 2 => replies.pop().map_or(Ok(Value::Nil), Value::extract_error),
+                    Ok(_) => Err(RedisError::from((
+                        ErrorKind::Parse,
+                        "ASKING pipeline: unexpected replies",
+                    ))),
+                    Err(e) => Err(e),
+                }
+            } else {
+                redis::aio::ConnectionLike::req_packed_command(&mut con, call.command())
+                    .await
+                    .and_then(Value::extract_error)
+            };
+            let error = match reply {
+                Ok(value) => return Ok(value),
+                Err(error) if !is_reply(&error) => {
+                    // the socket may be gone: a later call connects again
+                    self.forget(&node, id);
+                    return Err(Error::from_redis(script, error));
+                }
+                Err(error) => error,
+            };
+            match attempts.next(&call, error, &self.shared.topology) {
+                Step::Retry {
+                    node: next,
+                    asking: ask,
+                } => {
+                    node = next;
+                    asking = ask;
+                }
+                Step::Wait(wait) => tokio::time::sleep(wait).await,
+                Step::Eval => call = call.into_eval(),
+                Step::Fail(error) => return Err(error),
+            }
+        }
+    }
+
+    /// The node serving `slot`, after loading the slot map when needed.
+    async fn node(&mut self, slot: Option<u16>) -> RedisResult<Arc<str>> {
+        if lock(&self.shared.topology).needs_load() {
+            let (cmd, routing) = slots_command();
+            let reply = self.inner.route_command(cmd, routing).await?.extract_error()?;
+            let ranges = parse_slots(reply, self.shared.settings.host())?;
+            lock(&self.shared.topology).load(ranges);
+        }
+        lock(&self.shared.topology)
+            .node(slot)
+            .ok_or_else(|| RedisError::from((ErrorKind::ClusterConnectionNotFound, "CLUSTER SLOTS lists no node")))
+    }
+
+    /// This wrapper's connection to `node`, made when there is none.
+    async fn connection(&self, node: &Arc<str>) -> RedisResult<(u64, redis::aio::MultiplexedConnection)> {
+        if let Some((id, con)) = lock(&self.shared.nodes).connections.get(node) {
+            return Ok((*id, con.clone()));
+        }
+        let settings = &self.shared.settings;
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(settings.response_timeout);
+        let con = redis::Client::open(settings.info(node)?)?
+            .get_multiplexed_async_connection_with_config(&config)
+            .await?;
+        let mut nodes = lock(&self.shared.nodes);
+        nodes.next_id += 1;
+        let id = nodes.next_id;
+        nodes.connections.insert(node.clone(), (id, con.clone()));
+        Ok((id, con))
+    }
+
+    /// Drops the connection `id` to `node` (not a newer one another task made).
+    fn forget(&self, node: &Arc<str>, id: u64) {
+        let mut nodes = lock(&self.shared.nodes);
+        if nodes.connections.get(node).is_some_and(|(current, _)| *current == id) {
+            nodes.connections.remove(node);
+        }
+    }
+}
+
+impl redis::aio::ConnectionLike for AsyncClusterConnection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> redis::RedisFuture<'a, Value> {
+        self.inner.req_packed_command(cmd)
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<Value>> {
+        self.inner.req_packed_commands(pipeline, offset, count)
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+}
+
+impl AsyncConnection for AsyncClusterConnection {
+    fn is_cluster(&self) -> bool {
+        true
+    }
+
+    fn __cluster(&mut self) -> Option<&mut AsyncClusterConnection> {
+        Some(self)
+    }
+}
+
+/// A blocking Redis Cluster connection that sends each script call at most once.
+///
+/// Wraps redis-rs's [`redis::cluster::ClusterConnection`] as
+/// [`AsyncClusterConnection`] wraps the async one: plain commands go through it,
+/// script calls straight to the slot's primary over this wrapper's own
+/// `redis::Connection` to each node.
+pub struct ClusterConnection {
+    inner: redis::cluster::ClusterConnection,
+    settings: NodeSettings,
+    topology: Mutex<Topology>,
+    connections: HashMap<Arc<str>, redis::Connection>,
+}
+
+impl std::fmt::Debug for ClusterConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterConnection")
+            .field("settings", &self.settings)
+            .field("topology", &self.topology)
+            .field("nodes", &self.connections.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClusterConnection {
+    /// Connects to the cluster through `nodes` (as `ClusterClient::new` does); the
+    /// first node's settings are used for the connections to every node.
+    pub fn connect<T: IntoConnectionInfo>(nodes: impl IntoIterator<Item = T>) -> RedisResult<Self> {
+        let nodes = nodes
+            .into_iter()
+            .map(IntoConnectionInfo::into_connection_info)
+            .collect::<RedisResult<Vec<_>>>()?;
+        let first = nodes
+            .first()
+            .cloned()
+            .ok_or_else(|| RedisError::from((ErrorKind::InvalidClientConfig, "give at least one cluster node")))?;
+        let inner = redis::cluster::ClusterClient::new(nodes)?.get_connection()?;
+        Self::new(inner, first)
+    }
+
+    /// Wraps a redis-rs cluster connection; `node` gives the settings for the
+    /// connections to each node (see [`AsyncClusterConnection::new`]).
+    pub fn new(inner: redis::cluster::ClusterConnection, node: impl IntoConnectionInfo) -> RedisResult<Self> {
+        Ok(ClusterConnection {
+            inner,
+            settings: NodeSettings::new(node)?,
+            topology: Mutex::default(),
+            connections: HashMap::new(),
+        })
+    }
+
+    /// How long a script call waits for its reply (see
+    /// [`AsyncClusterConnection::with_response_timeout`]); `None` by default.
+    pub fn with_response_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.response_timeout = timeout;
+        self.connections.clear();
+        self
+    }
+
+    /// The wrapped redis-rs connection.
+    pub fn inner(&mut self) -> &mut redis::cluster::ClusterConnection {
+        &mut self.inner
+    }
+
+    /// Runs a script call (see the module docs).
+    pub(crate) fn run(&mut self, mut call: Call<'_>) -> Result<Value> {
+        call.check_slots()?;
+        let script = call.script();
+        let mut attempts = Attempts::new(call.slot());
+        let mut node = self.node(attempts.slot).map_err(|source| Error::Unreachable {
+            script: script.name(),
+            node: "(slot map)".to_owned(),
+            source,
+        })?;
+        let mut asking = false;
+        loop {
+            let reply = match self.connection(&node) {
+                Ok(con) => send_blocking(con, call.command(), asking),
+                Err(source) => {
+                    lock(&self.topology).stale = true;
+                    return Err(Error::Unreachable {
+                        script: script.name(),
+                        node: node.to_string(),
+                        source,
+                    });
+                }
+            };
+            let error = match reply {
+                Ok(value) => return Ok(value),
+                Err(error) if !is_reply(&error) => {
+                    // after a dropped connection or a read timeout, the socket may still
+                    // hold a late reply: never read another reply from it
+                    self.connections.remove(&node);
+                    return Err(Error::from_redis(script, error));
+                }
+                Err(error) => error,
+            };
+            match attempts.next(&call, error, &self.topology) {
+                Step::Retry {
+                    node: next,
+                    asking: ask,
+                } => {
+                    node = next;
+                    asking = ask;
+                }
+                Step::Wait(wait) => std::thread::sleep(wait),
+                Step::Eval => call = call.into_eval(),
+                Step::Fail(error) => return Err(error),
+            }
+        }
+    }
+
+    fn node(&mut self, slot: Option<u16>) -> RedisResult<Arc<str>> {
+        if lock(&self.topology).needs_load() {
+            let (cmd, routing) = slots_command();
+            let reply = self.inner.route_command(&cmd, routing)?.extract_error()?;
+            let ranges = parse_slots(reply, self.settings.host())?;
+            lock(&self.topology).load(ranges);
+        }
+        lock(&self.topology)
+            .node(slot)
+            .ok_or_else(|| RedisError::from((ErrorKind::ClusterConnectionNotFound, "CLUSTER SLOTS lists no node")))
+    }
+
+    fn connection(&mut self, node: &Arc<str>) -> RedisResult<&mut redis::Connection> {
+        if !self.connections.contains_key(node) {
+            let con = redis::Client::open(self.settings.info(node)?)?.get_connection_with_timeout(CONNECT_TIMEOUT)?;
+            con.set_read_timeout(self.settings.response_timeout)?;
+            con.set_write_timeout(self.settings.response_timeout)?;
+            self.connections.insert(node.clone(), con);
+        }
+        Ok(self.connections.get_mut(node).expect("inserted above"))
+    }
+}
+
+/// Sends `cmd` (after `ASKING`, in one write, when `asking`) and reads its reply.
+fn send_blocking(con: &mut redis::Connection, cmd: &Cmd, asking: bool) -> RedisResult<Value> {
+    use redis::ConnectionLike;
+    if !asking {
+        return con.req_command(cmd).and_then(Value::extract_error);
+    }
+    let mut packed = ASKING.to_vec();
+    cmd.write_packed_command(&mut packed);
+    let mut replies = con.req_packed_commands(&packed, 0, 2)?;
+    match (replies.pop(), replies.pop()) {
+        (Some(reply), Some(_asking)) => reply.extract_error(),
+        _ => Err(RedisError::from((
+            ErrorKind::Parse,
+            "ASKING pipeline: unexpected replies",
+        ))),
+    }
+}
+
+impl redis::ConnectionLike for ClusterConnection {
+    fn req_packed_command(&mut self, cmd: &[u8]) -> RedisResult<Value> {
+        self.inner.req_packed_command(cmd)
+    }
+
+    fn req_packed_commands(&mut self, cmd: &[u8], offset: usize, count: usize) -> RedisResult<Vec<Value>> {
+        self.inner.req_packed_commands(cmd, offset, count)
+    }
+
+    fn req_command(&mut self, cmd: &Cmd) -> RedisResult<Value> {
+        self.inner.req_command(cmd)
+    }
+
+    fn get_db(&self) -> i64 {
+        self.inner.get_db()
+    }
+
+    fn supports_pipelining(&self) -> bool {
+        self.inner.supports_pipelining()
+    }
+
+    fn check_connection(&mut self) -> bool {
+        self.inner.check_connection()
+    }
+
+    fn is_open(&self) -> bool {
+        self.inner.is_open()
+    }
+}
+
+impl Connection for ClusterConnection {
+    fn is_cluster(&self) -> bool {
+        true
+    }
+
+    fn __cluster(&mut self) -> Option<&mut ClusterConnection> {
+        Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_ranges_are_read_from_cluster_slots() {
+        let node = |host: &str, port| Value::Array(vec![Value::BulkString(host.into()), Value::Int(port)]);
+        let reply = Value::Array(vec![
+            Value::Array(vec![Value::Int(0), Value::Int(5460), node("10.0.0.1", 7000)]),
+            Value::Array(vec![Value::Int(5461), Value::Int(16383), node("", 7001), node("r", 1)]),
+        ]);
+        let ranges = parse_slots(reply, "seed").unwrap();
+        assert_eq!(
+            ranges,
+            [
+                (0, 5460, "10.0.0.1:7000".to_owned()),
+                (5461, 16383, "seed:7001".to_owned())
+            ]
+        );
+        let mut topology = Topology::default();
+        assert!(topology.needs_load());
+        topology.load(ranges);
+        assert_eq!(topology.node(Some(5460)).as_deref(), Some("10.0.0.1:7000"));
+        assert_eq!(topology.node(Some(5461)).as_deref(), Some("seed:7001"));
+        topology.set(5460, "10.0.0.9:7009");
+        assert_eq!(topology.node(Some(5460)).as_deref(), Some("10.0.0.9:7009"));
+        assert!(topology.node(None).is_some());
+        assert!(parse_slots(Value::Int(1), "x").is_err());
+    }
+
+    #[test]
+    fn node_settings_keep_everything_but_the_address() {
+        let settings = NodeSettings::new("redis://user:secret@seed:7000/").unwrap();
+        let info = settings.info("10.0.0.2:7002").unwrap();
+        assert_eq!(info.addr(), &ConnectionAddr::Tcp("10.0.0.2".to_owned(), 7002));
+        assert_eq!(info.redis_settings().password(), Some("secret"));
+        assert_eq!(info.redis_settings().username(), Some("user"));
+        assert!(settings.info("no-port").is_err());
+        assert!(NodeSettings::new("redis+unix:///tmp/redis.sock").is_err());
+    }
+}
