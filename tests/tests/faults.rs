@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use scripts::redis::{self, AsyncCommands};
-use scripts::{Error, redis_script};
+use scripts::{Error, Ran, redis_script};
 use scripts_tests::RedisServer;
 
 /// Counts one call for `caller` and echoes `token`, so a reply can be matched to
@@ -121,8 +121,9 @@ async fn a_server_killed_mid_load_gives_connection_errors_never_wrong_results() 
                         assert!(counted >= 1);
                         ok.fetch_add(1, Ordering::Relaxed);
                     }
-                    Err(error @ Error::Connection { .. }) => {
+                    Err(error @ (Error::Connection { .. } | Error::Timeout { .. })) => {
                         assert!(error.to_string().contains("connection"), "{error}");
+                        assert_ne!(error.ran(), Ran::Yes, "{error}");
                         failed.fetch_add(1, Ordering::Relaxed);
                         tokio::time::sleep(Duration::from_millis(5)).await;
                     }
@@ -161,7 +162,22 @@ async fn a_server_killed_mid_load_gives_connection_errors_never_wrong_results() 
 async fn a_busy_script_gives_busy_errors_and_script_kill_recovers() {
     let server = RedisServer::start();
     let client = server.client();
-    let mut admin = client.get_multiplexed_async_connection().await.unwrap();
+    // no response timeout on these: a reply may take as long as the script runs (the
+    // default 500 ms would turn the killed call into a timeout, and a connection
+    // made while the script runs waits for it to end)
+    let patient = redis::AsyncConnectionConfig::new().set_response_timeout(None);
+    let mut admin = client
+        .get_multiplexed_async_connection_with_config(&patient)
+        .await
+        .unwrap();
+    let mut other = client
+        .get_multiplexed_async_connection_with_config(&patient)
+        .await
+        .unwrap();
+    let mut slow_con = client
+        .get_multiplexed_async_connection_with_config(&patient)
+        .await
+        .unwrap();
     let () = redis::cmd("CONFIG")
         .arg("SET")
         .arg("busy-reply-threshold")
@@ -169,19 +185,32 @@ async fn a_busy_script_gives_busy_errors_and_script_kill_recovers() {
         .query_async(&mut admin)
         .await
         .unwrap();
-    // separate connections: the slow caller's connection is stuck behind its reply
-    let mut slow_con = client.get_multiplexed_async_connection().await.unwrap();
     let slow = tokio::spawn(async move { spin(&mut slow_con).await });
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // wait until the server says it is busy, however long the spin takes to start
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let probe: redis::RedisResult<Option<String>> = admin.get("probe").await;
+        match probe {
+            Err(e) if e.code() == Some("BUSY") => break,
+            Ok(_) => {}
+            Err(e) => panic!("unexpected probe error: {e}"),
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the spinning script never made the server busy"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
-    let mut other = client.get_multiplexed_async_connection().await.unwrap();
     let error = count(&mut other, "busy", "t").await.unwrap_err();
     assert!(matches!(error, Error::Busy { script: "count", .. }), "{error:?}");
+    assert_eq!(error.ran(), Ran::No);
     assert!(error.to_string().contains("BUSY"), "{error}");
 
     let () = redis::cmd("SCRIPT").arg("KILL").query_async(&mut admin).await.unwrap();
     let killed = slow.await.unwrap().unwrap_err();
     assert!(matches!(killed, Error::Killed { script: "spin", .. }), "{killed:?}");
+    assert_eq!(killed.ran(), Ran::Yes, "it ran, and wrote nothing");
     assert!(killed.to_string().contains("SCRIPT KILL"), "{killed}");
 
     let (echo, n) = count(&mut other, "busy", "after").await.unwrap();
@@ -215,6 +244,8 @@ async fn over_maxmemory_writes_fail_clearly_and_reads_still_run() {
 
     let error = put(&mut con, "small", "after").await.unwrap_err();
     assert!(matches!(error, Error::OutOfMemory { script: "put", .. }), "{error:?}");
+    // no shebang: the server checks memory at the script's first write, not before
+    assert_eq!(error.ran(), Ran::Yes);
     assert!(error.to_string().contains("maxmemory"), "{error}");
     // a `no-writes` script still runs
     assert_eq!(peek(&mut con, "small").await.unwrap().as_deref(), Some("before"));

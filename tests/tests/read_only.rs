@@ -58,6 +58,8 @@ async fn read_only_scripts_run_on_a_replica_and_writes_are_refused() {
 
     let error = deposit(&mut replica_con, "acct:{1}", 1).await.unwrap_err();
     assert!(matches!(error, Error::ReadOnly { script: "deposit", .. }), "{error:?}");
+    // no shebang: the replica runs the script and refuses its first write
+    assert_eq!(error.ran(), scripts::Ran::Yes);
     assert!(error.to_string().contains("read-only replica"), "{error}");
     let value: i64 = primary_con.get("acct:{1}").await.unwrap();
     assert_eq!(value, 40, "the refused write changed nothing");
