@@ -216,3 +216,25 @@ fn recursive_helpers_terminate() {
         report.diagnostics
     );
 }
+
+/// `server_error_code` scans tokens: each helper's calls are found in one pass over
+/// the script, each error site's function by a lookup, so thousands of helpers, error
+/// sites and calls cost their number, not its square.
+#[test]
+fn many_error_helpers_and_calls_are_checked_in_linear_time() {
+    let mut source = String::new();
+    for i in 0..2000 {
+        source += &format!("local function fail{i}(code, m) return redis.error_reply(code .. ' ' .. m) end\n");
+    }
+    for i in 0..2000 {
+        source += &format!("if ARGV[1] == '{i}' then return fail{}('BUSY', 'x') end\n", i % 2000);
+    }
+    source += &"if ARGV[1] then return {err = 'NOSCRIPT x'} end\n".repeat(2000);
+    let report = assert_checks_quickly(&source);
+    let found = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.lint == "server_error_code")
+        .count();
+    assert_eq!(found, 4000);
+}

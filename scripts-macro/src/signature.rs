@@ -47,7 +47,10 @@ fn levels(script: &ScriptFn, errors: &mut Errors) -> Vec<(String, Level)> {
         match lints::find(&name) {
             Some(lint) if !lint.allowable && *level != Level::Deny => errors.at(
                 ident.span(),
-                format!("`{name}` cannot be allowed or downgraded: Redis refuses a script that does not compile"),
+                format!(
+                    "`{name}` cannot be allowed or downgraded: {}",
+                    lints::always_denied_because(&name)
+                ),
             ),
             Some(_) => out.push((name, *level)),
             None => {

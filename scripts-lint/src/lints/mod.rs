@@ -177,6 +177,7 @@ register! {
     reply_indexed_by_name::ReplyIndexedByName,
     reply_without_tonumber::ReplyWithoutTonumber,
     return_type_mismatch::ReturnTypeMismatch,
+    server_error_code::ServerErrorCode,
     shadowed_global::ShadowedGlobal,
     status_compared_with_string::StatusComparedWithString,
     unbounded_unpack::UnboundedUnpack,
@@ -208,6 +209,16 @@ pub(crate) fn drop_echoes(diagnostics: &mut Vec<Diagnostic>) {
 
 /// Name of the syntax-error lint, reported by the parser itself.
 pub const LUA_SYNTAX: &str = "lua_syntax";
+
+/// Why a lint that cannot be switched off stays an error, for the message that refuses
+/// `allow(...)` of it.
+pub fn always_denied_because(name: &str) -> &'static str {
+    match name {
+        LUA_SYNTAX => "Redis refuses a script that does not compile",
+        "server_error_code" => "clients take such an error for the server's own, and may run the script again",
+        _ => "it is always an error",
+    }
+}
 
 /// The lint called `name`.
 pub fn find(name: &str) -> Option<&'static LintInfo> {
@@ -315,7 +326,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 32);
+        assert_eq!(ALL.len(), 33);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 
