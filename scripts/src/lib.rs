@@ -156,8 +156,8 @@ pub use scripts_runtime::Json;
 #[cfg(feature = "cluster")]
 pub use scripts_runtime::cluster;
 pub use scripts_runtime::{
-    Arg, AsyncConnection, Call, Connection, Error, Key, Location, PrefixKey, Ran, Redirect, Result, Script, ScriptError,
-    has_hash_tag, key_slot, load_all, load_all_blocking, redis, scripts,
+    Arg, AsyncConnection, Call, Connection, Error, Key, Location, PrefixKey, Ran, Redirect, Result, Script,
+    ScriptError, has_hash_tag, key_slot, load_all, load_all_blocking, redis, scripts,
 };
 
 /// Throwaway `redis-server` processes and 3-primary clusters for your own tests
