@@ -435,7 +435,7 @@ impl AsyncClusterConnection {
         let mut attempts = Attempts::new(call.slot());
         let mut node = self.node(attempts.slot).await.map_err(|source| Error::Unreachable {
             script: script.name(),
-            node: "(slot map)".to_owned(),
+            node: "any node (reading CLUSTER SLOTS)".to_owned(),
             source,
         })?;
         let mut asking = false;
@@ -631,7 +631,7 @@ impl ClusterConnection {
         let mut attempts = Attempts::new(call.slot());
         let mut node = self.node(attempts.slot).map_err(|source| Error::Unreachable {
             script: script.name(),
-            node: "(slot map)".to_owned(),
+            node: "any node (reading CLUSTER SLOTS)".to_owned(),
             source,
         })?;
         let mut asking = false;

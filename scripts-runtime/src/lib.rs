@@ -10,7 +10,8 @@
 //! `MOVED`, `ASK` and `TRYAGAIN`, are the server's proof that nothing ran, and only
 //! they lead to another attempt. Every [`Error`] says whether the script ran
 //! ([`Error::ran`]). redis-rs's cluster connections re-send requests, so clusters
-//! are reached through [`cluster`], which routes script calls itself.
+//! are reached through the `cluster` module (feature `cluster`), which routes script
+//! calls itself.
 
 mod args;
 mod call;

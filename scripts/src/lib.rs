@@ -146,9 +146,21 @@
 //! # At run time
 //!
 //! Each call sends `EVALSHA` with the SHA1 computed at compile time. If the server
-//! answers `NOSCRIPT` (restart, failover, `SCRIPT FLUSH`), the call sends `EVAL` once,
-//! which also caches the script, and returns that reply. Errors are [`Error`], which
-//! names the script and, for run-time errors, the Rust line of the failing Lua line.
+//! answers its own `NOSCRIPT` reply (restart, failover, `SCRIPT FLUSH`), the call sends
+//! `EVAL` once, which also caches the script, and returns that reply.
+//!
+//! A call is sent **at most once**: once its request may have reached a server it is
+//! never sent again, by this crate or by redis-rs under it; only the server's own
+//! refusals (`NOSCRIPT`, and in a cluster `MOVED`, `ASK`, `TRYAGAIN`) lead to another
+//! attempt. Errors are [`Error`], which names the script, gives the Rust line of a
+//! failing Lua line, and says whether the script ran ([`Error::ran`]: [`Ran::Yes`],
+//! [`Ran::No`], or [`Ran::Unknown`] when a reply was lost or timed out). A call waits
+//! for its reply as long as its connection's response timeout allows (500 ms by
+//! default for redis-rs's async connections: raise it above your slowest script).
+//!
+//! On Redis Cluster (feature `cluster`), use `scripts::cluster::AsyncClusterConnection` or the
+//! blocking `scripts::cluster::ClusterConnection`: redis-rs's own cluster connections re-send
+//! requests after a lost reply, so scripts do not accept them.
 
 pub use scripts_macro::redis_script;
 #[cfg(feature = "json")]
