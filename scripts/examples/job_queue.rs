@@ -155,7 +155,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         println!("-- a 3-primary cluster");
         let cluster = scripts_tests::RedisCluster::start();
-        let mut con = cluster.client().get_async_connection().await?;
+        let mut con = scripts::cluster::AsyncClusterConnection::connect(cluster.urls()).await?;
         demo(&mut con, "jobs:{emails}:").await?;
     }
     Ok(())

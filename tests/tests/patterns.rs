@@ -254,7 +254,9 @@ async fn the_job_queue_runs_on_one_server() {
 #[tokio::test]
 async fn the_job_queue_runs_on_a_cluster() {
     let cluster = RedisCluster::start();
-    let mut con = cluster.client().get_async_connection().await.unwrap();
+    let mut con = scripts::cluster::AsyncClusterConnection::connect(cluster.urls())
+        .await
+        .unwrap();
     job_queue::demo(&mut con, "jobs:{emails}:").await.unwrap();
     // every key the scripts built lives on the node that owns the prefix's slot
     let owner = cluster.node_for_key("jobs:{emails}:");

@@ -126,7 +126,9 @@ fn allow_untagged_accepts_an_untagged_prefix_on_one_server() {
 #[tokio::test]
 async fn on_a_cluster_prefixes_need_a_tag_and_share_the_slot_of_the_other_keys() {
     let cluster = RedisCluster::start();
-    let mut con = cluster.client().get_async_connection().await.unwrap();
+    let mut con = scripts::cluster::AsyncClusterConnection::connect(cluster.urls())
+        .await
+        .unwrap();
     let owner = cluster.node_for_key("{docs}");
     cluster.reset_stats();
     assert_eq!(hit(&mut con, "site:{docs}:", "ann").await.unwrap(), 1);
@@ -149,7 +151,7 @@ async fn on_a_cluster_prefixes_need_a_tag_and_share_the_slot_of_the_other_keys()
     assert_eq!(fan_in(&mut con, "total:{docs}", &["site:{docs}:"]).await.unwrap(), 1);
 
     // allow_untagged covers single servers only
-    let mut blocking = cluster.client().get_connection().unwrap();
+    let mut blocking = scripts::cluster::ClusterConnection::connect(cluster.urls()).unwrap();
     match hit_anywhere(&mut blocking, "plain:") {
         Err(Error::UntaggedPrefix { cluster, .. }) => assert!(cluster),
         other => panic!("expected UntaggedPrefix on a cluster, got {other:?}"),
