@@ -29,6 +29,9 @@
 //!   with its typed error. Nothing is re-sent after a request may have reached a
 //!   server.
 //!
+//! A script call waits for its reply up to [`DEFAULT_RESPONSE_TIMEOUT`] (10 s; see
+//! `with_response_timeout`), then fails with [`Error::Timeout`]: unknown whether it ran.
+//!
 //! Every other command (plain commands, pipelines, `load_all`) goes through the
 //! wrapped redis-rs connection unchanged, with its routing and retries.
 //!
@@ -56,6 +59,15 @@ const TRYAGAIN_WAIT: Duration = Duration::from_millis(25);
 
 /// How long connecting to a node may take (redis-rs's default for cluster nodes).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long a script call waits for its reply by default: above Redis's default
+/// `busy-reply-threshold` (5 s), so a script stopped by `SCRIPT KILL` after it is
+/// still reported as killed. Not unbounded, as redis-rs's `ClusterClient` default is:
+/// under load, a request sent just as the peer closes the connection was seen to
+/// never complete on a `MultiplexedConnection` without a response timeout (redis
+/// 1.8.1; `tests/tests/at_most_once.rs` ran into it about once in ten runs on two
+/// busy cores).
+pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Slots of a Redis Cluster.
 const SLOTS: usize = 16384;
@@ -206,7 +218,7 @@ impl NodeSettings {
         }
         Ok(NodeSettings {
             template,
-            response_timeout: None,
+            response_timeout: Some(DEFAULT_RESPONSE_TIMEOUT),
         })
     }
 
@@ -407,9 +419,9 @@ impl AsyncClusterConnection {
     }
 
     /// How long a script call waits for its reply before failing with
-    /// [`Error::Timeout`] (unknown whether it ran). `None`, the default, waits as
-    /// long as the connection lives, as redis-rs's `ClusterClient` does by default.
-    /// Set it above the run time of the slowest script.
+    /// [`Error::Timeout`] (unknown whether it ran): [`DEFAULT_RESPONSE_TIMEOUT`]
+    /// (10 s) unless set; `None` waits as long as the connection lives. Set it above
+    /// the run time of the slowest script.
     pub fn with_response_timeout(self, timeout: Option<Duration>) -> Self {
         let mut settings = self.shared.settings.clone();
         settings.response_timeout = timeout;
@@ -517,6 +529,11 @@ impl AsyncClusterConnection {
             .get_multiplexed_async_connection_with_config(&config)
             .await?;
         let mut nodes = lock(&self.shared.nodes);
+        // another task may have connected meanwhile: use that one, so concurrent
+        // callers share one connection
+        if let Some((id, existing)) = nodes.connections.get(node) {
+            return Ok((*id, existing.clone()));
+        }
         nodes.next_id += 1;
         let id = nodes.next_id;
         nodes.connections.insert(node.clone(), (id, con.clone()));
@@ -612,7 +629,7 @@ impl ClusterConnection {
     }
 
     /// How long a script call waits for its reply (see
-    /// [`AsyncClusterConnection::with_response_timeout`]); `None` by default.
+    /// [`AsyncClusterConnection::with_response_timeout`]); 10 s by default.
     pub fn with_response_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.response_timeout = timeout;
         self.connections.clear();
