@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use scripts::redis::{self, AsyncCommands};
 use scripts::{Error, Ran, redis_script};
-use scripts_tests::{Fault, FaultCounts, FaultProxy, RedisCluster, RedisServer};
+use scripts_tests::{Fault, FaultCounts, FaultProxy, ProxiedCluster, RedisCluster, RedisServer};
 
 /// Records one run of call `id` in the ledger `ledger`; returns how many runs of
 /// that call the ledger has seen (1 unless a call ran twice).
@@ -285,11 +285,11 @@ async fn connection_managers_run_each_call_at_most_once_under_faults() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn async_cluster_connections_run_each_call_at_most_once_under_faults() {
-    let cluster = RedisCluster::start_behind_proxies();
+    let cluster = ProxiedCluster::start();
     for proxy in cluster.proxies() {
         proxy.inject(SCRIPT_COMMANDS, EVERY / 3, LIMIT / 3, FAULTS);
     }
-    let nodes: Vec<&RedisServer> = cluster.nodes().iter().collect();
+    let nodes: Vec<&RedisServer> = cluster.cluster().nodes().iter().collect();
     let flusher = Flusher::start(&nodes);
     // a bounded wait: without one, a call sent just as a fault closes its connection
     // was seen to wait forever on redis-rs's MultiplexedConnection (about once in ten
@@ -324,11 +324,11 @@ fn blocking_connections_run_each_call_at_most_once_under_faults() {
 
 #[test]
 fn blocking_cluster_connections_run_each_call_at_most_once_under_faults() {
-    let cluster = RedisCluster::start_behind_proxies();
+    let cluster = ProxiedCluster::start();
     for proxy in cluster.proxies() {
         proxy.inject(SCRIPT_COMMANDS, EVERY / 3, LIMIT / 3, FAULTS);
     }
-    let nodes: Vec<&RedisServer> = cluster.nodes().iter().collect();
+    let nodes: Vec<&RedisServer> = cluster.cluster().nodes().iter().collect();
     let flusher = Flusher::start(&nodes);
     let urls = cluster.urls();
     let outcomes = run_blocking(&cluster_ledgers(), || {
@@ -410,10 +410,10 @@ async fn helpers_over_any_async_connection_can_send_plain_commands() {
 /// runtime's own routing stays correct either way.)
 #[tokio::test]
 async fn redis_rs_cluster_connections_re_send_calls_whose_reply_was_lost() {
-    let cluster = RedisCluster::start_behind_proxies();
+    let cluster = ProxiedCluster::start();
     let source = "return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)";
     let mut sha = String::new();
-    for node in cluster.nodes() {
+    for node in cluster.cluster().nodes() {
         sha = redis::cmd("SCRIPT")
             .arg("LOAD")
             .arg(source)
@@ -437,7 +437,7 @@ async fn redis_rs_cluster_connections_re_send_calls_whose_reply_was_lost() {
             .await;
         errors += usize::from(result.is_err());
     }
-    let nodes: Vec<&RedisServer> = cluster.nodes().iter().collect();
+    let nodes: Vec<&RedisServer> = cluster.cluster().nodes().iter().collect();
     let doubled: usize = read_ledgers(&nodes, &ledgers)
         .values()
         .flat_map(HashMap::values)
