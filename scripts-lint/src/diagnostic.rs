@@ -65,6 +65,8 @@ pub enum ParamRef {
     Key(usize),
     /// The n-th argument parameter.
     Arg(usize),
+    /// The n-th function declared for a function library.
+    Function(usize),
 }
 
 /// One finding of one lint.

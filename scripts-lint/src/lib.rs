@@ -18,6 +18,7 @@
 mod analysis;
 mod diagnostic;
 pub mod header;
+mod library;
 pub mod lints;
 mod parse;
 pub mod redis;
@@ -283,23 +284,11 @@ fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &
             };
         }
     };
-    let facts = analysis::analyse(source, &ast);
+    let facts = analysis::analyse(source, &ast, analysis::Mode::Script);
     let cx = lints::Context::new(source, &facts, signature, shebang.as_ref());
     let mut diagnostics = Vec::new();
     lints::run(&cx, &mut diagnostics);
-    for diagnostic in &mut diagnostics {
-        // the last override written wins, as with rustc's lint attributes
-        if let Some((_, level)) = signature.levels.iter().rev().find(|(name, _)| name == diagnostic.lint) {
-            diagnostic.level = *level;
-        }
-    }
-    diagnostics.retain(|d| d.level != Level::Allow);
-    lints::drop_echoes(&mut diagnostics);
-    diagnostics.sort_by_key(|d| (d.param.is_none(), d.primary.range.start));
-    // a call whose command is one of a few literals is checked once per candidate:
-    // one finding per lint and place is enough
-    let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| d.param.is_some() || seen.insert((d.lint, d.primary.range.clone())));
+    settle(&mut diagnostics, &signature.levels);
     let read_only = cx.declared_read_only() || only_reads(&cx);
     let flags = shebang.map(|s| s.flags).unwrap_or_default();
     Report {
@@ -307,6 +296,117 @@ fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &
         read_only,
         flags,
     }
+}
+
+/// What the Rust side declares about a function library: one signature per function
+/// it calls, and the levels, target and host shared by all of them.
+///
+/// ```
+/// use scripts_lint::{check_library, LibrarySignature, Signature};
+///
+/// let library = "#!lua name=bank\n\
+///     redis.register_function{function_name = 'balance', flags = {'no-writes'},\n\
+///       callback = function(keys, args) return redis.call('GET', keys[1]) end}\n";
+/// let mut declared = LibrarySignature::default();
+/// declared.functions.push(("balance".into(), Signature::default()));
+/// let report = check_library(library, &declared);
+/// assert_eq!(report.name.as_deref(), Some("bank"));
+/// assert!(report.functions[0].read_only);
+/// // the declaration passes no key, the function reads `keys[1]`
+/// assert_eq!(report.functions[0].diagnostics[0].lint, "keys_out_of_range");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct LibrarySignature {
+    /// The declared functions: each one's registered name and signature (its own
+    /// levels come after the library's and win).
+    pub functions: Vec<(String, Signature)>,
+    /// False when nothing declares the functions (a `.lua` library linted alone):
+    /// each registered function is checked with [`Signature::permissive`], and none is
+    /// reported undeclared.
+    pub declared: bool,
+    /// `allow(...)`, `warn(...)`, `deny(...)` for the whole library.
+    pub levels: Vec<(String, Level)>,
+    /// The oldest server the library must load on.
+    pub target: Target,
+    /// Where the declarations are written, so help texts use their syntax.
+    pub host: Host,
+}
+
+/// The outcome of checking a function library.
+#[derive(Debug, Default)]
+pub struct LibraryReport {
+    /// Findings about the library as a whole: its `#!lua name=` line, its
+    /// registrations, what runs while it loads, declarations that name no registered
+    /// function ([`ParamRef::Function`]).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The library's name, when its first line gives a valid one.
+    pub name: Option<String>,
+    /// The functions it registers, in order, as far as they can be read.
+    pub functions: Vec<FunctionReport>,
+}
+
+/// One function a library registers.
+#[derive(Debug, Default)]
+pub struct FunctionReport {
+    /// Its name, when written as a literal.
+    pub name: Option<String>,
+    /// Its valid flags, lowercase, in order.
+    pub flags: Vec<String>,
+    /// Flagged `no-writes`: `FCALL_RO` may call it, on replicas too.
+    pub read_only: bool,
+    /// The declaration (an index into [`LibrarySignature::functions`]) it was checked
+    /// against.
+    pub declaration: Option<usize>,
+    /// The findings in its body and the helpers it calls, checked as `FCALL` runs it
+    /// against its declaration (a finding already reported for the library or an
+    /// earlier function is not repeated).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LibraryReport {
+    /// True when a finding fails the build.
+    pub fn has_errors(&self) -> bool {
+        self.all().any(|d| d.level == Level::Deny)
+    }
+
+    /// Every finding: the library's, then each function's.
+    pub fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .chain(self.functions.iter().flat_map(|f| &f.diagnostics))
+    }
+}
+
+/// Checks a Redis function library (`FUNCTION LOAD`'s text, starting `#!lua name=`):
+/// what runs while it loads, each `redis.register_function`, and each registered
+/// function's body with every lint, as `FCALL` runs it, against its declaration.
+///
+/// Guarded against deep input as [`check`] is.
+pub fn check_library(source: &str, signature: &LibrarySignature) -> LibraryReport {
+    let blanked = shebang::blank(source);
+    let lua = blanked.as_deref().unwrap_or(source);
+    let nesting = parse::Nesting::scan(lua);
+    with_stack(stack_needed(&nesting), || {
+        library::check(source, lua, &nesting, signature)
+    })
+}
+
+/// Applies `levels` (the last written wins), drops allowed findings and repeats, and
+/// sorts the rest.
+fn settle(diagnostics: &mut Vec<Diagnostic>, levels: &[(String, Level)]) {
+    for diagnostic in diagnostics.iter_mut() {
+        // the last override written wins, as with rustc's lint attributes
+        if let Some((_, level)) = levels.iter().rev().find(|(name, _)| name == diagnostic.lint) {
+            diagnostic.level = *level;
+        }
+    }
+    diagnostics.retain(|d| d.level != Level::Allow);
+    lints::drop_echoes(diagnostics);
+    diagnostics.sort_by_key(|d| (d.param.is_none(), d.primary.range.start));
+    // a call whose command is one of a few literals is checked once per candidate:
+    // one finding per lint and place is enough
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| d.param.is_some() || seen.insert((d.lint, d.primary.range.clone())));
 }
 
 /// True when every command the script calls is a literal read-only one (and it calls

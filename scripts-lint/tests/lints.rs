@@ -7,11 +7,18 @@
 //! `--! returns: Option<i64>`, `--! read_only`, `--! deny: nondeterministic_command`.
 //! Without `keys`/`args` the function passes no keys and no arguments.
 //!
+//! A fixture whose first line is `#!lua name=...` is a function library, checked with
+//! [`scripts_lint::check_library`]; its declarations are lines
+//! `--! function <name>: <directives>` (the same directives), and without any the
+//! library is checked as undeclared (every function with a permissive signature).
+//!
 //! Regenerate the `.stderr` files with `SCRIPTS_BLESS=1 cargo test -p scripts-lint --test lints`.
 
 use std::path::{Path, PathBuf};
 
-use scripts_lint::{Level, Signature, SourceMap, check, header, lints, render};
+use scripts_lint::{
+    Diagnostic, Level, LibrarySignature, Signature, SourceMap, check, check_library, header, lints, render,
+};
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lints");
@@ -37,6 +44,30 @@ fn signature(source: &str) -> Signature {
     header.signature
 }
 
+/// The findings of a fixture: a script, or a function library.
+fn findings(source: &str) -> Vec<Diagnostic> {
+    if !source.starts_with("#!lua name=") {
+        return check(source, &signature(source)).diagnostics;
+    }
+    let mut declared = LibrarySignature::default();
+    for line in source.lines() {
+        let Some(declaration) = line.strip_prefix("--! function ") else {
+            continue;
+        };
+        let (name, directives) = declaration
+            .split_once(':')
+            .expect("`--! function <name>: <directives>`");
+        let header = header::parse_directives(directives);
+        if let Some(error) = header.errors.first() {
+            panic!("bad fixture declaration: {} ({:?})", error.message, error.help);
+        }
+        declared.functions.push((name.trim().to_owned(), header.signature));
+        declared.declared = true;
+    }
+    let report = check_library(source, &declared);
+    report.all().cloned().collect()
+}
+
 #[test]
 fn every_fixture_matches_its_snapshot() {
     let bless = std::env::var_os("SCRIPTS_BLESS").is_some();
@@ -52,18 +83,17 @@ fn every_fixture_matches_its_snapshot() {
             .into_owned();
         let case = path.file_stem().unwrap().to_string_lossy().into_owned();
         let shown = format!("{lint}/{case}.lua");
-        let report = check(&source, &signature(&source));
+        let diagnostics = findings(&source);
         let map = SourceMap::file(&shown, &source);
-        let rendered: String = report
-            .diagnostics
+        let rendered: String = diagnostics
             .iter()
             .map(|d| format!("{}: {}\n", level_word(d.level), render(d, &source, &map)))
             .collect();
 
-        if case.starts_with("bad") && !report.diagnostics.iter().any(|d| d.lint == lint) {
+        if case.starts_with("bad") && !diagnostics.iter().any(|d| d.lint == lint) {
             failures.push(format!("{shown}: expected a `{lint}` finding, got:\n{rendered}"));
         }
-        if case.starts_with("good") && !report.diagnostics.is_empty() {
+        if case.starts_with("good") && !diagnostics.is_empty() {
             failures.push(format!(
                 "{shown}: an idiom that must stay clean has findings:\n{rendered}"
             ));

@@ -15,14 +15,15 @@ use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngAlgorithm;
 use scripts_lint::{
-    Host, Level, Param, ParamType, ReturnType, Signature, SourceMap, Target, check, header, lints, render,
+    Host, Level, LibrarySignature, Param, ParamType, ReturnType, Signature, SourceMap, Target, check, check_library,
+    header, lints, render,
 };
 
 /// A hang detector, not a speed test (speed is measured by `benches/check.rs`): a few
 /// KB take milliseconds even in debug, and the bound leaves room for a loaded machine.
 const BOUND: Duration = Duration::from_secs(30);
 
-/// Checks `source`, renders every finding, and fails on a panic (proptest catches it
+/// Checks `source` (as a script, and in a function library), renders every finding, and fails on a panic (proptest catches it
 /// and shrinks the input) or when the two together are slow.
 fn check_and_render(source: &str, signature: &Signature) -> Result<(), TestCaseError> {
     let started = Instant::now();
@@ -31,6 +32,27 @@ fn check_and_render(source: &str, signature: &Signature) -> Result<(), TestCaseE
     for diagnostic in &report.diagnostics {
         let text = render(diagnostic, source, &map);
         prop_assert!(text.starts_with(&format!("[{}]", diagnostic.lint)), "{text}");
+    }
+    // the same text as a function library's top level, and as a registered function
+    for library in [
+        format!("#!lua name=p\n{source}"),
+        format!("#!lua name=p\nredis.register_function('f', function(KEYS, ARGV)\n{source}\nend)\n"),
+    ] {
+        let declared = LibrarySignature {
+            functions: vec![("f".to_owned(), signature.clone())],
+            declared: true,
+            ..LibrarySignature::default()
+        };
+        let report = check_library(&library, &declared);
+        let map = SourceMap::file("proptest.lua", &library);
+        for diagnostic in report.all() {
+            prop_assert!(
+                library.get(diagnostic.primary.range.clone()).is_some(),
+                "{diagnostic:?}"
+            );
+            let text = render(diagnostic, &library, &map);
+            prop_assert!(text.starts_with(&format!("[{}]", diagnostic.lint)), "{text}");
+        }
     }
     // the same text as a `.lua` file's header: its mistakes render like findings
     for error in header::parse(source).errors {

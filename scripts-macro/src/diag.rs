@@ -53,6 +53,8 @@ fn param_span(params: &[Param], param: ParamRef) -> Option<Span> {
     let (role, index) = match param {
         ParamRef::Key(i) => (Role::Key, i),
         ParamRef::Arg(i) => (Role::Arg, i),
+        // about a library's declarations, never a script's
+        ParamRef::Function(_) => return None,
     };
     params
         .iter()

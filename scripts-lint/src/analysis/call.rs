@@ -97,7 +97,7 @@ impl<'a> Analyzer<'a> {
         Some(named + usize::from(definition.method))
     }
 
-    fn call_local(&mut self, offset: usize, args: Vec<Arg>, range: Range<usize>) -> Values {
+    pub(super) fn call_local(&mut self, offset: usize, args: Vec<Arg>, range: Range<usize>) -> Values {
         let values = values_of(&args);
         if !self.in_context() {
             for arg in &args {
@@ -220,6 +220,11 @@ impl<'a> Analyzer<'a> {
             }
         }
         self.block(definition.body.block());
+        if self.reachable && self.recording && self.callback_frame == Some(self.frames.len()) {
+            // a registered function that ends without `return` replies nil
+            let end = super::lua::range(definition.body.end_token()).start;
+            self.facts.falls_off_end = Some(end..end);
+        }
         let mut frame = self.frames.pop().expect("pushed above");
         if self.reachable {
             frame.returns = Values::join_into(&frame.returns, &Values::default());
@@ -286,6 +291,10 @@ impl<'a> Analyzer<'a> {
                 func: Some(Func::Builtin("redis", "error_reply")),
                 ..Value::of(kind::ERROR).marked(Marker::Error)
             }),
+            ("redis", "register_function") => {
+                self.register(&args, range);
+                one(Value::nil())
+            }
             ("redis", "sha1hex") => one(Value::string(None).at(range)),
             ("redis", "setresp") => {
                 if first.number != Some(2.0) {

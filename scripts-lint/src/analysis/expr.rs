@@ -476,23 +476,46 @@ impl<'a> Analyzer<'a> {
         let mut marker = None;
         let count = table.fields().len();
         let mut shape = super::TableShape::default();
+        // a library's `register_function{...}` reads its fields back
+        let library = self.mode != super::Mode::Script;
+        let mut constructed = super::Constructed::default();
         for (i, field) in table.fields().iter().enumerate() {
             let value = match field {
-                Field::ExpressionKey { key, value, .. } => {
+                Field::ExpressionKey {
+                    key,
+                    value: field_value,
+                    ..
+                } => {
                     let key_value = self.expr(key);
                     if !key_value.only(kind::NUMBER) {
                         shape.named.push(lua::expr_range(key));
                     }
-                    self.expr(value)
+                    let value = self.expr(field_value);
+                    if library && let Some(name) = key_value.string.clone() {
+                        let at = lua::expr_range(field_value);
+                        constructed.named.push((name, lua::expr_range(key), at, value.clone()));
+                    }
+                    value
                 }
-                Field::NameKey { key, value, .. } => {
+                Field::NameKey {
+                    key,
+                    value: field_value,
+                    ..
+                } => {
                     match lua::token_text(key) {
                         "err" => marker = Some(Marker::Error),
                         "ok" if marker.is_none() => marker = Some(Marker::Status),
                         _ => {}
                     }
                     shape.named.push(lua::range(key));
-                    self.expr(value)
+                    let value = self.expr(field_value);
+                    if library {
+                        let at = lua::expr_range(field_value);
+                        constructed
+                            .named
+                            .push((lua::token_text(key).into(), lua::range(key), at, value.clone()));
+                    }
+                    value
                 }
                 Field::NoKey(value) if i + 1 == count && lua::may_expand(value) => {
                     // `{f()}`, `{...}`: every value the last one produces
@@ -507,6 +530,9 @@ impl<'a> Analyzer<'a> {
                 Field::NoKey(value) => {
                     let v = self.expr(value);
                     shape.positional.push((lua::expr_range(value), v.clone()));
+                    if library {
+                        constructed.positional.push((lua::expr_range(value), v.clone()));
+                    }
                     v
                 }
                 _ => Value::unknown(),
@@ -514,8 +540,12 @@ impl<'a> Analyzer<'a> {
             self.note_escape(&value);
             self.store_into(&Value::table(Some(Table::Local(offset))), &value);
         }
+        constructed.grown = shape.grown;
         if self.recording {
             self.facts.tables.insert(offset, shape);
+        }
+        if library {
+            self.constructed.insert(offset, constructed);
         }
         let value = Value::table(Some(Table::Local(offset))).at(range);
         match marker {
@@ -530,6 +560,16 @@ impl<'a> Analyzer<'a> {
                 let Some(Kind::Library(members)) = globals::global(lib) else {
                     return Value::unknown();
                 };
+                if lib == "redis" && self.mode != super::Mode::Script {
+                    if name == "register_function" {
+                        return Value::func(Func::Builtin("redis", "register_function"));
+                    }
+                    // while a library loads, `redis` has only a few members
+                    if self.mode == super::Mode::Load && self.recording && !super::LOAD_TIME_MEMBERS.contains(&name) {
+                        self.facts.load_time.push((range.clone(), format!("redis.{name}")));
+                        return Value::unknown().at(range);
+                    }
+                }
                 match globals::member(members, name) {
                     Some(Kind::Function) => Value::func(Func::Builtin(lib, static_member(members, name))),
                     Some(Kind::Number) => Value::number(None),

@@ -24,6 +24,7 @@
 
 mod call;
 mod expr;
+mod library;
 mod lua;
 mod refine;
 mod stmt;
@@ -192,6 +193,82 @@ pub(crate) struct TableShape {
     pub(crate) grown: bool,
 }
 
+/// What is analysed: a script, or a function library, once for what runs while it
+/// loads and once for each function it registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// An `EVAL` script.
+    Script,
+    /// A library's top level, which `FUNCTION LOAD` runs.
+    Load,
+    /// The callback of the library's n-th `redis.register_function`, as `FCALL` runs it.
+    Function(usize),
+}
+
+/// Members of `redis` a library may use while it loads (src/function_lua.c).
+pub(crate) const LOAD_TIME_MEMBERS: &[&str] = &[
+    "register_function",
+    "log",
+    "LOG_DEBUG",
+    "LOG_VERBOSE",
+    "LOG_NOTICE",
+    "LOG_WARNING",
+    "REDIS_VERSION",
+    "REDIS_VERSION_NUM",
+];
+
+/// One `redis.register_function(...)` of a library, as far as it can be read.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Registration {
+    /// The whole call.
+    pub(crate) range: Range<usize>,
+    /// How it is called.
+    pub(crate) form: RegistrationForm,
+    /// The function's name: its literal text (`None`: not a literal string) and where
+    /// it is written. `None`: no name given.
+    pub(crate) name: Option<(Option<Arc<str>>, Range<usize>)>,
+    /// The callback and where it is written. `None`: none given.
+    pub(crate) callback: Option<(Callback, Range<usize>)>,
+    /// Its flags: each literal (`None`: not a literal string) and where it is written.
+    pub(crate) flags: Vec<(Option<Arc<str>>, Range<usize>)>,
+    /// The `flags` value when it is not a table written in place, and whether it is a
+    /// table at all.
+    pub(crate) flags_unread: Option<(Range<usize>, bool)>,
+    /// The names of the callback's parameters, which hold the keys and the arguments.
+    pub(crate) params: Vec<String>,
+    /// Fields of the table form Redis does not take, with where they are written.
+    pub(crate) unknown_fields: Vec<(Arc<str>, Range<usize>)>,
+    /// Non-string field names or fields with values of the wrong type: (where, the
+    /// field, what it must be).
+    pub(crate) wrong_types: Vec<(Range<usize>, &'static str, &'static str)>,
+}
+
+/// How `redis.register_function` is called.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum RegistrationForm {
+    /// `(name, callback)`, with this many arguments.
+    Positional(usize),
+    /// `{function_name = ..., callback = ..., flags = {...}}`, read field by field.
+    #[default]
+    Table,
+    /// One argument that is a table the analysis cannot read, or not a table.
+    Unread {
+        /// It may be a table.
+        table: bool,
+    },
+}
+
+/// What a registration's callback is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Callback {
+    /// A function of the library, by the offset of its `function` keyword.
+    Function(usize),
+    /// Something that is never a function.
+    NotFunction,
+    /// A value the analysis cannot follow.
+    Unknown,
+}
+
 /// A `return` of the main chunk.
 #[derive(Clone, Debug)]
 pub(crate) struct Return {
@@ -245,6 +322,11 @@ pub(crate) struct Facts {
     pub(crate) discarded: Vec<(Range<usize>, Marker)>,
     /// Table constructors, by the offset of their `{`.
     pub(crate) tables: HashMap<usize, TableShape>,
+    /// A library's `redis.register_function` calls, in order.
+    pub(crate) registrations: Vec<Registration>,
+    /// Globals (and `redis` members) a library reads while it loads, which Redis does
+    /// not provide then: (where, what).
+    pub(crate) load_time: Vec<(Range<usize>, String)>,
 }
 
 /// How many facts of each kind were recorded, to drop the ones recorded after.
@@ -312,8 +394,9 @@ impl Facts {
 }
 
 /// Analyses `ast` (the parse of `source`).
-pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
+pub(crate) fn analyse(source: &str, ast: &Ast, mode: Mode) -> Facts {
     let mut analyzer = Analyzer::new(source);
+    analyzer.mode = mode;
     // Summaries of upvalues, tables and function parameters only grow; a few rounds
     // reach the fixed point for real scripts, and the findings of the last round are kept.
     for _ in 0..4 {
@@ -322,7 +405,10 @@ pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
             break;
         }
     }
-    analyzer.facts
+    match mode {
+        Mode::Function(_) => analyzer.function_facts,
+        Mode::Script | Mode::Load => analyzer.facts,
+    }
 }
 
 /// Loops nested deeper than this are analysed in one pass over their body (see
@@ -453,6 +539,17 @@ struct Analyzer<'a> {
     /// `redis.setresp(3)` was called: replies have RESP3 shapes (maps, `nil`, ...),
     /// which the reply lints do not model, so they are unknown from there on.
     resp3: bool,
+    mode: Mode,
+    /// In a library: the named and positional fields of each table constructor, for
+    /// the table form of `redis.register_function{...}` and its flags.
+    constructed: HashMap<usize, Constructed>,
+    /// The registration this mode checks ran its callback this round.
+    triggered: bool,
+    /// While a registered callback runs: the depth of its frame, whose `return`s are
+    /// the function's replies.
+    callback_frame: Option<usize>,
+    /// What the registered callback did (the facts of a [`Mode::Function`]).
+    function_facts: Facts,
     // Persistent across rounds, only ever joined into:
     summaries: HashMap<usize, Value>,
     tables: HashMap<usize, Value>,
@@ -490,6 +587,11 @@ impl<'a> Analyzer<'a> {
             evaluating: Vec::new(),
             probing: false,
             resp3: false,
+            mode: Mode::Script,
+            constructed: HashMap::new(),
+            triggered: false,
+            callback_frame: None,
+            function_facts: Facts::default(),
             summaries: HashMap::new(),
             tables: HashMap::new(),
             fns: HashMap::new(),
@@ -519,8 +621,12 @@ impl<'a> Analyzer<'a> {
         self.fn_base = 0;
         self.recording = true;
         self.resp3 = false;
+        self.triggered = false;
+        self.callback_frame = None;
+        self.function_facts = Facts::default();
         self.block(ast.nodes());
-        if self.reachable {
+        // a library's top level ends without a reply
+        if self.reachable && self.mode == Mode::Script {
             let end = self.source.trim_end().len();
             self.facts.falls_off_end = Some(end..end);
         }
@@ -734,7 +840,27 @@ impl<'a> Analyzer<'a> {
         if let Some(index) = self.resolve(name) {
             return self.read_slot(index);
         }
-        match globals::global(name) {
+        let global = globals::global(name);
+        if self.mode != Mode::Script && global.is_some() {
+            // functions have no `KEYS`/`ARGV` (their callback gets them), and while a
+            // library loads, `redis` is its only global
+            let arguments = matches!(global, Some(Kind::Arguments));
+            if arguments && self.recording {
+                self.facts.undefined.push(Undefined {
+                    range: range.clone(),
+                    path: name.to_owned(),
+                    library: None,
+                    method: false,
+                });
+            }
+            if self.mode == Mode::Load && name != "redis" && !arguments && self.recording {
+                self.facts.load_time.push((range.clone(), name.to_owned()));
+            }
+            if arguments {
+                return Value::unknown().at(range);
+            }
+        }
+        match global {
             Some(Kind::Arguments) if name == "KEYS" => Value::table(Some(Table::Keys)),
             Some(Kind::Arguments) => Value::table(Some(Table::Argv)),
             Some(Kind::Library(_)) => Value::table(Some(Table::Library(static_name(name)))),
@@ -836,6 +962,21 @@ impl<'a> Analyzer<'a> {
             shadow.misuse = Some(at);
         }
     }
+}
+
+/// A `name = value` field of a table constructor: the name, where it and the value
+/// are written, the value.
+pub(crate) type NamedField = (Arc<str>, Range<usize>, Range<usize>, Value);
+
+/// The fields of a table constructor, kept in libraries only.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Constructed {
+    /// `name = value` and `['name'] = value`.
+    pub(crate) named: Vec<NamedField>,
+    /// Entries without a key: where each is written, its value.
+    pub(crate) positional: Vec<(Range<usize>, Value)>,
+    /// The last entry spreads (`{f()}`, `{...}`): more entries than written.
+    pub(crate) grown: bool,
 }
 
 /// Values for `n` targets from an expression list whose last entry may spread.

@@ -28,30 +28,30 @@ impl<'a> Analyzer<'a> {
                 for arg in &args {
                     self.note_escape(&arg.value);
                 }
-                match self.frames.last_mut() {
-                    Some(frame) => {
-                        let values = super::call::values_of(&args);
-                        frame.returns = Values::join_into(&frame.returns, &values);
-                        frame.exit_seed |= self.seed;
+                if let Some(frame) = self.frames.last_mut() {
+                    let values = super::call::values_of(&args);
+                    frame.returns = Values::join_into(&frame.returns, &values);
+                    frame.exit_seed |= self.seed;
+                }
+                // the main chunk's `return`s are the script's replies, as a registered
+                // function's are the function's
+                if self.frames.is_empty() || self.callback_frame == Some(self.frames.len()) {
+                    let first = args.first().map_or_else(Value::nil, |a| {
+                        if a.spread {
+                            a.value.join(&Value::nil())
+                        } else {
+                            a.value.clone()
+                        }
+                    });
+                    if let Some(arg) = args.first() {
+                        self.converted_use(&arg.value, &arg.range, None);
                     }
-                    None => {
-                        let first = args.first().map_or_else(Value::nil, |a| {
-                            if a.spread {
-                                a.value.join(&Value::nil())
-                            } else {
-                                a.value.clone()
-                            }
+                    if self.recording && self.reachable {
+                        let end = args.last().map_or(lua::range(ret.token()).end, |v| v.range.end);
+                        self.facts.returns.push(Return {
+                            range: lua::range(ret.token()).start..end,
+                            value: first,
                         });
-                        if let Some(arg) = args.first() {
-                            self.converted_use(&arg.value, &arg.range, None);
-                        }
-                        if self.recording && self.reachable {
-                            let end = args.last().map_or(lua::range(ret.token()).end, |v| v.range.end);
-                            self.facts.returns.push(Return {
-                                range: lua::range(ret.token()).start..end,
-                                value: first,
-                            });
-                        }
                     }
                 }
                 self.reachable = false;
@@ -396,8 +396,9 @@ impl<'a> Analyzer<'a> {
         self.read.fn_inputs.insert(offset);
         let summary = self.fns.get(&offset).cloned().unwrap_or_default();
         let saved = (self.reachable, self.seed, self.fn_base, self.loop_depth, self.recording);
-        // the calls report the body's findings, each with its own arguments
-        self.recording &= summary.escaped || !summary.called || summary.fallback;
+        // the calls report the body's findings, each with its own arguments; while a
+        // library loads, only what it runs is recorded
+        self.recording &= (summary.escaped || !summary.called || summary.fallback) && self.mode != super::Mode::Load;
         let saved_breaks = std::mem::take(&mut self.breaks);
         let (mark, journal) = (self.scopes.len(), self.journal.len());
         // The body sees the locals in scope (as upvalues) and runs with the seed

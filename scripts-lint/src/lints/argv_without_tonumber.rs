@@ -36,8 +36,9 @@ impl Lint for ArgvWithoutTonumber {
             .filter(|u| u.value.has(kind::ARGV) && u.op != NumericOp::Concat)
         {
             let text = cx.text(&used.range);
+            let plain = text.strip_prefix(cx.argv_spelling()).is_some_and(|rest| rest.starts_with('['));
             let what = match used.value.argv_index {
-                _ if text.starts_with("ARGV[") || text.is_empty() => argv_name(&used.value),
+                _ if plain || text.is_empty() => argv_name(&used.value),
                 Some(i) => format!("`{text}` (from `ARGV[{i}]`)"),
                 None => format!("`{text}` (from `ARGV`)"),
             };

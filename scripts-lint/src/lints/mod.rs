@@ -6,11 +6,11 @@
 
 use std::ops::Range;
 
-use crate::analysis::{CommandCall, Facts, Value, kind};
+use crate::analysis::{CommandCall, Facts, Registration, Value, kind};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands::{self, Command};
-use crate::shebang::Shebang;
-use crate::{Host, Signature};
+use crate::shebang::{LibraryLine, Shebang};
+use crate::{Host, LibrarySignature, Signature};
 
 /// Static facts about one lint.
 #[derive(Debug)]
@@ -31,6 +31,8 @@ pub(crate) struct Context<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) signature: &'a Signature,
     pub(crate) shebang: Option<&'a Shebang>,
+    /// Set when checking a function library.
+    pub(crate) library: Option<Library<'a>>,
     /// The commands `facts.calls` may run, looked up once for every lint, in call
     /// order; `spans[i]` are those of call `i` (empty: the name is not a literal).
     resolved: Vec<Resolved>,
@@ -61,8 +63,37 @@ impl<'a> Context<'a> {
             facts,
             signature,
             shebang,
+            library: None,
             resolved,
             spans,
+        }
+    }
+
+    /// The same context, in a function library: its top level (`function: None`) or
+    /// one registered function.
+    pub(crate) fn in_library(mut self, library: Library<'a>) -> Self {
+        self.library = Some(library);
+        self
+    }
+
+    /// What the code names the arguments table: `ARGV` in a script, the callback's
+    /// second parameter in a function.
+    pub(crate) fn argv_spelling(&self) -> &'a str {
+        match self.library {
+            Some(Library {
+                registrations,
+                function: Some(n),
+                ..
+            }) => registrations[n].params.get(1).map_or("args", String::as_str),
+            _ => "ARGV",
+        }
+    }
+
+    /// What the code is called in messages: `the script`, `the function`.
+    pub(crate) fn unit(&self) -> &'static str {
+        match self.library {
+            Some(_) => "the function",
+            None => "the script",
         }
     }
 
@@ -126,6 +157,20 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What a lint sees of a function library besides the facts of what it checks.
+#[derive(Clone, Copy)]
+pub(crate) struct Library<'a> {
+    /// The `#!lua name=` line.
+    pub(crate) line: &'a LibraryLine,
+    /// The declarations.
+    pub(crate) signature: &'a LibrarySignature,
+    /// Every registration, as read while the library loads.
+    pub(crate) registrations: &'a [Registration],
+    /// `None`: checking what runs while the library loads; `Some(n)`: the function of
+    /// the n-th registration, as `FCALL` runs it.
+    pub(crate) function: Option<usize>,
+}
+
 /// One lint.
 pub(crate) trait Lint {
     const INFO: LintInfo;
@@ -165,6 +210,7 @@ register! {
     forbidden_command::ForbiddenCommand,
     global_assignment::GlobalAssignment,
     invalid_argument::InvalidArgument,
+    invalid_library::InvalidLibrary,
     invalid_shebang::InvalidShebang,
     key_not_from_keys::KeyNotFromKeys,
     keys_out_of_range::KeysOutOfRange,
@@ -181,9 +227,11 @@ register! {
     shadowed_global::ShadowedGlobal,
     status_compared_with_string::StatusComparedWithString,
     unbounded_unpack::UnboundedUnpack,
+    undeclared_function::UndeclaredFunction,
     undeclared_key_access::UndeclaredKeyAccess,
     undefined_global::UndefinedGlobal,
     unknown_command::UnknownCommand,
+    unregistered_function::UnregisteredFunction,
     unseeded_random::UnseededRandom,
     unused_arg::UnusedArg,
     unused_key::UnusedKey,
@@ -216,6 +264,8 @@ pub fn always_denied_because(name: &str) -> &'static str {
     match name {
         LUA_SYNTAX => "Redis refuses a script that does not compile",
         "server_error_code" => "clients take such an error for the server's own, and may run the script again",
+        "invalid_library" => "Redis refuses to load the whole library",
+        "unregistered_function" => "every call of the declaration would answer `ERR Function not found`",
         _ => "it is always an error",
     }
 }
@@ -326,7 +376,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 33);
+        assert_eq!(ALL.len(), 36);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 

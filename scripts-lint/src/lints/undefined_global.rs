@@ -36,6 +36,23 @@ impl Lint for UndefinedGlobal {
                         format!("`{path}` does not exist in Redis scripts"),
                     )
                     .label("undefined global");
+                    if let Some(library) = cx.library
+                        && matches!(path.as_str(), "KEYS" | "ARGV")
+                    {
+                        let (position, name) = if path == "KEYS" { ("first", "keys") } else { ("second", "args") };
+                        let message = if library.function.is_some() {
+                            format!("`{path}` does not exist in Redis functions")
+                        } else {
+                            format!("`{path}` does not exist in a function library")
+                        };
+                        out.push(
+                            Self::finding(undefined.range.clone(), message)
+                                .label("undefined global")
+                                .note(format!("`FCALL` passes the {} to the callback as its {position} parameter", if path == "KEYS" { "keys" } else { "arguments" }))
+                                .help(format!("declare the callback `function(keys, args)` and read `{name}[i]`")),
+                        );
+                        continue;
+                    }
                     match (globals::absent(path), suggest(path, globals::GLOBALS.iter().map(|g| g.0))) {
                         (Some(why), _) => finding.help(why),
                         (None, Some(near)) => finding.help(format!("did you mean `{near}`?")),

@@ -28,11 +28,14 @@ impl Lint for WriteInReadOnly {
         if !cx.declared_read_only() {
             return;
         }
-        let why = if cx.shebang.is_some_and(|s| s.has("no-writes")) {
+        let why = if cx.library.is_some() {
+            "registered with the `no-writes` flag"
+        } else if cx.shebang.is_some_and(|s| s.has("no-writes")) {
             "`#!lua flags=no-writes`"
         } else {
             "`#[redis_script(read_only)]`"
         };
+        let unit = cx.unit();
         for (call, resolved) in cx.commands() {
             let Some(&Resolved::Known(command)) = resolved else { continue };
             if !command.is_write() {
@@ -40,10 +43,14 @@ impl Lint for WriteInReadOnly {
             }
             let name = display_name(command);
             out.push(
-                Self::finding(call.args[0].range.clone(), format!("`{name}` writes, but the script is read-only ({why})"))
+                Self::finding(call.args[0].range.clone(), format!("`{name}` writes, but {unit} is read-only ({why})"))
                     .label("a write")
                     .note("Redis answers `Write commands are not allowed from read-only scripts`")
-                    .help("move the write to another script, or drop the read-only declaration"),
+                    .help(if cx.library.is_some() {
+                        "move the write to another function, or drop `no-writes` from its flags"
+                    } else {
+                        "move the write to another script, or drop the read-only declaration"
+                    }),
             );
         }
     }

@@ -1,0 +1,145 @@
+//! Function libraries: each `redis.register_function` read as `FUNCTION LOAD` reads
+//! it, and the registered callback run as `FCALL` runs it, its first parameter
+//! holding the keys and its second the arguments.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use full_moon::ast::Parameter;
+
+use super::{
+    Analyzer, Arg, Callback, Constructed, Func, Mode, Registration, RegistrationForm, Table, Value, kind, seed,
+};
+
+/// The literal string `value` always is.
+fn literal(value: &Value) -> Option<Arc<str>> {
+    value.string.clone().filter(|_| value.only(kind::STRING))
+}
+
+/// What a callback value is.
+fn callback(value: &Value) -> Callback {
+    match value.func {
+        Some(Func::Local(offset)) if value.only(kind::FUNCTION) => Callback::Function(offset),
+        _ if !value.has(kind::FUNCTION | kind::UNKNOWN | kind::PARAM) => Callback::NotFunction,
+        _ => Callback::Unknown,
+    }
+}
+
+impl<'a> Analyzer<'a> {
+    /// `redis.register_function(...)`: recorded while the library loads; in the mode
+    /// that checks this registration, its callback runs here with `FCALL`'s arguments.
+    pub(super) fn register(&mut self, args: &[Arg], range: Range<usize>) {
+        let mut registration = self.read_registration(args, range.clone());
+        if let Some((Callback::Function(offset), _)) = registration.callback
+            && let Some(definition) = self.definitions.get(&offset)
+        {
+            registration.params = definition
+                .body
+                .parameters()
+                .iter()
+                .filter_map(|p| match p {
+                    Parameter::Name(token) => Some(super::lua::token_text(token).to_owned()),
+                    _ => None,
+                })
+                .collect();
+        }
+        let nth = self.facts.registrations.len();
+        let callback = registration.callback.clone();
+        if self.recording {
+            self.facts.registrations.push(registration);
+        }
+        // counted among recorded registrations only, the same in every mode, so the
+        // n-th is the same call whichever mode reads it
+        if self.mode == Mode::Function(nth)
+            && self.recording
+            && !self.triggered
+            && let Some((Callback::Function(offset), _)) = callback
+        {
+            self.triggered = true;
+            self.run_callback(offset, range);
+        }
+    }
+
+    fn read_registration(&self, args: &[Arg], range: Range<usize>) -> Registration {
+        let mut registration = Registration {
+            range: range.clone(),
+            ..Registration::default()
+        };
+        let spread = args.last().is_some_and(|a| a.spread);
+        if args.len() != 1 || spread {
+            registration.form = RegistrationForm::Positional(if spread { usize::MAX } else { args.len() });
+            if let Some(name) = args.first() {
+                registration.name = Some((literal(&name.value), name.range.clone()));
+            }
+            if let Some(given) = args.get(1) {
+                registration.callback = Some((callback(&given.value), given.range.clone()));
+            }
+            return registration;
+        }
+        let arg = &args[0];
+        let fields = match arg.value.table {
+            Some(Table::Local(offset)) if arg.value.only(kind::TABLE) => self.constructed.get(&offset),
+            _ => None,
+        };
+        let Some(fields) = fields else {
+            registration.form = RegistrationForm::Unread {
+                table: arg.value.has(kind::TABLE | kind::UNKNOWN | kind::PARAM),
+            };
+            return registration;
+        };
+        registration.form = RegistrationForm::Table;
+        for (name, key, at, value) in &fields.named {
+            match &**name {
+                "function_name" => registration.name = Some((literal(value), at.clone())),
+                "callback" => registration.callback = Some((callback(value), at.clone())),
+                "flags" => self.read_flags(&mut registration, value, at),
+                "description" => {
+                    if !value.has(kind::STRING | kind::UNKNOWN | kind::PARAM) {
+                        registration.wrong_types.push((at.clone(), "description", "a string"));
+                    }
+                }
+                _ => registration.unknown_fields.push((name.clone(), key.clone())),
+            }
+        }
+        for (at, _) in &fields.positional {
+            registration.wrong_types.push((at.clone(), "entry", "a named field"));
+        }
+        registration
+    }
+
+    fn read_flags(&self, registration: &mut Registration, value: &Value, at: &Range<usize>) {
+        let written = match value.table {
+            Some(Table::Local(offset)) if value.only(kind::TABLE) => self.constructed.get(&offset),
+            _ => None,
+        };
+        match written {
+            Some(Constructed {
+                positional,
+                grown: false,
+                ..
+            }) => {
+                for (range, flag) in positional {
+                    registration.flags.push((literal(flag), range.clone()));
+                }
+            }
+            _ => registration.flags_unread = Some((at.clone(), value.has(kind::TABLE | kind::UNKNOWN | kind::PARAM))),
+        }
+    }
+
+    /// Runs a registered callback as `FCALL` does, recording what it does into the
+    /// facts this mode reports (the library's top level is recorded apart and dropped).
+    fn run_callback(&mut self, offset: usize, range: Range<usize>) {
+        let outer = std::mem::replace(&mut self.facts, std::mem::take(&mut self.function_facts));
+        let saved = (self.callback_frame, self.seed, self.reachable);
+        self.callback_frame = Some(self.frames.len() + 1);
+        self.seed = seed::UNSEEDED;
+        let args = [Table::Keys, Table::Argv].map(|table| Arg {
+            range: range.clone(),
+            value: Value::table(Some(table)),
+            spread: false,
+        });
+        self.call_local(offset, args.into(), range);
+        (self.callback_frame, self.seed, self.reachable) = saved;
+        self.function_facts = std::mem::replace(&mut self.facts, outer);
+    }
+}

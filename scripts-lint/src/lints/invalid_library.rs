@@ -1,0 +1,269 @@
+use std::collections::HashMap;
+
+use super::{Context, Lint, LintInfo, suggest};
+use crate::analysis::{Callback, RegistrationForm};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::shebang::{FLAGS, valid_name};
+
+// what a library's top level may use while it loads, for help texts
+const AT_LOAD: &str = "`redis.register_function`, `redis.log`, `redis.LOG_*` and `redis.REDIS_VERSION*`";
+
+// the fields of the table form (src/function_lua.c `luaRegisterFunctionReadNamedArgs`)
+const FIELDS: [&str; 4] = ["function_name", "callback", "flags", "description"];
+
+// the table form, for help texts
+const TABLE_FORM: &str =
+    "redis.register_function{function_name = 'name', callback = name, flags = {'no-writes'}}";
+
+/// ### What it does
+/// Checks a function library the way `FUNCTION LOAD` reads it: the `#!lua name=`
+/// line, every `redis.register_function` call (positional or table form, its name,
+/// callback, fields and flags), two registrations of one name, and what the top
+/// level uses while the library loads (only `redis.register_function`, `redis.log`,
+/// `redis.LOG_*` and `redis.REDIS_VERSION*` exist then: no `redis.call`, no `math`,
+/// no `tonumber`).
+///
+/// ### Why this is bad
+/// Redis refuses the whole library (`Missing library metadata`, `unknown flag
+/// given`, `Function already exists in the library`, `Script attempted to access
+/// nonexistent global variable 'call'`): no function of it can be called.
+///
+/// ### Example
+/// ```lua
+/// #!lua name=bank
+/// local floor = math.floor         -- bad: `math` does not exist while loading
+/// redis.register_function{function_name = 'balance', callback = balance,
+///     flags = {'read-only'}}       -- bad: the flag is `no-writes`
+/// ```
+pub(crate) struct InvalidLibrary;
+
+impl Lint for InvalidLibrary {
+    const INFO: LintInfo = LintInfo {
+        name: "invalid_library",
+        default_level: Level::Deny,
+        allowable: false,
+        summary: "a function library `FUNCTION LOAD` refuses",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(library) = cx.library.filter(|l| l.function.is_none()) else {
+            return;
+        };
+        for problem in &library.line.problems {
+            out.push(
+                Self::finding(problem.range.clone(), problem.message.clone())
+                    .label("invalid")
+                    .help(problem.help.clone()),
+            );
+        }
+        for (range, what) in &cx.facts.load_time {
+            let member = what.strip_prefix("redis.").unwrap_or(what);
+            let finding = Self::finding(
+                range.clone(),
+                format!("`{what}` does not exist while the library loads: Redis answers `Script attempted to access nonexistent global variable '{member}'`"),
+            )
+            .label("read at load time");
+            out.push(if what.starts_with("redis.") {
+                finding
+                    .note(format!("while a library loads, its top level may use only {AT_LOAD}"))
+                    .help("call Redis inside a registered function; the top level only registers functions")
+            } else {
+                finding
+                    .note(format!("while a library loads, no global exists but `redis`, with only {AT_LOAD}"))
+                    .help(format!("read `{what}` inside the functions that use it, not at the top level"))
+            });
+        }
+        if library.registrations.is_empty() && library.line.problems.is_empty() {
+            let end = library.line.name.as_ref().map_or(0..0, |(_, range)| range.clone());
+            out.push(
+                Self::finding(end, "the library registers no function: Redis answers `No functions registered`")
+                    .label("this library")
+                    .help(format!("register each function: `{TABLE_FORM}`")),
+            );
+        }
+        let mut first: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
+        for registration in library.registrations {
+            let call = registration.range.clone();
+            match registration.form {
+                RegistrationForm::Positional(n) if n != 2 && n != usize::MAX => {
+                    let mut finding = Self::finding(
+                        call.clone(),
+                        format!("`redis.register_function` takes a name and a callback, or one table, not {n} arguments: Redis answers `wrong number of arguments to redis.register_function`"),
+                    )
+                    .label("called here");
+                    finding = if n > 2 {
+                        finding.help(format!("flags and a description go in the table form: `{TABLE_FORM}`"))
+                    } else {
+                        finding.help("pass the function's name and its callback: `redis.register_function('name', name)`")
+                    };
+                    out.push(finding);
+                    continue;
+                }
+                RegistrationForm::Unread { table: false } => {
+                    out.push(
+                        Self::finding(call, "`redis.register_function` with one argument takes a table of named fields: Redis answers `calling redis.register_function with a single argument is only applicable to Lua table`")
+                            .label("not a table")
+                            .help(format!("write `{TABLE_FORM}`, or pass a name and a callback")),
+                    );
+                    continue;
+                }
+                RegistrationForm::Unread { table: true } => continue,
+                _ => {}
+            }
+            let table = registration.form == RegistrationForm::Table;
+            match &registration.name {
+                None if table => out.push(
+                    Self::finding(call.clone(), "the registration has no `function_name`: Redis answers `redis.register_function must get a function name argument`")
+                        .label("no name")
+                        .help("add `function_name = 'name'`"),
+                ),
+                Some((Some(name), range)) if !valid_name(name) => out.push(
+                    Self::finding(range.clone(), format!("`{name}` is not a valid function name: Redis answers `Function names can only contain letters, numbers, or underscores(_)`"))
+                        .label("invalid")
+                        .note("Redis 7.0 words this error as about library names")
+                        .help(format!("use letters, digits and `_` only, e.g. `{}`", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))),
+                ),
+                Some((Some(name), range)) => {
+                    if let Some(earlier) = first.get(&**name) {
+                        out.push(
+                            Self::finding(range.clone(), format!("`{name}` is registered twice: Redis answers `Function already exists in the library`"))
+                                .label("registered again")
+                                .secondary(earlier.clone(), "first registered here")
+                                .help("give each function its own name, or drop one registration"),
+                        );
+                    } else {
+                        first.insert(name, range.clone());
+                    }
+                }
+                _ => {}
+            }
+            match &registration.callback {
+                None if table => out.push(
+                    Self::finding(call.clone(), "the registration has no `callback`: Redis answers `redis.register_function must get a callback argument`")
+                        .label("no callback")
+                        .help("add `callback = function(keys, args) ... end`"),
+                ),
+                Some((Callback::NotFunction, range)) => {
+                    let which = if table { "`callback`" } else { "the second argument" };
+                    out.push(
+                        Self::finding(range.clone(), format!("{which} of `redis.register_function` is not a function: Redis refuses the library"))
+                            .label("not a function")
+                            .help("pass the function itself: `function(keys, args) ... end` or the name of a local function"),
+                    );
+                }
+                _ => {}
+            }
+            for (field, range) in &registration.unknown_fields {
+                let finding = Self::finding(
+                    range.clone(),
+                    format!("`redis.register_function` has no field `{field}`: Redis answers `unknown argument given to redis.register_function`"),
+                )
+                .label("unknown field");
+                out.push(match suggest(field, FIELDS) {
+                    Some(near) => finding.help(format!("did you mean `{near}`?")),
+                    None => finding.help("the fields are `function_name`, `callback`, `flags` and `description`"),
+                });
+            }
+            for (range, field, expected) in &registration.wrong_types {
+                out.push(
+                    Self::finding(range.clone(), format!("this {field} of `redis.register_function{{...}}` must be {expected}: Redis refuses the library"))
+                        .label("wrong type")
+                        .help(format!("write `{TABLE_FORM}`")),
+                );
+            }
+            if let Some((range, false)) = &registration.flags_unread {
+                out.push(
+                    Self::finding(range.clone(), "`flags` must be a table of flags: Redis answers `flags argument to redis.register_function must be a table representing function flags`")
+                        .label("not a table")
+                        .help("write the flags as a table: `flags = {'no-writes'}`"),
+                );
+            }
+            for (flag, range) in &registration.flags {
+                let Some(flag) = flag else { continue };
+                if FLAGS.iter().any(|known| known.eq_ignore_ascii_case(flag)) {
+                    continue;
+                }
+                let finding = Self::finding(
+                    range.clone(),
+                    format!("unknown function flag `{flag}`: Redis answers `unknown flag given`"),
+                )
+                .label("unknown flag");
+                out.push(match suggest(flag, FLAGS.iter().copied()) {
+                    Some(near) => finding.help(format!("did you mean `{near}`? the flags are {}", FLAGS.join(", "))),
+                    None => finding.help(format!("the flags are {}", FLAGS.join(", "))),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{LibrarySignature, check_library};
+
+    /// The messages of every `invalid_library` finding of `source`.
+    fn refused(source: &str) -> Vec<String> {
+        check_library(source, &LibrarySignature::default())
+            .all()
+            .filter(|d| d.lint == "invalid_library")
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_library_is_accepted() {
+        let source = "#!lua name=bank\n\
+            local function transfer(keys, args)\n\
+              redis.call('DECRBY', keys[1], args[1])\n\
+              return redis.call('INCRBY', keys[2], args[1])\n\
+            end\n\
+            redis.log(redis.LOG_NOTICE, 'loading bank ' .. redis.REDIS_VERSION)\n\
+            redis.register_function('transfer', transfer)\n\
+            redis.register_function{function_name = 'balance', flags = {'NO-WRITES', 'allow-stale'},\n\
+              description = 'a balance', callback = function(keys) return redis.call('GET', keys[1]) end}\n";
+        assert_eq!(refused(source), Vec::<String>::new());
+    }
+
+    #[test]
+    fn what_redis_refuses_is_reported_with_its_reply() {
+        let cases = [
+            ("local x = 1\nredis.register_function('f', function() return 1 end)", "Missing library metadata"),
+            ("#!lua name=a\nlocal x = 1", "No functions registered"),
+            ("#!lua name=a\nredis.register_function('f', function() return 1 end, {'no-writes'})", "wrong number of arguments"),
+            ("#!lua name=a\nredis.register_function('f', 1)", "is not a function"),
+            ("#!lua name=a\nredis.register_function('f-1', function() return 1 end)", "not a valid function name"),
+            ("#!lua name=a\nlocal f = function() return 1 end\nredis.register_function('f', f)\nredis.register_function('f', f)", "Function already exists"),
+            ("#!lua name=a\nredis.register_function{callback = function() return 1 end}", "must get a function name"),
+            ("#!lua name=a\nredis.register_function{function_name = 'f'}", "must get a callback"),
+            ("#!lua name=a\nredis.register_function{function_name = 'f', callback = function() end, flag = {}}", "unknown argument"),
+            ("#!lua name=a\nredis.register_function{function_name = 'f', callback = function() end, flags = {'no_writes'}}", "unknown flag given"),
+            ("#!lua name=a\nredis.register_function{function_name = 'f', callback = function() end, flags = 'no-writes'}", "must be a table"),
+            ("#!lua name=a\nlocal floor = math.floor\nredis.register_function('f', function() return 1 end)", "'math'"),
+            ("#!lua name=a\nlocal n = tonumber('1')\nredis.register_function('f', function() return 1 end)", "'tonumber'"),
+            ("#!lua name=a\nredis.call('SET', 'k', 1)\nredis.register_function('f', function() return 1 end)", "'call'"),
+            ("#!lua name=a\nredis.setresp(3)\nredis.register_function('f', function() return 1 end)", "'setresp'"),
+        ];
+        for (source, reply) in cases {
+            let found = refused(source);
+            assert!(found.iter().any(|m| m.contains(reply)), "{source}\n{found:#?}");
+        }
+    }
+
+    #[test]
+    fn code_that_runs_only_when_called_is_not_load_time() {
+        let source = "#!lua name=a\n\
+            local function now(keys, args)\n\
+              local t = redis.call('TIME')\n\
+              return math.floor(tonumber(t[1]) / 60)\n\
+            end\n\
+            local function register(name, callback, flags)\n\
+              redis.register_function{function_name = name, callback = callback, flags = flags}\n\
+            end\n\
+            register('now', now, {'no-writes'})\n";
+        assert_eq!(refused(source), Vec::<String>::new());
+        let report = check_library(source, &LibrarySignature::default());
+        assert_eq!(report.functions.len(), 1);
+        assert_eq!(report.functions[0].name.as_deref(), Some("now"));
+        assert!(report.functions[0].read_only);
+    }
+}

@@ -1,0 +1,68 @@
+use super::{Context, Lint, LintInfo, suggest};
+use crate::analysis::RegistrationForm;
+use crate::diagnostic::{Diagnostic, Level, ParamRef};
+
+/// ### What it does
+/// Finds declarations that name no function the library registers: a typo, a
+/// function renamed in the Lua but not in Rust, or a registration removed.
+///
+/// ### Why this is bad
+/// Every call answers `ERR Function not found`.
+///
+/// ### Example
+/// ```rust,ignore
+/// #[redis_library(file = "lua/bank.lua")]   // registers `transfer` and `balance`
+/// mod bank {
+///     pub async fn transfers(/* ... */);      // bad: no function `transfers`
+/// }
+/// ```
+pub(crate) struct UnregisteredFunction;
+
+impl Lint for UnregisteredFunction {
+    const INFO: LintInfo = LintInfo {
+        name: "unregistered_function",
+        default_level: Level::Deny,
+        allowable: false,
+        summary: "a declared function the library does not register",
+    };
+
+    fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(library) = cx.library.filter(|l| l.function.is_none()) else {
+            return;
+        };
+        // a name the analysis cannot read may be any of them
+        let unread = library.registrations.iter().any(|r| {
+            matches!(r.form, RegistrationForm::Unread { table: true }) || matches!(r.name, Some((None, _)))
+        });
+        if unread {
+            return;
+        }
+        let registered: Vec<&str> = library
+            .registrations
+            .iter()
+            .filter_map(|r| r.name.as_ref().and_then(|(name, _)| name.as_deref()))
+            .collect();
+        let at = library.line.name.as_ref().map_or(0..0, |(_, range)| range.clone());
+        for (i, (name, _)) in library.signature.functions.iter().enumerate() {
+            if registered.contains(&name.as_str()) {
+                continue;
+            }
+            let library_name = library.line.name.as_ref().map_or("the library", |(name, _)| name.as_str());
+            let finding = Self::finding(
+                at.clone(),
+                format!("`{name}` is declared, but library `{library_name}` registers no function `{name}`"),
+            )
+            .about(ParamRef::Function(i))
+            .note("every call would answer `ERR Function not found`");
+            let listed = if registered.is_empty() {
+                "it registers none".to_owned()
+            } else {
+                format!("it registers {}", registered.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+            };
+            out.push(match suggest(name, registered.iter().copied()) {
+                Some(near) => finding.help(format!("did you mean `{near}`? {listed}")),
+                None => finding.help(format!("{listed}; rename the declaration or register the function")),
+            });
+        }
+    }
+}

@@ -1,0 +1,14 @@
+#!lua name=counters
+--! function increment: keys: counter  args: by:integer  returns: integer
+--! function reset: keys: counter  returns: integer
+
+local function incr(keys, args)
+  return redis.call('INCRBY', keys[1], args[1])
+end
+
+local function clear(keys)
+  return redis.call('DEL', keys[1])
+end
+
+redis.register_function('incr', incr)
+redis.register_function('clear', clear)
