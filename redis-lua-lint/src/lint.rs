@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use scripts_lint::header::{self, Header};
-use scripts_lint::{Diagnostic, Level, LineIndex, Param, ParamRef, ParamType, Position, Signature, Target, check};
+use scripts_lint::{
+    Diagnostic, Level, LibrarySignature, LineIndex, Param, ParamRef, ParamType, Position, Signature, Target, check,
+    check_library,
+};
 
 use crate::config::Config;
 use crate::include::{Part, Spliced};
@@ -114,7 +117,23 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
     };
     let unspliced_includes = !settings.includes && !crate::include::included_by(path, &text).is_empty();
 
-    let report = check(&spliced.text, &signature);
+    let library = is_library(&spliced.text);
+    // a library's functions take their keys and arguments as parameters, which no
+    // header declares: nothing to note about open counts
+    let unknown = if library { Unknown::default() } else { unknown };
+    let diagnostics = if library {
+        // a function library: nothing declares its functions here, so each is checked
+        // on its own (any keys and arguments), with the configured levels and target
+        let declared = LibrarySignature {
+            levels: signature.levels.clone(),
+            target: signature.target,
+            host: signature.host,
+            ..LibrarySignature::default()
+        };
+        check_library(&spliced.text, &declared).all().cloned().collect()
+    } else {
+        check(&spliced.text, &signature).diagnostics
+    };
 
     // every file taking part, with its suppressions, indexed once
     let sources: Vec<Arc<Source>> = spliced
@@ -156,7 +175,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
     for (i, suppression) in suppressions.iter().enumerate() {
         placed.extend(suppression.problems.iter().filter_map(|d| own(i, d.clone())));
     }
-    for mut diagnostic in report.diagnostics {
+    for mut diagnostic in diagnostics {
         if let Some(param) = diagnostic.param {
             // about a parameter: at its name in the header, when the header declared it
             let range = match param {
@@ -220,6 +239,13 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         unknown,
         unspliced_includes,
     }
+}
+
+/// True for a Redis function library (`FUNCTION LOAD`'s text): a first line
+/// `#!lua name=...`, where a script's would be `#!lua` or `#!lua flags=...`.
+fn is_library(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    first.starts_with("#!") && first.split_whitespace().any(|word| word.starts_with("name="))
 }
 
 fn span(source: &Source, range: &Range<usize>) -> Span {

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Level, ParamRef};
 /// Every call answers `ERR Function not found`.
 ///
 /// ### Example
-/// ```rust,ignore
+/// ```text
 /// #[redis_library(file = "lua/bank.lua")]   // registers `transfer` and `balance`
 /// mod bank {
 ///     pub async fn transfers(/* ... */);      // bad: no function `transfers`
