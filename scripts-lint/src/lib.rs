@@ -341,6 +341,8 @@ pub struct LibraryReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The library's name, when its first line gives a valid one.
     pub name: Option<String>,
+    /// Where that name is written.
+    pub name_range: Option<std::ops::Range<usize>>,
     /// The functions it registers, in order, as far as they can be read.
     pub functions: Vec<FunctionReport>,
 }
@@ -350,6 +352,9 @@ pub struct LibraryReport {
 pub struct FunctionReport {
     /// Its name, when written as a literal.
     pub name: Option<String>,
+    /// The string literal holding the name (quotes included), when the name is
+    /// written as one: the text a tool renames the function at.
+    pub name_literal: Option<std::ops::Range<usize>>,
     /// Its valid flags, lowercase, in order.
     pub flags: Vec<String>,
     /// Flagged `no-writes`: `FCALL_RO` may call it, on replicas too.

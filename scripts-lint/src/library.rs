@@ -13,12 +13,14 @@ use crate::{Diagnostic, FunctionReport, LibraryReport, LibrarySignature, Signatu
 pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature: &LibrarySignature) -> LibraryReport {
     let line = shebang::read_library(source);
     let name = line.name.as_ref().map(|(name, _)| name.clone());
+    let name_range = line.name.as_ref().map(|(_, range)| range.clone());
     let ast = match parse::parse_scanned(lua, nesting) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return LibraryReport {
                 diagnostics: syntax_errors,
                 name,
+                name_range,
                 functions: Vec::new(),
             };
         }
@@ -67,6 +69,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
         let mut report = FunctionReport {
             read_only: flags.iter().any(|f| f == "no-writes"),
             name,
+            name_literal: registration.name_literal.clone(),
             flags,
             declaration,
             diagnostics: Vec::new(),
@@ -105,6 +108,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
     LibraryReport {
         diagnostics,
         name,
+        name_range,
         functions,
     }
 }

@@ -1,23 +1,19 @@
-//! Phase 2 glue: runs `scripts_lint::check` on the script and turns its findings
-//! into compile errors (deny) and real compiler warnings (warn).
+//! Phase 2 glue: runs `scripts_lint::check` on the script (`check_library` on a
+//! function library) and turns its findings into compile errors (deny) and real
+//! compiler warnings (warn).
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 
-use scripts_lint::{Level, ParamRef, Report, Signature, SourceMap};
+use scripts_lint::{LibraryReport, LibrarySignature, Level, ParamRef, Report, Signature, SourceMap};
 
 use crate::literal;
-use crate::parse::{Body, Errors, Param, Role};
+use crate::parse::{Body, Errors, Param, Role, ScriptFn};
 
 /// A checked script: its Lua text, where that text lives, and the findings.
 pub(crate) struct Checked {
-    pub(crate) source: String,
-    pub(crate) map: SourceMap,
+    pub(crate) located: Located,
     pub(crate) report: Report,
-    /// What findings point at on stable: the literal, or the `file = ...` value.
-    span: Span,
-    /// The literal token, for exact token spans where `subspan` works (nightly).
-    literal: Option<Literal>,
 }
 
 impl Checked {
@@ -27,25 +23,10 @@ impl Checked {
     pub(crate) fn emit(&self, params: &[Param], always_warn: bool, errors: &mut Errors) -> TokenStream {
         let mut warnings = TokenStream::new();
         for diagnostic in &self.report.diagnostics {
-            let text = scripts_lint::render(diagnostic, &self.source, &self.map);
-            let span = match diagnostic.param {
-                Some(param) => param_span(params, param).unwrap_or(self.span),
-                None => self.span_of(diagnostic.primary.range.clone()),
-            };
-            match diagnostic.level {
-                Level::Deny => errors.at(span, text),
-                Level::Warn => warnings.extend(warning(diagnostic.lint, &text, span, always_warn)),
-                Level::Allow => {}
-            }
+            let param = diagnostic.param.and_then(|p| param_span(params, p));
+            self.located.emit_one(diagnostic, param, always_warn, errors, &mut warnings);
         }
         warnings
-    }
-
-    fn span_of(&self, range: std::ops::Range<usize>) -> Span {
-        let Some(literal) = &self.literal else { return self.span };
-        let start = self.map.host_offset(range.start);
-        let end = self.map.host_offset(range.end).max(start + 1);
-        literal.subspan(start..end).unwrap_or(self.span)
     }
 }
 
@@ -99,10 +80,51 @@ pub(crate) fn is_real_file(file: &str) -> bool {
     !file.is_empty() && !placeholder
 }
 
-/// Reads the Lua text of `body`, maps it to its place in the user's files, and checks it.
-/// `name` names the script where its place is not known (an IDE).
-pub(crate) fn check(body: &Body, signature: &Signature, name: &str) -> Checked {
-    let (source, map, span, literal) = match body {
+/// The Lua text of a body, where it lives in the user's files, and what findings
+/// point at.
+pub(crate) struct Located {
+    pub(crate) source: String,
+    pub(crate) map: SourceMap,
+    /// What findings point at on stable: the literal, or the `file = ...` value.
+    span: Span,
+    /// The literal token, for exact token spans where `subspan` works (nightly).
+    literal: Option<Literal>,
+}
+
+impl Located {
+    fn span_of(&self, range: std::ops::Range<usize>) -> Span {
+        let Some(literal) = &self.literal else { return self.span };
+        let start = self.map.host_offset(range.start);
+        let end = self.map.host_offset(range.end).max(start + 1);
+        literal.subspan(start..end).unwrap_or(self.span)
+    }
+
+    /// Pushes one finding: a compile error when denied, a warning item when warned.
+    fn emit_one(
+        &self,
+        diagnostic: &scripts_lint::Diagnostic,
+        param: Option<Span>,
+        always_warn: bool,
+        errors: &mut Errors,
+        warnings: &mut TokenStream,
+    ) {
+        let text = scripts_lint::render(diagnostic, &self.source, &self.map);
+        let span = match diagnostic.param {
+            Some(_) => param.unwrap_or(self.span),
+            None => self.span_of(diagnostic.primary.range.clone()),
+        };
+        match diagnostic.level {
+            Level::Deny => errors.at(span, text),
+            Level::Warn => warnings.extend(warning(diagnostic.lint, &text, span, always_warn)),
+            Level::Allow => {}
+        }
+    }
+}
+
+/// Reads the Lua text of `body` and maps it to its place in the user's files. `name`
+/// names the script where its place is not known (an IDE).
+pub(crate) fn locate(body: &Body, name: &str) -> Located {
+    match body {
         Body::Literal(lit) => {
             let token = lit.token();
             let text = token.to_string();
@@ -112,11 +134,9 @@ pub(crate) fn check(body: &Body, signature: &Signature, name: &str) -> Checked {
             if !is_real_file(&file) {
                 // a position relative to the literal would look like a real one: give none
                 let map = SourceMap::unplaced(name, &value);
-                let report = scripts_lint::check(&value, signature);
-                return Checked {
+                return Located {
                     source: value,
                     map,
-                    report,
                     span: lit.span(),
                     // subspans need the token's own offsets, which an unplaced map lacks
                     literal: None,
@@ -128,21 +148,71 @@ pub(crate) fn check(body: &Body, signature: &Signature, name: &str) -> Checked {
                 _ => vec![(0, 0)],
             };
             let map = SourceMap::embedded(file, &text, start.line, start.column + 1, segments);
-            (value, map, lit.span(), Some(token))
+            Located {
+                source: value,
+                map,
+                span: lit.span(),
+                literal: Some(token),
+            }
         }
         Body::File { lit, path, text } => {
             // relative to the compiler's working directory, as rustc prints its own paths
             let cwd = std::env::current_dir().unwrap_or_default();
             let shown = path.strip_prefix(&cwd).unwrap_or(path).to_string_lossy().into_owned();
-            (text.clone(), SourceMap::file(shown, text), lit.span(), None)
+            Located {
+                source: text.clone(),
+                map: SourceMap::file(shown, text),
+                span: lit.span(),
+                literal: None,
+            }
         }
-    };
-    let report = scripts_lint::check(&source, signature);
-    Checked {
-        source,
-        map,
-        report,
-        span,
-        literal,
     }
+}
+
+/// Reads the Lua text of `body`, maps it to its place in the user's files, and checks it.
+/// `name` names the script where its place is not known (an IDE).
+pub(crate) fn check(body: &Body, signature: &Signature, name: &str) -> Checked {
+    let located = locate(body, name);
+    let report = scripts_lint::check(&located.source, signature);
+    Checked { located, report }
+}
+
+/// A checked function library.
+pub(crate) struct CheckedLibrary {
+    pub(crate) located: Located,
+    pub(crate) report: LibraryReport,
+}
+
+impl CheckedLibrary {
+    /// Compile errors and warning items for every finding: about the library (a
+    /// declaration naming no registered function points at that declaration), and
+    /// in each function (about a parameter: at the parameter of its declaration).
+    pub(crate) fn emit(&self, declarations: &[&ScriptFn], always_warn: bool, errors: &mut Errors) -> TokenStream {
+        let mut warnings = TokenStream::new();
+        for diagnostic in &self.report.diagnostics {
+            let param = match diagnostic.param {
+                Some(ParamRef::Function(i)) => declarations.get(i).map(|d| d.item.sig.ident.span()),
+                _ => None,
+            };
+            self.located.emit_one(diagnostic, param, always_warn, errors, &mut warnings);
+        }
+        for function in &self.report.functions {
+            let params = function
+                .declaration
+                .and_then(|d| declarations.get(d))
+                .map_or(&[][..], |d| &d.params[..]);
+            for diagnostic in &function.diagnostics {
+                let param = diagnostic.param.and_then(|p| param_span(params, p));
+                self.located.emit_one(diagnostic, param, always_warn, errors, &mut warnings);
+            }
+        }
+        warnings
+    }
+}
+
+/// Reads and checks the library in `body`.
+pub(crate) fn check_library(body: &Body, signature: &LibrarySignature, name: &str) -> CheckedLibrary {
+    let located = locate(body, name);
+    let report = scripts_lint::check_library(&located.source, signature);
+    CheckedLibrary { located, report }
 }

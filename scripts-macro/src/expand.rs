@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use scripts_lint::LineIndex;
 
 use crate::config::Config;
-use crate::diag::{self, Checked};
+use crate::diag::{self, Checked, Located};
 use crate::fallback;
 use crate::parse::{self, Body, Errors, Param, ScriptFn};
 
@@ -105,6 +105,19 @@ fn expand(
     conn: &syn::Ident,
     warnings: TokenStream,
 ) -> Expansion {
+    let script_value = script_value(script, body, checked);
+    expand_value(script, host, conn, &script_value, warnings)
+}
+
+/// The function calling the descriptor `script_value` (a `Script` expression), and
+/// its companion.
+pub(crate) fn expand_value(
+    script: &ScriptFn,
+    host: &Host,
+    conn: &syn::Ident,
+    script_value: &TokenStream,
+    warnings: TokenStream,
+) -> Expansion {
     let item = &script.item;
     let attrs = &item.attrs;
     let vis = &item.vis;
@@ -130,8 +143,7 @@ fn expand(
             #invoke
         }
     };
-    let script_value = script_value(script, body, checked);
-    companion(script, host, function, &script_value, Helpers::Real, warnings)
+    companion(script, host, function, script_value, Helpers::Real, warnings)
 }
 
 /// What the companion's `call`/`pipe`/`blocking`/`nonblocking` do.
@@ -369,7 +381,7 @@ fn call_helpers(script: &ScriptFn, mode: Helpers, method: bool) -> TokenStream {
 /// The `Script` value: name, source, SHA1, counts, location, line table, prefixes.
 fn script_value(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStream {
     let name_str = script.item.sig.ident.to_string();
-    let source_text = &checked.source;
+    let source_text = &checked.located.source;
     let source = match body {
         // include_str! makes cargo rebuild when the file changes
         Body::File { path, .. } => {
@@ -382,22 +394,7 @@ fn script_value(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStrea
     let (keys, variadic_keys) = fixed_and_variadic(script.keys());
     let (args, variadic_args) = fixed_and_variadic(script.args());
     let read_only = checked.report.read_only;
-    let (location, lines) = if checked.map.is_placed() {
-        let start = checked.map.host_position(0);
-        let file = checked.map.path();
-        let (line, column) = (start.line as u32, start.column as u32);
-        let index = LineIndex::new(source_text);
-        let lines: Vec<u32> = (0..index.len())
-            .map(|l| checked.map.host_line(index.line_start(l)) as u32)
-            .collect();
-        (
-            quote!(::scripts::__private::Location { file: #file, line: #line, column: #column }),
-            lines,
-        )
-    } else {
-        // the compiler did not say where (an IDE): unknown, rather than a made-up place
-        (unknown_location(), Vec::new())
-    };
+    let (location, lines) = location_and_lines(&checked.located);
     let prefixes = prefix_table(script);
     quote! {
         ::scripts::__private::Script::__new(
@@ -411,6 +408,26 @@ fn script_value(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStrea
             &[#(#lines),*],
         )#prefixes
     }
+}
+
+/// Where the Lua text starts (a `Location` expression) and the Rust line of each
+/// Lua line; unknown and empty when the compiler did not say (an IDE).
+pub(crate) fn location_and_lines(located: &Located) -> (TokenStream, Vec<u32>) {
+    if !located.map.is_placed() {
+        // the compiler did not say where (an IDE): unknown, rather than a made-up place
+        return (unknown_location(), Vec::new());
+    }
+    let start = located.map.host_position(0);
+    let file = located.map.path();
+    let (line, column) = (start.line as u32, start.column as u32);
+    let index = LineIndex::new(&located.source);
+    let lines: Vec<u32> = (0..index.len())
+        .map(|l| located.map.host_line(index.line_start(l)) as u32)
+        .collect();
+    (
+        quote!(::scripts::__private::Location { file: #file, line: #line, column: #column }),
+        lines,
+    )
 }
 
 /// A `Location` that says it is unknown.
@@ -454,7 +471,7 @@ pub(crate) fn keys_doc(script: &ScriptFn) -> TokenStream {
 }
 
 /// `.__with_prefixes(&[...])` for the `#[key(prefix)]` parameters, or nothing.
-fn prefix_table(script: &ScriptFn) -> TokenStream {
+pub(crate) fn prefix_table(script: &ScriptFn) -> TokenStream {
     let mut entries = Vec::new();
     // only the last key parameter may be a slice, so positions before it are fixed
     for (position, key) in script.keys().enumerate() {
@@ -478,7 +495,7 @@ fn prefix_table(script: &ScriptFn) -> TokenStream {
     quote!(.__with_prefixes(&[#(#entries),*]))
 }
 
-fn fixed_and_variadic<'a>(params: impl Iterator<Item = &'a Param>) -> (usize, bool) {
+pub(crate) fn fixed_and_variadic<'a>(params: impl Iterator<Item = &'a Param>) -> (usize, bool) {
     let (mut fixed, mut variadic) = (0usize, false);
     for param in params {
         if param.variadic {
@@ -490,7 +507,7 @@ fn fixed_and_variadic<'a>(params: impl Iterator<Item = &'a Param>) -> (usize, bo
     (fixed, variadic)
 }
 
-fn sha1_hex(text: &str) -> String {
+pub(crate) fn sha1_hex(text: &str) -> String {
     let digest = Sha1::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

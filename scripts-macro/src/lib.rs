@@ -5,13 +5,15 @@
 //! Phases, one file each: `parse` (syn item and options), `config` (the crate's
 //! `scripts.toml`) -> `scripts_lint::check` -> `expand` (quote), with `fallback`
 //! emitting the declared function when anything fails so call sites and IDE
-//! completion keep working; `impl_block` for scripts in an `impl`.
+//! completion keep working; `impl_block` for scripts in an `impl`; `library` for
+//! `#[redis_library]` (`scripts_lint::check_library`).
 
 mod config;
 mod diag;
 mod expand;
 mod fallback;
 mod impl_block;
+mod library;
 mod literal;
 mod parse;
 mod signature;
@@ -161,4 +163,77 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::script(attr.into(), item.into()).into()
+}
+
+/// Checks a Redis function library at compile time and turns the module declaring its
+/// functions into typed `FCALL`s.
+///
+/// ```
+/// use scripts::redis_library;
+///
+/// #[redis_library(source = r#"#!lua name=counters
+/// local function bump(keys, args)
+///   return redis.call('INCRBY', keys[1], args[1])
+/// end
+/// redis.register_function('bump', bump)
+/// redis.register_function{function_name = 'peek', flags = {'no-writes'},
+///   callback = function(keys) return tonumber(redis.call('GET', keys[1]) or '0') end}
+/// "#)]
+/// mod counters {
+///     /// Adds `by` to a counter.
+///     pub fn bump(con: &mut impl scripts::Connection, #[key] counter: &str, by: i64) -> scripts::Result<i64>;
+///     /// Reads a counter (`FCALL_RO`: a replica may answer).
+///     pub fn peek(con: &mut impl scripts::Connection, #[key] counter: &str) -> scripts::Result<i64>;
+/// }
+///
+/// # let server = scripts_tests::RedisServer::start();
+/// let mut con = server.connection();
+/// // the first call loads the library (`FUNCTION LOAD REPLACE`), then calls it
+/// assert_eq!(counters::bump(&mut con, "hits:{home}", 2)?, 2);
+/// assert_eq!(counters::peek(&mut con, "hits:{home}")?, 2);
+/// assert!(counters::LIBRARY.name().starts_with("counters_v"));
+/// # Ok::<(), scripts::Error>(())
+/// ```
+///
+/// # The module
+///
+/// - The library is `file = "lua/bank.lua"` (relative to the crate root; editing it
+///   rebuilds the crate) or `source = r#"..."#`, starting `#!lua name=<library>`.
+/// - Each function it registers is declared in the module without a body, with the
+///   shape of a `#[redis_script]` function: the connection first (`async fn` with
+///   `&mut impl scripts::AsyncConnection`, or a blocking `fn`), `#[key]` parameters
+///   (the callback's first parameter), then arguments (its second), and
+///   `scripts::Result<T>`. Each gets the same companion module (`bank::transfer::pipe`,
+///   `::blocking`, `::nonblocking`, `::call`).
+/// - The module also holds `LIBRARY` (a `scripts::Library`: `load`, `name`,
+///   `delete_other_versions`), and `use super::*`, so the declarations name the
+///   enclosing module's types. Other items in it are kept.
+///
+/// # The checks
+///
+/// The library is checked as `FUNCTION LOAD` reads it (lint `invalid_library`: the
+/// `#!lua name=` line, every `redis.register_function`, flags, what the top level uses
+/// while loading), and each registered function with every lint, as `FCALL` runs it
+/// against its declaration. A declaration naming no registered function is an error
+/// (`unregistered_function`), a registered function without a declaration a warning
+/// (`undeclared_function`).
+///
+/// # Names and versions
+///
+/// By default the library and its functions are loaded under names carrying a hash
+/// of the library's text (`bank_v1a2b3c4d`, `transfer_v1a2b3c4d`): during a rolling
+/// deploy two builds with different versions of the library share the server, each
+/// calling the code it was compiled with. `LIBRARY.delete_other_versions(&mut con)`
+/// removes old versions once no old build runs. With `stable_names`, the names are the
+/// ones written in the Lua (for other clients calling them), and loading replaces the
+/// server's library of that name: the last build to load wins.
+///
+/// # Options
+///
+/// `#[redis_library(file = "...", source = "...", min_version = "7.4", stable_names,
+/// allow(...), warn(...), deny(...))]`, with crate defaults from `scripts.toml` as for
+/// `#[redis_script]`.
+#[proc_macro_attribute]
+pub fn redis_library(attr: TokenStream, item: TokenStream) -> TokenStream {
+    library::expand(attr.into(), item.into()).into()
 }

@@ -159,6 +159,22 @@ pub(crate) fn parse_fn(attr: TokenStream, mut item: ItemFn, errors: &mut Errors)
     }
 }
 
+/// A function of a `#[redis_library]` module: declared without a body (the Lua is
+/// the library's), with no options of its own.
+pub(crate) fn parse_declaration(mut item: ItemFn, errors: &mut Errors) -> ScriptFn {
+    check_modifiers(&item, errors);
+    let (conn, params) = parse_params(&mut item, errors);
+    let output = parse_output(&item, errors);
+    ScriptFn {
+        item,
+        options: Options::default(),
+        conn,
+        params,
+        output,
+        body: None,
+    }
+}
+
 fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
     let mut options = Options::default();
     let parser = syn::meta::parser(|meta| {
@@ -667,7 +683,7 @@ fn parse_body(item: &ItemFn, options: &Options, errors: &mut Errors) -> Option<B
     }
 }
 
-fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<Body> {
+pub(crate) fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<Body> {
     let relative = lit.value();
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)

@@ -4,7 +4,7 @@ use redis::{Cmd, FromRedisValue, Pipeline, Value};
 
 use crate::args::{Arg, Key};
 use crate::connection::{AsyncConnection, Connection};
-use crate::error::{Error, Result, is_noscript};
+use crate::error::{Error, Result, is_function_not_found, is_noscript};
 use crate::prefix::has_hash_tag;
 use crate::script::Script;
 use crate::slot::key_slot;
@@ -31,15 +31,21 @@ pub struct Call<'s> {
 impl<'s> Call<'s> {
     /// Starts a call of `script` that will pass `numkeys` keys.
     pub fn new(script: &'s Script, numkeys: usize) -> Self {
-        let name = if script.read_only() { "EVALSHA_RO" } else { "EVALSHA" };
+        // `FCALL <function> <numkeys> ...` has the shape of `EVALSHA <sha1> <numkeys> ...`
+        let (name, target) = match script.function() {
+            Some(function) if script.read_only() => ("FCALL_RO", function.name),
+            Some(function) => ("FCALL", function.name),
+            None if script.read_only() => ("EVALSHA_RO", script.sha1()),
+            None => ("EVALSHA", script.sha1()),
+        };
         // Sized for the whole call up front, so the usual call allocates each of the
         // command's two buffers once instead of growing them argument by argument.
         let params = numkeys + script.arg_count();
         let mut cmd = Cmd::with_capacity(
             3 + params,
-            name.len() + script.sha1().len() + MAX_DIGITS + BYTES_PER_PARAM * params,
+            name.len() + target.len() + MAX_DIGITS + BYTES_PER_PARAM * params,
         );
-        cmd.arg(name).arg(script.sha1()).arg(numkeys);
+        cmd.arg(name).arg(target).arg(numkeys);
         Call { script, cmd, numkeys }
     }
 
@@ -76,14 +82,18 @@ impl<'s> Call<'s> {
         self.script
     }
 
-    /// The EVALSHA command as built so far.
+    /// The EVALSHA (or FCALL) command as built so far.
     pub fn command(&self) -> &Cmd {
         &self.cmd
     }
 
     /// The same call as `EVAL <source> ...` (`EVAL_RO` when read-only): sent when
-    /// the server lacks the script, and in pipelines.
+    /// the server lacks the script, and in pipelines. A library function has no such
+    /// form: its `FCALL` command.
     pub fn eval_command(&self) -> Cmd {
+        if self.script.function().is_some() {
+            return self.cmd.clone();
+        }
         let name = if self.script.read_only() { "EVAL_RO" } else { "EVAL" };
         // sized exactly: the script text would otherwise grow the buffer several times
         let (count, bytes) = self
@@ -171,6 +181,10 @@ impl<'s> Call<'s> {
     /// After [`load_all`](crate::load_all), [`add_loaded_to`](Self::add_loaded_to)
     /// sends the shorter `EVALSHA`.
     ///
+    /// A library function is added as `FCALL`, which has no self-contained form: load
+    /// the library first ([`Library::load`](crate::Library::load) or
+    /// [`load_all`](crate::load_all)), or that entry fails with `Function not found`.
+    ///
     /// Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag.
     pub fn add_to(self, pipe: &mut Pipeline) -> Result<&mut Pipeline> {
         self.check_prefixes(None)?;
@@ -191,6 +205,9 @@ impl<'s> Call<'s> {
     /// one is built: a large argument is held twice for that moment only, not for
     /// the whole fallback.
     pub(crate) fn into_eval(self) -> Self {
+        if self.script.function().is_some() {
+            return self;
+        }
         let cmd = self.eval_command();
         Call { cmd, ..self }
     }
@@ -233,9 +250,17 @@ impl<'s> Call<'s> {
         }
         let script = self.script;
         let reply = match con.req_packed_command(&self.cmd).await.and_then(Value::extract_error) {
-            Err(e) if is_noscript(&e) => {
+            Err(e) if script.function().is_none() && is_noscript(&e) => {
                 let eval = self.into_eval();
                 con.req_packed_command(&eval.cmd).await.and_then(Value::extract_error)
+            }
+            Err(e) if is_function_not_found(script, &e) => {
+                // nothing ran: load the library, then send the same call once more
+                if let Some(function) = script.function() {
+                    let load = con.req_packed_command(&function.library.load_command()).await;
+                    function.library.loaded(load.and_then(Value::extract_error))?;
+                }
+                con.req_packed_command(&self.cmd).await.and_then(Value::extract_error)
             }
             other => other,
         };
@@ -268,9 +293,17 @@ impl<'s> Call<'s> {
         }
         let script = self.script;
         let reply = match con.req_command(&self.cmd).and_then(Value::extract_error) {
-            Err(e) if is_noscript(&e) => {
+            Err(e) if script.function().is_none() && is_noscript(&e) => {
                 let eval = self.into_eval();
                 con.req_command(&eval.cmd).and_then(Value::extract_error)
+            }
+            Err(e) if is_function_not_found(script, &e) => {
+                // nothing ran: load the library, then send the same call once more
+                if let Some(function) = script.function() {
+                    let load = con.req_command(&function.library.load_command());
+                    function.library.loaded(load.and_then(Value::extract_error))?;
+                }
+                con.req_command(&self.cmd).and_then(Value::extract_error)
             }
             other => other,
         };
@@ -310,6 +343,8 @@ fn outcome<T>(result: &Result<T>) -> &'static str {
         Err(Error::ReadOnly { .. }) => "read_only",
         Err(Error::CrossSlot { .. }) => "cross_slot",
         Err(Error::NoScript { .. }) => "no_script",
+        Err(Error::NoFunction { .. }) => "no_function",
+        Err(Error::Load { .. }) => "load",
         Err(Error::OutOfMemory { .. }) => "out_of_memory",
         Err(Error::Redirected { .. }) => "redirected",
         Err(Error::TryAgain { .. }) => "try_again",

@@ -23,7 +23,8 @@
 //! - `TRYAGAIN` (the server's exact text: the keys are split by a migration, nothing
 //!   ran) is waited out up to 5 times, 25 ms doubling;
 //! - `NOSCRIPT` (the server's exact text) is answered with one `EVAL`, as on any
-//!   connection;
+//!   connection; a library function's `ERR Function not found`, with one
+//!   `FUNCTION LOAD REPLACE` on that node and the same `FCALL` again;
 //! - anything else is returned: a dropped connection or a timeout as
 //!   [`Error::Connection`]/[`Error::Timeout`] (unknown whether it ran), a refusal
 //!   with its typed error. Nothing is re-sent after a request may have reached a
@@ -46,7 +47,9 @@ use redis::{Cmd, ConnectionAddr, ConnectionInfo, ErrorKind, IntoConnectionInfo, 
 
 use crate::call::Call;
 use crate::connection::{AsyncConnection, Connection};
-use crate::error::{Error, Redirect, Result, is_noscript, is_tryagain, parse_redirect, raised_in_script};
+use crate::error::{
+    Error, Redirect, Result, is_function_not_found, is_noscript, is_tryagain, parse_redirect, raised_in_script,
+};
 
 /// Redirects (`MOVED`, `ASK`) followed for one call before giving up.
 const MAX_REDIRECTS: usize = 5;
@@ -255,7 +258,8 @@ enum Step {
     Retry { node: Arc<str>, asking: bool },
     /// Wait, then send again (`TRYAGAIN`).
     Wait(Duration),
-    /// Send `EVAL` instead (`NOSCRIPT`), to the same node.
+    /// Send `EVAL` instead (`NOSCRIPT`), to the same node; for a library function,
+    /// load the library on that node and send the same call (`Function not found`).
     Eval,
     /// Failed.
     Fail(Error),
@@ -283,7 +287,11 @@ impl Attempts {
     /// reached it and it answered: only its own refusals lead to another attempt).
     fn next(&mut self, call: &Call<'_>, error: RedisError, topology: &Mutex<Topology>) -> Step {
         let script = call.script();
-        if self.evalsha && is_noscript(&error) {
+        let missing = match script.function() {
+            Some(_) => is_function_not_found(script, &error),
+            None => is_noscript(&error),
+        };
+        if self.evalsha && missing {
             self.evalsha = false;
             return Step::Eval;
         }
@@ -497,7 +505,19 @@ impl AsyncClusterConnection {
                     asking = ask;
                 }
                 Step::Wait(wait) => tokio::time::sleep(wait).await,
-                Step::Eval => call = call.into_eval(),
+                Step::Eval => match script.function() {
+                    Some(function) => {
+                        let library = function.library;
+                        let loaded = redis::aio::ConnectionLike::req_packed_command(&mut con, &library.load_command())
+                            .await
+                            .and_then(Value::extract_error);
+                        if loaded.as_ref().is_err_and(|e| !is_reply(e)) {
+                            self.forget(&node, id);
+                        }
+                        library.loaded(loaded)?;
+                    }
+                    None => call = call.into_eval(),
+                },
                 Step::Fail(error) => return Err(error),
             }
         }
@@ -683,7 +703,20 @@ impl ClusterConnection {
                     asking = ask;
                 }
                 Step::Wait(wait) => std::thread::sleep(wait),
-                Step::Eval => call = call.into_eval(),
+                Step::Eval => match script.function() {
+                    Some(function) => {
+                        let library = function.library;
+                        let loaded = match self.connection(&node) {
+                            Ok(con) => send_blocking(con, &library.load_command(), false),
+                            Err(source) => Err(source),
+                        };
+                        if loaded.as_ref().is_err_and(|e| !is_reply(e)) {
+                            self.connections.remove(&node);
+                        }
+                        library.loaded(loaded)?;
+                    }
+                    None => call = call.into_eval(),
+                },
                 Step::Fail(error) => return Err(error),
             }
         }

@@ -111,6 +111,22 @@ pub enum Error {
         /// The server's reply.
         source: RedisError,
     },
+    /// The server does not have the library function (`ERR Function not found`) and
+    /// the call could not load it (an `FCALL` added to a pipeline): it did not run.
+    NoFunction {
+        /// The Rust function being called.
+        script: &'static str,
+        /// The server's reply.
+        source: RedisError,
+    },
+    /// `FUNCTION LOAD` refused the library (a function name another library
+    /// registers, a replica, no permission): nothing ran.
+    Load {
+        /// The library, as it is loaded (`bank_v1a2b3c4d`).
+        library: &'static str,
+        /// The server's reply.
+        source: RedisError,
+    },
     /// The server is over `maxmemory` (`OOM`): the call was refused, or a write
     /// inside the script was ([`ran`](Error::ran) tells which).
     OutOfMemory {
@@ -265,6 +281,7 @@ impl Error {
             Error::Busy { source, .. }
             | Error::ReadOnly { source, .. }
             | Error::NoScript { source, .. }
+            | Error::NoFunction { source, .. }
             | Error::OutOfMemory { source, .. }
             | Error::Redirected { source, .. }
             | Error::TryAgain { source, .. }
@@ -276,7 +293,9 @@ impl Error {
                     Ran::No
                 }
             }
-            Error::CrossSlot { .. } | Error::Unreachable { .. } | Error::UntaggedPrefix { .. } => Ran::No,
+            Error::CrossSlot { .. } | Error::Unreachable { .. } | Error::UntaggedPrefix { .. } | Error::Load { .. } => {
+                Ran::No
+            }
             Error::Timeout { .. } => Ran::Unknown,
             Error::Connection { source, .. } => {
                 if source.is_connection_refusal() {
@@ -296,6 +315,11 @@ impl Error {
             | Error::Killed { script, source }
             | Error::ReadOnly { script, source }
             | Error::NoScript { script, source }
+            | Error::NoFunction { script, source }
+            | Error::Load {
+                library: script,
+                source,
+            }
             | Error::OutOfMemory { script, source }
             | Error::Redirected { script, source, .. }
             | Error::TryAgain { script, source }
@@ -367,6 +391,10 @@ impl Error {
                 script: name,
                 source: error,
             },
+            Refusal::NoFunction => Error::NoFunction {
+                script: name,
+                source: error,
+            },
             Refusal::Busy => Error::Busy {
                 script: name,
                 source: error,
@@ -410,6 +438,7 @@ impl Error {
 /// A reply with which the server refuses a call before running it.
 enum Refusal {
     NoScript,
+    NoFunction,
     Busy,
     OutOfMemory,
     ReadOnly,
@@ -430,6 +459,7 @@ fn refusal(code: &str, detail: &str) -> Option<Refusal> {
     let starts = |prefixes: &[&str]| prefixes.iter().any(|p| detail.starts_with(p));
     let refusal = match code {
         "NOSCRIPT" if is_noscript_text(detail) => Refusal::NoScript,
+        "ERR" if detail == FUNCTION_NOT_FOUND => Refusal::NoFunction,
         "BUSY" if starts(&["Redis is busy running", "Valkey is busy running"]) => Refusal::Busy,
         "OOM"
             if starts(&[
@@ -524,6 +554,18 @@ pub(crate) fn is_noscript(error: &RedisError) -> bool {
     error.kind() == ErrorKind::Server(ServerErrorKind::NoScript) && is_noscript_text(error.detail().unwrap_or(""))
 }
 
+/// The detail of the server's reply to `FCALL` of a function no library registers
+/// (src/functions.c).
+const FUNCTION_NOT_FOUND: &str = "Function not found";
+
+/// True when `error` is the server's own `ERR Function not found` reply to a call of
+/// the library function `script`: nothing ran, the library may be loaded and the
+/// call sent again. A function returning that text has run; the `server_error_code`
+/// lint keeps libraries from doing so.
+pub(crate) fn is_function_not_found(script: &Script, error: &RedisError) -> bool {
+    script.function().is_some() && error.code() == Some("ERR") && error.detail() == Some(FUNCTION_NOT_FOUND)
+}
+
 /// The server's `TRYAGAIN` refusal (src/cluster.c): the keys of a multi-key call are
 /// split by a migration, nothing ran.
 #[cfg(feature = "cluster")]
@@ -544,7 +586,11 @@ pub(crate) fn raised_in_script(detail: &str) -> bool {
     let Some((_, tail)) = detail.rsplit_once(" script: ") else {
         return false;
     };
-    let Some((_, at)) = tail.split_once(", on @user_script:") else {
+    // `@user_function:` for the functions of a library
+    let Some((_, at)) = tail
+        .split_once(", on @user_script:")
+        .or_else(|| tail.split_once(", on @user_function:"))
+    else {
         return false;
     };
     at.strip_suffix('.')
@@ -595,7 +641,10 @@ fn is_code(word: &str) -> bool {
 /// The Lua line of a run-time error, from Redis 7's `... on @user_script:3.` suffix
 /// or Redis 6's `@user_script:3:` prefix.
 fn lua_line(detail: &str) -> Option<u32> {
-    let at = detail.rfind("@user_script:")? + "@user_script:".len();
+    let at = match detail.rfind("@user_script:") {
+        Some(at) => at + "@user_script:".len(),
+        None => detail.rfind("@user_function:")? + "@user_function:".len(),
+    };
     let digits: String = detail[at..].chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
@@ -672,6 +721,24 @@ impl fmt::Display for Error {
                 f,
                 "script `{script}` did not run: it is not loaded on the server (NOSCRIPT); call it directly, or `scripts::load_all` before sending `EVALSHA` in a pipeline"
             ),
+            Error::NoFunction { script, .. } => write!(
+                f,
+                "function `{script}` did not run: its library is not loaded on the server (Function not found); call it directly, which loads the library, or load it (`LIBRARY.load(&mut con)`, `scripts::load_all`) before sending `FCALL` in a pipeline"
+            ),
+            Error::Load { library, source } => {
+                let detail = source.detail().unwrap_or("");
+                if let Some(name) = detail
+                    .strip_prefix("Function ")
+                    .and_then(|rest| rest.strip_suffix(" already exists"))
+                {
+                    write!(
+                        f,
+                        "library `{library}` was not loaded: another library already registers a function `{name}`, and function names are one namespace across libraries; rename one of them, or delete the other library (FUNCTION DELETE)"
+                    )
+                } else {
+                    write!(f, "library `{library}` was not loaded (FUNCTION LOAD): {source}")
+                }
+            }
             Error::OutOfMemory { script, source } if ran == Ran::Yes => write!(
                 f,
                 "script `{script}` ran and a write in it was refused: the server is over `maxmemory` (OOM); writes made before it stay: {source}"

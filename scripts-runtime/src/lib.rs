@@ -3,7 +3,10 @@
 //!
 //! A call sends `EVALSHA` with the SHA1 computed at compile time; when the server
 //! answers its own `NOSCRIPT` reply it sends `EVAL` once (which also caches the
-//! script) and returns that reply.
+//! script) and returns that reply. A function of a `#[redis_library]` is called with
+//! `FCALL` (`FCALL_RO` when flagged `no-writes`); when the server answers its own
+//! `ERR Function not found`, the library is loaded (`FUNCTION LOAD REPLACE`) and the
+//! call sent once more.
 //!
 //! **At most once.** A script call whose request may have reached a server is never
 //! sent again, by this crate or by redis-rs under it: `NOSCRIPT`, and in a cluster
@@ -21,6 +24,7 @@ mod connection;
 mod error;
 #[cfg(feature = "json")]
 mod json;
+mod library;
 mod prefix;
 mod registry;
 mod script;
@@ -37,8 +41,9 @@ pub use error::{Error, Ran, Redirect, Result, ScriptError};
 pub use inventory;
 #[cfg(feature = "json")]
 pub use json::Json;
+pub use library::{Function, Library};
 pub use prefix::{PrefixKey, has_hash_tag};
-pub use registry::{Registered, load_all, load_all_blocking, scripts};
+pub use registry::{Registered, libraries, load_all, load_all_blocking, scripts};
 pub use script::{Location, Script};
 pub use slot::key_slot;
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::library::{Function, Library};
 use crate::prefix::PrefixKey;
 
 /// Where a script's Lua text is written: a Rust source file or a `.lua` file.
@@ -55,6 +56,7 @@ pub struct Script {
     location: Location,
     lines: &'static [u32],
     prefixes: &'static [PrefixKey],
+    function: Option<Function>,
 }
 
 impl Script {
@@ -83,7 +85,22 @@ impl Script {
             location,
             lines,
             prefixes: &[],
+            function: None,
         }
+    }
+
+    /// Used by the generated code: a function of `library` registered as `name`,
+    /// called with `FCALL` (`FCALL_RO` when read-only).
+    #[doc(hidden)]
+    pub const fn __in_library(mut self, library: &'static Library, name: &'static str) -> Self {
+        self.function = Some(Function { library, name });
+        self
+    }
+
+    /// The library function this descriptor calls, for a `#[redis_library]` function;
+    /// `None` for a script.
+    pub fn function(&self) -> Option<Function> {
+        self.function
     }
 
     /// Used by the generated code: the `#[key(prefix)]` parameters.
@@ -98,12 +115,13 @@ impl Script {
         self.name
     }
 
-    /// The Lua text, exactly as sent to Redis.
+    /// The Lua text, exactly as sent to Redis (for a library function, its library's).
     pub fn source(&self) -> &'static str {
         self.source
     }
 
-    /// Lowercase hex SHA1 of [`source`](Self::source), as `SCRIPT LOAD` returns it.
+    /// Lowercase hex SHA1 of [`source`](Self::source), as `SCRIPT LOAD` returns it
+    /// (for a library function, of its library's text).
     pub fn sha1(&self) -> &'static str {
         self.sha1
     }
@@ -129,7 +147,7 @@ impl Script {
     }
 
     /// True when the script is flagged `no-writes` or proven to call only read-only
-    /// commands.
+    /// commands (a library function: registered with the `no-writes` flag).
     pub fn read_only(&self) -> bool {
         self.read_only
     }

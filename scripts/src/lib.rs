@@ -162,14 +162,14 @@
 //! blocking `scripts::cluster::ClusterConnection`: redis-rs's own cluster connections re-send
 //! requests after a lost reply, so scripts do not accept them.
 
-pub use scripts_macro::redis_script;
+pub use scripts_macro::{redis_library, redis_script};
 #[cfg(feature = "json")]
 pub use scripts_runtime::Json;
 #[cfg(feature = "cluster")]
 pub use scripts_runtime::cluster;
 pub use scripts_runtime::{
-    Arg, AsyncConnection, Call, Connection, Error, Key, Location, PrefixKey, Ran, Redirect, Result, Script,
-    ScriptError, has_hash_tag, key_slot, load_all, load_all_blocking, redis, scripts,
+    Arg, AsyncConnection, Call, Connection, Error, Function, Key, Library, Location, PrefixKey, Ran, Redirect, Result,
+    Script, ScriptError, has_hash_tag, key_slot, libraries, load_all, load_all_blocking, redis, scripts,
 };
 
 /// Throwaway `redis-server` processes and 3-primary clusters for your own tests
@@ -202,5 +202,5 @@ struct ReadmeDoctests;
 /// Used by the code `#[redis_script]` generates; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use scripts_runtime::{Call, Location, PrefixKey, Registered, Script, inventory};
+    pub use scripts_runtime::{Call, Library, Location, PrefixKey, Registered, Script, inventory};
 }

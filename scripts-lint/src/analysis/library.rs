@@ -30,6 +30,7 @@ impl<'a> Analyzer<'a> {
     /// that checks this registration, its callback runs here with `FCALL`'s arguments.
     pub(super) fn register(&mut self, args: &[Arg], range: Range<usize>) {
         let mut registration = self.read_registration(args, range.clone());
+        registration.name_literal = self.name_literal(args);
         if let Some((Callback::Function(offset), _)) = registration.callback
             && let Some(definition) = self.definitions.get(&offset)
         {
@@ -105,6 +106,23 @@ impl<'a> Analyzer<'a> {
             registration.wrong_types.push((at.clone(), "entry", "a named field"));
         }
         registration
+    }
+
+    /// Where the registered name is written as a string literal.
+    fn name_literal(&self, args: &[Arg]) -> Option<Range<usize>> {
+        let value = match args {
+            [arg] => match arg.value.table {
+                Some(Table::Local(offset)) => &self.constructed.get(&offset)?.named.iter().find(|f| &*f.0 == "function_name")?.3,
+                _ => return None,
+            },
+            [name, ..] => &name.value,
+            [] => return None,
+        };
+        let name = literal(value)?;
+        let range = value.origin()?;
+        let written = self.source.get(range.clone())?;
+        let quoted = [format!("'{name}'"), format!("\"{name}\"")];
+        quoted.contains(&written.to_owned()).then_some(range)
     }
 
     fn read_flags(&self, registration: &mut Registration, value: &Value, at: &Range<usize>) {

@@ -227,6 +227,9 @@ pub(crate) struct Registration {
     /// The function's name: its literal text (`None`: not a literal string) and where
     /// it is written. `None`: no name given.
     pub(crate) name: Option<(Option<Arc<str>>, Range<usize>)>,
+    /// The string literal the name is written as (quotes included), wherever it is
+    /// (a helper's caller may pass it), when the name is one literal's text.
+    pub(crate) name_literal: Option<Range<usize>>,
     /// The callback and where it is written. `None`: none given.
     pub(crate) callback: Option<(Callback, Range<usize>)>,
     /// Its flags: each literal (`None`: not a literal string) and where it is written.

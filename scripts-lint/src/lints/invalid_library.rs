@@ -265,5 +265,9 @@ mod tests {
         assert_eq!(report.functions.len(), 1);
         assert_eq!(report.functions[0].name.as_deref(), Some("now"));
         assert!(report.functions[0].read_only);
+        // the name is written at the helper's call: that literal is what a rename edits
+        let literal = report.functions[0].name_literal.clone().expect("a literal name");
+        assert_eq!(&source[literal.clone()], "'now'");
+        assert!(source[..literal.start].ends_with("register("));
     }
 }

@@ -1,0 +1,463 @@
+//! `#[redis_library]` on a module: a Redis function library (inline or from a `.lua`
+//! file) and one bodiless declaration per function it registers. Parse the options
+//! and declarations -> `scripts_lint::check_library` -> per declaration the typed
+//! function and its companion (as for `#[redis_script]`), calling `FCALL`, plus the
+//! module's `LIBRARY` descriptor.
+
+use std::ops::Range;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::parse::Parser;
+use syn::spanned::Spanned;
+use syn::{Ident, Item, ItemFn, LitStr};
+
+use scripts_lint::{FunctionReport, Level, LibrarySignature, Target, lints};
+
+use crate::config::Config;
+use crate::diag::{self, CheckedLibrary};
+use crate::expand::{self, Expansion, Host};
+use crate::fallback;
+use crate::parse::{self, Body, Errors, ScriptFn};
+
+/// `#[redis_library(...)]` options.
+#[derive(Default)]
+struct Options {
+    file: Option<LitStr>,
+    source: Option<LitStr>,
+    levels: Vec<(Level, Ident)>,
+    target: Option<Target>,
+    stable_names: bool,
+}
+
+const FORM: &str = "`#[redis_library(file = \"lua/bank.lua\")] mod bank { pub async fn transfer(con: &mut impl scripts::AsyncConnection, #[key] from: &str, #[key] to: &str, amount: i64) -> scripts::Result<i64>; }`";
+
+pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = parse_options(attr, &mut errors);
+    let mut module: syn::ItemMod = match syn::parse2(item.clone()) {
+        Ok(module) => module,
+        Err(_) => {
+            errors.at(
+                Span::call_site(),
+                format!("`#[redis_library]` goes on a module holding one declaration per function of the library: {FORM}"),
+            );
+            let mut out = errors.into_compile_errors();
+            out.extend(item);
+            return out;
+        }
+    };
+    let Some((_, items)) = module.content.take() else {
+        errors.at(
+            module.ident.span(),
+            format!("write the function declarations inside the module: {FORM}"),
+        );
+        let mut out = errors.into_compile_errors();
+        out.extend(module.into_token_stream());
+        return out;
+    };
+    let body = match (&options.file, &options.source) {
+        (Some(file), None) => parse::read_file(file, &mut errors),
+        (None, Some(source)) => Some(Body::Literal(source.clone())),
+        (Some(file), Some(_)) => {
+            errors.at(
+                file.span(),
+                "give the library either as `file = \"...\"` or as `source = r#\"...\"#`, not both",
+            );
+            None
+        }
+        (None, None) => {
+            errors.at(
+                Span::call_site(),
+                "say where the library's Lua is: `#[redis_library(file = \"lua/bank.lua\")]` (relative to the crate root) or `#[redis_library(source = r#\"#!lua name=bank ...\"#)]`",
+            );
+            None
+        }
+    };
+
+    // the declarations, each with its own errors (a broken one falls back alone)
+    let mut declarations: Vec<(ScriptFn, Errors)> = Vec::new();
+    let mut others: Vec<Item> = Vec::new();
+    for item in items {
+        let function = match item {
+            Item::Fn(function) => {
+                let mut own = Errors::default();
+                if !function.block.stmts.is_empty() {
+                    own.at(
+                        function.block.brace_token.span.join(),
+                        "a library function is declared without a body: end the signature with `;` (the Lua is the library's)",
+                    );
+                }
+                Some((function, own))
+            }
+            // `fn name(...) -> T;` reaches the macro as tokens syn does not take for a
+            // module item
+            Item::Verbatim(tokens) => match syn::parse2::<syn::ForeignItemFn>(tokens.clone()) {
+                Ok(declared) => Some((
+                    ItemFn {
+                        attrs: declared.attrs,
+                        vis: declared.vis,
+                        modifiers: Default::default(),
+                        sig: declared.sig,
+                        block: Box::new(syn::Block {
+                            brace_token: Default::default(),
+                            stmts: Vec::new(),
+                        }),
+                    },
+                    Errors::default(),
+                )),
+                Err(_) => {
+                    others.push(Item::Verbatim(tokens));
+                    None
+                }
+            },
+            other => {
+                others.push(other);
+                None
+            }
+        };
+        if let Some((function, mut own)) = function {
+            let declaration = parse::parse_declaration(function, &mut own);
+            declarations.push((declaration, own));
+        }
+    }
+    if declarations.is_empty() {
+        errors.at(
+            module.ident.span(),
+            format!("declare the library's functions in the module, each without a body: {FORM}"),
+        );
+    }
+
+    let config = Config::load(&mut errors);
+    let mut signature = LibrarySignature {
+        declared: true,
+        levels: config.levels.clone(),
+        target: options.target.or(config.target).unwrap_or_default(),
+        host: scripts_lint::Host::Rust,
+        ..LibrarySignature::default()
+    };
+    signature.levels.extend(levels(&options, &mut errors));
+    for (declaration, own) in &mut declarations {
+        let mut declared = crate::signature::signature(declaration, &config, own);
+        if !own.is_empty() {
+            // the declaration is broken: check its function's Lua alone
+            declared = declared.permissive();
+        }
+        signature
+            .functions
+            .push((declaration.item.sig.ident.to_string(), declared));
+    }
+    let module_name = module.ident.to_string();
+    let checked = body
+        .as_ref()
+        .map(|body| diag::check_library(body, &signature, &module_name));
+    let mut warnings = TokenStream::new();
+    if let Some(checked) = &checked {
+        let declared: Vec<&ScriptFn> = declarations.iter().map(|(d, _)| d).collect();
+        warnings.extend(checked.emit(&declared, config.always_warn, &mut errors));
+    }
+    warnings.extend(config.tracking());
+
+    let library = checked
+        .as_ref()
+        .filter(|_| errors.is_empty())
+        .and_then(|checked| loaded_library(checked, options.stable_names, &mut errors));
+    let mut functions = TokenStream::new();
+    let library_items = match (&library, &checked, &body) {
+        (Some(library), Some(checked), Some(body)) => library_tokens(library, checked, body, options.stable_names),
+        _ => TokenStream::new(),
+    };
+    for (i, (declaration, own)) in declarations.into_iter().enumerate() {
+        let registered = checked
+            .as_ref()
+            .and_then(|checked| checked.report.functions.iter().find(|f| f.declaration == Some(i)));
+        let ready = library.is_some() && own.is_empty();
+        let expansion = match (ready, registered, &declaration.conn, &library) {
+            (true, Some(registered), Some(conn), Some(library)) => {
+                let value = function_value(&declaration, registered, library);
+                let mut expansion = expand::expand_value(&declaration, &Host::Module, conn, &value, TokenStream::new());
+                expansion.inner = with_doc(expansion.inner, &module_name, registered);
+                expansion
+            }
+            _ => fallback::expand(&declaration, &Host::Module, own, TokenStream::new()),
+        };
+        let Expansion { inner, outer } = expansion;
+        functions.extend(inner);
+        functions.extend(outer);
+    }
+
+    let errors = errors.into_compile_errors();
+    let attrs = &module.attrs;
+    let vis = &module.vis;
+    let ident = &module.ident;
+    let doc = match &library {
+        Some(library) => format!(
+            "Functions of the Redis library `{}`, loaded as `{}` (see `LIBRARY`): each is called with `FCALL` (`FCALL_RO` when flagged `no-writes`), and loads the library when the server lacks it.",
+            library.declared, library.loaded
+        ),
+        None => "Functions of a Redis library that did not compile.".to_owned(),
+    };
+    quote! {
+        #errors
+        #(#attrs)*
+        #[doc = ""]
+        #[doc = #doc]
+        #vis mod #ident {
+            // the declarations' types name items of the enclosing module
+            #[allow(unused_imports)]
+            use super::*;
+
+            #library_items
+            #functions
+            #(#others)*
+            #warnings
+        }
+    }
+}
+
+/// The library as loaded: its names (versioned unless `stable_names`) and text.
+struct Loaded {
+    declared: String,
+    loaded: String,
+    source: String,
+    /// Each function's registered name as written, and as loaded.
+    names: Vec<(String, String)>,
+}
+
+/// Works out the names the library and its functions are loaded under, and the text
+/// sent with `FUNCTION LOAD`: versioned names (`bank_v1a2b3c4d`) rewrite the names
+/// where they are written, which keeps every line where it was.
+fn loaded_library(checked: &CheckedLibrary, stable_names: bool, errors: &mut Errors) -> Option<Loaded> {
+    let report = &checked.report;
+    let source = &checked.located.source;
+    let declared = report.name.clone()?;
+    if stable_names {
+        return Some(Loaded {
+            loaded: declared.clone(),
+            declared,
+            source: source.clone(),
+            names: report
+                .functions
+                .iter()
+                .filter_map(|f| f.name.clone())
+                .map(|n| (n.clone(), n))
+                .collect(),
+        });
+    }
+    let version = &expand::sha1_hex(source)[..8];
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    if let Some(range) = report.name_range.clone() {
+        edits.push((range, format!("{declared}_v{version}")));
+    }
+    let mut names = Vec::new();
+    for function in &report.functions {
+        let Some(name) = &function.name else { continue };
+        let Some(literal) = function.name_literal.clone() else {
+            errors.at(
+                Span::call_site(),
+                format!(
+                    "function `{name}` is registered under a name that is not written as one string literal, which versioned names need: write `'{name}'` where it is registered, or add `stable_names` to load the library under the names as written"
+                ),
+            );
+            return None;
+        };
+        let quote = &source[literal.start..literal.start + 1];
+        let versioned = format!("{name}_v{version}");
+        edits.push((literal, format!("{quote}{versioned}{quote}")));
+        names.push((name.clone(), versioned));
+    }
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    edits.dedup_by_key(|(range, _)| range.start);
+    let mut text = source.clone();
+    for (range, replacement) in edits {
+        text.replace_range(range, &replacement);
+    }
+    Some(Loaded {
+        declared: declared.clone(),
+        loaded: format!("{declared}_v{version}"),
+        source: text,
+        names,
+    })
+}
+
+/// The module's `LIBRARY` descriptor and the constants the functions' descriptors share.
+fn library_tokens(library: &Loaded, checked: &CheckedLibrary, body: &Body, stable_names: bool) -> TokenStream {
+    let (location, lines) = expand::location_and_lines(&checked.located);
+    let (declared, loaded, source) = (&library.declared, &library.loaded, &library.source);
+    let versioned = !stable_names;
+    // a `.lua` file is tracked so that editing it rebuilds the crate
+    let tracking = match body {
+        Body::File { path, .. } => {
+            let path = path.to_string_lossy();
+            quote!(const _: &str = ::core::include_str!(#path);)
+        }
+        Body::Literal(_) => TokenStream::new(),
+    };
+    let doc = if versioned {
+        format!(
+            "The library `{declared}`, loaded as `{loaded}`: its name and its functions' carry a hash of its text, so builds with other versions of it can share a server."
+        )
+    } else {
+        format!("The library `{declared}`, loaded under the names written in its Lua (`stable_names`).")
+    };
+    quote! {
+        #[doc = #doc]
+        pub static LIBRARY: ::scripts::__private::Library = ::scripts::__private::Library::__new(
+            #declared,
+            #loaded,
+            __LIBRARY_SOURCE,
+            #versioned,
+            __LIBRARY_LOCATION,
+            __LIBRARY_LINES,
+        );
+
+        #[doc(hidden)]
+        const __LIBRARY_SOURCE: &str = #source;
+        #[doc(hidden)]
+        const __LIBRARY_LOCATION: ::scripts::__private::Location = #location;
+        #[doc(hidden)]
+        const __LIBRARY_LINES: &[u32] = &[#(#lines),*];
+        #tracking
+    }
+}
+
+/// The `Script` descriptor of one declared function: `FCALL` of its loaded name.
+fn function_value(
+    declaration: &ScriptFn,
+    registered: &FunctionReport,
+    library: &Loaded,
+) -> TokenStream {
+    let name = declaration.item.sig.ident.to_string();
+    let written = registered.name.clone().unwrap_or_default();
+    let loaded = library
+        .names
+        .iter()
+        .find(|(declared, _)| *declared == written)
+        .map_or(written.clone(), |(_, loaded)| loaded.clone());
+    let sha1 = expand::sha1_hex(&library.source);
+    let (keys, variadic_keys) = expand::fixed_and_variadic(declaration.keys());
+    let (args, variadic_args) = expand::fixed_and_variadic(declaration.args());
+    let read_only = registered.read_only;
+    let prefixes = expand::prefix_table(declaration);
+    quote! {
+        ::scripts::__private::Script::__new(
+            #name,
+            super::__LIBRARY_SOURCE,
+            #sha1,
+            (#keys, #variadic_keys),
+            (#args, #variadic_args),
+            #read_only,
+            super::__LIBRARY_LOCATION,
+            super::__LIBRARY_LINES,
+        )
+        .__in_library(&super::LIBRARY, #loaded)
+        #prefixes
+    }
+}
+
+/// The generated function's docs gain how it is called.
+fn with_doc(function: TokenStream, module: &str, registered: &FunctionReport) -> TokenStream {
+    let name = registered.name.as_deref().unwrap_or("");
+    let how = if registered.read_only {
+        "`FCALL_RO` (flagged `no-writes`: replicas may serve it)"
+    } else {
+        "`FCALL`"
+    };
+    let doc = format!("Calls the function `{name}` of the library in `{module}` with {how}.");
+    quote! {
+        #[doc = ""]
+        #[doc = #doc]
+        #function
+    }
+}
+
+fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    let parser = syn::meta::parser(|meta| {
+        let word = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+        match word.as_str() {
+            "file" | "source" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                let slot = if word == "file" {
+                    &mut options.file
+                } else {
+                    &mut options.source
+                };
+                if slot.is_some() {
+                    errors.at(lit.span(), format!("`{word}` is given twice"));
+                }
+                *slot = Some(lit);
+            }
+            "allow" | "warn" | "deny" => {
+                let level = match word.as_str() {
+                    "allow" => Level::Allow,
+                    "warn" => Level::Warn,
+                    _ => Level::Deny,
+                };
+                meta.parse_nested_meta(|lint| {
+                    match lint.path.get_ident() {
+                        Some(name) => options.levels.push((level, name.clone())),
+                        None => errors.at(lint.path.span(), "expected a lint name such as `unused_key`"),
+                    }
+                    Ok(())
+                })?;
+            }
+            "stable_names" => options.stable_names = true,
+            "min_version" => {
+                let lit: LitStr = meta.value()?.parse()?;
+                match lit.value().parse::<Target>() {
+                    Ok(target) => options.target = Some(target),
+                    Err(message) => errors.at(
+                        lit.span(),
+                        format!("{message}: the oldest server the library must load on"),
+                    ),
+                }
+            }
+            _ => {
+                errors.at(
+                    meta.path.span(),
+                    format!(
+                        "unknown `redis_library` option `{}`: expected `file = \"lua/name.lua\"`, `source = r#\"...\"#`, `min_version = \"7.4\"`, `stable_names`, `allow(...)`, `warn(...)` or `deny(...)`",
+                        meta.path.to_token_stream().to_string().replace(' ', "")
+                    ),
+                );
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                } else if meta.input.peek(syn::token::Paren) {
+                    let _group: proc_macro2::Group = meta.input.parse()?;
+                }
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = parser.parse2(attr) {
+        errors.push(error);
+    }
+    options
+}
+
+/// The library-wide lint levels, checked as `#[redis_script]`'s are.
+fn levels(options: &Options, errors: &mut Errors) -> Vec<(String, Level)> {
+    let mut out = Vec::new();
+    for (level, ident) in &options.levels {
+        let name = ident.to_string();
+        match lints::find(&name) {
+            Some(lint) if !lint.allowable && *level != Level::Deny => errors.at(
+                ident.span(),
+                format!(
+                    "`{name}` cannot be allowed or downgraded: {}",
+                    lints::always_denied_because(&name)
+                ),
+            ),
+            Some(_) => out.push((name, *level)),
+            None => {
+                let hint = match lints::suggest(&name, lints::ALL.iter().map(|l| l.name)) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "the lints are listed in docs/lints.md".to_owned(),
+                };
+                errors.at(ident.span(), format!("unknown lint `{name}`: {hint}"));
+            }
+        }
+    }
+    out
+}
