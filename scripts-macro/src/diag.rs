@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 
-use scripts_lint::{LibraryReport, LibrarySignature, Level, ParamRef, Report, Signature, SourceMap};
+use scripts_lint::{Level, LibraryReport, LibrarySignature, ParamRef, Report, Signature, SourceMap};
 
 use crate::literal;
 use crate::parse::{Body, Errors, Param, Role, ScriptFn};
@@ -24,7 +24,8 @@ impl Checked {
         let mut warnings = TokenStream::new();
         for diagnostic in &self.report.diagnostics {
             let param = diagnostic.param.and_then(|p| param_span(params, p));
-            self.located.emit_one(diagnostic, param, always_warn, errors, &mut warnings);
+            self.located
+                .emit_one(diagnostic, param, always_warn, errors, &mut warnings);
         }
         warnings
     }
@@ -194,7 +195,8 @@ impl CheckedLibrary {
                 Some(ParamRef::Function(i)) => declarations.get(i).map(|d| d.item.sig.ident.span()),
                 _ => None,
             };
-            self.located.emit_one(diagnostic, param, always_warn, errors, &mut warnings);
+            self.located
+                .emit_one(diagnostic, param, always_warn, errors, &mut warnings);
         }
         for function in &self.report.functions {
             let params = function
@@ -203,7 +205,8 @@ impl CheckedLibrary {
                 .map_or(&[][..], |d| &d.params[..]);
             for diagnostic in &function.diagnostics {
                 let param = diagnostic.param.and_then(|p| param_span(params, p));
-                self.located.emit_one(diagnostic, param, always_warn, errors, &mut warnings);
+                self.located
+                    .emit_one(diagnostic, param, always_warn, errors, &mut warnings);
             }
         }
         warnings

@@ -40,7 +40,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         Err(_) => {
             errors.at(
                 Span::call_site(),
-                format!("`#[redis_library]` goes on a module holding one declaration per function of the library: {FORM}"),
+                format!(
+                    "`#[redis_library]` goes on a module holding one declaration per function of the library: {FORM}"
+                ),
             );
             let mut out = errors.into_compile_errors();
             out.extend(item);
@@ -289,7 +291,9 @@ fn library_tokens(library: &Loaded, checked: &CheckedLibrary, body: &Body, stabl
     let tracking = match body {
         Body::File { path, .. } => {
             let path = path.to_string_lossy();
-            quote!(const _: &str = ::core::include_str!(#path);)
+            quote!(
+                const _: &str = ::core::include_str!(#path);
+            )
         }
         Body::Literal(_) => TokenStream::new(),
     };
@@ -322,11 +326,7 @@ fn library_tokens(library: &Loaded, checked: &CheckedLibrary, body: &Body, stabl
 }
 
 /// The `Script` descriptor of one declared function: `FCALL` of its loaded name.
-fn function_value(
-    declaration: &ScriptFn,
-    registered: &FunctionReport,
-    library: &Loaded,
-) -> TokenStream {
+fn function_value(declaration: &ScriptFn, registered: &FunctionReport, library: &Loaded) -> TokenStream {
     let name = declaration.item.sig.ident.to_string();
     let written = registered.name.clone().unwrap_or_default();
     let loaded = library

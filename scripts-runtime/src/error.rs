@@ -735,6 +735,11 @@ impl fmt::Display for Error {
                         f,
                         "library `{library}` was not loaded: another library already registers a function `{name}`, and function names are one namespace across libraries; rename one of them, or delete the other library (FUNCTION DELETE)"
                     )
+                } else if source.code() == Some("READONLY") {
+                    write!(
+                        f,
+                        "library `{library}` was not loaded: this server is a read-only replica; load it on the primary (`LIBRARY.load`), which replicates it: {source}"
+                    )
                 } else {
                     write!(f, "library `{library}` was not loaded (FUNCTION LOAD): {source}")
                 }

@@ -150,7 +150,9 @@ impl Library {
         let mut cmd = redis::cmd("FUNCTION");
         // a pattern: every version of this library (and names that merely start so,
         // filtered below)
-        cmd.arg("LIST").arg("LIBRARYNAME").arg(format!("{}_v*", self.declared_name));
+        cmd.arg("LIST")
+            .arg("LIBRARYNAME")
+            .arg(format!("{}_v*", self.declared_name));
         cmd
     }
 

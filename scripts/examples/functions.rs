@@ -65,9 +65,17 @@ pub(crate) mod patterns {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut con, _server) = scripts_tests::demo_connection().await?;
     let con = &mut con;
-    println!("library `{}` loads as `{}`", patterns::LIBRARY.declared_name(), patterns::LIBRARY.name());
+    println!(
+        "library `{}` loads as `{}`",
+        patterns::LIBRARY.declared_name(),
+        patterns::LIBRARY.name()
+    );
 
-    let () = scripts::redis::cmd("SET").arg("config:{demo}").arg("v1").query_async(con).await?;
+    let () = scripts::redis::cmd("SET")
+        .arg("config:{demo}")
+        .arg("v1")
+        .query_async(con)
+        .await?;
     assert!(patterns::compare_and_swap(con, "config:{demo}", "v1", "v2").await?);
     assert!(!patterns::compare_and_swap(con, "config:{demo}", "v1", "v3").await?);
     println!("compare_and_swap: v1 -> v2 done, a stale v1 -> v3 refused");
@@ -76,8 +84,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .arg(&["balance:{demo}:alice", "100", "balance:{demo}:bob", "0"])
         .query_async(con)
         .await?;
-    assert_eq!(patterns::transfer(con, "balance:{demo}:alice", "balance:{demo}:bob", 70).await?, 1);
-    assert_eq!(patterns::transfer(con, "balance:{demo}:alice", "balance:{demo}:bob", 70).await?, -1);
+    assert_eq!(
+        patterns::transfer(con, "balance:{demo}:alice", "balance:{demo}:bob", 70).await?,
+        1
+    );
+    assert_eq!(
+        patterns::transfer(con, "balance:{demo}:alice", "balance:{demo}:bob", 70).await?,
+        -1
+    );
     println!("transfer: 70 moved, 70 more refused (30 left)");
 
     assert!(patterns::acquire_lock(con, "lock:{demo}", "worker-1", 10_000).await?);
@@ -88,7 +102,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut admitted = 0;
     for request in 0..5 {
-        if patterns::rate_limit(con, "rate:{demo}", 1_000 + request, 60_000, 3, &format!("req-{request}")).await? {
+        if patterns::rate_limit(
+            con,
+            "rate:{demo}",
+            1_000 + request,
+            60_000,
+            3,
+            &format!("req-{request}"),
+        )
+        .await?
+        {
             admitted += 1;
         }
     }

@@ -112,7 +112,15 @@ impl<'a> Analyzer<'a> {
     fn name_literal(&self, args: &[Arg]) -> Option<Range<usize>> {
         let value = match args {
             [arg] => match arg.value.table {
-                Some(Table::Local(offset)) => &self.constructed.get(&offset)?.named.iter().find(|f| &*f.0 == "function_name")?.3,
+                Some(Table::Local(offset)) => {
+                    &self
+                        .constructed
+                        .get(&offset)?
+                        .named
+                        .iter()
+                        .find(|f| &*f.0 == "function_name")?
+                        .3
+                }
                 _ => return None,
             },
             [name, ..] => &name.value,
