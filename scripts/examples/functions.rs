@@ -4,10 +4,12 @@
 //!
 //! `cargo run --example functions` (starts its own redis-server unless `REDIS_URL` is set).
 
+use scripts::redis::aio::MultiplexedConnection;
 use scripts::redis_library;
 
-/// The functions of `lua/patterns.lua`, one declaration each.
-#[redis_library(file = "examples/lua/patterns.lua")]
+/// The functions of `lua/patterns.lua`, one declaration each. (The path, relative to
+/// the crate root, also resolves from `tests/`, whose tests include this file.)
+#[redis_library(file = "../scripts/examples/lua/patterns.lua")]
 pub(crate) mod patterns {
     /// Sets `key` to `new` when it holds `expected`.
     pub(crate) async fn compare_and_swap(
@@ -61,10 +63,8 @@ pub(crate) mod patterns {
     pub(crate) async fn stock(con: &mut impl scripts::AsyncConnection, #[key] items: &[&str]) -> scripts::Result<i64>;
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (mut con, _server) = scripts_tests::demo_connection().await?;
-    let con = &mut con;
+/// Walks through every function of the library, checking each step.
+pub(crate) async fn demo(con: &mut MultiplexedConnection) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "library `{}` loads as `{}`",
         patterns::LIBRARY.declared_name(),
@@ -136,4 +136,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!((moved, left), (1, 3));
     println!("pipeline: transfer and stock in one round trip");
     Ok(())
+}
+
+#[allow(dead_code)]
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (mut con, _server) = scripts_tests::demo_connection().await?;
+    demo(&mut con).await
 }

@@ -234,6 +234,14 @@ async fn on_a_cluster_the_library_is_loaded_on_every_primary_and_calls_route_by_
     assert!(matches!(error, Error::CrossSlot { .. }), "{error:?}");
     let total: i64 = con.inner().get("acct:{alice}").await.unwrap();
     assert_eq!(total, 3);
+    // the blocking wrapper loads the library on a node that lost it, and calls again
+    let owner = cluster.node_for_key("entries:{alice}");
+    let () = redis::cmd("FUNCTION").arg("FLUSH").query(&mut owner.connection()).unwrap();
+    cluster.reset_stats();
+    let mut blocking = scripts::cluster::ClusterConnection::connect(cluster.urls()).unwrap();
+    assert_eq!(ledger::entries(&mut blocking, "entries:{alice}").unwrap(), 1);
+    assert_eq!(owner.calls("function|load"), 1);
+    assert_eq!(cluster.calls("function|load"), 1, "on that node only");
 }
 
 /// The same library as another application writes it: the same function names.

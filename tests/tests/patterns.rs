@@ -6,6 +6,8 @@
 mod cluster;
 #[path = "../../scripts/examples/compare_and_swap.rs"]
 mod compare_and_swap;
+#[path = "../../scripts/examples/functions.rs"]
+mod functions;
 #[path = "../../scripts/examples/job_queue.rs"]
 mod job_queue;
 #[path = "../../scripts/examples/json_summary.rs"]
@@ -28,6 +30,15 @@ use scripts_tests::{RedisCluster, RedisServer};
 
 async fn connect(server: &RedisServer) -> MultiplexedConnection {
     server.client().get_multiplexed_async_connection().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_patterns_run_as_one_function_library() {
+    let server = RedisServer::start();
+    let mut con = connect(&server).await;
+    functions::demo(&mut con).await.unwrap();
+    let loaded = server.calls("function|load");
+    assert_eq!(loaded, 1, "the first call loaded the library, once");
 }
 
 #[tokio::test]
