@@ -236,7 +236,10 @@ async fn on_a_cluster_the_library_is_loaded_on_every_primary_and_calls_route_by_
     assert_eq!(total, 3);
     // the blocking wrapper loads the library on a node that lost it, and calls again
     let owner = cluster.node_for_key("entries:{alice}");
-    let () = redis::cmd("FUNCTION").arg("FLUSH").query(&mut owner.connection()).unwrap();
+    let () = redis::cmd("FUNCTION")
+        .arg("FLUSH")
+        .query(&mut owner.connection())
+        .unwrap();
     cluster.reset_stats();
     let mut blocking = scripts::cluster::ClusterConnection::connect(cluster.urls()).unwrap();
     assert_eq!(ledger::entries(&mut blocking, "entries:{alice}").unwrap(), 1);
