@@ -162,7 +162,10 @@ pub(crate) fn read_library(source: &str) -> LibraryLine {
                 message: format!(
                     "`{name}` is not a valid library name: Redis answers `Library names can only contain letters, numbers, or underscores(_)`"
                 ),
-                help: "use letters, digits and `_` only, e.g. `name=bank_v2`".to_owned(),
+                help: format!(
+                    "use letters, digits and `_` only: `name={}`",
+                    name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_")
+                ),
             }),
             None => out.problems.push(Problem {
                 range,

@@ -90,7 +90,14 @@ fn render() -> String {
     }
     for lint in lints::ALL {
         out += &format!("\n## {}\n\nDefault: **{}**. ", lint.name, level(lint.default_level));
-        if lint.allowable {
+        if lint.allowable && lint.name == "undeclared_function" {
+            // about Rust declarations, which only `#[redis_library]` has
+            out += &format!(
+                "Switch it off for one library with `#[redis_library(allow({0}))]`, or for the crate in \
+                 `scripts.toml` (`[lints]` `{0} = \"allow\"`).\n\n",
+                lint.name
+            );
+        } else if lint.allowable {
             out += &format!(
                 "Switch it off for one script with `#[redis_script(allow({0}))]`, or in a `.lua` file \
                  with `--! allow: {0}` (the script) or `-- redis-lua-lint: allow({0})` (the next statement).\n\n",

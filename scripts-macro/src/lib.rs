@@ -1,5 +1,5 @@
 //! Implementation detail of the [`scripts`](https://docs.rs/scripts) crate: the
-//! `#[redis_script]` attribute. Depend on `scripts` instead; this crate's API is
+//! `#[redis_script]` and `#[redis_library]` attributes. Depend on `scripts` instead; this crate's API is
 //! not semver-stable.
 //!
 //! Phases, one file each: `parse` (syn item and options), `config` (the crate's
@@ -188,7 +188,8 @@ pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// # let server = scripts_tests::RedisServer::start();
 /// let mut con = server.connection();
-/// // the first call loads the library (`FUNCTION LOAD REPLACE`), then calls it
+/// // the first call finds no function, loads the library (`FUNCTION LOAD REPLACE`)
+/// // and sends the call again
 /// assert_eq!(counters::bump(&mut con, "hits:{home}", 2)?, 2);
 /// assert_eq!(counters::peek(&mut con, "hits:{home}")?, 2);
 /// assert!(counters::LIBRARY.name().starts_with("counters_v"));
@@ -205,9 +206,12 @@ pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///   (the callback's first parameter), then arguments (its second), and
 ///   `scripts::Result<T>`. Each gets the same companion module (`bank::transfer::pipe`,
 ///   `::blocking`, `::nonblocking`, `::call`).
-/// - The module also holds `LIBRARY` (a `scripts::Library`: `load`, `name`,
-///   `delete_other_versions`), and `use super::*`, so the declarations name the
-///   enclosing module's types. Other items in it are kept.
+/// - Each function is named exactly as the library registers it
+///   (`#[allow(non_snake_case)]` for a camelCase name).
+/// - The module also holds `LIBRARY` (a `scripts::Library`: `name`, `load` /
+///   `load_blocking`, `delete_other_versions` / `delete_other_versions_blocking`), and
+///   `use super::*`, so the declarations name the enclosing module's types. Other items
+///   in it are kept.
 ///
 /// # The checks
 ///
@@ -230,9 +234,9 @@ pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// # Options
 ///
-/// `#[redis_library(file = "...", source = "...", min_version = "7.4", stable_names,
-/// allow(...), warn(...), deny(...))]`, with crate defaults from `scripts.toml` as for
-/// `#[redis_script]`.
+/// `#[redis_library(file = "lua/bank.lua", min_version = "7.4", stable_names,
+/// allow(...), warn(...), deny(...))]` (or `source = r#"..."#` in place of `file`),
+/// with crate defaults from `scripts.toml` as for `#[redis_script]`.
 #[proc_macro_attribute]
 pub fn redis_library(attr: TokenStream, item: TokenStream) -> TokenStream {
     library::expand(attr.into(), item.into()).into()

@@ -59,7 +59,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         return out;
     };
     let body = match (&options.file, &options.source) {
-        (Some(file), None) => parse::read_file(file, &mut errors),
+        (Some(file), None) => parse::read_file(file, "library", &mut errors),
         (None, Some(source)) => Some(Body::Literal(source.clone())),
         (Some(file), Some(_)) => {
             errors.at(
@@ -83,13 +83,12 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     for item in items {
         let function = match item {
             Item::Fn(function) => {
+                // a body, even `{}`, says the function does something in Rust
                 let mut own = Errors::default();
-                if !function.block.stmts.is_empty() {
-                    own.at(
-                        function.block.brace_token.span.join(),
-                        "a library function is declared without a body: end the signature with `;` (the Lua is the library's)",
-                    );
-                }
+                own.at(
+                    function.block.brace_token.span.join(),
+                    "a library function's declaration takes no body: replace `{ ... }` with `;` (its code is the library's Lua)",
+                );
                 Some((function, own))
             }
             // `fn name(...) -> T;` reaches the macro as tokens syn does not take for a

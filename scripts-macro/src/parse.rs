@@ -635,7 +635,7 @@ fn parse_body(item: &ItemFn, options: &Options, errors: &mut Errors) -> Option<B
                 "the script is read from `file = ...`: leave the body empty (`{}`), or drop `file` and keep the Lua here",
             );
         }
-        return read_file(file, errors);
+        return read_file(file, "script", errors);
     }
     let body_span = item.block.brace_token.span.join();
     let literal = match stmts.as_slice() {
@@ -683,7 +683,7 @@ fn parse_body(item: &ItemFn, options: &Options, errors: &mut Errors) -> Option<B
     }
 }
 
-pub(crate) fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<Body> {
+pub(crate) fn read_file(lit: &LitStr, kind: &str, errors: &mut Errors) -> Option<Body> {
     let relative = lit.value();
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
@@ -708,7 +708,7 @@ pub(crate) fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<Body> {
                 errors.at(
                     lit.span(),
                     format!(
-                        "`{relative}` is not UTF-8 text (invalid byte at offset {}): a Lua script file must be text",
+                        "`{relative}` is not UTF-8 text (invalid byte at offset {}): a Lua {kind} file must be text",
                         e.utf8_error().valid_up_to()
                     ),
                 );
@@ -718,14 +718,14 @@ pub(crate) fn read_file(lit: &LitStr, errors: &mut Errors) -> Option<Body> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             errors.at(
                 lit.span(),
-                format!("cannot find script file `{relative}`: looked for `{shown}`; the path is relative to the crate root (the folder holding Cargo.toml)"),
+                format!("cannot find {kind} file `{relative}`: looked for `{shown}`; the path is relative to the crate root (the folder holding Cargo.toml)"),
             );
             None
         }
         Err(e) => {
             errors.at(
                 lit.span(),
-                format!("cannot read script file `{relative}` (`{shown}`): {e}"),
+                format!("cannot read {kind} file `{relative}` (`{shown}`): {e}"),
             );
             None
         }

@@ -723,7 +723,7 @@ impl fmt::Display for Error {
             ),
             Error::NoFunction { script, .. } => write!(
                 f,
-                "function `{script}` did not run: its library is not loaded on the server (Function not found); call it directly, which loads the library, or load it (`LIBRARY.load(&mut con)`, `scripts::load_all`) before sending `FCALL` in a pipeline"
+                "function `{script}` did not run: the server has no such function (ERR Function not found); a direct call loads its library and sends the call once more, so this comes from a pipeline, or from a library that does not register it: load the library first with `LIBRARY.load(&mut con)` (`load_blocking`) or `scripts::load_all`"
             ),
             Error::Load { library, source } => {
                 let detail = source.detail().unwrap_or("");
@@ -733,7 +733,7 @@ impl fmt::Display for Error {
                 {
                     write!(
                         f,
-                        "library `{library}` was not loaded: another library already registers a function `{name}`, and function names are one namespace across libraries; rename one of them, or delete the other library (FUNCTION DELETE)"
+                        "library `{library}` was not loaded: another library already registers a function `{name}`, and function names are one namespace across libraries; find it with `FUNCTION LIST`, then rename the function in one library or remove the other with `FUNCTION DELETE <library>` (versioned names, the default without `stable_names`, do not meet other libraries' names)"
                     )
                 } else if source.code() == Some("READONLY") {
                     write!(

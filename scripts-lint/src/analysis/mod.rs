@@ -848,7 +848,10 @@ impl<'a> Analyzer<'a> {
             // functions have no `KEYS`/`ARGV` (their callback gets them), and while a
             // library loads, `redis` is its only global
             let arguments = matches!(global, Some(Kind::Arguments));
-            if arguments && self.recording {
+            if arguments && self.recording && self.mode == Mode::Load {
+                // Redis refuses the whole library: its own lint says so
+                self.facts.load_time.push((range.clone(), name.to_owned()));
+            } else if arguments && self.recording {
                 self.facts.undefined.push(Undefined {
                     range: range.clone(),
                     path: name.to_owned(),

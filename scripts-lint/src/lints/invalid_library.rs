@@ -5,8 +5,8 @@ use crate::analysis::{Callback, RegistrationForm};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::shebang::{FLAGS, valid_name};
 
-// what a library's top level may use while it loads, for help texts
-const AT_LOAD: &str = "`redis.register_function`, `redis.log`, `redis.LOG_*` and `redis.REDIS_VERSION*`";
+// what a library's top level has while it loads (src/function_lua.c), for notes
+const AT_LOAD: &str = "while `FUNCTION LOAD` runs the top level, its only global is `redis`, holding only `register_function`, `log`, `LOG_*`, `REDIS_VERSION` and `REDIS_VERSION_NUM`";
 
 // the fields of the table form (src/function_lua.c `luaRegisterFunctionReadNamedArgs`)
 const FIELDS: [&str; 4] = ["function_name", "callback", "flags", "description"];
@@ -32,6 +32,7 @@ const TABLE_FORM: &str =
 /// ```lua
 /// #!lua name=bank
 /// local floor = math.floor         -- bad: `math` does not exist while loading
+/// local function balance(keys) return redis.call('GET', keys[1]) end
 /// redis.register_function{function_name = 'balance', callback = balance,
 ///     flags = {'read-only'}}       -- bad: the flag is `no-writes`
 /// ```
@@ -57,21 +58,7 @@ impl Lint for InvalidLibrary {
             );
         }
         for (range, what) in &cx.facts.load_time {
-            let member = what.strip_prefix("redis.").unwrap_or(what);
-            let finding = Self::finding(
-                range.clone(),
-                format!("`{what}` does not exist while the library loads: Redis answers `Script attempted to access nonexistent global variable '{member}'`"),
-            )
-            .label("read at load time");
-            out.push(if what.starts_with("redis.") {
-                finding
-                    .note(format!("while a library loads, its top level may use only {AT_LOAD}"))
-                    .help("call Redis inside a registered function; the top level only registers functions")
-            } else {
-                finding
-                    .note(format!("while a library loads, no global exists but `redis`, with only {AT_LOAD}"))
-                    .help(format!("read `{what}` inside the functions that use it, not at the top level"))
-            });
+            out.push(load_time(cx, range, what));
         }
         if library.registrations.is_empty() && library.line.problems.is_empty() {
             let end = library.line.name.as_ref().map_or(0..0, |(_, range)| range.clone());
@@ -92,7 +79,20 @@ impl Lint for InvalidLibrary {
                     )
                     .label("called here");
                     finding = if n > 2 {
-                        finding.help(format!("flags and a description go in the table form: `{TABLE_FORM}`"))
+                        let name = registration
+                            .name
+                            .as_ref()
+                            .and_then(|(name, _)| name.as_deref())
+                            .unwrap_or("name");
+                        let callback = registration
+                            .callback
+                            .as_ref()
+                            .map(|(_, range)| cx.text(range))
+                            .filter(|text| !text.is_empty() && !text.contains('\n'))
+                            .unwrap_or(name);
+                        finding.help(format!(
+                            "flags and a description go in the table form: `redis.register_function{{function_name = '{name}', callback = {callback}, flags = {{'no-writes'}}}}`"
+                        ))
                     } else {
                         finding.help("pass the function's name and its callback: `redis.register_function('name', name)`")
                     };
@@ -120,7 +120,7 @@ impl Lint for InvalidLibrary {
                 Some((Some(name), range)) if !valid_name(name) => out.push(
                     Self::finding(range.clone(), format!("`{name}` is not a valid function name: Redis answers `Function names can only contain letters, numbers, or underscores(_)`"))
                         .label("invalid")
-                        .note("Redis 7.0 words this error as about library names")
+                        .note("Redis 7.0 says `Library names can only contain ...` here, though the name is the function's")
                         .help(format!("use letters, digits and `_` only, e.g. `{}`", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))),
                 ),
                 Some((Some(name), range)) => {
@@ -188,13 +188,54 @@ impl Lint for InvalidLibrary {
                     format!("unknown function flag `{flag}`: Redis answers `unknown flag given`"),
                 )
                 .label("unknown flag");
+                let all = FLAGS.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+                let read_only = ["read-only", "readonly", "read_only", "ro", "no-write", "nowrites"]
+                    .iter()
+                    .any(|word| word.eq_ignore_ascii_case(flag));
                 out.push(match suggest(flag, FLAGS.iter().copied()) {
-                    Some(near) => finding.help(format!("did you mean `{near}`? the flags are {}", FLAGS.join(", "))),
-                    None => finding.help(format!("the flags are {}", FLAGS.join(", "))),
+                    _ if read_only => finding.help(format!(
+                        "write `flags = {{'no-writes'}}`: such functions are called with `FCALL_RO`; the flags are {all}"
+                    )),
+                    Some(near) => finding.help(format!("did you mean `{near}`? the flags are {all}")),
+                    None => finding.help(format!("the flags are {all}")),
                 });
             }
         }
     }
+}
+
+/// A global (or `redis` member) read while the library loads, with the fix that fits
+/// how it is used: an alias becomes a wrapper, a call moves into the function.
+fn load_time(cx: &Context<'_>, range: &std::ops::Range<usize>, what: &str) -> Diagnostic {
+    let member = what.strip_prefix("redis.").unwrap_or(what);
+    let after = cx.source.get(range.end..).unwrap_or("").trim_start();
+    let called = after.starts_with('(') || after.starts_with('{') || after.starts_with(['\'', '"']);
+    // `math.floor`: the member read from the global, for the wrapper's example
+    let field: String = after
+        .strip_prefix('.')
+        .map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
+        .unwrap_or_default();
+    let finding = InvalidLibrary::finding(
+        range.clone(),
+        format!("`{what}` does not exist while the library loads: Redis answers `Script attempted to access nonexistent global variable '{member}'`"),
+    )
+    .label("read at load time")
+    .note(AT_LOAD);
+    let help = match (what, called) {
+        ("KEYS" | "ARGV", _) => {
+            let name = if what == "KEYS" { "keys" } else { "args" };
+            format!("read `{name}[i]` inside a registered function: `FCALL` passes them as the callback's parameters, `function(keys, args)`")
+        }
+        (_, true) => format!("call `{what}(...)` inside the registered function that needs it"),
+        (_, false) if what.starts_with("redis.") => format!(
+            "keep the short name with a wrapper, looked up when a function runs: `local function r{member}(...) return {what}(...) end`"
+        ),
+        (_, false) if !field.is_empty() => format!(
+            "write `{what}.{field}(...)` where it is used, or keep the short name with a wrapper: `local function {field}(...) return {what}.{field}(...) end`"
+        ),
+        (_, false) => format!("use `{what}` inside the functions that need it, not at the top level"),
+    };
+    finding.help(help)
 }
 
 #[cfg(test)]
@@ -247,6 +288,19 @@ mod tests {
             let found = refused(source);
             assert!(found.iter().any(|m| m.contains(reply)), "{source}\n{found:#?}");
         }
+    }
+
+    #[test]
+    fn a_top_level_alias_is_told_to_become_a_wrapper() {
+        let source = "#!lua name=a\nlocal rcall = redis.call\nlocal now = redis.call('TIME')\n\
+            redis.register_function('f', function(keys) return rcall('GET', keys[1]) end)";
+        let report = check_library(source, &LibrarySignature::default());
+        let helps: Vec<String> = report.all().filter_map(|d| d.help.clone()).collect();
+        assert!(
+            helps[0].contains("`local function rcall(...) return redis.call(...) end`"),
+            "{helps:?}"
+        );
+        assert!(helps[1].contains("inside the registered function"), "{helps:?}");
     }
 
     #[test]

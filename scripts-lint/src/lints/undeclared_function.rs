@@ -8,8 +8,9 @@ use crate::diagnostic::{Diagnostic, Level};
 ///
 /// ### Why this is bad
 /// Nothing calls them with checked keys, arguments and return type: a caller has to
-/// send `FCALL` by hand, and the checks of their body rest on no declaration. Often
-/// the declaration exists under another name.
+/// send `FCALL` by hand (and, with versioned names, guess the name), and their body is
+/// checked without knowing how many keys and arguments callers pass. Often the
+/// declaration exists under another name.
 ///
 /// ### Example
 /// ```lua
@@ -35,17 +36,21 @@ impl Lint for UndeclaredFunction {
             if library.signature.functions.iter().any(|(declared, _)| declared == &**name) {
                 continue;
             }
+            let library_name = library.line.name.as_ref().map_or("the library", |(name, _)| name.as_str());
             let help = match cx.signature.host {
                 Host::Rust => format!(
-                    "declare it in the module: `pub async fn {name}(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<...>;`, or `allow(undeclared_function)` when only other clients call it"
+                    "declare it in the module, named as registered: `pub async fn {name}(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<T>;` with its `#[key]` parameters and arguments; if only other clients call it, add `stable_names` (they cannot know the versioned name `{name}_v...`) and `allow(undeclared_function)`"
                 ),
                 Host::Header => format!("declare `{name}` where the library's functions are declared, or allow `undeclared_function`"),
             };
             out.push(
-                Self::finding(range.clone(), format!("function `{name}` is registered but not declared"))
-                    .label("no declaration")
-                    .note("the library is loaded as a whole, so it is registered all the same; nothing checks its callers")
-                    .help(help),
+                Self::finding(
+                    range.clone(),
+                    format!("library `{library_name}` registers `{name}`, but no declaration names it"),
+                )
+                .label("not declared")
+                .note("`FUNCTION LOAD` registers it anyway, but no typed Rust call exists for it, and its body is checked without knowing how many keys and arguments callers pass")
+                .help(help),
             );
         }
     }

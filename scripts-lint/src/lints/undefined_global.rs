@@ -33,23 +33,32 @@ impl Lint for UndefinedGlobal {
                 None => {
                     let finding = Self::finding(
                         undefined.range.clone(),
-                        format!("`{path}` does not exist in Redis scripts"),
+                        format!("`{path}` does not exist in {}", where_(cx)),
                     )
                     .label("undefined global");
                     if let Some(library) = cx.library
                         && matches!(path.as_str(), "KEYS" | "ARGV")
                     {
-                        let (position, name) = if path == "KEYS" { ("first", "keys") } else { ("second", "args") };
-                        let message = if library.function.is_some() {
-                            format!("`{path}` does not exist in Redis functions")
+                        let (index, position, what) = if path == "KEYS" {
+                            (0, "first", "keys")
                         } else {
-                            format!("`{path}` does not exist in a function library")
+                            (1, "second", "arguments")
+                        };
+                        let params = library
+                            .function
+                            .and_then(|n| library.registrations.get(n))
+                            .map_or(&[][..], |r| &r.params[..]);
+                        let help = match params.get(index) {
+                            Some(param) => format!("write `{param}[i]`: the callback's {position} parameter holds the {what}"),
+                            None => format!(
+                                "declare the callback `function(keys, args)` and read `{}[i]`",
+                                if index == 0 { "keys" } else { "args" }
+                            ),
                         };
                         out.push(
-                            Self::finding(undefined.range.clone(), message)
-                                .label("undefined global")
-                                .note(format!("`FCALL` passes the {} to the callback as its {position} parameter", if path == "KEYS" { "keys" } else { "arguments" }))
-                                .help(format!("declare the callback `function(keys, args)` and read `{name}[i]`")),
+                            finding
+                                .note(format!("`FCALL` passes the {what} to the callback as its {position} parameter"))
+                                .help(help),
                         );
                         continue;
                     }
@@ -70,7 +79,7 @@ impl Lint for UndefinedGlobal {
                     let message = if undefined.method {
                         format!("strings have no method `{member}`")
                     } else {
-                        format!("`{path}` does not exist in Redis scripts")
+                        format!("`{path}` does not exist in {}", where_(cx))
                     };
                     let finding = Self::finding(undefined.range.clone(), message).label("undefined");
                     // `table.unpack`: a later Lua's name, whose 5.1 spelling is no typo away
@@ -90,5 +99,13 @@ impl Lint for UndefinedGlobal {
             };
             out.push(finding);
         }
+    }
+}
+
+/// Where the code runs, for messages: Redis scripts, or Redis functions.
+fn where_(cx: &Context<'_>) -> &'static str {
+    match cx.library {
+        Some(_) => "Redis functions",
+        None => "Redis scripts",
     }
 }

@@ -48,20 +48,25 @@ impl Lint for UnregisteredFunction {
                 continue;
             }
             let library_name = library.line.name.as_ref().map_or("the library", |(name, _)| name.as_str());
-            let finding = Self::finding(
-                at.clone(),
-                format!("`{name}` is declared, but library `{library_name}` registers no function `{name}`"),
-            )
-            .about(ParamRef::Function(i))
-            .note("every call would answer `ERR Function not found`");
-            let listed = if registered.is_empty() {
-                "it registers none".to_owned()
-            } else {
-                format!("it registers {}", registered.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+            let consequence = match cx.signature.host {
+                crate::Host::Rust => {
+                    "every call would load the library and still fail with `Error::NoFunction` (`ERR Function not found`)"
+                }
+                crate::Host::Header => "every `FCALL` would answer `ERR Function not found`",
             };
+            let finding = Self::finding(at.clone(), format!("library `{library_name}` registers no function `{name}`"))
+                .label(format!("registers no `{name}`"))
+                .about(ParamRef::Function(i))
+                .note(consequence);
+            let listed = registered.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
             out.push(match suggest(name, registered.iter().copied()) {
-                Some(near) => finding.help(format!("did you mean `{near}`? {listed}")),
-                None => finding.help(format!("{listed}; rename the declaration or register the function")),
+                Some(near) => finding.help(format!("rename the declaration to `{near}`")),
+                None if registered.is_empty() => {
+                    finding.help(format!("register it in the library: `redis.register_function('{name}', {name})`"))
+                }
+                None => finding.help(format!(
+                    "rename the declaration to one of {listed}, or register it in the library: `redis.register_function('{name}', {name})`"
+                )),
             });
         }
     }

@@ -2,8 +2,9 @@ use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 
 /// ### What it does
-/// In a script flagged `#!lua flags=no-writes` (or declared `read_only`), finds
-/// commands that write or may replicate (`SET`, `DEL`, `PUBLISH`, `PFCOUNT`, ...).
+/// In a script flagged `#!lua flags=no-writes` (or declared `read_only`), or a library
+/// function registered with `flags = {'no-writes'}`, finds commands that write or may
+/// replicate (`SET`, `DEL`, `PUBLISH`, `PFCOUNT`, ...).
 ///
 /// ### Why this is bad
 /// Redis refuses them with `Write commands are not allowed from read-only scripts`,

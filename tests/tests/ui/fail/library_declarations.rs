@@ -18,7 +18,7 @@ redis.register_function{function_name = 'balance', flags = {'no-writes'},
   callback = function(keys) return redis.call('INCR', KEYS[1]) end}
 "#, flavour = "x")]
 mod bank {
-    /// two keys declared, `keys[3]` read; and a body where none goes
+    /// a body where none goes: this function's Lua is then checked without its declaration
     pub async fn transfer(con: &mut impl scripts::AsyncConnection, #[key] from: &str, #[key] to: &str, amount: i64) -> scripts::Result<i64> {
         todo!()
     }
