@@ -5,8 +5,9 @@
 //! cargo run --release -p scripts-lint --example check_file -- --generate DIR
 //! ```
 //!
-//! `FILE...`: reads each file, runs [`scripts_lint::check`] on it and prints the number
-//! of findings (`FILE: N`). The signature is the one of `benches/check.rs`: keys `from`
+//! `FILE...`: reads each file, runs [`scripts_lint::check`] on it (a file starting
+//! `#!lua name=`: [`scripts_lint::check_library`], nothing declared) and prints the
+//! number of findings (`FILE: N`). The signature is the one of `benches/check.rs`: keys `from`
 //! and `to`, arguments `amount`, `label` and `window`, returning `()`.
 //!
 //! `--generate DIR`: writes the scripts `benches/check.rs` measures, `typical_N.lua` and
@@ -16,7 +17,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use scripts_lint::check;
+use scripts_lint::{LibrarySignature, check, check_library};
 
 #[path = "../benches/support/scripts.rs"]
 mod scripts;
@@ -56,7 +57,13 @@ fn main() -> ExitCode {
             let signature = signature();
             files.iter().try_for_each(|file| {
                 let source = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-                println!("{file}: {}", check(&source, &signature).diagnostics.len());
+                // a function library (`#!lua name=`): every function checked on its own
+                let findings = if source.starts_with("#!lua name=") {
+                    check_library(&source, &LibrarySignature::default()).all().count()
+                } else {
+                    check(&source, &signature).diagnostics.len()
+                };
+                println!("{file}: {findings}");
                 Ok(())
             })
         }

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::analysis::{self, Callback, Mode};
+use crate::analysis::{self, Callback};
 use crate::lints::{self, Context, Library};
 use crate::shebang::{self, Shebang};
 use crate::{Diagnostic, FunctionReport, LibraryReport, LibrarySignature, Signature, parse, settle};
@@ -25,7 +25,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
             };
         }
     };
-    let load = analysis::analyse(source, &ast, Mode::Load);
+    let (load, mut function_facts) = analysis::analyse_library(source, &ast);
     let library = |function| Library {
         line: &line,
         signature,
@@ -75,7 +75,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
             diagnostics: Vec::new(),
         };
         if let Some((Callback::Function(_), _)) = registration.callback {
-            let facts = analysis::analyse(source, &ast, Mode::Function(i));
+            let facts = std::mem::take(&mut function_facts[i]);
             let declared = declaration.map(|d| signature.functions[d].1.clone());
             let own = declared.unwrap_or_else(|| top.clone());
             let mut levels = signature.levels.clone();

@@ -49,15 +49,13 @@ impl<'a> Analyzer<'a> {
         if self.recording {
             self.facts.registrations.push(registration);
         }
-        // counted among recorded registrations only, the same in every mode, so the
-        // n-th is the same call whichever mode reads it
-        if self.mode == Mode::Function(nth)
+        // while the library loads (not from inside another callback), each recorded
+        // registration runs its callback into its own facts
+        if self.mode == Mode::Load
             && self.recording
-            && !self.triggered
             && let Some((Callback::Function(offset), _)) = callback
         {
-            self.triggered = true;
-            self.run_callback(offset, range);
+            self.run_callback(nth, offset, range);
         }
     }
 
@@ -152,10 +150,17 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Runs a registered callback as `FCALL` does, recording what it does into the
-    /// facts this mode reports (the library's top level is recorded apart and dropped).
-    fn run_callback(&mut self, offset: usize, range: Range<usize>) {
-        let outer = std::mem::replace(&mut self.facts, std::mem::take(&mut self.function_facts));
+    /// Runs the n-th registration's callback as `FCALL` does, in [`Mode::Function`],
+    /// recording what it does into that registration's facts. A registration reached
+    /// again (a loop's passes) replaces what an earlier pass recorded.
+    fn run_callback(&mut self, nth: usize, offset: usize, range: Range<usize>) {
+        if self.function_facts.len() <= nth {
+            self.function_facts.resize_with(nth + 1, Default::default);
+        }
+        let outer = std::mem::take(&mut self.facts);
+        let mode = std::mem::replace(&mut self.mode, Mode::Function(nth));
+        // each function has the whole evaluation budget, as a script does
+        let budget = std::mem::replace(&mut self.context_statements, 0);
         let saved = (self.callback_frame, self.seed, self.reachable);
         self.callback_frame = Some(self.frames.len() + 1);
         self.seed = seed::UNSEEDED;
@@ -166,6 +171,8 @@ impl<'a> Analyzer<'a> {
         });
         self.call_local(offset, args.into(), range);
         (self.callback_frame, self.seed, self.reachable) = saved;
-        self.function_facts = std::mem::replace(&mut self.facts, outer);
+        self.context_statements = budget;
+        self.mode = mode;
+        self.function_facts[nth] = std::mem::replace(&mut self.facts, outer);
     }
 }

@@ -201,7 +201,8 @@ pub(crate) enum Mode {
     Script,
     /// A library's top level, which `FUNCTION LOAD` runs.
     Load,
-    /// The callback of the library's n-th `redis.register_function`, as `FCALL` runs it.
+    /// Inside the callback of the library's n-th `redis.register_function`, run as
+    /// `FCALL` runs it (entered from [`Mode::Load`] at the registration).
     Function(usize),
 }
 
@@ -408,10 +409,25 @@ pub(crate) fn analyse(source: &str, ast: &Ast, mode: Mode) -> Facts {
             break;
         }
     }
-    match mode {
-        Mode::Function(_) => analyzer.function_facts,
-        Mode::Script | Mode::Load => analyzer.facts,
+    analyzer.facts
+}
+
+/// Analyses a function library in one pass: what runs while it loads, and, at each
+/// registration, its callback as `FCALL` runs it. Returns the load-time facts and the
+/// facts of each registration's function (indexed as the load-time `registrations`;
+/// empty for one whose callback cannot be followed).
+pub(crate) fn analyse_library(source: &str, ast: &Ast) -> (Facts, Vec<Facts>) {
+    let mut analyzer = Analyzer::new(source);
+    analyzer.mode = Mode::Load;
+    for _ in 0..4 {
+        analyzer.round(ast);
+        if !analyzer.changed {
+            break;
+        }
     }
+    let mut functions = analyzer.function_facts;
+    functions.resize_with(analyzer.facts.registrations.len(), Facts::default);
+    (analyzer.facts, functions)
 }
 
 /// Loops nested deeper than this are analysed in one pass over their body (see
@@ -546,13 +562,11 @@ struct Analyzer<'a> {
     /// In a library: the named and positional fields of each table constructor, for
     /// the table form of `redis.register_function{...}` and its flags.
     constructed: HashMap<usize, Constructed>,
-    /// The registration this mode checks ran its callback this round.
-    triggered: bool,
     /// While a registered callback runs: the depth of its frame, whose `return`s are
     /// the function's replies.
     callback_frame: Option<usize>,
-    /// What the registered callback did (the facts of a [`Mode::Function`]).
-    function_facts: Facts,
+    /// What each registered callback did, by registration.
+    function_facts: Vec<Facts>,
     // Persistent across rounds, only ever joined into:
     summaries: HashMap<usize, Value>,
     tables: HashMap<usize, Value>,
@@ -592,9 +606,8 @@ impl<'a> Analyzer<'a> {
             resp3: false,
             mode: Mode::Script,
             constructed: HashMap::new(),
-            triggered: false,
             callback_frame: None,
-            function_facts: Facts::default(),
+            function_facts: Vec::new(),
             summaries: HashMap::new(),
             tables: HashMap::new(),
             fns: HashMap::new(),
@@ -624,9 +637,8 @@ impl<'a> Analyzer<'a> {
         self.fn_base = 0;
         self.recording = true;
         self.resp3 = false;
-        self.triggered = false;
         self.callback_frame = None;
-        self.function_facts = Facts::default();
+        self.function_facts.clear();
         self.block(ast.nodes());
         // a library's top level ends without a reply
         if self.reachable && self.mode == Mode::Script {
