@@ -284,7 +284,7 @@ fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &
             };
         }
     };
-    let facts = analysis::analyse(source, &ast, analysis::Mode::Script);
+    let facts = analysis::analyse(source, &ast);
     let cx = lints::Context::new(source, &facts, signature, shebang.as_ref());
     let mut diagnostics = Vec::new();
     lints::run(&cx, &mut diagnostics);

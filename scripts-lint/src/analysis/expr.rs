@@ -671,7 +671,7 @@ impl<'a> Analyzer<'a> {
                     }
                     value.at(range)
                 }
-                None => super::value::element_at(reply).at(range),
+                None => super::value::elements_of(reply).at(range),
             },
             None if base.has(kind::STATUS | kind::ERROR) && key.only(kind::STRING) => {
                 // `res.ok`, `res.err`: the text of a status or error reply

@@ -397,10 +397,9 @@ impl Facts {
     }
 }
 
-/// Analyses `ast` (the parse of `source`).
-pub(crate) fn analyse(source: &str, ast: &Ast, mode: Mode) -> Facts {
+/// Analyses the script `ast` (the parse of `source`).
+pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
     let mut analyzer = Analyzer::new(source);
-    analyzer.mode = mode;
     // Summaries of upvalues, tables and function parameters only grow; a few rounds
     // reach the fixed point for real scripts, and the findings of the last round are kept.
     for _ in 0..4 {

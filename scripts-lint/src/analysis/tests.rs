@@ -5,7 +5,7 @@ use super::*;
 fn facts(source: &str) -> Facts {
     crate::with_stack(16 * 1024 * 1024, || {
         let ast = crate::parse::parse(source).expect("test scripts parse");
-        analyse(source, &ast, super::Mode::Script)
+        analyse(source, &ast)
     })
 }
 

@@ -506,18 +506,9 @@ impl Value {
 /// (`bounded`: an array reply's length is bounded).
 pub(crate) fn reply_value(reply: &'static Reply, shapes: u8, bounded: bool) -> Value {
     use crate::redis::replies::shape;
-    let mut value = Value::bottom();
-    if shapes & shape::INTEGER != 0 {
-        value.kinds |= kind::NUMBER;
-    }
-    if shapes & shape::BULK != 0 {
-        value.kinds |= kind::REPLY;
-    }
+    let mut value = Value::of(scalar_kinds(shapes));
     if shapes & shape::NIL != 0 {
         value.kinds |= kind::MISSING_FALSE;
-    }
-    if shapes & shape::STATUS != 0 {
-        value.kinds |= kind::STATUS;
     }
     if shapes & shape::ARRAY != 0 {
         value.kinds |= kind::TABLE;
@@ -537,17 +528,8 @@ pub(crate) fn reply_value(reply: &'static Reply, shapes: u8, bounded: bool) -> V
 /// pairs that RESP2 sends flat: `ZRANGE ... WITHSCORES`).
 pub(crate) fn elements_of(reply: &'static Reply) -> Value {
     use crate::redis::replies::shape;
-    let mut value = Value::bottom();
     let e = reply.elements;
-    if e & shape::INTEGER != 0 {
-        value.kinds |= kind::NUMBER;
-    }
-    if e & shape::BULK != 0 {
-        value.kinds |= kind::REPLY;
-    }
-    if e & shape::STATUS != 0 {
-        value.kinds |= kind::STATUS;
-    }
+    let mut value = Value::of(scalar_kinds(e));
     if e & shape::ARRAY != 0 {
         value.kinds |= if e & !(shape::ARRAY | shape::NIL) == 0 {
             kind::TABLE
@@ -561,9 +543,20 @@ pub(crate) fn elements_of(reply: &'static Reply) -> Value {
     value
 }
 
-/// `reply[i]`: an element (see [`elements_of`]).
-pub(crate) fn element_at(reply: &'static Reply) -> Value {
-    elements_of(reply)
+/// The kinds of a reply's integer, bulk string and status shapes in a script.
+fn scalar_kinds(shapes: u8) -> u32 {
+    use crate::redis::replies::shape;
+    let mut kinds = 0;
+    if shapes & shape::INTEGER != 0 {
+        kinds |= kind::NUMBER;
+    }
+    if shapes & shape::BULK != 0 {
+        kinds |= kind::REPLY;
+    }
+    if shapes & shape::STATUS != 0 {
+        kinds |= kind::STATUS;
+    }
+    kinds
 }
 
 /// The first values of a list, one per position, without a heap allocation for the
