@@ -12,7 +12,7 @@ use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Ident, Item, ItemFn, LitStr};
 
-use scripts_lint::{FunctionReport, Level, LibrarySignature, Target, lints};
+use scripts_lint::{FunctionReport, Level, LibrarySignature, Target};
 
 use crate::config::Config;
 use crate::diag::{self, CheckedLibrary};
@@ -137,7 +137,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         host: scripts_lint::Host::Rust,
         ..LibrarySignature::default()
     };
-    signature.levels.extend(levels(&options, &mut errors));
+    signature
+        .levels
+        .extend(crate::signature::checked_levels(&options.levels, &mut errors));
     for (declaration, own) in &mut declarations {
         let mut declared = crate::signature::signature(declaration, &config, own);
         if !own.is_empty() {
@@ -387,44 +389,23 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
                 }
                 *slot = Some(lit);
             }
-            "allow" | "warn" | "deny" => {
-                let level = match word.as_str() {
-                    "allow" => Level::Allow,
-                    "warn" => Level::Warn,
-                    _ => Level::Deny,
-                };
-                meta.parse_nested_meta(|lint| {
-                    match lint.path.get_ident() {
-                        Some(name) => options.levels.push((level, name.clone())),
-                        None => errors.at(lint.path.span(), "expected a lint name such as `unused_key`"),
-                    }
-                    Ok(())
-                })?;
-            }
+            "allow" | "warn" | "deny" => parse::parse_levels(&meta, &word, &mut options.levels, errors)?,
             "stable_names" => options.stable_names = true,
-            "min_version" => {
-                let lit: LitStr = meta.value()?.parse()?;
-                match lit.value().parse::<Target>() {
-                    Ok(target) => options.target = Some(target),
-                    Err(message) => errors.at(
-                        lit.span(),
-                        format!("{message}: the oldest server the library must load on"),
-                    ),
-                }
-            }
+            "min_version" => parse::parse_target(
+                &meta,
+                &mut options.target,
+                "the oldest server the library must load on",
+                errors,
+            )?,
             _ => {
                 errors.at(
                     meta.path.span(),
                     format!(
                         "unknown `redis_library` option `{}`: expected `file = \"lua/name.lua\"`, `source = r#\"...\"#`, `min_version = \"7.4\"`, `stable_names`, `allow(...)`, `warn(...)` or `deny(...)`",
-                        meta.path.to_token_stream().to_string().replace(' ', "")
+                        parse::path_text(&meta.path)
                     ),
                 );
-                if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                } else if meta.input.peek(syn::token::Paren) {
-                    let _group: proc_macro2::Group = meta.input.parse()?;
-                }
+                parse::skip_value(&meta)?;
             }
         }
         Ok(())
@@ -433,30 +414,4 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
         errors.push(error);
     }
     options
-}
-
-/// The library-wide lint levels, checked as `#[redis_script]`'s are.
-fn levels(options: &Options, errors: &mut Errors) -> Vec<(String, Level)> {
-    let mut out = Vec::new();
-    for (level, ident) in &options.levels {
-        let name = ident.to_string();
-        match lints::find(&name) {
-            Some(lint) if !lint.allowable && *level != Level::Deny => errors.at(
-                ident.span(),
-                format!(
-                    "`{name}` cannot be allowed or downgraded: {}",
-                    lints::always_denied_because(&name)
-                ),
-            ),
-            Some(_) => out.push((name, *level)),
-            None => {
-                let hint = match lints::suggest(&name, lints::ALL.iter().map(|l| l.name)) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => "the lints are listed in docs/lints.md".to_owned(),
-                };
-                errors.at(ident.span(), format!("unknown lint `{name}`: {hint}"));
-            }
-        }
-    }
-    out
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, GenericArgument, Ident, ItemFn, Lit, LitStr, Pat, PathArguments, ReturnType, Stmt, Type};
@@ -187,34 +188,14 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
                 }
                 options.file = Some(lit);
             }
-            "allow" | "warn" | "deny" => {
-                let level = match word.as_str() {
-                    "allow" => Level::Allow,
-                    "warn" => Level::Warn,
-                    _ => Level::Deny,
-                };
-                meta.parse_nested_meta(|lint| {
-                    match lint.path.get_ident() {
-                        Some(name) => options.levels.push((level, name.clone())),
-                        None => errors.at(lint.path.span(), "expected a lint name such as `unused_key`"),
-                    }
-                    Ok(())
-                })?;
-            }
+            "allow" | "warn" | "deny" => parse_levels(&meta, &word, &mut options.levels, errors)?,
             "read_only" => options.read_only = true,
-            "min_version" => {
-                let lit: LitStr = meta.value()?.parse()?;
-                if options.target.is_some() {
-                    errors.at(lit.span(), "`min_version` is given twice");
-                }
-                match lit.value().parse::<Target>() {
-                    Ok(target) => options.target = Some(target),
-                    Err(message) => errors.at(
-                        lit.span(),
-                        format!("{message}: the oldest server the script must run on"),
-                    ),
-                }
-            }
+            "min_version" => parse_target(
+                &meta,
+                &mut options.target,
+                "the oldest server the script must run on",
+                errors,
+            )?,
             _ => {
                 errors.at(
                     meta.path.span(),
@@ -223,12 +204,7 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
                         path_text(&meta.path)
                     ),
                 );
-                // skip the option's value so the options after it are still read
-                if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<Expr>()?;
-                } else if meta.input.peek(syn::token::Paren) {
-                    let _group: proc_macro2::Group = meta.input.parse()?;
-                }
+                skip_value(&meta)?;
             }
         }
         Ok(())
@@ -237,6 +213,56 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
         errors.push(error);
     }
     options
+}
+
+/// `allow(a, b)`, `warn(...)`, `deny(...)` (the option `word`): each lint named, at
+/// that level, into `levels`.
+pub(crate) fn parse_levels(
+    meta: &ParseNestedMeta,
+    word: &str,
+    levels: &mut Vec<(Level, Ident)>,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let level = match word {
+        "allow" => Level::Allow,
+        "warn" => Level::Warn,
+        _ => Level::Deny,
+    };
+    meta.parse_nested_meta(|lint| {
+        match lint.path.get_ident() {
+            Some(name) => levels.push((level, name.clone())),
+            None => errors.at(lint.path.span(), "expected a lint name such as `unused_key`"),
+        }
+        Ok(())
+    })
+}
+
+/// `min_version = "7.4"`, into `target`; `meaning` says what it is, for errors.
+pub(crate) fn parse_target(
+    meta: &ParseNestedMeta,
+    target: &mut Option<Target>,
+    meaning: &str,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let lit: LitStr = meta.value()?.parse()?;
+    if target.is_some() {
+        errors.at(lit.span(), "`min_version` is given twice");
+    }
+    match lit.value().parse::<Target>() {
+        Ok(parsed) => *target = Some(parsed),
+        Err(message) => errors.at(lit.span(), format!("{message}: {meaning}")),
+    }
+    Ok(())
+}
+
+/// Skips an unknown option's value, so the options after it are still read.
+pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _group: proc_macro2::Group = meta.input.parse()?;
+    }
+    Ok(())
 }
 
 fn check_modifiers(item: &ItemFn, errors: &mut Errors) {
@@ -732,6 +758,6 @@ pub(crate) fn read_file(lit: &LitStr, kind: &str, errors: &mut Errors) -> Option
     }
 }
 
-fn path_text(path: &syn::Path) -> String {
+pub(crate) fn path_text(path: &syn::Path) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
 }

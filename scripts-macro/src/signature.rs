@@ -34,15 +34,22 @@ pub(crate) fn signature(script: &ScriptFn, config: &Config, errors: &mut Errors)
         returns,
         return_text,
         read_only: script.options.read_only,
-        levels: config.levels.iter().cloned().chain(levels(script, errors)).collect(),
+        levels: config
+            .levels
+            .iter()
+            .cloned()
+            .chain(checked_levels(&script.options.levels, errors))
+            .collect(),
         target: script.options.target.or(config.target).unwrap_or_default(),
         host: scripts_lint::Host::Rust,
     }
 }
 
-fn levels(script: &ScriptFn, errors: &mut Errors) -> Vec<(String, Level)> {
+/// `allow(...)`, `warn(...)`, `deny(...)` as written, with unknown lints and lints that
+/// cannot be switched off reported into `errors` and left out.
+pub(crate) fn checked_levels(levels: &[(Level, syn::Ident)], errors: &mut Errors) -> Vec<(String, Level)> {
     let mut out = Vec::new();
-    for (level, ident) in &script.options.levels {
+    for (level, ident) in levels {
         let name = ident.to_string();
         match lints::find(&name) {
             Some(lint) if !lint.allowable && *level != Level::Deny => errors.at(
