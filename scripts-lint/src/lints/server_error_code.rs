@@ -15,7 +15,8 @@ use crate::diagnostic::{Diagnostic, Level};
 /// (`fail('MOVED', ...)` where `fail` builds the error from its parameter). The codes:
 /// `NOSCRIPT`, `BUSY`, `OOM`, `READONLY`, `MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN`,
 /// `CROSSSLOT`, `LOADING`, `MASTERDOWN`, `NOREPLICAS`, `MISCONF`, `EXECABORT`,
-/// `NOTBUSY`, `UNKILLABLE`, `NOPERM`, `NOAUTH`, `WRONGPASS`.
+/// `NOTBUSY`, `UNKILLABLE`, `NOPERM`, `NOAUTH`, `WRONGPASS`. In a function library,
+/// also the server's exact `ERR Function not found`.
 ///
 /// ### Why this is bad
 /// A script's error reply reaches the client as is, with nothing to tell it from the
@@ -29,7 +30,9 @@ use crate::diagnostic::{Diagnostic, Level};
 /// another command (`NOTBUSY`, `UNKILLABLE`). This crate's runtime tells the
 /// server's refusals by their exact texts and never re-sends a script that ran, but
 /// only a script that never returns these codes keeps every client right. It cannot
-/// be switched off.
+/// be switched off. A library function that returns `ERR Function not found` reads
+/// as `FCALL` of a function no library registers: the runtime loads the library and
+/// calls the function again.
 ///
 /// A code of your own, or `ERR`, is safe. `redis.error_reply` with a single word
 /// (`redis.error_reply('BUSY')`) is sent as `ERR BUSY` and is not reported.
@@ -67,8 +70,8 @@ impl Lint for ServerErrorCode {
         for site in scan.sites() {
             match site.value {
                 Value::Constant(text) => {
-                    if let Some(code) = reserved_code(&text.text, text.complete, site.reply) {
-                        out.push(finding(code, text.range, site.reply, None));
+                    if let Some(code) = reserved(cx, &text, site.reply) {
+                        out.push(finding(code, text.range, site.reply, None, cx.unit()));
                     }
                 }
                 // a helper that builds the error from its parameter: its calls tell the code
@@ -102,8 +105,14 @@ impl Lint for ServerErrorCode {
                     None => text.complete = !helper.continued,
                 }
             }
-            if let Some(code) = reserved_code(&text.text, text.complete, helper.reply) {
-                out.push(finding(code, text.range, helper.reply, Some(helper.param.clone())));
+            if let Some(code) = reserved(cx, &text, helper.reply) {
+                out.push(finding(
+                    code,
+                    text.range,
+                    helper.reply,
+                    Some(helper.param.clone()),
+                    cx.unit(),
+                ));
             }
         }
     }
@@ -170,6 +179,30 @@ const CODES: &[(&str, &str)] = &[
     ("WRONGPASS", "`AUTH` was given wrong credentials"),
 ];
 
+/// The server's reply to `FCALL` of a function no library registers (src/functions.c),
+/// with what Redis means by it; the runtime matches it exactly.
+const FUNCTION_NOT_FOUND: (&str, &str) = (
+    "ERR Function not found",
+    "`FCALL` names a function no loaded library registers, and this crate's runtime then loads the library and calls again",
+);
+
+/// The reserved code or server text an error text starts with, if any.
+fn reserved(cx: &Context<'_>, text: &Text, reply: bool) -> Option<(&'static str, &'static str)> {
+    if cx.library.is_some() {
+        let bare = if reply { text.text.strip_prefix('-').unwrap_or(&text.text) } else { &text.text };
+        // appended text may be empty: only a complete, different text is safe
+        let matches = if text.complete {
+            bare == FUNCTION_NOT_FOUND.0
+        } else {
+            bare.starts_with(FUNCTION_NOT_FOUND.0)
+        };
+        if matches {
+            return Some(FUNCTION_NOT_FOUND);
+        }
+    }
+    reserved_code(&text.text, text.complete, reply)
+}
+
 /// The reserved code an error text starts with, if any. `reply`: built by
 /// `redis.error_reply`, which turns a text without a space into `ERR <text>` and drops
 /// one leading `-`; `complete`: the whole text is known, not only its start.
@@ -189,22 +222,27 @@ fn finding(
     range: Range<usize>,
     reply: bool,
     helper: Option<Range<usize>>,
+    unit: &str,
 ) -> Diagnostic {
-    let example = if reply {
-        format!("redis.error_reply('APP_{code} ...')")
+    // a whole server text (`ERR Function not found`) rather than a code
+    let (what, own, alternative) = if code.contains(' ') {
+        ("text", "NOT_FOUND".to_owned(), "other words after `ERR`")
     } else {
-        format!("{{err = 'APP_{code} ...'}}")
+        ("code", format!("APP_{code}"), "`ERR ...`")
+    };
+    let example = if reply {
+        format!("redis.error_reply('{own} ...')")
+    } else {
+        format!("{{err = '{own} ...'}}")
     };
     let diagnostic = ServerErrorCode::finding(
         range,
         format!(
-            "this error reply has the code `{code}`, which Redis replies when {meaning}: clients take it for the server's own, and may run the script again or report that it did not run"
+            "this error reply has the {what} `{code}`, which Redis replies when {meaning}: clients take it for the server's own, and may run {unit} again or report that it did not run"
         ),
     )
     .label(format!("read as the server's `{code}`"))
-    .help(format!(
-        "use a code of your own, such as `{example}`, or `ERR ...`"
-    ));
+    .help(format!("use a code of your own, such as `{example}`, or {alternative}"));
     match helper {
         Some(range) => diagnostic.secondary(range, "the helper builds its error from this parameter"),
         None => diagnostic,
