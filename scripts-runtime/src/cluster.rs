@@ -33,8 +33,13 @@
 //! A script call waits for its reply up to [`DEFAULT_RESPONSE_TIMEOUT`] (10 s; see
 //! `with_response_timeout`), then fails with [`Error::Timeout`]: unknown whether it ran.
 //!
-//! Every other command (plain commands, pipelines, `load_all`) goes through the
-//! wrapped redis-rs connection unchanged, with its routing and retries.
+//! Commands that run a script without this crate (`redis::Script`, a hand-made
+//! `EVALSHA` or `FCALL`) take the same path; a pipeline that runs a script is sent
+//! once to the primary of its script calls' slot (their keys must share one slot),
+//! and again only when every reply is the server's `MOVED` for that slot (nothing
+//! ran). Every other command (plain commands and pipelines, `load_all`) goes through
+//! the wrapped redis-rs connection unchanged, with its routing and retries. The
+//! blocking wrapper takes no pipelines, as redis-rs's blocking cluster connection.
 //!
 //! Script calls always run on primaries, `EVALSHA_RO` included.
 
@@ -50,6 +55,7 @@ use crate::connection::{AsyncConnection, Connection};
 use crate::error::{
     Error, Redirect, Result, is_function_not_found, is_noscript, is_tryagain, parse_redirect, raised_in_script,
 };
+use crate::slot::key_slot;
 
 /// Redirects (`MOVED`, `ASK`) followed for one call before giving up.
 const MAX_REDIRECTS: usize = 5;
@@ -261,8 +267,8 @@ enum Step {
     /// Send `EVAL` instead (`NOSCRIPT`), to the same node; for a library function,
     /// load the library on that node and send the same call (`Function not found`).
     Eval,
-    /// Failed.
-    Fail(Error),
+    /// Failed with the server's reply.
+    Fail(RedisError),
 }
 
 /// The progress of one call across attempts.
@@ -283,8 +289,9 @@ impl Attempts {
         }
     }
 
-    /// What to do after the server's error reply `error` from `node` (the request
-    /// reached it and it answered: only its own refusals lead to another attempt).
+    /// What to do after the server's error reply `error` to a script call (the
+    /// request reached a node and it answered: only its own refusals lead to another
+    /// attempt).
     fn next(&mut self, call: &Call<'_>, error: RedisError, topology: &Mutex<Topology>) -> Step {
         let script = call.script();
         let missing = match script.function() {
@@ -295,6 +302,12 @@ impl Attempts {
             self.evalsha = false;
             return Step::Eval;
         }
+        self.refused(error, topology)
+    }
+
+    /// What to do after the server's error reply `error` to a command: follow a
+    /// redirect, wait out `TRYAGAIN`, or fail.
+    fn refused(&mut self, error: RedisError, topology: &Mutex<Topology>) -> Step {
         let detail = error.detail().unwrap_or("");
         let redirect = match error.code() {
             Some("MOVED") => Some(Redirect::Moved),
@@ -327,7 +340,7 @@ impl Attempts {
         if error.code() == Some("CLUSTERDOWN") {
             lock(topology).stale = true;
         }
-        Step::Fail(Error::from_redis(script, error))
+        Step::Fail(error)
     }
 }
 
@@ -340,6 +353,114 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// answered), false when the connection failed, timed out or could not be read.
 fn is_reply(error: &RedisError) -> bool {
     matches!(error.kind(), ErrorKind::Server(_) | ErrorKind::Extension)
+}
+
+/// Sends `cmd` (after `ASKING`, in one two-command pipeline, when `asking`) and
+/// reads its reply.
+async fn send_async(con: &mut redis::aio::MultiplexedConnection, cmd: &Cmd, asking: bool) -> RedisResult<Value> {
+    use redis::aio::ConnectionLike;
+    if !asking {
+        return con.req_packed_command(cmd).await.and_then(Value::extract_error);
+    }
+    let mut pipe = redis::pipe();
+    pipe.cmd("ASKING").add_command(cmd.clone());
+    match con.req_packed_commands(&pipe, 0, 2).await {
+        Ok(mut replies) if replies.len() == 2 => replies.pop().map_or(Ok(Value::Nil), Value::extract_error),
+        Ok(_) => Err(RedisError::from((
+            ErrorKind::Parse,
+            "ASKING pipeline: unexpected replies",
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The commands that run a script or a library function. Whoever sends them, the
+/// wrappers send them at most once.
+const SCRIPT_COMMANDS: &[&str] = &["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"];
+
+/// The keys of `cmd` when it runs a script (`EVALSHA <sha> <numkeys> <key>...`),
+/// `None` for any other command.
+fn script_keys(cmd: &Cmd) -> Option<Vec<&[u8]>> {
+    let mut args = cmd.args_iter().map(|arg| match arg {
+        redis::Arg::Simple(bytes) => Some(bytes),
+        _ => None,
+    });
+    let name = std::str::from_utf8(args.next()??).ok()?;
+    if !SCRIPT_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(name)) {
+        return None;
+    }
+    args.next()?;
+    let numkeys: usize = std::str::from_utf8(args.next()??).ok()?.parse().ok()?;
+    Some(args.take(numkeys).flatten().collect())
+}
+
+/// Where a request that runs scripts goes: `Ok(None)` when none of `cmds` runs a
+/// script (redis-rs routes and retries it), else `Ok(Some(slot))`: the slot of the
+/// script calls' keys, or, when they have none, of the first argument of the first
+/// other command that has one (redis-rs routes a pipeline by its first key too), or
+/// no slot (any node). Script calls whose keys hash to different slots are refused
+/// before anything is sent: one node runs the whole request.
+fn script_slot<'c>(cmds: impl Iterator<Item = &'c Cmd>) -> RedisResult<Option<Option<u16>>> {
+    let mut scripts = false;
+    let mut slot: Option<u16> = None;
+    let mut other: Option<u16> = None;
+    for cmd in cmds {
+        let Some(keys) = script_keys(cmd) else {
+            if other.is_none()
+                && let Some(redis::Arg::Simple(key)) = cmd.args_iter().nth(1)
+            {
+                other = Some(key_slot(key));
+            }
+            continue;
+        };
+        scripts = true;
+        for key in keys {
+            let this = key_slot(key);
+            match slot {
+                Some(first) if first != this => {
+                    return Err(RedisError::from((
+                        ErrorKind::Server(redis::ServerErrorKind::CrossSlot),
+                        "the script calls of one request must have their keys in one hash slot: a cluster wrapper sends them to one node, once",
+                        format!("slots {first} and {this} (key {})", String::from_utf8_lossy(key)),
+                    )));
+                }
+                _ => slot = Some(this),
+            }
+        }
+    }
+    Ok(scripts.then_some(slot.or(other)))
+}
+
+/// When every reply of a pipeline is the server's `MOVED` for `slot` (the whole
+/// pipeline went to a node that no longer serves it: nothing ran), the node to send
+/// it to.
+fn moved_whole(values: &[Value], slot: Option<u16>) -> Option<Arc<str>> {
+    let mut target: Option<&str> = None;
+    for value in values {
+        let Value::ServerError(error) = value else { return None };
+        let detail = error.details().unwrap_or("");
+        if error.code() != "MOVED" || raised_in_script(detail) {
+            return None;
+        }
+        let (moved, node) = parse_redirect(detail)?;
+        if Some(moved) != slot || target.is_some_and(|t| t != node) {
+            return None;
+        }
+        target = Some(node);
+    }
+    target.map(Into::into)
+}
+
+/// Keeps the slot map up to date from the `MOVED` replies in a pipeline's replies.
+fn learn_moves(values: &[Value], topology: &Mutex<Topology>) {
+    for value in values {
+        if let Value::ServerError(error) = value
+            && error.code() == "MOVED"
+            && let Some((slot, node)) = parse_redirect(error.details().unwrap_or(""))
+        {
+            lock(topology).set(slot, node);
+        }
+    }
 }
 
 /// The state shared by the clones of an [`AsyncClusterConnection`].
@@ -367,8 +488,9 @@ impl std::fmt::Debug for AsyncNodes {
 ///
 /// Wraps redis-rs's [`redis::cluster_async::ClusterConnection`]: plain commands and
 /// pipelines go through it (it implements `aio::ConnectionLike`, so `AsyncCommands`
-/// work on it), script calls go straight to the slot's primary (see the [module
-/// docs](self)). Clones share the slot map and the node connections.
+/// work on it), script calls, and pipelines holding them, go straight to the slot's
+/// primary (see the [module docs](self)). Clones share the slot map and the node
+/// connections.
 ///
 /// ```no_run
 /// # async fn demo() -> redis::RedisResult<()> {
@@ -471,22 +593,7 @@ impl AsyncClusterConnection {
                     });
                 }
             };
-            let reply = if asking {
-                let mut pipe = redis::pipe();
-                pipe.cmd("ASKING").add_command(call.command().clone());
-                match redis::aio::ConnectionLike::req_packed_commands(&mut con, &pipe, 0, 2).await {
-                    Ok(mut replies) if replies.len() == 2 => replies.pop().map_or(Ok(Value::Nil), Value::extract_error),
-                    Ok(_) => Err(RedisError::from((
-                        ErrorKind::Parse,
-                        "ASKING pipeline: unexpected replies",
-                    ))),
-                    Err(e) => Err(e),
-                }
-            } else {
-                redis::aio::ConnectionLike::req_packed_command(&mut con, call.command())
-                    .await
-                    .and_then(Value::extract_error)
-            };
+            let reply = send_async(&mut con, call.command(), asking).await;
             let error = match reply {
                 Ok(value) => return Ok(value),
                 Err(error) if !is_reply(&error) => {
@@ -518,8 +625,95 @@ impl AsyncClusterConnection {
                     }
                     None => call = call.into_eval(),
                 },
+                Step::Fail(error) => return Err(Error::from_redis(script, error)),
+            }
+        }
+    }
+
+    /// Sends a script command not built by this crate (`redis::Script`, a hand-made
+    /// `EVALSHA`) to the slot's primary, once: redirects and `TRYAGAIN` are followed
+    /// as for script calls, nothing else is sent again (the caller handles `NOSCRIPT`).
+    async fn run_command(&mut self, cmd: &Cmd, slot: Option<u16>) -> RedisResult<Value> {
+        let mut attempts = Attempts::new(slot);
+        let mut node = self.node(slot).await?;
+        let mut asking = false;
+        loop {
+            let (id, mut con) = match self.connection(&node).await {
+                Ok(found) => found,
+                Err(error) => {
+                    lock(&self.shared.topology).stale = true;
+                    return Err(error);
+                }
+            };
+            let error = match send_async(&mut con, cmd, asking).await {
+                Ok(value) => return Ok(value),
+                Err(error) if !is_reply(&error) => {
+                    self.forget(&node, id);
+                    return Err(error);
+                }
+                Err(error) => error,
+            };
+            match attempts.refused(error, &self.shared.topology) {
+                Step::Retry {
+                    node: next,
+                    asking: ask,
+                } => {
+                    node = next;
+                    asking = ask;
+                }
+                Step::Wait(wait) => tokio::time::sleep(wait).await,
+                Step::Eval => unreachable!("only `next` answers `Eval`"),
                 Step::Fail(error) => return Err(error),
             }
+        }
+    }
+
+    /// Sends a pipeline that runs scripts to the primary of `slot` (see
+    /// [`script_slot`]), once. It is sent again only when every reply is the
+    /// server's `MOVED` for that slot (nothing ran); any other reply is returned as
+    /// it is, `MOVED` and `ASK` for some of its commands included (those did not
+    /// run; the slot map learns from `MOVED` for the next request).
+    async fn run_pipeline(
+        &mut self,
+        pipeline: &redis::Pipeline,
+        offset: usize,
+        count: usize,
+        slot: Option<u16>,
+    ) -> RedisResult<Vec<Value>> {
+        let mut node = self.node(slot).await?;
+        let mut redirects = 0;
+        loop {
+            let (id, mut con) = match self.connection(&node).await {
+                Ok(found) => found,
+                Err(error) => {
+                    lock(&self.shared.topology).stale = true;
+                    return Err(error);
+                }
+            };
+            let values = match redis::aio::ConnectionLike::req_packed_commands(&mut con, pipeline, offset, count).await
+            {
+                Ok(values) => values,
+                Err(error) => {
+                    if !is_reply(&error) {
+                        self.forget(&node, id);
+                    }
+                    return Err(error);
+                }
+            };
+            // a transaction's replies are its `EXEC`'s: only a plain pipeline shows each command's
+            if offset == 0
+                && redirects < MAX_REDIRECTS
+                && let Some(target) = moved_whole(&values, slot)
+            {
+                if let Some(slot) = slot {
+                    lock(&self.shared.topology).set(slot, &target);
+                }
+                redirects += 1;
+                node = target;
+                continue;
+            }
+            learn_moves(&values, &self.shared.topology);
+            return Ok(values);
         }
     }
 
@@ -569,9 +763,16 @@ impl AsyncClusterConnection {
     }
 }
 
+/// Plain commands and pipelines go through redis-rs's cluster connection; a command
+/// or pipeline that runs a script (`EVAL`, `EVALSHA`, `FCALL`, their `_RO` forms)
+/// goes to its slot's primary over this wrapper's own connection, at most once.
 impl redis::aio::ConnectionLike for AsyncClusterConnection {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> redis::RedisFuture<'a, Value> {
-        self.inner.req_packed_command(cmd)
+        match script_slot(std::iter::once(cmd)) {
+            Ok(None) => self.inner.req_packed_command(cmd),
+            Ok(Some(slot)) => Box::pin(self.run_command(cmd, slot)),
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        }
     }
 
     fn req_packed_commands<'a>(
@@ -580,7 +781,11 @@ impl redis::aio::ConnectionLike for AsyncClusterConnection {
         offset: usize,
         count: usize,
     ) -> redis::RedisFuture<'a, Vec<Value>> {
-        self.inner.req_packed_commands(pipeline, offset, count)
+        match script_slot(pipeline.cmd_iter()) {
+            Ok(None) => self.inner.req_packed_commands(pipeline, offset, count),
+            Ok(Some(slot)) => Box::pin(self.run_pipeline(pipeline, offset, count, slot)),
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        }
     }
 
     fn get_db(&self) -> i64 {
@@ -717,6 +922,43 @@ impl ClusterConnection {
                     }
                     None => call = call.into_eval(),
                 },
+                Step::Fail(error) => return Err(Error::from_redis(script, error)),
+            }
+        }
+    }
+
+    /// Sends a script command not built by this crate to the slot's primary, once
+    /// (see [`AsyncClusterConnection`]'s `run_command`).
+    fn run_command(&mut self, cmd: &Cmd, slot: Option<u16>) -> RedisResult<Value> {
+        let mut attempts = Attempts::new(slot);
+        let mut node = self.node(slot)?;
+        let mut asking = false;
+        loop {
+            let reply = match self.connection(&node) {
+                Ok(con) => send_blocking(con, cmd, asking),
+                Err(error) => {
+                    lock(&self.topology).stale = true;
+                    return Err(error);
+                }
+            };
+            let error = match reply {
+                Ok(value) => return Ok(value),
+                Err(error) if !is_reply(&error) => {
+                    self.connections.remove(&node);
+                    return Err(error);
+                }
+                Err(error) => error,
+            };
+            match attempts.refused(error, &self.topology) {
+                Step::Retry {
+                    node: next,
+                    asking: ask,
+                } => {
+                    node = next;
+                    asking = ask;
+                }
+                Step::Wait(wait) => std::thread::sleep(wait),
+                Step::Eval => unreachable!("only `next` answers `Eval`"),
                 Step::Fail(error) => return Err(error),
             }
         }
@@ -773,7 +1015,10 @@ impl redis::ConnectionLike for ClusterConnection {
     }
 
     fn req_command(&mut self, cmd: &Cmd) -> RedisResult<Value> {
-        self.inner.req_command(cmd)
+        match script_slot(std::iter::once(cmd))? {
+            None => self.inner.req_command(cmd),
+            Some(slot) => self.run_command(cmd, slot),
+        }
     }
 
     fn get_db(&self) -> i64 {
@@ -831,6 +1076,60 @@ mod tests {
         assert_eq!(topology.node(Some(5460)).as_deref(), Some("10.0.0.9:7009"));
         assert!(topology.node(None).is_some());
         assert!(parse_slots(Value::Int(1), "x").is_err());
+    }
+
+    #[test]
+    fn script_commands_are_told_apart_and_routed_by_their_keys() {
+        let evalsha = |keys: &[&str]| {
+            let mut cmd = redis::cmd("evalsha");
+            cmd.arg("0123").arg(keys.len()).arg(keys).arg("argument");
+            cmd
+        };
+        let mut plain = redis::cmd("HINCRBY");
+        plain.arg("other").arg("f").arg(1);
+        assert_eq!(script_keys(&evalsha(&["a", "b"])), Some(vec![&b"a"[..], b"b"]));
+        assert_eq!(script_keys(&plain), None);
+        let mut fcall = redis::cmd("FCALL_RO");
+        fcall.arg("f").arg(0);
+        assert_eq!(script_keys(&fcall), Some(vec![]));
+
+        // no script: redis-rs's path
+        assert_eq!(script_slot([&plain].into_iter()).unwrap(), None);
+        // the script calls' keys decide, whatever comes first
+        let slot = key_slot(b"{q}");
+        let calls = [plain.clone(), evalsha(&["x{q}"]), evalsha(&["y{q}", "z{q}"])];
+        assert_eq!(script_slot(calls.iter()).unwrap(), Some(Some(slot)));
+        // key-less script calls follow the first other command with an argument
+        assert_eq!(
+            script_slot([&fcall, &plain].into_iter()).unwrap(),
+            Some(Some(key_slot(b"other")))
+        );
+        assert_eq!(script_slot([&fcall].into_iter()).unwrap(), Some(None));
+        // script calls in two slots: refused
+        let error = script_slot([evalsha(&["a{1}"]), evalsha(&["a{2}"])].iter()).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Server(redis::ServerErrorKind::CrossSlot));
+    }
+
+    #[test]
+    fn a_pipeline_is_sent_again_only_when_every_reply_is_moved_for_its_slot() {
+        // a server's error reply, as a pipeline holds it
+        let reply = |text: &str| redis::parse_redis_value(format!("-{text}\r\n").as_bytes()).unwrap();
+        let moved = reply("MOVED 42 10.0.0.2:7002");
+        assert_eq!(
+            moved_whole(&[moved.clone(), moved.clone()], Some(42)).as_deref(),
+            Some("10.0.0.2:7002")
+        );
+        assert_eq!(moved_whole(&[moved.clone(), Value::Int(1)], Some(42)), None, "one ran");
+        assert_eq!(
+            moved_whole(std::slice::from_ref(&moved), Some(43)),
+            None,
+            "another slot"
+        );
+        assert_eq!(moved_whole(&[reply("ASK 42 10.0.0.2:7002")], Some(42)), None);
+        assert_eq!(moved_whole(&[], Some(42)), None);
+        let topology = Mutex::new(Topology::default());
+        learn_moves(&[Value::Int(1), moved], &topology);
+        assert_eq!(lock(&topology).node(Some(42)).as_deref(), Some("10.0.0.2:7002"));
     }
 
     #[test]

@@ -448,3 +448,88 @@ async fn redis_rs_cluster_connections_re_send_calls_whose_reply_was_lost() {
     assert!(faults.dropped_replies > 0);
     assert!(doubled > 0, "redis-rs re-sent none of the calls whose reply it lost");
 }
+
+/// Pipelines that run scripts, and script commands the crate did not build (a
+/// hand-made `EVALSHA`), on the cluster wrapper: each is sent once to its slot's
+/// primary, so a lost reply or request never runs anything twice. The same faults
+/// make redis-rs's own cluster connection re-send (the test above).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipelines_and_foreign_script_commands_on_the_async_cluster_wrapper_run_at_most_once() {
+    const ROUNDS: usize = 300;
+    let cluster = ProxiedCluster::start();
+    let source = "return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)";
+    let mut sha = String::new();
+    for node in cluster.cluster().nodes() {
+        sha = redis::cmd("SCRIPT")
+            .arg("LOAD")
+            .arg(source)
+            .query(&mut node.connection())
+            .unwrap();
+    }
+    for proxy in cluster.proxies() {
+        proxy.inject(SCRIPT_COMMANDS, 12, 6, FAULTS);
+    }
+    let mut con = scripts::cluster::AsyncClusterConnection::connect(cluster.urls())
+        .await
+        .unwrap()
+        .with_response_timeout(Some(Duration::from_secs(5)));
+    let ledgers = cluster_ledgers();
+    // (ledger, the ids one request added, whether it returned Ok)
+    let mut requests: Vec<(String, Vec<String>, bool)> = Vec::new();
+    for n in 0..ROUNDS {
+        let ledger = &ledgers[n % ledgers.len()];
+        if n % 2 == 0 {
+            let ids = vec![format!("p{n}a"), format!("p{n}b"), format!("p{n}c")];
+            let mut pipe = redis::pipe();
+            record::pipe(&mut pipe, ledger, &ids[0]).unwrap();
+            pipe.cmd("HINCRBY").arg(ledger).arg(&ids[1]).arg(1);
+            record::call(ledger, &ids[2]).add_loaded_to(&mut pipe).unwrap();
+            let result: redis::RedisResult<(i64, i64, i64)> = pipe.query_async(&mut con).await;
+            if let Ok(replies) = &result {
+                assert_eq!(*replies, (1, 1, 1), "{ids:?}");
+            }
+            requests.push((ledger.clone(), ids, result.is_ok()));
+        } else {
+            let id = format!("r{n}");
+            let result: redis::RedisResult<i64> = redis::cmd("EVALSHA")
+                .arg(&sha)
+                .arg(1)
+                .arg(ledger)
+                .arg(&id)
+                .query_async(&mut con)
+                .await;
+            if let Ok(runs) = &result {
+                assert_eq!(*runs, 1, "{id}");
+            }
+            requests.push((ledger.clone(), vec![id], result.is_ok()));
+        }
+    }
+    let faults = total(cluster.proxies());
+    let nodes: Vec<&RedisServer> = cluster.cluster().nodes().iter().collect();
+    let read = read_ledgers(&nodes, &ledgers);
+    let doubled: Vec<(&String, &i64)> = read
+        .values()
+        .flat_map(|l| l.iter())
+        .filter(|(_, runs)| **runs > 1)
+        .collect();
+    let ok = requests.iter().filter(|r| r.2).count();
+    eprintln!(
+        "cluster wrapper, pipelines and foreign EVALSHA: {ROUNDS} requests, {ok} Ok, {faults:?}, ran twice: {doubled:?}"
+    );
+    assert!(doubled.is_empty(), "ran twice: {doubled:?}");
+    for (ledger, ids, returned_ok) in &requests {
+        if *returned_ok {
+            for id in ids {
+                assert_eq!(read[ledger].get(id), Some(&1), "{id} returned Ok and ran once");
+            }
+        }
+    }
+    assert!(
+        faults.dropped_replies > 0 && faults.dropped_requests > 0,
+        "faults were injected: {faults:?}"
+    );
+    assert!(
+        ok + 20 >= ROUNDS,
+        "only the faulted requests fail: {ok} of {ROUNDS} Ok, {faults:?}"
+    );
+}

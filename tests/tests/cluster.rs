@@ -139,6 +139,17 @@ fn blocking_cluster_connections_work_too() {
     let mut con = scripts::cluster::ClusterConnection::connect(cluster.urls()).unwrap();
     assert_eq!(incr_blocking(&mut con, "blocking:{x}").unwrap(), 1);
     assert_eq!(incr_blocking(&mut con, "blocking:{x}").unwrap(), 2);
+    // a script command built elsewhere goes to the slot's primary the same way
+    let owner = cluster.node_for_key("blocking:{y}");
+    owner.reset_stats();
+    let runs: i64 = redis::cmd("EVAL")
+        .arg("return redis.call('INCR', KEYS[1])")
+        .arg(1)
+        .arg("blocking:{y}")
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(runs, 1);
+    assert_eq!(owner.calls("eval"), 1);
 }
 
 #[test]
@@ -317,4 +328,103 @@ async fn tryagain_is_waited_out_then_typed_and_clusterdown_is_typed() {
     assert!(matches!(error, Error::ClusterDown { .. }), "{error:?}");
     assert_eq!(error.ran(), scripts::Ran::No);
     assert!(error.to_string().contains("CLUSTERDOWN"), "{error}");
+}
+
+/// A pipeline that runs scripts goes to its slot's primary over the wrapper's own
+/// connection, once. Sent to a node that no longer serves the slot, every reply is
+/// `MOVED` (nothing ran) and the wrapper sends it where the slot is now; a pipeline
+/// whose script calls hash to different slots is refused before anything is sent.
+#[tokio::test]
+async fn pipelines_with_script_calls_go_to_their_slot_once() {
+    let cluster = RedisCluster::start();
+    let mut con = connect(&cluster).await;
+    let ledger = "ledger:{pipe}";
+    let slot = scripts::key_slot(ledger.as_bytes());
+    let source = cluster.node_for_key(ledger);
+    let target = cluster.nodes().iter().find(|n| n.port() != source.port()).unwrap();
+
+    // the wrapper reads the slot map with this call, then the (empty) slot moves
+    record(&mut con, "warm:{up}", "before").await.unwrap();
+    assign_slot(&cluster, slot, &scripts_tests::node_id(target));
+    cluster.reset_stats();
+    let mut pipe = redis::pipe();
+    record::pipe(&mut pipe, ledger, "a").unwrap();
+    pipe.cmd("HINCRBY").arg(ledger).arg("plain").arg(1);
+    record::pipe(&mut pipe, ledger, "b").unwrap();
+    let replies: (i64, i64, i64) = pipe.query_async(&mut con).await.unwrap();
+    assert_eq!(replies, (1, 1, 1));
+    let stats = source.info("commandstats");
+    assert!(
+        stats.contains("cmdstat_eval:calls=0,") && stats.contains("rejected_calls=2"),
+        "the pipeline went to the old owner first, which refused both calls (MOVED): {stats}"
+    );
+    assert_eq!(target.calls("eval"), 2, "the new owner ran each call once");
+    let entries: std::collections::HashMap<String, i64> = redis::cmd("HGETALL")
+        .arg(ledger)
+        .query(&mut target.connection())
+        .unwrap();
+    assert_eq!(entries.get("a"), Some(&1));
+    assert_eq!(entries.get("b"), Some(&1));
+    assert_eq!(entries.get("plain"), Some(&1));
+
+    // a plain command on another node's key is refused by the node the scripts run
+    // on; the scripts ran, so nothing is sent again and the error is returned
+    let elsewhere = (0..)
+        .map(|n| format!("other:{n}"))
+        .find(|key| cluster.node_for_key(key).port() != target.port())
+        .unwrap();
+    cluster.reset_stats();
+    let mut pipe = redis::pipe();
+    record::pipe(&mut pipe, ledger, "c").unwrap();
+    pipe.cmd("INCR").arg(&elsewhere);
+    let error = pipe.query_async::<(i64, i64)>(&mut con).await.unwrap_err();
+    assert_eq!(error.code(), Some("MOVED"), "{error}");
+    assert_eq!(
+        target.calls("eval"),
+        1,
+        "the script call ran once and was not sent again"
+    );
+    let runs: i64 = redis::cmd("HGET")
+        .arg(ledger)
+        .arg("c")
+        .query(&mut target.connection())
+        .unwrap();
+    assert_eq!(runs, 1);
+
+    // script calls of two slots: refused before sending
+    cluster.reset_stats();
+    let mut pipe = redis::pipe();
+    record::pipe(&mut pipe, ledger, "d").unwrap();
+    record::pipe(&mut pipe, "ledger:{other}", "d").unwrap();
+    let error = pipe.query_async::<(i64, i64)>(&mut con).await.unwrap_err();
+    assert_eq!(
+        error.kind(),
+        redis::ErrorKind::Server(redis::ServerErrorKind::CrossSlot),
+        "{error}"
+    );
+    assert!(error.to_string().contains("one hash slot"), "{error}");
+    assert_eq!(cluster.calls("eval"), 0, "nothing was sent");
+}
+
+/// Script commands the crate did not build (`redis::Script`, a hand-made
+/// `EVALSHA`) also go to their slot's primary, once.
+#[tokio::test]
+async fn script_commands_built_elsewhere_go_to_their_slot_once() {
+    let cluster = RedisCluster::start();
+    let mut con = connect(&cluster).await;
+    let script = redis::Script::new("return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)");
+    let ledgers: Vec<String> = (0..6).map(|n| format!("raw:{{{n}}}")).collect();
+    cluster.reset_stats();
+    for ledger in &ledgers {
+        // EVALSHA, NOSCRIPT, SCRIPT LOAD, EVALSHA: redis-rs's own recovery
+        let runs: i64 = script.key(ledger).arg("x").invoke_async(&mut con).await.unwrap();
+        assert_eq!(runs, 1);
+        let owner = cluster.node_for_key(ledger);
+        let runs: i64 = redis::cmd("HGET")
+            .arg(ledger)
+            .arg("x")
+            .query(&mut owner.connection())
+            .unwrap();
+        assert_eq!(runs, 1, "{ledger} ran once, on its owner");
+    }
 }
