@@ -271,6 +271,24 @@ enum Step {
     Fail(RedisError),
 }
 
+/// Why one send of a command to a node brought no value.
+enum Failed {
+    /// No connection to the node could be made: nothing was sent.
+    Unreachable(RedisError),
+    /// The request may have reached the node; its reply was lost or timed out.
+    Lost(RedisError),
+    /// The node answered with an error.
+    Refused(RedisError),
+}
+
+impl Failed {
+    fn into_error(self) -> RedisError {
+        match self {
+            Failed::Unreachable(error) | Failed::Lost(error) | Failed::Refused(error) => error,
+        }
+    }
+}
+
 /// The progress of one call across attempts.
 struct Attempts {
     slot: Option<u16>,
@@ -582,26 +600,17 @@ impl AsyncClusterConnection {
         })?;
         let mut asking = false;
         loop {
-            let (id, mut con) = match self.connection(&node).await {
-                Ok(found) => found,
-                Err(source) => {
-                    lock(&self.shared.topology).stale = true;
+            let error = match self.send_to(&node, call.command(), asking).await {
+                Ok(value) => return Ok(value),
+                Err(Failed::Refused(error)) => error,
+                Err(Failed::Unreachable(source)) => {
                     return Err(Error::Unreachable {
                         script: script.name(),
                         node: node.to_string(),
                         source,
                     });
                 }
-            };
-            let reply = send_async(&mut con, call.command(), asking).await;
-            let error = match reply {
-                Ok(value) => return Ok(value),
-                Err(error) if !is_reply(&error) => {
-                    // the socket may be gone: a later call connects again
-                    self.forget(&node, id);
-                    return Err(Error::from_redis(script, error));
-                }
-                Err(error) => error,
+                Err(Failed::Lost(error)) => return Err(Error::from_redis(script, error)),
             };
             match attempts.next(&call, error, &self.shared.topology) {
                 Step::Retry {
@@ -615,19 +624,30 @@ impl AsyncClusterConnection {
                 Step::Eval => match script.function() {
                     Some(function) => {
                         let library = function.library;
-                        let loaded = redis::aio::ConnectionLike::req_packed_command(&mut con, &library.load_command())
-                            .await
-                            .and_then(Value::extract_error);
-                        if loaded.as_ref().is_err_and(|e| !is_reply(e)) {
-                            self.forget(&node, id);
-                        }
-                        library.loaded(loaded)?;
+                        let loaded = self.send_to(&node, &library.load_command(), false).await;
+                        library.loaded(loaded.map_err(Failed::into_error))?;
                     }
                     None => call = call.into_eval(),
                 },
                 Step::Fail(error) => return Err(Error::from_redis(script, error)),
             }
         }
+    }
+
+    /// Sends `cmd` to `node` once, over this wrapper's connection to it.
+    async fn send_to(&self, node: &Arc<str>, cmd: &Cmd, asking: bool) -> std::result::Result<Value, Failed> {
+        let (id, mut con) = self.connection(node).await.map_err(|error| {
+            lock(&self.shared.topology).stale = true;
+            Failed::Unreachable(error)
+        })?;
+        send_async(&mut con, cmd, asking).await.map_err(|error| {
+            if is_reply(&error) {
+                return Failed::Refused(error);
+            }
+            // the socket may be gone: a later call connects again
+            self.forget(node, id);
+            Failed::Lost(error)
+        })
     }
 
     /// Sends a script command not built by this crate (`redis::Script`, a hand-made
@@ -638,20 +658,10 @@ impl AsyncClusterConnection {
         let mut node = self.node(slot).await?;
         let mut asking = false;
         loop {
-            let (id, mut con) = match self.connection(&node).await {
-                Ok(found) => found,
-                Err(error) => {
-                    lock(&self.shared.topology).stale = true;
-                    return Err(error);
-                }
-            };
-            let error = match send_async(&mut con, cmd, asking).await {
+            let error = match self.send_to(&node, cmd, asking).await {
                 Ok(value) => return Ok(value),
-                Err(error) if !is_reply(&error) => {
-                    self.forget(&node, id);
-                    return Err(error);
-                }
-                Err(error) => error,
+                Err(Failed::Refused(error)) => error,
+                Err(failed) => return Err(failed.into_error()),
             };
             match attempts.refused(error, &self.shared.topology) {
                 Step::Retry {
@@ -878,26 +888,17 @@ impl ClusterConnection {
         })?;
         let mut asking = false;
         loop {
-            let reply = match self.connection(&node) {
-                Ok(con) => send_blocking(con, call.command(), asking),
-                Err(source) => {
-                    lock(&self.topology).stale = true;
+            let error = match self.send_to(&node, call.command(), asking) {
+                Ok(value) => return Ok(value),
+                Err(Failed::Refused(error)) => error,
+                Err(Failed::Unreachable(source)) => {
                     return Err(Error::Unreachable {
                         script: script.name(),
                         node: node.to_string(),
                         source,
                     });
                 }
-            };
-            let error = match reply {
-                Ok(value) => return Ok(value),
-                Err(error) if !is_reply(&error) => {
-                    // after a dropped connection or a read timeout, the socket may still
-                    // hold a late reply: never read another reply from it
-                    self.connections.remove(&node);
-                    return Err(Error::from_redis(script, error));
-                }
-                Err(error) => error,
+                Err(Failed::Lost(error)) => return Err(Error::from_redis(script, error)),
             };
             match attempts.next(&call, error, &self.topology) {
                 Step::Retry {
@@ -911,20 +912,34 @@ impl ClusterConnection {
                 Step::Eval => match script.function() {
                     Some(function) => {
                         let library = function.library;
-                        let loaded = match self.connection(&node) {
-                            Ok(con) => send_blocking(con, &library.load_command(), false),
-                            Err(source) => Err(source),
-                        };
-                        if loaded.as_ref().is_err_and(|e| !is_reply(e)) {
-                            self.connections.remove(&node);
-                        }
-                        library.loaded(loaded)?;
+                        let loaded = self.send_to(&node, &library.load_command(), false);
+                        library.loaded(loaded.map_err(Failed::into_error))?;
                     }
                     None => call = call.into_eval(),
                 },
                 Step::Fail(error) => return Err(Error::from_redis(script, error)),
             }
         }
+    }
+
+    /// Sends `cmd` to `node` once, over this wrapper's connection to it.
+    fn send_to(&mut self, node: &Arc<str>, cmd: &Cmd, asking: bool) -> std::result::Result<Value, Failed> {
+        let con = match self.connection(node) {
+            Ok(con) => con,
+            Err(error) => {
+                lock(&self.topology).stale = true;
+                return Err(Failed::Unreachable(error));
+            }
+        };
+        send_blocking(con, cmd, asking).map_err(|error| {
+            if is_reply(&error) {
+                return Failed::Refused(error);
+            }
+            // after a dropped connection or a read timeout, the socket may still hold
+            // a late reply: never read another reply from it
+            self.connections.remove(node);
+            Failed::Lost(error)
+        })
     }
 
     /// Sends a script command not built by this crate to the slot's primary, once
@@ -934,20 +949,10 @@ impl ClusterConnection {
         let mut node = self.node(slot)?;
         let mut asking = false;
         loop {
-            let reply = match self.connection(&node) {
-                Ok(con) => send_blocking(con, cmd, asking),
-                Err(error) => {
-                    lock(&self.topology).stale = true;
-                    return Err(error);
-                }
-            };
-            let error = match reply {
+            let error = match self.send_to(&node, cmd, asking) {
                 Ok(value) => return Ok(value),
-                Err(error) if !is_reply(&error) => {
-                    self.connections.remove(&node);
-                    return Err(error);
-                }
-                Err(error) => error,
+                Err(Failed::Refused(error)) => error,
+                Err(failed) => return Err(failed.into_error()),
             };
             match attempts.refused(error, &self.topology) {
                 Step::Retry {

@@ -404,6 +404,19 @@ async fn helpers_over_any_async_connection_can_send_plain_commands() {
     assert_eq!(record_and_read(&mut con, "helper:{x}", "a").await.unwrap(), 1);
 }
 
+/// Loads [`record`]'s Lua on every node (for hand-made `EVALSHA`); returns its SHA1.
+fn load_record_everywhere(cluster: &ProxiedCluster) -> String {
+    let mut sha = String::new();
+    for node in cluster.cluster().nodes() {
+        sha = redis::cmd("SCRIPT")
+            .arg("LOAD")
+            .arg("return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)")
+            .query(&mut node.connection())
+            .unwrap();
+    }
+    sha
+}
+
 /// Why the runtime wraps redis-rs's cluster connection: sent through it, a script
 /// call whose reply is lost is sent again after the reconnect, and runs twice. (If
 /// this test fails after a redis-rs upgrade, redis-rs stopped re-sending; the
@@ -411,15 +424,7 @@ async fn helpers_over_any_async_connection_can_send_plain_commands() {
 #[tokio::test]
 async fn redis_rs_cluster_connections_re_send_calls_whose_reply_was_lost() {
     let cluster = ProxiedCluster::start();
-    let source = "return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)";
-    let mut sha = String::new();
-    for node in cluster.cluster().nodes() {
-        sha = redis::cmd("SCRIPT")
-            .arg("LOAD")
-            .arg(source)
-            .query(&mut node.connection())
-            .unwrap();
-    }
+    let sha = load_record_everywhere(&cluster);
     for proxy in cluster.proxies() {
         proxy.inject(&["EVALSHA"], 10, 4, &[Fault::DropReply]);
     }
@@ -457,15 +462,7 @@ async fn redis_rs_cluster_connections_re_send_calls_whose_reply_was_lost() {
 async fn pipelines_and_foreign_script_commands_on_the_async_cluster_wrapper_run_at_most_once() {
     const ROUNDS: usize = 300;
     let cluster = ProxiedCluster::start();
-    let source = "return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)";
-    let mut sha = String::new();
-    for node in cluster.cluster().nodes() {
-        sha = redis::cmd("SCRIPT")
-            .arg("LOAD")
-            .arg(source)
-            .query(&mut node.connection())
-            .unwrap();
-    }
+    let sha = load_record_everywhere(&cluster);
     for proxy in cluster.proxies() {
         proxy.inject(SCRIPT_COMMANDS, 12, 6, FAULTS);
     }
