@@ -260,8 +260,9 @@ impl NodeSettings {
 
 /// What one attempt of a call led to.
 enum Step {
-    /// Send again to `node`: the server refused the call, nothing ran.
-    Retry { node: Arc<str>, asking: bool },
+    /// Send again, to the node (and with `ASKING`) the attempts now name: the server
+    /// refused the call, nothing ran.
+    Again,
     /// Wait, then send again (`TRYAGAIN`).
     Wait(Duration),
     /// Send `EVAL` instead (`NOSCRIPT`), to the same node; for a library function,
@@ -292,15 +293,20 @@ impl Failed {
 /// The progress of one call across attempts.
 struct Attempts {
     slot: Option<u16>,
+    /// Where the next attempt goes, and whether `ASKING` goes first.
+    node: Arc<str>,
+    asking: bool,
     redirects: usize,
     waits: u32,
     evalsha: bool,
 }
 
 impl Attempts {
-    fn new(slot: Option<u16>) -> Self {
+    fn new(slot: Option<u16>, node: Arc<str>) -> Self {
         Attempts {
             slot,
+            node,
+            asking: false,
             redirects: 0,
             waits: 0,
             evalsha: true,
@@ -345,10 +351,9 @@ impl Attempts {
             if redirect == Redirect::Moved {
                 lock(topology).set(slot, target);
             }
-            return Step::Retry {
-                node: target.into(),
-                asking: redirect == Redirect::Ask,
-            };
+            self.node = target.into();
+            self.asking = redirect == Redirect::Ask;
+            return Step::Again;
         }
         if is_tryagain(&error) && self.waits < MAX_TRYAGAIN {
             let wait = TRYAGAIN_WAIT * 2u32.pow(self.waits);
@@ -592,39 +597,32 @@ impl AsyncClusterConnection {
     pub(crate) async fn run(&mut self, mut call: Call<'_>) -> Result<Value> {
         call.check_slots()?;
         let script = call.script();
-        let mut attempts = Attempts::new(call.slot());
-        let mut node = self.node(attempts.slot).await.map_err(|source| Error::Unreachable {
+        let node = self.node(call.slot()).await.map_err(|source| Error::Unreachable {
             script: script.name(),
             node: "any node (reading CLUSTER SLOTS)".to_owned(),
             source,
         })?;
-        let mut asking = false;
+        let mut attempts = Attempts::new(call.slot(), node);
         loop {
-            let error = match self.send_to(&node, call.command(), asking).await {
+            let error = match self.send_to(&attempts.node, call.command(), attempts.asking).await {
                 Ok(value) => return Ok(value),
                 Err(Failed::Refused(error)) => error,
                 Err(Failed::Unreachable(source)) => {
                     return Err(Error::Unreachable {
                         script: script.name(),
-                        node: node.to_string(),
+                        node: attempts.node.to_string(),
                         source,
                     });
                 }
                 Err(Failed::Lost(error)) => return Err(Error::from_redis(script, error)),
             };
             match attempts.next(&call, error, &self.shared.topology) {
-                Step::Retry {
-                    node: next,
-                    asking: ask,
-                } => {
-                    node = next;
-                    asking = ask;
-                }
+                Step::Again => {}
                 Step::Wait(wait) => tokio::time::sleep(wait).await,
                 Step::Eval => match script.function() {
                     Some(function) => {
                         let library = function.library;
-                        let loaded = self.send_to(&node, &library.load_command(), false).await;
+                        let loaded = self.send_to(&attempts.node, &library.load_command(), false).await;
                         library.loaded(loaded.map_err(Failed::into_error))?;
                     }
                     None => call = call.into_eval(),
@@ -654,23 +652,16 @@ impl AsyncClusterConnection {
     /// `EVALSHA`) to the slot's primary, once: redirects and `TRYAGAIN` are followed
     /// as for script calls, nothing else is sent again (the caller handles `NOSCRIPT`).
     async fn run_command(&mut self, cmd: &Cmd, slot: Option<u16>) -> RedisResult<Value> {
-        let mut attempts = Attempts::new(slot);
-        let mut node = self.node(slot).await?;
-        let mut asking = false;
+        let node = self.node(slot).await?;
+        let mut attempts = Attempts::new(slot, node);
         loop {
-            let error = match self.send_to(&node, cmd, asking).await {
+            let error = match self.send_to(&attempts.node, cmd, attempts.asking).await {
                 Ok(value) => return Ok(value),
                 Err(Failed::Refused(error)) => error,
                 Err(failed) => return Err(failed.into_error()),
             };
             match attempts.refused(error, &self.shared.topology) {
-                Step::Retry {
-                    node: next,
-                    asking: ask,
-                } => {
-                    node = next;
-                    asking = ask;
-                }
+                Step::Again => {}
                 Step::Wait(wait) => tokio::time::sleep(wait).await,
                 Step::Eval => unreachable!("only `next` answers `Eval`"),
                 Step::Fail(error) => return Err(error),
@@ -880,39 +871,32 @@ impl ClusterConnection {
     pub(crate) fn run(&mut self, mut call: Call<'_>) -> Result<Value> {
         call.check_slots()?;
         let script = call.script();
-        let mut attempts = Attempts::new(call.slot());
-        let mut node = self.node(attempts.slot).map_err(|source| Error::Unreachable {
+        let node = self.node(call.slot()).map_err(|source| Error::Unreachable {
             script: script.name(),
             node: "any node (reading CLUSTER SLOTS)".to_owned(),
             source,
         })?;
-        let mut asking = false;
+        let mut attempts = Attempts::new(call.slot(), node);
         loop {
-            let error = match self.send_to(&node, call.command(), asking) {
+            let error = match self.send_to(&attempts.node, call.command(), attempts.asking) {
                 Ok(value) => return Ok(value),
                 Err(Failed::Refused(error)) => error,
                 Err(Failed::Unreachable(source)) => {
                     return Err(Error::Unreachable {
                         script: script.name(),
-                        node: node.to_string(),
+                        node: attempts.node.to_string(),
                         source,
                     });
                 }
                 Err(Failed::Lost(error)) => return Err(Error::from_redis(script, error)),
             };
             match attempts.next(&call, error, &self.topology) {
-                Step::Retry {
-                    node: next,
-                    asking: ask,
-                } => {
-                    node = next;
-                    asking = ask;
-                }
+                Step::Again => {}
                 Step::Wait(wait) => std::thread::sleep(wait),
                 Step::Eval => match script.function() {
                     Some(function) => {
                         let library = function.library;
-                        let loaded = self.send_to(&node, &library.load_command(), false);
+                        let loaded = self.send_to(&attempts.node, &library.load_command(), false);
                         library.loaded(loaded.map_err(Failed::into_error))?;
                     }
                     None => call = call.into_eval(),
@@ -945,23 +929,16 @@ impl ClusterConnection {
     /// Sends a script command not built by this crate to the slot's primary, once
     /// (see [`AsyncClusterConnection`]'s `run_command`).
     fn run_command(&mut self, cmd: &Cmd, slot: Option<u16>) -> RedisResult<Value> {
-        let mut attempts = Attempts::new(slot);
-        let mut node = self.node(slot)?;
-        let mut asking = false;
+        let node = self.node(slot)?;
+        let mut attempts = Attempts::new(slot, node);
         loop {
-            let error = match self.send_to(&node, cmd, asking) {
+            let error = match self.send_to(&attempts.node, cmd, attempts.asking) {
                 Ok(value) => return Ok(value),
                 Err(Failed::Refused(error)) => error,
                 Err(failed) => return Err(failed.into_error()),
             };
             match attempts.refused(error, &self.topology) {
-                Step::Retry {
-                    node: next,
-                    asking: ask,
-                } => {
-                    node = next;
-                    asking = ask;
-                }
+                Step::Again => {}
                 Step::Wait(wait) => std::thread::sleep(wait),
                 Step::Eval => unreachable!("only `next` answers `Eval`"),
                 Step::Fail(error) => return Err(error),
