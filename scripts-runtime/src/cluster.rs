@@ -33,13 +33,20 @@
 //! A script call waits for its reply up to [`DEFAULT_RESPONSE_TIMEOUT`] (10 s; see
 //! `with_response_timeout`), then fails with [`Error::Timeout`]: unknown whether it ran.
 //!
-//! Commands that run a script without this crate (`redis::Script`, a hand-made
-//! `EVALSHA` or `FCALL`) take the same path; a pipeline that runs a script is sent
-//! once to the primary of its script calls' slot (their keys must share one slot),
-//! and again only when every reply is the server's `MOVED` for that slot (nothing
-//! ran). Every other command (plain commands and pipelines, `load_all`) goes through
-//! the wrapped redis-rs connection unchanged, with its routing and retries. The
-//! blocking wrapper takes no pipelines, as redis-rs's blocking cluster connection.
+//! Script commands this crate did not build (`redis::Script`, a hand-made `EVALSHA`
+//! or `FCALL`) go to their slot's primary the same way, redirects and `TRYAGAIN`
+//! included, but with no `NOSCRIPT` fallback (the caller has its own) and with
+//! redis-rs's error type. The async wrapper sends a pipeline (or transaction) that
+//! runs a script once, to the primary of its script calls' slot (their keys must
+//! share one slot; other commands of the pipeline belong there too): again only
+//! when every reply is the server's `MOVED` for that slot (nothing ran). When that
+//! node refuses only some of its commands, the others ran, and the pipeline fails
+//! with an error that says so rather than a `MOVED` callers would act on. Every
+//! other command (plain commands and pipelines, `load_all`) goes through the
+//! wrapped redis-rs connection unchanged, with its routing and retries. The
+//! blocking wrapper takes no pipelines, as redis-rs's blocking cluster connection,
+//! and passes packed bytes (`req_packed_command`) to redis-rs unread: send script
+//! commands through it as `Cmd`s.
 //!
 //! Script calls always run on primaries, `EVALSHA_RO` included.
 
@@ -425,7 +432,8 @@ fn script_keys(cmd: &Cmd) -> Option<Vec<&[u8]>> {
 /// before anything is sent: one node runs the whole request.
 fn script_slot<'c>(cmds: impl Iterator<Item = &'c Cmd>) -> RedisResult<Option<Option<u16>>> {
     let mut scripts = false;
-    let mut slot: Option<u16> = None;
+    // the slot of the script calls' keys, and the first key seen in it
+    let mut first: Option<(u16, &[u8])> = None;
     let mut other: Option<u16> = None;
     for cmd in cmds {
         let Some(keys) = script_keys(cmd) else {
@@ -438,19 +446,25 @@ fn script_slot<'c>(cmds: impl Iterator<Item = &'c Cmd>) -> RedisResult<Option<Op
         };
         scripts = true;
         for key in keys {
-            let this = key_slot(key);
-            match slot {
-                Some(first) if first != this => {
+            let slot = key_slot(key);
+            match first {
+                Some((first_slot, first_key)) if first_slot != slot => {
                     return Err(RedisError::from((
                         ErrorKind::Server(redis::ServerErrorKind::CrossSlot),
-                        "the script calls of one request must have their keys in one hash slot: a cluster wrapper sends them to one node, once",
-                        format!("slots {first} and {this} (key {})", String::from_utf8_lossy(key)),
+                        "the script calls of one pipeline must have all their keys in one hash slot (the cluster wrapper sends it once, to one node); nothing was sent: give the keys one hash tag, such as `{user42}`",
+                        format!(
+                            "`{}` is in slot {first_slot}, `{}` in slot {slot}",
+                            String::from_utf8_lossy(first_key),
+                            String::from_utf8_lossy(key)
+                        ),
                     )));
                 }
-                _ => slot = Some(this),
+                Some(_) => {}
+                None => first = Some((slot, key)),
             }
         }
     }
+    let slot = first.map(|(slot, _)| slot);
     Ok(scripts.then_some(slot.or(other)))
 }
 
@@ -472,6 +486,43 @@ fn moved_whole(values: &[Value], slot: Option<u16>) -> Option<Arc<str>> {
         target = Some(node);
     }
     target.map(Into::into)
+}
+
+/// When some, but not all, replies of a pipeline are cluster refusals (`MOVED`,
+/// `ASK`, `TRYAGAIN`, `CLUSTERDOWN`): the error to return instead of the replies.
+/// Those commands belong to another slot and did not run, but the others did, script
+/// calls included, and callers take these codes as "send again".
+fn partly_refused(pipeline: &redis::Pipeline, values: &[Value]) -> Option<RedisError> {
+    let refused = |value: &Value| {
+        matches!(value, Value::ServerError(error)
+            if matches!(error.code(), "MOVED" | "ASK" | "TRYAGAIN" | "CLUSTERDOWN")
+                && !raised_in_script(error.details().unwrap_or("")))
+    };
+    let (index, Value::ServerError(error)) = values.iter().enumerate().find(|(_, v)| refused(v))? else {
+        return None;
+    };
+    if values.iter().all(refused) {
+        // nothing ran: the server's own replies say so, and sending again is safe
+        return None;
+    }
+    let name = pipeline
+        .cmd_iter()
+        .nth(index)
+        .and_then(|cmd| match cmd.args_iter().next() {
+            Some(redis::Arg::Simple(name)) => Some(String::from_utf8_lossy(name).into_owned()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    Some(RedisError::from((
+        ErrorKind::Client,
+        "a pipeline with script calls ran on the node of their slot, which refused some of its other commands (they belong to another slot); the rest ran, script calls included: do not send it again, and keep every key of such a pipeline in one hash slot",
+        format!(
+            "command {} (`{name}`): {} {}",
+            index + 1,
+            error.code(),
+            error.details().unwrap_or("")
+        ),
+    )))
 }
 
 /// Keeps the slot map up to date from the `MOVED` replies in a pipeline's replies.
@@ -574,7 +625,9 @@ impl AsyncClusterConnection {
     /// How long a script call waits for its reply before failing with
     /// [`Error::Timeout`] (unknown whether it ran): [`DEFAULT_RESPONSE_TIMEOUT`]
     /// (10 s) unless set; `None` waits as long as the connection lives. Set it above
-    /// the run time of the slowest script.
+    /// the run time of the slowest script. Pipelines that run scripts, and script
+    /// commands built elsewhere, wait as long, and fail with redis-rs's timeout
+    /// error.
     pub fn with_response_timeout(self, timeout: Option<Duration>) -> Self {
         let mut settings = self.shared.settings.clone();
         settings.response_timeout = timeout;
@@ -695,7 +748,11 @@ impl AsyncClusterConnection {
             {
                 Ok(values) => values,
                 Err(error) => {
-                    if !is_reply(&error) {
+                    if is_reply(&error) {
+                        // a transaction the node discarded (`EXECABORT`), maybe for a
+                        // `MOVED`: read the slot map again before the next request
+                        lock(&self.shared.topology).stale = true;
+                    } else {
                         self.forget(&node, id);
                     }
                     return Err(error);
@@ -714,6 +771,11 @@ impl AsyncClusterConnection {
                 continue;
             }
             learn_moves(&values, &self.shared.topology);
+            if offset == 0
+                && let Some(error) = partly_refused(pipeline, &values)
+            {
+                return Err(error);
+            }
             return Ok(values);
         }
     }
@@ -1109,6 +1171,20 @@ mod tests {
         );
         assert_eq!(moved_whole(&[reply("ASK 42 10.0.0.2:7002")], Some(42)), None);
         assert_eq!(moved_whole(&[], Some(42)), None);
+        // some refused, some ran: an error that says so, not a `MOVED` to act on
+        let mut pipe = redis::pipe();
+        pipe.cmd("EVALSHA").arg("0123").arg(1).arg("a{42}").cmd("INCR").arg("b");
+        let error = partly_refused(&pipe, &[Value::Int(1), moved.clone()]).unwrap();
+        assert_eq!(error.kind(), ErrorKind::Client);
+        assert!(
+            error.to_string().contains("command 2 (`INCR`): MOVED 42 10.0.0.2:7002"),
+            "{error}"
+        );
+        assert!(
+            partly_refused(&pipe, &[moved.clone(), moved.clone()]).is_none(),
+            "nothing ran"
+        );
+        assert!(partly_refused(&pipe, &[Value::Int(1), Value::Int(2)]).is_none());
         let topology = Mutex::new(Topology::default());
         learn_moves(&[Value::Int(1), moved], &topology);
         assert_eq!(lock(&topology).node(Some(42)).as_deref(), Some("10.0.0.2:7002"));

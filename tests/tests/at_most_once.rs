@@ -530,3 +530,34 @@ async fn pipelines_and_foreign_script_commands_on_the_async_cluster_wrapper_run_
         "only the faulted requests fail: {ok} of {ROUNDS} Ok, {faults:?}"
     );
 }
+
+/// A script command built by hand and sent through the blocking cluster wrapper is
+/// not sent again when its reply is lost (redis-rs's blocking cluster connection
+/// would reconnect and send it again).
+#[test]
+fn foreign_script_commands_on_the_blocking_cluster_wrapper_are_sent_once() {
+    let cluster = ProxiedCluster::start();
+    for proxy in cluster.proxies() {
+        proxy.inject(&["EVAL"], 1, 1, &[Fault::DropReply]);
+    }
+    let mut con = scripts::cluster::ClusterConnection::connect(cluster.urls())
+        .unwrap()
+        .with_response_timeout(Some(Duration::from_secs(5)));
+    let ledger = "ledger:{blocking}";
+    let result: redis::RedisResult<i64> = redis::cmd("EVAL")
+        .arg("return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)")
+        .arg(1)
+        .arg(ledger)
+        .arg("once")
+        .query(&mut con);
+    let faults = total(cluster.proxies());
+    assert_eq!(faults.dropped_replies, 1, "{faults:?}");
+    assert!(result.is_err(), "the reply was lost: {result:?}");
+    let nodes: Vec<&RedisServer> = cluster.cluster().nodes().iter().collect();
+    let ledgers = read_ledgers(&nodes, &[ledger.to_owned()]);
+    assert_eq!(
+        ledgers[ledger].get("once"),
+        Some(&1),
+        "it ran once and was not sent again"
+    );
+}
