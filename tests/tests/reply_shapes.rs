@@ -373,3 +373,28 @@ fn fractions_accepted(con: &mut scripts::redis::Connection, reply: &Reply, doc: 
     }
     out
 }
+
+/// What `scripts-lint`'s analysis assumes of keys a script made sure of
+/// (`analysis/exists.rs`): after `SET ... PX <ms> NX` the key stays while the script
+/// runs, however long it runs past the expiry, because time stands still in a
+/// script; and it is gone for the next command.
+#[test]
+fn a_key_set_with_an_expiry_stays_while_the_script_runs() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let during: (Option<String>, i64) = scripts::redis::cmd("EVAL")
+        .arg(
+            "redis.call('SET', KEYS[1], 'v', 'PX', 1, 'NX')
+             local x = 0
+             for i = 1, 5000000 do x = x + i end
+             return {redis.call('GET', KEYS[1]), redis.call('EXISTS', KEYS[1])}",
+        )
+        .arg(1)
+        .arg("frozen")
+        .query(&mut con)
+        .unwrap();
+    assert_eq!(during, (Some("v".to_owned()), 1), "the key stayed during the script");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let after: Option<String> = scripts::redis::cmd("GET").arg("frozen").query(&mut con).unwrap();
+    assert_eq!(after, None, "and expired after it");
+}

@@ -76,6 +76,8 @@ impl<'a> Analyzer<'a> {
                 for arg in &args {
                     self.note_escape(&arg.value);
                 }
+                // a function the analysis cannot see into may delete any key
+                self.existing.clear();
                 if callee.only(kind::PARAM) {
                     Values::many(Value::of(kind::PARAM))
                 } else {
@@ -137,6 +139,8 @@ impl<'a> Analyzer<'a> {
         if let Some(returns) = self.evaluate(offset, &values) {
             return returns;
         }
+        // not evaluated with this call's arguments: it may delete any key
+        self.existing.clear();
         if self.recording {
             // this call's findings must come from the definition's analysis
             let summary = self.fns.entry(offset).or_default();
@@ -180,16 +184,21 @@ impl<'a> Analyzer<'a> {
             self.evaluated.get(&offset)
         };
         if let Some(done) = memo.and_then(|all| {
-            all.iter()
-                .find(|e| e.seed == self.seed && e.args == params && e.varargs == varargs)
+            all.iter().find(|e| {
+                e.seed == self.seed && e.existing == self.existing && e.args == params && e.varargs == varargs
+            })
         }) {
             let returns = done.returns.clone();
             if done.exit_seed != 0 {
                 self.seed = done.exit_seed;
             }
+            if let Some(existing) = &done.exit_existing {
+                self.existing.clone_from(existing);
+            }
             return Some(returns);
         }
         let entry_seed = self.seed;
+        let entry_existing = self.existing.clone();
         let saved = (
             self.reachable,
             self.fn_base,
@@ -207,6 +216,7 @@ impl<'a> Analyzer<'a> {
         self.frames.push(Frame {
             returns: None,
             exit_seed: 0,
+            exit_existing: None,
             varargs: varargs.clone(),
         });
         let mut given = params.iter().cloned();
@@ -229,6 +239,14 @@ impl<'a> Analyzer<'a> {
         if self.reachable {
             frame.returns = Values::join_into(&frame.returns, &Values::default());
             frame.exit_seed |= self.seed;
+            let existing = self.existing.clone();
+            frame.exit_existing = Some(match frame.exit_existing.take() {
+                Some(mut known) => {
+                    known.intersect(&existing);
+                    known
+                }
+                None => existing,
+            });
         }
         // a body that never returns (it always raises) gives its callers nothing
         let returns = frame.returns.unwrap_or_default();
@@ -248,12 +266,15 @@ impl<'a> Analyzer<'a> {
         } else {
             entry_seed
         };
+        self.existing = frame.exit_existing.clone().unwrap_or_else(|| entry_existing.clone());
         self.evaluated.entry(offset).or_default().push(Evaluated {
             args: params,
             varargs,
             seed: entry_seed,
+            existing: entry_existing,
             returns: returns.clone(),
             exit_seed: frame.exit_seed,
+            exit_existing: frame.exit_existing,
         });
         Some(returns)
     }
@@ -271,6 +292,10 @@ impl<'a> Analyzer<'a> {
                     self.converted_use(&arg.value, &arg.range, command.clone());
                 }
                 let mut reply = self.reply(&args).at(range.clone());
+                if self.known_present(&args) {
+                    reply.kinds &= !kind::MISSING_FALSE;
+                }
+                self.after_command(&args, name == "pcall");
                 if name == "pcall" {
                     reply.kinds |= kind::ERROR;
                 }

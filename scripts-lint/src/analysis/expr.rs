@@ -260,7 +260,9 @@ impl<'a> Analyzer<'a> {
                         self.numeric_use(r.clone(), NumericOp::Concat, value.clone());
                     }
                 }
-                concat(&left).at(range)
+                let mut joined = concat(&left).at(range);
+                joined.id = super::exists::joined(&left, &right).and_then(std::num::NonZeroU64::new);
+                joined
             }
             BinOp::LessThan(_) | BinOp::GreaterThan(_) | BinOp::LessThanEqual(_) | BinOp::GreaterThanEqual(_) => {
                 let op = match binop {

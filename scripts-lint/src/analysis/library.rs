@@ -162,6 +162,7 @@ impl<'a> Analyzer<'a> {
         // each function has the whole evaluation budget, as a script does
         let budget = std::mem::replace(&mut self.context_statements, 0);
         let saved = (self.callback_frame, self.seed, self.reachable);
+        let saved_existing = std::mem::take(&mut self.existing);
         self.callback_frame = Some(self.frames.len() + 1);
         self.seed = seed::UNSEEDED;
         let args = [Table::Keys, Table::Argv].map(|table| Arg {
@@ -171,6 +172,7 @@ impl<'a> Analyzer<'a> {
         });
         self.call_local(offset, args.into(), range);
         (self.callback_frame, self.seed, self.reachable) = saved;
+        self.existing = saved_existing;
         self.context_statements = budget;
         self.mode = mode;
         self.function_facts[nth] = std::mem::replace(&mut self.facts, outer);

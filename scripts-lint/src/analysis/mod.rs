@@ -23,6 +23,7 @@
 //! [`refine`] what a condition says about the locals it tests.
 
 mod call;
+mod exists;
 mod expr;
 mod library;
 mod lua;
@@ -448,11 +449,12 @@ const CONTEXT_BUDGET: usize = 20_000;
 /// Branches do not copy the locals: writes are journaled (slot, old value) and a
 /// branch's end collects and undoes only what it changed, so an `if` costs what
 /// it assigns, not what is in scope.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Fork {
     journal: usize,
     reachable: bool,
     seed: u8,
+    existing: exists::Existing,
 }
 
 /// The end state of one branch, as changes against its fork.
@@ -461,6 +463,7 @@ struct Branch {
     changes: Vec<(usize, Value)>,
     reachable: bool,
     seed: u8,
+    existing: exists::Existing,
 }
 
 /// Which summaries a round has read so far.
@@ -508,6 +511,8 @@ struct Frame {
     returns: Option<Values>,
     /// Seed states at its `return`s and its end.
     exit_seed: u8,
+    /// Keys known to exist at all of its `return`s and its end; `None`: none yet.
+    exit_existing: Option<exists::Existing>,
     /// What `...` holds.
     varargs: Values,
 }
@@ -517,8 +522,10 @@ struct Evaluated {
     args: Vec<Value>,
     varargs: Values,
     seed: u8,
+    existing: exists::Existing,
     returns: Values,
     exit_seed: u8,
+    exit_existing: Option<exists::Existing>,
 }
 
 struct Analyzer<'a> {
@@ -539,6 +546,8 @@ struct Analyzer<'a> {
     reachable: bool,
     /// [`seed`] bits: whether `math.randomseed` ran on the way here.
     seed: u8,
+    /// Keys known to exist here (see [`exists`]).
+    existing: exists::Existing,
     /// Scope entries below this index belong to enclosing functions (upvalues).
     fn_base: usize,
     /// The function bodies being analysed, innermost last.
@@ -594,6 +603,7 @@ impl<'a> Analyzer<'a> {
             forks: 0,
             reachable: true,
             seed: seed::UNSEEDED,
+            existing: exists::Existing::default(),
             fn_base: 0,
             frames: Vec::new(),
             breaks: Vec::new(),
@@ -633,6 +643,7 @@ impl<'a> Analyzer<'a> {
         self.forks = 0;
         self.reachable = true;
         self.seed = seed::UNSEEDED;
+        self.existing.clear();
         self.fn_base = 0;
         self.recording = true;
         self.resp3 = false;
@@ -729,6 +740,7 @@ impl<'a> Analyzer<'a> {
             journal: self.journal.len(),
             reachable: self.reachable,
             seed: self.seed,
+            existing: self.existing.clone(),
         }
     }
 
@@ -749,6 +761,7 @@ impl<'a> Analyzer<'a> {
             changes: self.changes_since(fork),
             reachable: self.reachable,
             seed: self.seed,
+            existing: std::mem::replace(&mut self.existing, fork.existing.clone()),
         };
         while self.journal.len() > fork.journal {
             let (slot, old) = self.journal.pop().expect("journal longer than the fork");
@@ -772,6 +785,7 @@ impl<'a> Analyzer<'a> {
         }
         self.reachable = true;
         self.seed = live.iter().fold(0, |seed, b| seed | b.seed);
+        self.existing = exists::meet(live.iter().map(|b| &b.existing));
         let mut slots: Vec<usize> = live.iter().flat_map(|b| b.changes.iter().map(|c| c.0)).collect();
         slots.sort_unstable();
         slots.dedup();
@@ -801,6 +815,7 @@ impl<'a> Analyzer<'a> {
             changes: Vec::new(),
             reachable: fork.reachable,
             seed: fork.seed,
+            existing: fork.existing.clone(),
         }
     }
 

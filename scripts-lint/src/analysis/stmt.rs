@@ -32,6 +32,16 @@ impl<'a> Analyzer<'a> {
                     let values = super::call::values_of(&args);
                     frame.returns = Values::join_into(&frame.returns, &values);
                     frame.exit_seed |= self.seed;
+                    if self.reachable {
+                        let existing = self.existing.clone();
+                        frame.exit_existing = Some(match frame.exit_existing.take() {
+                            Some(mut known) => {
+                                known.intersect(&existing);
+                                known
+                            }
+                            None => existing,
+                        });
+                    }
                 }
                 // the main chunk's `return`s are the script's replies, as a registered
                 // function's are the function's
@@ -62,6 +72,7 @@ impl<'a> Analyzer<'a> {
                         changes: self.changes_since(fork),
                         reachable: self.reachable,
                         seed: self.seed,
+                        existing: self.existing.clone(),
                     };
                     if let Some((_, exits)) = self.breaks.last_mut() {
                         exits.push(branch);
@@ -255,7 +266,7 @@ impl<'a> Analyzer<'a> {
     fn looping(&mut self, exits_at_end: bool, mut body: impl FnMut(&mut Self)) {
         let mark = self.facts.mark();
         let iteration = self.fork();
-        self.breaks.push((iteration, Vec::new()));
+        self.breaks.push((iteration.clone(), Vec::new()));
         self.loop_depth += 1;
         body(self);
         self.loop_depth -= 1;
@@ -268,7 +279,9 @@ impl<'a> Analyzer<'a> {
         // them through summaries only, and the code after them sees zero or one.
         let loops_back = self.loop_depth < ITERATED_LOOP_DEPTH
             && end.reachable
-            && (end.seed != iteration.seed || end.changes.iter().any(|(slot, v)| *v != self.values[*slot]));
+            && (end.seed != iteration.seed
+                || end.existing != iteration.existing
+                || end.changes.iter().any(|(slot, v)| *v != self.values[*slot]));
         if loops_back {
             self.facts.truncate(&mark);
             let mut stable = !self.merge(&[Self::unchanged(&iteration), end]);
@@ -283,7 +296,7 @@ impl<'a> Analyzer<'a> {
             }
             self.recording = recording;
             let iteration = self.fork();
-            self.breaks.push((iteration, Vec::new()));
+            self.breaks.push((iteration.clone(), Vec::new()));
             self.loop_depth += 1;
             body(self);
             self.loop_depth -= 1;
@@ -307,7 +320,7 @@ impl<'a> Analyzer<'a> {
     /// One unrecorded iteration from `iteration`; its end state joined with its
     /// `break`s, as one branch.
     fn iterate(&mut self, iteration: &Fork, body: &mut impl FnMut(&mut Self)) -> Branch {
-        self.breaks.push((*iteration, Vec::new()));
+        self.breaks.push((iteration.clone(), Vec::new()));
         self.loop_depth += 1;
         body(self);
         self.loop_depth -= 1;
@@ -319,6 +332,11 @@ impl<'a> Analyzer<'a> {
                     Some(change) => change.1 = change.1.join(&value),
                     None => end.changes.push((slot, value)),
                 }
+            }
+            if end.reachable {
+                end.existing.intersect(&exit.existing);
+            } else {
+                end.existing = exit.existing;
             }
             end.reachable = true;
             end.seed |= exit.seed;
@@ -396,6 +414,8 @@ impl<'a> Analyzer<'a> {
         self.read.fn_inputs.insert(offset);
         let summary = self.fns.get(&offset).cloned().unwrap_or_default();
         let saved = (self.reachable, self.seed, self.fn_base, self.loop_depth, self.recording);
+        // callers unseen here: no key is known to exist on entry
+        let saved_existing = std::mem::take(&mut self.existing);
         // the calls report the body's findings, each with its own arguments; while a
         // library loads, only what it runs is recorded
         self.recording &= (summary.escaped || !summary.called || summary.fallback) && self.mode != super::Mode::Load;
@@ -426,6 +446,7 @@ impl<'a> Analyzer<'a> {
         self.frames.push(Frame {
             returns: None,
             exit_seed: 0,
+            exit_existing: None,
             varargs,
         });
         let mut index = 0;
@@ -454,6 +475,7 @@ impl<'a> Analyzer<'a> {
         }
         self.pop_scopes(mark, journal);
         (self.reachable, self.seed, self.fn_base, self.loop_depth, self.recording) = saved;
+        self.existing = saved_existing;
         self.breaks = saved_breaks;
         Value::func(Func::Local(offset))
     }

@@ -165,6 +165,9 @@ pub(crate) struct Value {
     pub(crate) origin_at: Option<(u32, u32)>,
     /// The `ARGV` index when the number is `tonumber(ARGV[i])` (or arithmetic on it).
     pub(crate) tonumber_of: Option<u32>,
+    /// For a string joined from parts of known identity (`KEYS[1] .. ':' .. ARGV[2]`):
+    /// its identity (see [`identity`](Self::identity)); equal identities are equal strings.
+    pub(crate) id: Option<std::num::NonZeroU64>,
 }
 
 impl Value {
@@ -189,6 +192,7 @@ impl Value {
             reply: None,
             origin_at: None,
             tonumber_of: None,
+            id: None,
         }
     }
 
@@ -396,7 +400,39 @@ impl Value {
                 self.origin_at.or(other.origin_at)
             },
             tonumber_of: self.tonumber_of.or(other.tonumber_of),
+            // the same string on every path, or no identity
+            id: match (self.kinds, other.kinds) {
+                (0, _) => other.id,
+                (_, 0) => self.id,
+                _ if self.id == other.id => self.id,
+                _ => None,
+            },
         }
+    }
+
+    /// A word that is equal for two values only when they are surely the same string:
+    /// one known `KEYS` or `ARGV` entry, a literal, or a string joined from such parts.
+    /// `None` when the value may be one of several strings.
+    pub(crate) fn identity(&self) -> Option<u64> {
+        use super::exists::{mix, text};
+        if let Some(id) = self.id {
+            return Some(id.get());
+        }
+        if self.kinds == kind::KEY {
+            return self.key_index.map(|i| mix(1, u64::from(i)));
+        }
+        if self.only(kind::ARGV) {
+            return self.argv_index.map(|i| mix(2, u64::from(i)));
+        }
+        if self.only(kind::STRING) {
+            return self.string.as_deref().map(|s| mix(3, text(s)));
+        }
+        if self.only(kind::NUMBER) {
+            // apart from the strings: `1` and `'1'` are one text, but matching them
+            // would need Lua's number formatting, and missing a match is safe
+            return self.number.map(|n| mix(4, n.to_bits()));
+        }
+        None
     }
 
     /// The value of `x` in `x or y` / `x and y` when `x` is truthy: without `nil`/`false`.

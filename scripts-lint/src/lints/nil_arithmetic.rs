@@ -13,8 +13,14 @@ use crate::diagnostic::{Diagnostic, Level};
 /// on a nil value` (or `... compare nil with number`, `... concatenate a boolean
 /// value`) the first time it does not, after any writes made before that line.
 ///
-/// A warning, not an error: the script may know the key exists (it checked it, or
-/// wrote it earlier), which the checker cannot see. Give such a value its default
+/// A `GET` of a key the script made sure of is not missing: after `SET key ... NX`
+/// (whatever it replied), `SET` without `XX`, `INCR`, `INCRBY`, `APPEND` and the like
+/// with `redis.call`, on every path, with nothing since that may delete it (the same
+/// `KEYS` entry, or a key joined from the same parts; an expiry cannot remove it
+/// while the script runs).
+///
+/// A warning, not an error: the script may know the key exists in ways the checker
+/// cannot see (it checked it, or a flag says so). Give such a value its default
 /// anyway, or `allow(nil_arithmetic)` on that script.
 ///
 /// ### Example

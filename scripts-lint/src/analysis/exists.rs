@@ -1,0 +1,233 @@
+//! Keys a script has made sure exist. After `SET key value NX` (whatever it replied),
+//! `INCR key` or `APPEND key ...`, the key holds a string until a command that may
+//! delete it, so `GET key` replies that string, never `false`. Time stands still
+//! while a script runs, so an expiry set on the way cannot remove it either (checked
+//! on Redis 7.0.15: `SET k v PX 1 NX`, a long loop, then `GET k` gives `v`).
+//!
+//! Keys are told apart by the identity of their values ([`Value::identity`]): the
+//! same `KEYS` entry, `ARGV` entry or literal, or strings joined from such parts. The
+//! set is a flow fact, like the seed state: branches meet on what all of them know.
+
+use std::sync::Arc;
+
+use super::{Analyzer, Arg, Value, kind};
+use crate::redis::{commands, keys};
+
+/// Identities of keys known to exist. Copied at every fork of control flow, so shared
+/// until changed: a clone costs no allocation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Existing(Option<Arc<[u64]>>);
+
+impl Existing {
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    fn ids(&self) -> &[u64] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+
+    pub(super) fn contains(&self, id: u64) -> bool {
+        self.ids().binary_search(&id).is_ok()
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.0 = None;
+    }
+
+    fn set(&mut self, ids: Vec<u64>) {
+        self.0 = (!ids.is_empty()).then(|| Arc::from(ids));
+    }
+
+    fn insert(&mut self, id: u64) {
+        if let Err(at) = self.ids().binary_search(&id) {
+            let mut ids = self.ids().to_vec();
+            ids.insert(at, id);
+            self.set(ids);
+        }
+    }
+
+    fn remove(&mut self, id: u64) {
+        if self.contains(id) {
+            let ids = self.ids().iter().copied().filter(|known| *known != id).collect();
+            self.set(ids);
+        }
+    }
+
+    /// Keeps only what `other` holds too.
+    pub(super) fn intersect(&mut self, other: &Existing) {
+        if self == other || self.is_empty() {
+            return;
+        }
+        let ids = self.ids().iter().copied().filter(|id| other.contains(*id)).collect();
+        self.set(ids);
+    }
+}
+
+/// What all of `sets` hold.
+pub(super) fn meet<'s>(mut sets: impl Iterator<Item = &'s Existing>) -> Existing {
+    let Some(first) = sets.next() else {
+        return Existing::default();
+    };
+    let mut out = first.clone();
+    for set in sets {
+        out.intersect(set);
+    }
+    out
+}
+
+/// Commands after which their first key holds a string, whatever they reply (`SET`
+/// only without `XX`; an error raises, so the script does not go on).
+const CREATE: &[&str] = &[
+    "SET",
+    "SETNX",
+    "SETEX",
+    "PSETEX",
+    "GETSET",
+    "INCR",
+    "INCRBY",
+    "INCRBYFLOAT",
+    "DECR",
+    "DECRBY",
+    "APPEND",
+];
+
+/// The command a call runs, as written, when it is one literal.
+fn literal_name(args: &[Arg]) -> Option<&str> {
+    let name = args.first().filter(|a| !a.spread)?;
+    name.value.string.as_deref().filter(|_| name.value.only(kind::STRING))
+}
+
+/// The literal text of an argument, upper case.
+fn word(arg: &Arg) -> Option<String> {
+    if arg.spread {
+        return None;
+    }
+    if let Some(text) = arg.value.string.as_deref().filter(|_| arg.value.only(kind::STRING)) {
+        return Some(text.to_ascii_uppercase());
+    }
+    arg.value
+        .number
+        .filter(|_| arg.value.only(kind::NUMBER))
+        .map(|n| n.to_string())
+}
+
+/// True when `SET`'s options (from the fourth argument) surely leave the key set:
+/// every option is a literal, none is `XX`, and none is `EXAT`/`PXAT` (a time in the
+/// past deletes the key at once); the value after `EX`/`PX` is skipped (one that is
+/// not positive raises).
+fn set_creates(args: &[Arg]) -> bool {
+    let mut rest = args.iter().skip(3);
+    while let Some(arg) = rest.next() {
+        match word(arg).as_deref() {
+            Some("EX" | "PX") => {
+                if rest.next().is_none_or(|a| a.spread) {
+                    return false;
+                }
+            }
+            Some("NX" | "GET" | "KEEPTTL") => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+impl Analyzer<'_> {
+    /// True when the call is `GET` of a key known to exist: its reply is a string.
+    pub(super) fn known_present(&self, args: &[Arg]) -> bool {
+        if self.existing.is_empty() || !literal_name(args).is_some_and(|n| n.eq_ignore_ascii_case("GET")) {
+            return false;
+        }
+        args.get(1)
+            .filter(|a| !a.spread)
+            .and_then(|a| a.value.identity())
+            .is_some_and(|id| self.existing.contains(id))
+    }
+
+    /// After a command call: forget the keys it may have deleted (any key it writes,
+    /// or every key when it is not known which), then note the key it made sure of.
+    /// `pcall`: an error does not stop the script, so nothing is made sure of.
+    pub(super) fn after_command(&mut self, args: &[Arg], pcall: bool) {
+        // most calls neither make sure of a key nor have one to forget: no lookups
+        if self.existing.is_empty()
+            && (pcall || !literal_name(args).is_some_and(|n| CREATE.iter().any(|c| c.eq_ignore_ascii_case(n))))
+        {
+            return;
+        }
+        let Some(name) = literal_name(args) else {
+            self.existing.clear();
+            return;
+        };
+        let command = match commands::lookup(name) {
+            // a container's own entry has no flags or key specs (`commands::has_subcommands`)
+            Some(command) if command.flags == 0 && command.key_specs.is_empty() && commands::has_subcommands(name) => {
+                match args
+                    .get(1)
+                    .and_then(word)
+                    .and_then(|sub| commands::subcommand(name, &sub))
+                {
+                    Some(sub) => sub,
+                    None => {
+                        self.existing.clear();
+                        return;
+                    }
+                }
+            }
+            Some(command) => command,
+            None => {
+                self.existing.clear();
+                return;
+            }
+        };
+        // only writes delete keys (not `PUBLISH`, which only may replicate); `SELECT`
+        // turns to another database's keys
+        if command.flags & commands::flag::WRITE == 0 && command.name != "SELECT" {
+            return;
+        }
+        let found = keys::key_args(command, args);
+        // `FLUSHDB`, `SWAPDB`, `SELECT` (another database's keys): no key to go by
+        if found.uncertain.is_some() || found.positions.is_empty() {
+            self.existing.clear();
+            return;
+        }
+        for position in found.positions {
+            match args
+                .get(position)
+                .filter(|a| !a.spread)
+                .and_then(|a| a.value.identity())
+            {
+                Some(id) => self.existing.remove(id),
+                None => {
+                    self.existing.clear();
+                    return;
+                }
+            }
+        }
+        let creates = CREATE.contains(&command.name) && (command.name != "SET" || set_creates(args));
+        if creates
+            && !pcall
+            && let Some(id) = args.get(1).filter(|a| !a.spread).and_then(|a| a.value.identity())
+        {
+            self.existing.insert(id);
+        }
+    }
+}
+
+/// The identity of a string made by joining `left` and `right` with `..`: known when
+/// both parts are.
+pub(super) fn joined(left: &Value, right: &Value) -> Option<u64> {
+    Some(mix(mix(0x9e37_79b9_7f4a_7c15, left.identity()?), right.identity()?))
+}
+
+/// Mixes a 64-bit word into a hash (deterministic across runs, unlike `RandomState`;
+/// a multiply and a rotation, as in `FxHash`).
+pub(super) fn mix(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+/// A string's identity word.
+pub(super) fn text(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
