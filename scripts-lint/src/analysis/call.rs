@@ -281,6 +281,22 @@ impl<'a> Analyzer<'a> {
 
     fn builtin(&mut self, lib: &'static str, name: &'static str, mut args: Vec<Arg>, range: Range<usize>) -> Values {
         let first = args.first().map(|a| a.value.clone()).unwrap_or_else(Value::nil);
+        // `table.sort(t, f)`, `string.gsub(s, p, f)`, ...: `f` runs unseen; `table.insert`
+        // and friends on `KEYS`/`ARGV` change what `KEYS[i]` names
+        if matches!(
+            (lib, name),
+            ("table", "sort" | "foreach" | "foreachi") | ("string", "gsub") | ("coroutine", _) | ("", "loadstring")
+        ) {
+            self.existing.clear();
+        }
+        if lib == "table"
+            && matches!(first.table, Some(Table::Keys | Table::Argv))
+            && name != "getn"
+            && name != "concat"
+        {
+            self.untracked = true;
+            self.existing.clear();
+        }
         let one = |value: Value| Values::one(value);
         match (lib, name) {
             ("redis", "call" | "pcall") => {
@@ -393,7 +409,12 @@ impl<'a> Analyzer<'a> {
                     Values::many(if rest.kinds == 0 { Value::unknown() } else { rest })
                 }
             }
-            ("", "setmetatable") => one(first),
+            ("", "setmetatable") => {
+                // metamethods run functions where the analysis sees a plain index
+                self.untracked = true;
+                self.existing.clear();
+                one(first)
+            }
             ("", "rawget") => {
                 let key = args.get(1).map(|a| a.value.clone()).unwrap_or_else(Value::nil);
                 one(self.index(first, key, range))
@@ -407,6 +428,9 @@ impl<'a> Analyzer<'a> {
                     args.clear();
                 }
                 let results = self.call(callee, args, range.clone());
+                // the call may have stopped anywhere (and `xpcall`'s handler ran unseen):
+                // what it made sure of may not be so, what it deleted is gone
+                self.existing.clear();
                 // `true` and the results, or `false` and the error message
                 Values {
                     fixed: [

@@ -1,6 +1,7 @@
 //! Keys a script has made sure exist. After `SET key value NX` (whatever it replied),
 //! `INCR key` or `APPEND key ...`, the key holds a string until a command that may
-//! delete it, so `GET key` replies that string, never `false`. Time stands still
+//! delete a key (any key: two names may be one key), so `GET key` replies that
+//! string, never `false`. Time stands still
 //! while a script runs, so an expiry set on the way cannot remove it either (checked
 //! on Redis 7.0.15: `SET k v PX 1 NX`, a long loop, then `GET k` gives `v`).
 //!
@@ -11,7 +12,7 @@
 use std::sync::Arc;
 
 use super::{Analyzer, Arg, Value, kind};
-use crate::redis::{commands, keys};
+use crate::redis::commands::{self, Command, key_flag};
 
 /// Identities of keys known to exist. Copied at every fork of control flow, so shared
 /// until changed: a clone costs no allocation.
@@ -43,13 +44,6 @@ impl Existing {
         if let Err(at) = self.ids().binary_search(&id) {
             let mut ids = self.ids().to_vec();
             ids.insert(at, id);
-            self.set(ids);
-        }
-    }
-
-    fn remove(&mut self, id: u64) {
-        if self.contains(id) {
-            let ids = self.ids().iter().copied().filter(|known| *known != id).collect();
             self.set(ids);
         }
     }
@@ -92,6 +86,22 @@ const CREATE: &[&str] = &[
     "APPEND",
 ];
 
+/// True when `command` may delete a key that holds a string (or turn to other keys):
+/// it removes or overwrites a key (`DEL`, `*STORE`: an empty result deletes the
+/// destination), it is a write of the keyspace or the server (`EXPIRE`, `RENAME`,
+/// `MOVE`, `FLUSHDB`), a string command that deletes or sets an expiry (`GETDEL`,
+/// `GETEX`), `SELECT`, or a write with no key. Commands of other types (`LPOP`,
+/// `HDEL`) raise on a key that holds a string, so they cannot delete one.
+fn may_delete(command: &Command) -> bool {
+    let specs = command.key_specs.iter().fold(0, |flags, spec| flags | spec.flags);
+    let write = command.flags & commands::flag::WRITE != 0;
+    specs & (key_flag::RM | key_flag::OW) != 0
+        || (write && matches!(command.group, "generic" | "server"))
+        || (command.group == "string" && (specs & key_flag::DELETE != 0 || command.name == "GETEX"))
+        || (write && command.key_specs.is_empty())
+        || command.name == "SELECT"
+}
+
 /// The command a call runs, as written, when it is one literal.
 fn literal_name(args: &[Arg]) -> Option<&str> {
     let name = args.first().filter(|a| !a.spread)?;
@@ -117,6 +127,10 @@ fn word(arg: &Arg) -> Option<String> {
 /// past deletes the key at once); the value after `EX`/`PX` is skipped (one that is
 /// not positive raises).
 fn set_creates(args: &[Arg]) -> bool {
+    // `SET k unpack(ARGV)`: the options are not known
+    if args.iter().skip(2).any(|a| a.spread) || args.len() < 3 {
+        return false;
+    }
     let mut rest = args.iter().skip(3);
     while let Some(arg) = rest.next() {
         match word(arg).as_deref() {
@@ -144,10 +158,14 @@ impl Analyzer<'_> {
             .is_some_and(|id| self.existing.contains(id))
     }
 
-    /// After a command call: forget the keys it may have deleted (any key it writes,
-    /// or every key when it is not known which), then note the key it made sure of.
+    /// After a command call: forget every key when it may have deleted one, then note
+    /// the key it made sure of. Two identities may name one key (`KEYS[1]` and
+    /// `KEYS[2]` can be equal), so a command that may delete any key forgets them all.
     /// `pcall`: an error does not stop the script, so nothing is made sure of.
     pub(super) fn after_command(&mut self, args: &[Arg], pcall: bool) {
+        if self.untracked {
+            return;
+        }
         // most calls neither make sure of a key nor have one to forget: no lookups
         if self.existing.is_empty()
             && (pcall || !literal_name(args).is_some_and(|n| CREATE.iter().any(|c| c.eq_ignore_ascii_case(n))))
@@ -179,32 +197,13 @@ impl Analyzer<'_> {
                 return;
             }
         };
-        // only writes delete keys (not `PUBLISH`, which only may replicate); `SELECT`
-        // turns to another database's keys
-        if command.flags & commands::flag::WRITE == 0 && command.name != "SELECT" {
-            return;
-        }
-        let found = keys::key_args(command, args);
-        // `FLUSHDB`, `SWAPDB`, `SELECT` (another database's keys): no key to go by
-        if found.uncertain.is_some() || found.positions.is_empty() {
+        let creator = CREATE.contains(&command.name);
+        let sure = command.name != "SET" || set_creates(args);
+        if (creator && !sure) || (!creator && may_delete(command)) {
             self.existing.clear();
-            return;
         }
-        for position in found.positions {
-            match args
-                .get(position)
-                .filter(|a| !a.spread)
-                .and_then(|a| a.value.identity())
-            {
-                Some(id) => self.existing.remove(id),
-                None => {
-                    self.existing.clear();
-                    return;
-                }
-            }
-        }
-        let creates = CREATE.contains(&command.name) && (command.name != "SET" || set_creates(args));
-        if creates
+        if creator
+            && sure
             && !pcall
             && let Some(id) = args.get(1).filter(|a| !a.spread).and_then(|a| a.value.identity())
         {

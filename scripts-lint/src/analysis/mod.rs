@@ -548,6 +548,9 @@ struct Analyzer<'a> {
     seed: u8,
     /// Keys known to exist here (see [`exists`]).
     existing: exists::Existing,
+    /// `KEYS`/`ARGV` were changed or metatables set: value identities no longer tell
+    /// keys apart, so no key is known to exist from here on.
+    untracked: bool,
     /// Scope entries below this index belong to enclosing functions (upvalues).
     fn_base: usize,
     /// The function bodies being analysed, innermost last.
@@ -604,6 +607,7 @@ impl<'a> Analyzer<'a> {
             reachable: true,
             seed: seed::UNSEEDED,
             existing: exists::Existing::default(),
+            untracked: false,
             fn_base: 0,
             frames: Vec::new(),
             breaks: Vec::new(),
@@ -644,6 +648,7 @@ impl<'a> Analyzer<'a> {
         self.reachable = true;
         self.seed = seed::UNSEEDED;
         self.existing.clear();
+        self.untracked = false;
         self.fn_base = 0;
         self.recording = true;
         self.resp3 = false;

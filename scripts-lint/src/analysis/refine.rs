@@ -129,14 +129,20 @@ impl<'a> Analyzer<'a> {
 
     /// Evaluates `rhs` where `narrowing` holds, then undoes it.
     pub(super) fn test_where(&mut self, narrowing: &Narrowing, rhs: &'a Expression, depth: usize) -> (Value, Test) {
+        // `rhs` may not run: keys it made sure of are not sure after, keys it deleted are gone
+        let before = self.existing.clone();
         if narrowing.is_empty() {
-            return self.test_at(rhs, depth + 1);
+            let result = self.test_at(rhs, depth + 1);
+            let after = std::mem::replace(&mut self.existing, before);
+            self.existing.intersect(&after);
+            return result;
         }
         let fork = self.fork();
         self.narrow(narrowing);
         let result = self.test_at(rhs, depth + 1);
-        let _ = self.end_branch(&fork);
+        let branch = self.end_branch(&fork);
         self.forks -= 1;
+        self.existing.intersect(&branch.existing);
         result
     }
 

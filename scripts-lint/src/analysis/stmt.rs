@@ -264,6 +264,11 @@ impl<'a> Analyzer<'a> {
     /// the state at the loop's entry is iterated to a fixed point, and one iteration
     /// from there is recorded.
     fn looping(&mut self, exits_at_end: bool, mut body: impl FnMut(&mut Self)) {
+        if self.loop_depth >= ITERATED_LOOP_DEPTH {
+            // no later pass is analysed: a key made sure of before the loop may be
+            // deleted by a pass before the one recorded
+            self.existing.clear();
+        }
         let mark = self.facts.mark();
         let iteration = self.fork();
         self.breaks.push((iteration.clone(), Vec::new()));
@@ -375,6 +380,11 @@ impl<'a> Analyzer<'a> {
                 if let Some(Table::Library(_)) = target.table {
                     let path = lua::source(self.source, full.clone()).to_owned();
                     self.global_write(full, &path, GlobalWriteKind::LibraryField);
+                }
+                if let Some(Table::Keys | Table::Argv) = target.table {
+                    // `KEYS[1] = KEYS[2]`: `KEYS[1]` no longer names one key
+                    self.untracked = true;
+                    self.existing.clear();
                 }
                 self.note_escape(&value);
                 self.store_into(&target, &value);

@@ -418,19 +418,27 @@ impl Value {
         if let Some(id) = self.id {
             return Some(id.get());
         }
+        // a tag, then the word: tags keep `KEYS[i]`, `ARGV[j]` and literals apart
+        let tagged = |tag: u64, word: u64| mix(mix(0, tag), word);
         if self.kinds == kind::KEY {
-            return self.key_index.map(|i| mix(1, u64::from(i)));
+            return self.key_index.map(|i| tagged(1, u64::from(i)));
         }
         if self.only(kind::ARGV) {
-            return self.argv_index.map(|i| mix(2, u64::from(i)));
+            return self.argv_index.map(|i| tagged(2, u64::from(i)));
         }
         if self.only(kind::STRING) {
-            return self.string.as_deref().map(|s| mix(3, text(s)));
+            // the parser turns escapes such as `\233` into characters: only ASCII
+            // text is surely the bytes Redis sees
+            return self
+                .string
+                .as_deref()
+                .filter(|s| s.is_ascii())
+                .map(|s| tagged(3, text(s)));
         }
         if self.only(kind::NUMBER) {
             // apart from the strings: `1` and `'1'` are one text, but matching them
             // would need Lua's number formatting, and missing a match is safe
-            return self.number.map(|n| mix(4, n.to_bits()));
+            return self.number.map(|n| tagged(4, n.to_bits()));
         }
         None
     }

@@ -4,7 +4,9 @@
 -- after `SET ... XX`, after a `DEL`, after `redis.pcall` (an error does not stop the
 -- script), when only one branch wrote it, when a different key was written, when a
 -- function the analysis cannot see ran in between, after an absolute expiry, after
--- `SELECT`, and in a loop that deletes it.
+-- `SELECT`, in a loop that deletes it, after a `DEL` of a key that may be the same,
+-- on the right of `and`, with spread options, under Lua's `pcall`, and after `KEYS`
+-- changed.
 local rcall = redis.call
 
 local function key(part, id)
@@ -57,4 +59,26 @@ for i = 1, 3 do
   rcall('DEL', KEYS[2])
 end
 
-return a + b + c + d + e + f + g + h + sum
+-- `KEYS[1]` and `KEYS[2]` may be one key: deleting one may delete the other
+rcall('SET', KEYS[2], '1', 'NX')
+rcall('DEL', KEYS[1])
+local i = tonumber(rcall('GET', KEYS[2])) + 1
+
+-- the right side of `and` may not run
+local _ = ARGV[1] == '1' and rcall('SET', KEYS[2], '1')
+local j = tonumber(rcall('GET', KEYS[2])) + 1
+
+-- options spread from `ARGV` may hold `XX`
+rcall('SET', KEYS[2], unpack(ARGV))
+local k = tonumber(rcall('GET', KEYS[2])) + 1
+
+-- Lua's `pcall` catches the error of a failed `INCRBY`
+pcall(rcall, 'INCRBY', KEYS[2], ARGV[1])
+local l = tonumber(rcall('GET', KEYS[2])) + 1
+
+-- `KEYS[2]` changed: it no longer names the key written
+rcall('SET', KEYS[2], '1', 'NX')
+KEYS[2] = ARGV[1]
+local m = tonumber(rcall('GET', KEYS[2])) + 1
+
+return a + b + c + d + e + f + g + h + i + j + k + l + m + sum
