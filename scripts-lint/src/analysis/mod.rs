@@ -854,6 +854,10 @@ impl<'a> Analyzer<'a> {
             if self.forks > 0 {
                 self.journal.push((index, old));
             }
+        } else {
+            // a caller's local changes under it, unseen where the caller reads it:
+            // a key it names may no longer be the one made sure of
+            self.existing.clear();
         }
     }
 

@@ -5,8 +5,8 @@
 -- script), when only one branch wrote it, when a different key was written, when a
 -- function the analysis cannot see ran in between, after an absolute expiry, after
 -- `SELECT`, in a loop that deletes it, after a `DEL` of a key that may be the same,
--- on the right of `and`, with spread options, under Lua's `pcall`, and after `KEYS`
--- changed.
+-- on the right of `and`, with spread options, under Lua's `pcall`, after a helper
+-- changed the local holding the key, and after `KEYS` changed.
 local rcall = redis.call
 
 local function key(part, id)
@@ -76,9 +76,18 @@ local k = tonumber(rcall('GET', KEYS[2])) + 1
 pcall(rcall, 'INCRBY', KEYS[2], ARGV[1])
 local l = tonumber(rcall('GET', KEYS[2])) + 1
 
+-- a helper points a local at another key
+local target = KEYS[2]
+local function retarget()
+  target = KEYS[1]
+end
+rcall('SET', KEYS[2], '1', 'NX')
+retarget()
+local n = tonumber(rcall('GET', target)) + 1
+
 -- `KEYS[2]` changed: it no longer names the key written
 rcall('SET', KEYS[2], '1', 'NX')
 KEYS[2] = ARGV[1]
 local m = tonumber(rcall('GET', KEYS[2])) + 1
 
-return a + b + c + d + e + f + g + h + i + j + k + l + m + sum
+return a + b + c + d + e + f + g + h + i + j + k + l + m + n + sum
