@@ -239,14 +239,7 @@ impl<'a> Analyzer<'a> {
         if self.reachable {
             frame.returns = Values::join_into(&frame.returns, &Values::default());
             frame.exit_seed |= self.seed;
-            let existing = self.existing.clone();
-            frame.exit_existing = Some(match frame.exit_existing.take() {
-                Some(mut known) => {
-                    known.intersect(&existing);
-                    known
-                }
-                None => existing,
-            });
+            super::exists::meet_into(&mut frame.exit_existing, &self.existing);
         }
         // a body that never returns (it always raises) gives its callers nothing
         let returns = frame.returns.unwrap_or_default();

@@ -58,6 +58,14 @@ impl Existing {
     }
 }
 
+/// Meets `existing` into what a function's exits so far know (`None`: no exit yet).
+pub(super) fn meet_into(exits: &mut Option<Existing>, existing: &Existing) {
+    match exits {
+        Some(known) => known.intersect(existing),
+        None => *exits = Some(existing.clone()),
+    }
+}
+
 /// What all of `sets` hold.
 pub(super) fn meet<'s>(mut sets: impl Iterator<Item = &'s Existing>) -> Existing {
     let Some(first) = sets.next() else {

@@ -33,14 +33,7 @@ impl<'a> Analyzer<'a> {
                     frame.returns = Values::join_into(&frame.returns, &values);
                     frame.exit_seed |= self.seed;
                     if self.reachable {
-                        let existing = self.existing.clone();
-                        frame.exit_existing = Some(match frame.exit_existing.take() {
-                            Some(mut known) => {
-                                known.intersect(&existing);
-                                known
-                            }
-                            None => existing,
-                        });
+                        super::exists::meet_into(&mut frame.exit_existing, &self.existing);
                     }
                 }
                 // the main chunk's `return`s are the script's replies, as a registered
