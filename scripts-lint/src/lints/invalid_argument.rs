@@ -15,7 +15,8 @@ use crate::redis::replies::{self, ArgType};
 /// be strings or integers`. A fractional number is sent as text (`1.5`), which the
 /// command refuses with `value is not an integer or out of range`, after any writes
 /// made before it. A reply that is `false` only when a key is missing, and a division
-/// that may come out whole, are warnings: the script may know better.
+/// that may come out whole, are warnings: the script may know better. A `GET` of a
+/// key the script made sure of (see `nil_arithmetic`) is not missing.
 ///
 /// ### Example
 /// ```lua
