@@ -36,17 +36,16 @@
 //! Script commands this crate did not build (`redis::Script`, a hand-made `EVALSHA`
 //! or `FCALL`) go to their slot's primary the same way, redirects and `TRYAGAIN`
 //! included, but with no `NOSCRIPT` fallback (the caller has its own) and with
-//! redis-rs's error type. The async wrapper sends a pipeline (or transaction) that
-//! runs a script once, to the primary of its script calls' slot (their keys must
+//! redis-rs's error type. A pipeline (or transaction) that runs a script is sent
+//! once, to the primary of its script calls' slot (their keys must
 //! share one slot; other commands of the pipeline belong there too): again only
 //! when every reply is the server's `MOVED` for that slot (nothing ran). When that
 //! node refuses only some of its commands, the others ran, and the pipeline fails
 //! with an error that says so rather than a `MOVED` callers would act on. Every
 //! other command (plain commands and pipelines, `load_all`) goes through the
-//! wrapped redis-rs connection unchanged, with its routing and retries. The
-//! blocking wrapper takes no pipelines, as redis-rs's blocking cluster connection,
-//! and passes packed bytes (`req_packed_command`) to redis-rs unread: send script
-//! commands through it as `Cmd`s.
+//! wrapped redis-rs connection unchanged, with its routing and retries, except that
+//! the blocking wrapper refuses pipelines of plain commands, as redis-rs's blocking
+//! cluster connection does.
 //!
 //! Script calls always run on primaries, `EVALSHA_RO` included.
 
@@ -408,20 +407,63 @@ async fn send_async(con: &mut redis::aio::MultiplexedConnection, cmd: &Cmd, aski
 /// wrappers send them at most once.
 const SCRIPT_COMMANDS: &[&str] = &["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"];
 
-/// The keys of `cmd` when it runs a script (`EVALSHA <sha> <numkeys> <key>...`),
-/// `None` for any other command.
-fn script_keys(cmd: &Cmd) -> Option<Vec<&[u8]>> {
-    let mut args = cmd.args_iter().map(|arg| match arg {
-        redis::Arg::Simple(bytes) => Some(bytes),
+/// The arguments of `cmd`, command name first.
+fn args_of(cmd: &Cmd) -> Vec<&[u8]> {
+    cmd.args_iter()
+        .filter_map(|arg| match arg {
+            redis::Arg::Simple(bytes) => Some(bytes),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The name `cmd` starts with.
+fn command_name(cmd: &Cmd) -> Option<String> {
+    match cmd.args_iter().next() {
+        Some(redis::Arg::Simple(name)) => Some(String::from_utf8_lossy(name).into_owned()),
         _ => None,
-    });
-    let name = std::str::from_utf8(args.next()??).ok()?;
+    }
+}
+
+/// The commands of a packed request (`*<n>\r\n$<len>\r\n<bytes>\r\n...`, as redis-rs
+/// writes a `Cmd` or a pipeline), each as its arguments; `None` when it is not that.
+fn parse_packed(mut bytes: &[u8]) -> Option<Vec<Vec<&[u8]>>> {
+    fn number(bytes: &mut &[u8], prefix: u8) -> Option<usize> {
+        let end = bytes.windows(2).position(|w| w == b"\r\n")?;
+        let (line, rest) = bytes.split_at(end);
+        let (&first, digits) = line.split_first()?;
+        if first != prefix {
+            return None;
+        }
+        *bytes = &rest[2..];
+        std::str::from_utf8(digits).ok()?.parse().ok()
+    }
+    let mut cmds = Vec::new();
+    while !bytes.is_empty() {
+        let count = number(&mut bytes, b'*')?;
+        let mut args = Vec::with_capacity(count);
+        for _ in 0..count {
+            let len = number(&mut bytes, b'$')?;
+            if bytes.len() < len + 2 || &bytes[len..len + 2] != b"\r\n" {
+                return None;
+            }
+            args.push(&bytes[..len]);
+            bytes = &bytes[len + 2..];
+        }
+        cmds.push(args);
+    }
+    Some(cmds)
+}
+
+/// The keys of a command when it runs a script (`EVALSHA <sha> <numkeys> <key>...`),
+/// `None` for any other command.
+fn script_keys<'a>(args: &[&'a [u8]]) -> Option<Vec<&'a [u8]>> {
+    let name = std::str::from_utf8(args.first()?).ok()?;
     if !SCRIPT_COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(name)) {
         return None;
     }
-    args.next()?;
-    let numkeys: usize = std::str::from_utf8(args.next()??).ok()?.parse().ok()?;
-    Some(args.take(numkeys).flatten().collect())
+    let numkeys: usize = std::str::from_utf8(args.get(2)?).ok()?.parse().ok()?;
+    Some(args.iter().skip(3).take(numkeys).copied().collect())
 }
 
 /// Where a request that runs scripts goes: `Ok(None)` when none of `cmds` runs a
@@ -430,15 +472,15 @@ fn script_keys(cmd: &Cmd) -> Option<Vec<&[u8]>> {
 /// other command that has one (redis-rs routes a pipeline by its first key too), or
 /// no slot (any node). Script calls whose keys hash to different slots are refused
 /// before anything is sent: one node runs the whole request.
-fn script_slot<'c>(cmds: impl Iterator<Item = &'c Cmd>) -> RedisResult<Option<Option<u16>>> {
+fn script_slot<'c>(cmds: impl Iterator<Item = Vec<&'c [u8]>>) -> RedisResult<Option<Option<u16>>> {
     let mut scripts = false;
     // the slot of the script calls' keys, and the first key seen in it
     let mut first: Option<(u16, &[u8])> = None;
     let mut other: Option<u16> = None;
     for cmd in cmds {
-        let Some(keys) = script_keys(cmd) else {
+        let Some(keys) = script_keys(&cmd) else {
             if other.is_none()
-                && let Some(redis::Arg::Simple(key)) = cmd.args_iter().nth(1)
+                && let Some(key) = cmd.get(1)
             {
                 other = Some(key_slot(key));
             }
@@ -492,7 +534,7 @@ fn moved_whole(values: &[Value], slot: Option<u16>) -> Option<Arc<str>> {
 /// `ASK`, `TRYAGAIN`, `CLUSTERDOWN`): the error to return instead of the replies.
 /// Those commands belong to another slot and did not run, but the others did, script
 /// calls included, and callers take these codes as "send again".
-fn partly_refused(pipeline: &redis::Pipeline, values: &[Value]) -> Option<RedisError> {
+fn partly_refused(name_of: impl Fn(usize) -> Option<String>, values: &[Value]) -> Option<RedisError> {
     let refused = |value: &Value| {
         matches!(value, Value::ServerError(error)
             if matches!(error.code(), "MOVED" | "ASK" | "TRYAGAIN" | "CLUSTERDOWN")
@@ -505,14 +547,7 @@ fn partly_refused(pipeline: &redis::Pipeline, values: &[Value]) -> Option<RedisE
         // nothing ran: the server's own replies say so, and sending again is safe
         return None;
     }
-    let name = pipeline
-        .cmd_iter()
-        .nth(index)
-        .and_then(|cmd| match cmd.args_iter().next() {
-            Some(redis::Arg::Simple(name)) => Some(String::from_utf8_lossy(name).into_owned()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let name = name_of(index).unwrap_or_default();
     Some(RedisError::from((
         ErrorKind::Client,
         "a pipeline with script calls ran on the node of their slot, which refused some of its other commands (they belong to another slot); the rest ran, script calls included: do not send it again, and keep every key of such a pipeline in one hash slot",
@@ -771,8 +806,9 @@ impl AsyncClusterConnection {
                 continue;
             }
             learn_moves(&values, &self.shared.topology);
+            let name_of = |index: usize| pipeline.cmd_iter().nth(index).and_then(command_name);
             if offset == 0
-                && let Some(error) = partly_refused(pipeline, &values)
+                && let Some(error) = partly_refused(name_of, &values)
             {
                 return Err(error);
             }
@@ -831,7 +867,7 @@ impl AsyncClusterConnection {
 /// goes to its slot's primary over this wrapper's own connection, at most once.
 impl redis::aio::ConnectionLike for AsyncClusterConnection {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> redis::RedisFuture<'a, Value> {
-        match script_slot(std::iter::once(cmd)) {
+        match script_slot(std::iter::once(args_of(cmd))) {
             Ok(None) => self.inner.req_packed_command(cmd),
             Ok(Some(slot)) => Box::pin(self.run_command(cmd, slot)),
             Err(error) => Box::pin(std::future::ready(Err(error))),
@@ -844,7 +880,7 @@ impl redis::aio::ConnectionLike for AsyncClusterConnection {
         offset: usize,
         count: usize,
     ) -> redis::RedisFuture<'a, Vec<Value>> {
-        match script_slot(pipeline.cmd_iter()) {
+        match script_slot(pipeline.cmd_iter().map(args_of)) {
             Ok(None) => self.inner.req_packed_commands(pipeline, offset, count),
             Ok(Some(slot)) => Box::pin(self.run_pipeline(pipeline, offset, count, slot)),
             Err(error) => Box::pin(std::future::ready(Err(error))),
@@ -1008,6 +1044,63 @@ impl ClusterConnection {
         }
     }
 
+    /// Sends a packed pipeline that runs scripts to the primary of `slot`, once (see
+    /// [`AsyncClusterConnection`]'s `run_pipeline`).
+    fn run_pipeline(
+        &mut self,
+        packed: &[u8],
+        cmds: &[Vec<&[u8]>],
+        offset: usize,
+        count: usize,
+        slot: Option<u16>,
+    ) -> RedisResult<Vec<Value>> {
+        let mut node = self.node(slot)?;
+        let mut redirects = 0;
+        loop {
+            let con = match self.connection(&node) {
+                Ok(con) => con,
+                Err(error) => {
+                    lock(&self.topology).stale = true;
+                    return Err(error);
+                }
+            };
+            let values = match redis::ConnectionLike::req_packed_commands(con, packed, offset, count) {
+                Ok(values) => values,
+                Err(error) => {
+                    if is_reply(&error) {
+                        lock(&self.topology).stale = true;
+                    } else {
+                        self.connections.remove(&node);
+                    }
+                    return Err(error);
+                }
+            };
+            if offset == 0
+                && redirects < MAX_REDIRECTS
+                && let Some(target) = moved_whole(&values, slot)
+            {
+                if let Some(slot) = slot {
+                    lock(&self.topology).set(slot, &target);
+                }
+                redirects += 1;
+                node = target;
+                continue;
+            }
+            learn_moves(&values, &self.topology);
+            let name_of = |index: usize| {
+                cmds.get(index)
+                    .and_then(|cmd| cmd.first())
+                    .map(|name| String::from_utf8_lossy(name).into_owned())
+            };
+            if offset == 0
+                && let Some(error) = partly_refused(name_of, &values)
+            {
+                return Err(error);
+            }
+            return Ok(values);
+        }
+    }
+
     fn node(&mut self, slot: Option<u16>) -> RedisResult<Arc<str>> {
         if lock(&self.topology).needs_load() {
             let (cmd, routing) = slots_command();
@@ -1049,17 +1142,45 @@ fn send_blocking(con: &mut redis::Connection, cmd: &Cmd, asking: bool) -> RedisR
     }
 }
 
+/// Plain commands go through redis-rs's cluster connection; a command or pipeline
+/// that runs a script goes to its slot's primary over this wrapper's own connection,
+/// at most once. A pipeline of plain commands is refused, as redis-rs's blocking
+/// cluster connection refuses it (use `redis::cluster::cluster_pipe()` on
+/// [`inner`](ClusterConnection::inner)).
 impl redis::ConnectionLike for ClusterConnection {
     fn req_packed_command(&mut self, cmd: &[u8]) -> RedisResult<Value> {
-        self.inner.req_packed_command(cmd)
+        let cmds = parse_packed(cmd).unwrap_or_default();
+        match cmds.as_slice() {
+            [one] => match script_slot(std::iter::once(one.clone()))? {
+                Some(slot) => {
+                    let mut built = Cmd::new();
+                    for arg in one {
+                        built.arg(*arg);
+                    }
+                    self.run_command(&built, slot)
+                }
+                None => self.inner.req_packed_command(cmd),
+            },
+            _ => self.inner.req_packed_command(cmd),
+        }
     }
 
     fn req_packed_commands(&mut self, cmd: &[u8], offset: usize, count: usize) -> RedisResult<Vec<Value>> {
-        self.inner.req_packed_commands(cmd, offset, count)
+        let Some(cmds) = parse_packed(cmd) else {
+            return self.inner.req_packed_commands(cmd, offset, count);
+        };
+        match script_slot(cmds.iter().cloned())? {
+            Some(slot) => self.run_pipeline(cmd, &cmds, offset, count, slot),
+            None => Err(RedisError::from((
+                ErrorKind::Client,
+                "This connection does not support pipelining.",
+                "a blocking cluster connection runs pipelines only when they call scripts; use `redis::cluster::cluster_pipe()` on `inner()` for plain commands".to_owned(),
+            ))),
+        }
     }
 
     fn req_command(&mut self, cmd: &Cmd) -> RedisResult<Value> {
-        match script_slot(std::iter::once(cmd))? {
+        match script_slot(std::iter::once(args_of(cmd)))? {
             None => self.inner.req_command(cmd),
             Some(slot) => self.run_command(cmd, slot),
         }
@@ -1070,7 +1191,8 @@ impl redis::ConnectionLike for ClusterConnection {
     }
 
     fn supports_pipelining(&self) -> bool {
-        self.inner.supports_pipelining()
+        // pipelines that run scripts: `req_packed_commands` refuses the others
+        true
     }
 
     fn check_connection(&mut self) -> bool {
@@ -1131,27 +1253,49 @@ mod tests {
         };
         let mut plain = redis::cmd("HINCRBY");
         plain.arg("other").arg("f").arg(1);
-        assert_eq!(script_keys(&evalsha(&["a", "b"])), Some(vec![&b"a"[..], b"b"]));
-        assert_eq!(script_keys(&plain), None);
+        assert_eq!(
+            script_keys(&args_of(&evalsha(&["a", "b"]))),
+            Some(vec![&b"a"[..], b"b"])
+        );
+        assert_eq!(script_keys(&args_of(&plain)), None);
         let mut fcall = redis::cmd("FCALL_RO");
         fcall.arg("f").arg(0);
-        assert_eq!(script_keys(&fcall), Some(vec![]));
+        assert_eq!(script_keys(&args_of(&fcall)), Some(vec![]));
 
         // no script: redis-rs's path
-        assert_eq!(script_slot([&plain].into_iter()).unwrap(), None);
+        assert_eq!(script_slot([&plain].into_iter().map(args_of)).unwrap(), None);
         // the script calls' keys decide, whatever comes first
         let slot = key_slot(b"{q}");
         let calls = [plain.clone(), evalsha(&["x{q}"]), evalsha(&["y{q}", "z{q}"])];
-        assert_eq!(script_slot(calls.iter()).unwrap(), Some(Some(slot)));
+        assert_eq!(script_slot(calls.iter().map(args_of)).unwrap(), Some(Some(slot)));
         // key-less script calls follow the first other command with an argument
         assert_eq!(
-            script_slot([&fcall, &plain].into_iter()).unwrap(),
+            script_slot([&fcall, &plain].into_iter().map(args_of)).unwrap(),
             Some(Some(key_slot(b"other")))
         );
-        assert_eq!(script_slot([&fcall].into_iter()).unwrap(), Some(None));
+        assert_eq!(script_slot([&fcall].into_iter().map(args_of)).unwrap(), Some(None));
         // script calls in two slots: refused
-        let error = script_slot([evalsha(&["a{1}"]), evalsha(&["a{2}"])].iter()).unwrap_err();
+        let error = script_slot([evalsha(&["a{1}"]), evalsha(&["a{2}"])].iter().map(args_of)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Server(redis::ServerErrorKind::CrossSlot));
+    }
+
+    #[test]
+    fn packed_requests_read_back_as_their_commands() {
+        let mut pipe = redis::pipe();
+        pipe.cmd("EVALSHA").arg("0123").arg(1).arg("a{q}").arg("").cmd("PING");
+        let packed = pipe.get_packed_pipeline();
+        let cmds = parse_packed(&packed).unwrap();
+        assert_eq!(
+            cmds,
+            [vec![&b"EVALSHA"[..], b"0123", b"1", b"a{q}", b""], vec![&b"PING"[..]]]
+        );
+        assert_eq!(script_slot(cmds.into_iter()).unwrap(), Some(Some(key_slot(b"{q}"))));
+        let one = redis::cmd("GET").arg("k").get_packed_command();
+        assert_eq!(parse_packed(&one).unwrap(), [vec![&b"GET"[..], b"k"]]);
+        // not what redis-rs writes: left to redis-rs
+        assert_eq!(parse_packed(b"PING\r\n"), None);
+        assert_eq!(parse_packed(b"*1\r\n$4\r\nPIN"), None);
+        assert_eq!(parse_packed(b"*1\r\n$x\r\n"), None);
     }
 
     #[test]
@@ -1174,17 +1318,18 @@ mod tests {
         // some refused, some ran: an error that says so, not a `MOVED` to act on
         let mut pipe = redis::pipe();
         pipe.cmd("EVALSHA").arg("0123").arg(1).arg("a{42}").cmd("INCR").arg("b");
-        let error = partly_refused(&pipe, &[Value::Int(1), moved.clone()]).unwrap();
+        let pipe = |index: usize| pipe.cmd_iter().nth(index).and_then(command_name);
+        let error = partly_refused(pipe, &[Value::Int(1), moved.clone()]).unwrap();
         assert_eq!(error.kind(), ErrorKind::Client);
         assert!(
             error.to_string().contains("command 2 (`INCR`): MOVED 42 10.0.0.2:7002"),
             "{error}"
         );
         assert!(
-            partly_refused(&pipe, &[moved.clone(), moved.clone()]).is_none(),
+            partly_refused(pipe, &[moved.clone(), moved.clone()]).is_none(),
             "nothing ran"
         );
-        assert!(partly_refused(&pipe, &[Value::Int(1), Value::Int(2)]).is_none());
+        assert!(partly_refused(pipe, &[Value::Int(1), Value::Int(2)]).is_none());
         let topology = Mutex::new(Topology::default());
         learn_moves(&[Value::Int(1), moved], &topology);
         assert_eq!(lock(&topology).node(Some(42)).as_deref(), Some("10.0.0.2:7002"));

@@ -150,6 +150,27 @@ fn blocking_cluster_connections_work_too() {
         .unwrap();
     assert_eq!(runs, 1);
     assert_eq!(owner.calls("eval"), 1);
+
+    // pipelines that run scripts go there too; plain pipelines are refused, as
+    // redis-rs's blocking cluster connection refuses them
+    let mut pipe = redis::pipe();
+    incr_blocking::pipe(&mut pipe, "blocking:{y}").unwrap();
+    pipe.cmd("INCR").arg("blocking:{y}");
+    incr_blocking::pipe(&mut pipe, "blocking:{y}").unwrap();
+    let counts: (i64, i64, i64) = pipe.query(&mut con).unwrap();
+    assert_eq!(counts, (2, 3, 4));
+    let mut transaction = redis::pipe();
+    transaction.atomic();
+    incr_blocking::pipe(&mut transaction, "blocking:{y}").unwrap();
+    let (count,): (i64,) = transaction.query(&mut con).unwrap();
+    assert_eq!(count, 5);
+    let error = redis::pipe()
+        .cmd("INCR")
+        .arg("blocking:{y}")
+        .query::<(i64,)>(&mut con)
+        .unwrap_err();
+    assert!(error.to_string().contains("does not support pipelining"), "{error}");
+    assert!(error.to_string().contains("cluster_pipe"), "{error}");
 }
 
 #[test]
