@@ -407,6 +407,13 @@ async fn send_async(con: &mut redis::aio::MultiplexedConnection, cmd: &Cmd, aski
 /// wrappers send them at most once.
 const SCRIPT_COMMANDS: &[&str] = &["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"];
 
+/// True when `cmd` runs a script: checked before anything else, so plain commands
+/// pass through without their arguments being collected.
+fn runs_script(cmd: &Cmd) -> bool {
+    matches!(cmd.args_iter().next(), Some(redis::Arg::Simple(name))
+        if SCRIPT_COMMANDS.iter().any(|c| c.as_bytes().eq_ignore_ascii_case(name)))
+}
+
 /// The arguments of `cmd`, command name first.
 fn args_of(cmd: &Cmd) -> Vec<&[u8]> {
     cmd.args_iter()
@@ -558,6 +565,44 @@ fn partly_refused(name_of: impl Fn(usize) -> Option<String>, values: &[Value]) -
             error.details().unwrap_or("")
         ),
     )))
+}
+
+/// What the replies of a pipeline that runs scripts lead to.
+enum Settled {
+    /// Every reply is the server's `MOVED` for the pipeline's slot: nothing ran, send
+    /// it to this node.
+    Resend(Arc<str>),
+    /// Return this to the caller.
+    Done(RedisResult<Vec<Value>>),
+}
+
+/// Settles the replies of a pipeline sent to the node of `slot` for the
+/// `redirects`-th time (see [`moved_whole`] and [`partly_refused`]). Only a plain
+/// pipeline (`offset` 0) shows each command's reply; a transaction's is its `EXEC`'s.
+fn settle(
+    values: Vec<Value>,
+    slot: Option<u16>,
+    offset: usize,
+    redirects: usize,
+    topology: &Mutex<Topology>,
+    name_of: impl Fn(usize) -> Option<String>,
+) -> Settled {
+    if offset == 0
+        && redirects < MAX_REDIRECTS
+        && let Some(target) = moved_whole(&values, slot)
+    {
+        if let Some(slot) = slot {
+            lock(topology).set(slot, &target);
+        }
+        return Settled::Resend(target);
+    }
+    learn_moves(&values, topology);
+    if offset == 0
+        && let Some(error) = partly_refused(name_of, &values)
+    {
+        return Settled::Done(Err(error));
+    }
+    Settled::Done(Ok(values))
 }
 
 /// Keeps the slot map up to date from the `MOVED` replies in a pipeline's replies.
@@ -759,9 +804,8 @@ impl AsyncClusterConnection {
 
     /// Sends a pipeline that runs scripts to the primary of `slot` (see
     /// [`script_slot`]), once. It is sent again only when every reply is the
-    /// server's `MOVED` for that slot (nothing ran); any other reply is returned as
-    /// it is, `MOVED` and `ASK` for some of its commands included (those did not
-    /// run; the slot map learns from `MOVED` for the next request).
+    /// server's `MOVED` for that slot (nothing ran); when the node refused only some
+    /// of its commands, the others ran and the error says so (see [`settle`]).
     async fn run_pipeline(
         &mut self,
         pipeline: &redis::Pipeline,
@@ -793,26 +837,14 @@ impl AsyncClusterConnection {
                     return Err(error);
                 }
             };
-            // a transaction's replies are its `EXEC`'s: only a plain pipeline shows each command's
-            if offset == 0
-                && redirects < MAX_REDIRECTS
-                && let Some(target) = moved_whole(&values, slot)
-            {
-                if let Some(slot) = slot {
-                    lock(&self.shared.topology).set(slot, &target);
-                }
-                redirects += 1;
-                node = target;
-                continue;
-            }
-            learn_moves(&values, &self.shared.topology);
             let name_of = |index: usize| pipeline.cmd_iter().nth(index).and_then(command_name);
-            if offset == 0
-                && let Some(error) = partly_refused(name_of, &values)
-            {
-                return Err(error);
+            match settle(values, slot, offset, redirects, &self.shared.topology, name_of) {
+                Settled::Resend(target) => {
+                    redirects += 1;
+                    node = target;
+                }
+                Settled::Done(result) => return result,
             }
-            return Ok(values);
         }
     }
 
@@ -867,6 +899,9 @@ impl AsyncClusterConnection {
 /// goes to its slot's primary over this wrapper's own connection, at most once.
 impl redis::aio::ConnectionLike for AsyncClusterConnection {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> redis::RedisFuture<'a, Value> {
+        if !runs_script(cmd) {
+            return self.inner.req_packed_command(cmd);
+        }
         match script_slot(std::iter::once(args_of(cmd))) {
             Ok(None) => self.inner.req_packed_command(cmd),
             Ok(Some(slot)) => Box::pin(self.run_command(cmd, slot)),
@@ -880,6 +915,9 @@ impl redis::aio::ConnectionLike for AsyncClusterConnection {
         offset: usize,
         count: usize,
     ) -> redis::RedisFuture<'a, Vec<Value>> {
+        if !pipeline.cmd_iter().any(runs_script) {
+            return self.inner.req_packed_commands(pipeline, offset, count);
+        }
         match script_slot(pipeline.cmd_iter().map(args_of)) {
             Ok(None) => self.inner.req_packed_commands(pipeline, offset, count),
             Ok(Some(slot)) => Box::pin(self.run_pipeline(pipeline, offset, count, slot)),
@@ -1075,29 +1113,18 @@ impl ClusterConnection {
                     return Err(error);
                 }
             };
-            if offset == 0
-                && redirects < MAX_REDIRECTS
-                && let Some(target) = moved_whole(&values, slot)
-            {
-                if let Some(slot) = slot {
-                    lock(&self.topology).set(slot, &target);
-                }
-                redirects += 1;
-                node = target;
-                continue;
-            }
-            learn_moves(&values, &self.topology);
             let name_of = |index: usize| {
                 cmds.get(index)
                     .and_then(|cmd| cmd.first())
                     .map(|name| String::from_utf8_lossy(name).into_owned())
             };
-            if offset == 0
-                && let Some(error) = partly_refused(name_of, &values)
-            {
-                return Err(error);
+            match settle(values, slot, offset, redirects, &self.topology, name_of) {
+                Settled::Resend(target) => {
+                    redirects += 1;
+                    node = target;
+                }
+                Settled::Done(result) => return result,
             }
-            return Ok(values);
         }
     }
 
@@ -1180,6 +1207,9 @@ impl redis::ConnectionLike for ClusterConnection {
     }
 
     fn req_command(&mut self, cmd: &Cmd) -> RedisResult<Value> {
+        if !runs_script(cmd) {
+            return self.inner.req_command(cmd);
+        }
         match script_slot(std::iter::once(args_of(cmd)))? {
             None => self.inner.req_command(cmd),
             Some(slot) => self.run_command(cmd, slot),
