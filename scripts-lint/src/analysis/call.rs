@@ -287,8 +287,7 @@ impl<'a> Analyzer<'a> {
             && name != "getn"
             && name != "concat"
         {
-            self.untracked = true;
-            self.existing.clear();
+            self.stop_tracking();
         }
         let one = |value: Value| Values::one(value);
         match (lib, name) {
@@ -404,8 +403,7 @@ impl<'a> Analyzer<'a> {
             }
             ("", "setmetatable") => {
                 // metamethods run functions where the analysis sees a plain index
-                self.untracked = true;
-                self.existing.clear();
+                self.stop_tracking();
                 one(first)
             }
             ("", "rawget") => {

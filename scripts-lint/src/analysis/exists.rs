@@ -155,6 +155,13 @@ fn set_creates(args: &[Arg]) -> bool {
 }
 
 impl Analyzer<'_> {
+    /// From here on no key is known to exist: `KEYS`/`ARGV` changed or metatables
+    /// were set, so value identities no longer tell keys apart.
+    pub(super) fn stop_tracking(&mut self) {
+        self.untracked = true;
+        self.existing.clear();
+    }
+
     /// True when the call is `GET` of a key known to exist: its reply is a string.
     pub(super) fn known_present(&self, args: &[Arg]) -> bool {
         if self.existing.is_empty() || !literal_name(args).is_some_and(|n| n.eq_ignore_ascii_case("GET")) {

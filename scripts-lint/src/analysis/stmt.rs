@@ -376,8 +376,7 @@ impl<'a> Analyzer<'a> {
                 }
                 if let Some(Table::Keys | Table::Argv) = target.table {
                     // `KEYS[1] = KEYS[2]`: `KEYS[1]` no longer names one key
-                    self.untracked = true;
-                    self.existing.clear();
+                    self.stop_tracking();
                 }
                 self.note_escape(&value);
                 self.store_into(&target, &value);
