@@ -1,10 +1,10 @@
-//! One call of a script: the EVALSHA command, sent with an EVAL fallback.
+//! One call of a script being built: the `EVALSHA` (or `FCALL`) command, its `EVAL`
+//! form, and the checks made before sending (running it is in `invoke.rs`).
 
-use redis::{Cmd, FromRedisValue, Pipeline, Value};
+use redis::{Cmd, Pipeline};
 
 use crate::args::{Arg, Key};
-use crate::connection::{AsyncConnection, Connection};
-use crate::error::{Error, Result, is_function_not_found, is_noscript};
+use crate::error::{Error, Result};
 use crate::prefix::has_hash_tag;
 use crate::script::Script;
 use crate::slot::key_slot;
@@ -80,6 +80,12 @@ impl<'s> Call<'s> {
     /// The script being called.
     pub fn script(&self) -> &'s Script {
         self.script
+    }
+
+    /// How many keys the call passes.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn key_count(&self) -> usize {
+        self.numkeys
     }
 
     /// The EVALSHA (or FCALL) command as built so far.
@@ -204,156 +210,23 @@ impl<'s> Call<'s> {
     /// The same call as `EVAL`, the `EVALSHA` command dropped as soon as the `EVAL`
     /// one is built: a large argument is held twice for that moment only, not for
     /// the whole fallback.
-    pub(crate) fn into_eval(self) -> Self {
-        if self.script.function().is_some() {
-            return self;
+    pub(crate) fn into_eval(mut self) -> Self {
+        self.fall_back_to_eval();
+        self
+    }
+
+    /// The `NOSCRIPT` fallback: [`into_eval`](Self::into_eval) in place.
+    pub(crate) fn fall_back_to_eval(&mut self) {
+        if self.script.function().is_none() {
+            // built before the `EVALSHA` command is dropped, by this assignment
+            self.cmd = self.eval_command();
         }
-        let cmd = self.eval_command();
-        Call { cmd, ..self }
     }
 
     /// The slot of the call's keys (of the first key: [`check_slots`](Self::check_slots)
     /// has made sure they share it); `None` without keys.
-    #[cfg(feature = "cluster")]
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
     pub(crate) fn slot(&self) -> Option<u16> {
         self.key_bytes().next().map(key_slot)
-    }
-
-    /// Runs the call: `EVALSHA`, and one `EVAL` (whose reply is returned) only when
-    /// the server answers its own `NOSCRIPT` reply, which proves the script did not
-    /// run. Nothing else is sent again; see [`Error::ran`] for what a failure tells.
-    ///
-    /// Takes the call by value so that the `EVAL` fallback can drop the `EVALSHA`
-    /// command (and any large argument in it) before sending.
-    pub async fn invoke_async<T: FromRedisValue, C: AsyncConnection>(self, con: &mut C) -> Result<T> {
-        let script = self.script;
-        #[cfg(feature = "tracing")]
-        {
-            use tracing::Instrument;
-            let span = self.span();
-            let result = finish(script, self.send_async(con).instrument(span.clone()).await);
-            span.record("outcome", outcome(&result));
-            result
-        }
-        #[cfg(not(feature = "tracing"))]
-        finish(script, self.send_async(con).await)
-    }
-
-    async fn send_async<C: AsyncConnection>(self, con: &mut C) -> Result<Value> {
-        self.check_prefixes(Some(con.is_cluster()))?;
-        #[cfg(feature = "cluster")]
-        if let Some(cluster) = con.__cluster() {
-            return cluster.run(self).await;
-        }
-        if con.is_cluster() {
-            self.check_slots()?;
-        }
-        let script = self.script;
-        let reply = match con.req_packed_command(&self.cmd).await.and_then(Value::extract_error) {
-            Err(e) if script.function().is_none() && is_noscript(&e) => {
-                let eval = self.into_eval();
-                con.req_packed_command(&eval.cmd).await.and_then(Value::extract_error)
-            }
-            Err(e) if is_function_not_found(script, &e) => {
-                // nothing ran: load the library, then send the same call once more
-                if let Some(function) = script.function() {
-                    let load = con.req_packed_command(&function.library.load_command()).await;
-                    function.library.loaded(load.and_then(Value::extract_error))?;
-                }
-                con.req_packed_command(&self.cmd).await.and_then(Value::extract_error)
-            }
-            other => other,
-        };
-        reply.map_err(|e| Error::from_redis(script, e))
-    }
-
-    /// Runs the call on a blocking connection: `EVALSHA`, and one `EVAL` only on the
-    /// server's own `NOSCRIPT` reply (see [`invoke_async`](Self::invoke_async)).
-    pub fn invoke<T: FromRedisValue, C: Connection>(self, con: &mut C) -> Result<T> {
-        let script = self.script;
-        #[cfg(feature = "tracing")]
-        {
-            let span = self.span();
-            let result = span.in_scope(|| finish(script, self.send(con)));
-            span.record("outcome", outcome(&result));
-            result
-        }
-        #[cfg(not(feature = "tracing"))]
-        finish(script, self.send(con))
-    }
-
-    fn send<C: Connection>(self, con: &mut C) -> Result<Value> {
-        self.check_prefixes(Some(con.is_cluster()))?;
-        #[cfg(feature = "cluster")]
-        if let Some(cluster) = con.__cluster() {
-            return cluster.run(self);
-        }
-        if con.is_cluster() {
-            self.check_slots()?;
-        }
-        let script = self.script;
-        let reply = match con.req_command(&self.cmd).and_then(Value::extract_error) {
-            Err(e) if script.function().is_none() && is_noscript(&e) => {
-                let eval = self.into_eval();
-                con.req_command(&eval.cmd).and_then(Value::extract_error)
-            }
-            Err(e) if is_function_not_found(script, &e) => {
-                // nothing ran: load the library, then send the same call once more
-                if let Some(function) = script.function() {
-                    let load = con.req_command(&function.library.load_command());
-                    function.library.loaded(load.and_then(Value::extract_error))?;
-                }
-                con.req_command(&self.cmd).and_then(Value::extract_error)
-            }
-            other => other,
-        };
-        reply.map_err(|e| Error::from_redis(script, e))
-    }
-
-    #[cfg(feature = "tracing")]
-    fn span(&self) -> tracing::Span {
-        tracing::info_span!(
-            "redis_script",
-            script = self.script.name(),
-            sha1 = self.script.sha1(),
-            keys = self.numkeys,
-            outcome = tracing::field::Empty,
-        )
-    }
-}
-
-/// Decodes a reply into the function's return type.
-fn finish<T: FromRedisValue>(script: &Script, reply: Result<Value>) -> Result<T> {
-    reply.and_then(|value| {
-        T::from_redis_value(value).map_err(|source| Error::Reply {
-            script: script.name(),
-            expected: std::any::type_name::<T>(),
-            source,
-        })
-    })
-}
-
-#[cfg(feature = "tracing")]
-fn outcome<T>(result: &Result<T>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(Error::Script(_)) => "script_error",
-        Err(Error::Busy { .. }) => "busy",
-        Err(Error::Killed { .. }) => "killed",
-        Err(Error::ReadOnly { .. }) => "read_only",
-        Err(Error::CrossSlot { .. }) => "cross_slot",
-        Err(Error::NoScript { .. }) => "no_script",
-        Err(Error::NoFunction { .. }) => "no_function",
-        Err(Error::Load { .. }) => "load",
-        Err(Error::OutOfMemory { .. }) => "out_of_memory",
-        Err(Error::Redirected { .. }) => "redirected",
-        Err(Error::TryAgain { .. }) => "try_again",
-        Err(Error::ClusterDown { .. }) => "cluster_down",
-        Err(Error::Timeout { .. }) => "timeout",
-        Err(Error::Connection { .. }) => "connection",
-        Err(Error::Unreachable { .. }) => "unreachable",
-        Err(Error::Reply { .. }) => "reply",
-        Err(Error::Server { .. }) => "server",
-        Err(Error::UntaggedPrefix { .. }) => "untagged_prefix",
     }
 }

@@ -9,7 +9,19 @@
 //! connection, a timeout, `TRYAGAIN`, `LOADING`, ... up to their `retries`), so they
 //! are not accepted as is: [`crate::cluster`] wraps them.
 //!
+//! How a connection runs a call is its [`AsyncConnection::run_call`]
+//! ([`Connection::run_call`]): by default on the one server behind it, with the
+//! `EVAL` fallback; the cluster connections route it to the slot's primary.
+//!
 //! [`Call::invoke_async`]: crate::Call::invoke_async
+
+use std::future::Future;
+
+use redis::Value;
+
+use crate::call::Call;
+use crate::error::Result;
+use crate::single;
 
 /// An async connection a script can run on.
 ///
@@ -33,11 +45,25 @@ pub trait AsyncConnection: redis::aio::ConnectionLike + Send + Sync {
         false
     }
 
-    /// The runtime's cluster connection, which routes script calls itself.
-    #[doc(hidden)]
-    #[cfg(feature = "cluster")]
-    fn __cluster(&mut self) -> Option<&mut crate::cluster::AsyncClusterConnection> {
-        None
+    /// Runs a script call on this connection, at most once: sends it, and sends it
+    /// again only as the server's own refusal allows (`EVAL` after `NOSCRIPT`, the
+    /// library loaded after `ERR Function not found`; see [`Error::ran`]). What
+    /// generated functions and [`Call::invoke_async`] run.
+    ///
+    /// The default sends it to the one server behind the connection (checking the
+    /// keys share one slot first when [`is_cluster`](Self::is_cluster)). The
+    /// cluster connections route it to the primary of its slot and follow
+    /// redirects. Override it only to route calls elsewhere, never to send one
+    /// twice.
+    ///
+    /// [`Error::ran`]: crate::Error::ran
+    /// [`Call::invoke_async`]: crate::Call::invoke_async
+    fn run_call(&mut self, call: Call<'_>) -> impl Future<Output = Result<Value>> + Send
+    where
+        Self: Sized,
+    {
+        let cluster = self.is_cluster();
+        single::run_async(self, call, cluster)
     }
 }
 
@@ -65,11 +91,17 @@ pub trait Connection: redis::ConnectionLike {
         false
     }
 
-    /// The runtime's cluster connection, which routes script calls itself.
-    #[doc(hidden)]
-    #[cfg(feature = "cluster")]
-    fn __cluster(&mut self) -> Option<&mut crate::cluster::ClusterConnection> {
-        None
+    /// Runs a script call on this connection, at most once (see
+    /// [`AsyncConnection::run_call`]). What generated functions and
+    /// [`Call::invoke`] run.
+    ///
+    /// [`Call::invoke`]: crate::Call::invoke
+    fn run_call(&mut self, call: Call<'_>) -> Result<Value>
+    where
+        Self: Sized,
+    {
+        let cluster = self.is_cluster();
+        single::run_blocking(self, call, cluster)
     }
 }
 

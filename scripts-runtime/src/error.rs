@@ -1,64 +1,17 @@
 //! `scripts::Error`: what can go wrong when a script runs, named after the script,
-//! and whether the script ran.
-//!
-//! Whether a script ran is read from facts of the reply, never from its error code
-//! alone:
-//!
-//! - an error the server raises *while running* a script (a Lua error, a failing
-//!   `redis.call`, `error(...)`) ends with `script: <sha1>, on @user_script:<line>.`
-//!   (Redis 7; Redis 6 starts it with `Error running script (call to f_<sha1>)`);
-//! - an error the server replies *instead of running* a script (`NOSCRIPT`, `BUSY`,
-//!   `OOM`, `MOVED`, ...) has no such suffix;
-//! - an error the script *returns* (`redis.error_reply(...)`, `{err = ...}`) arrives
-//!   verbatim, without the suffix. It is told from a refusal by its text: the
-//!   server's refusals are fixed texts (`BUSY Redis is busy running a script...`),
-//!   and anything else is the script's. Only a script returning the server's exact
-//!   text could pass for a refusal: the checker's `server_error_code` lint rejects
-//!   scripts that return the codes the server refuses with (see `docs/lints.md`).
+//! and whether the script ran. Which variant a reply becomes, and whether the script
+//! ran, is read by the decision module (`attempt.rs`), which owns the server's texts.
 
 use std::fmt;
 
 use redis::{ErrorKind, RedisError, ServerErrorKind};
 
+use crate::attempt::{Came, ErrorReply, Ran, Redirect, raised_in_script};
+use crate::library::Library;
 use crate::script::Script;
 
 /// The result of a script call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// Whether a failed call ran the script, as far as the failure shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Ran {
-    /// The server ran the script, which then failed, returned an error or replied
-    /// something the return type does not take. Redis does not roll a script back:
-    /// what it wrote before failing stays written. Do not send it again blindly.
-    Yes,
-    /// The script did not run: nothing was sent, or the server's own reply refused
-    /// the call before running it. Sending it again is safe.
-    No,
-    /// The request may have reached the server but no reply came back (the
-    /// connection dropped, or the response timeout passed): the script may have run
-    /// (and may still be running). Check its effects before sending it again.
-    Unknown,
-}
-
-impl fmt::Display for Ran {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Ran::Yes => "the script ran",
-            Ran::No => "the script did not run",
-            Ran::Unknown => "unknown whether the script ran",
-        })
-    }
-}
-
-/// Which cluster redirect a node answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Redirect {
-    /// `MOVED`: the slot belongs to another node for good.
-    Moved,
-    /// `ASK`: the slot is migrating and this key is on the importing node.
-    Ask,
-}
 
 /// A failed script call. Every variant names the script; server errors keep the
 /// original [`RedisError`] as their [`source`](std::error::Error::source).
@@ -333,6 +286,14 @@ impl Error {
         }
     }
 
+    /// `FUNCTION LOAD` of `library` failed.
+    pub(crate) fn load(library: &Library, source: RedisError) -> Self {
+        Error::Load {
+            library: library.name(),
+            source,
+        }
+    }
+
     /// Sorts a [`RedisError`] from calling `script` into a variant.
     pub fn from_redis(script: &Script, error: RedisError) -> Self {
         let name = script.name();
@@ -342,160 +303,92 @@ impl Error {
                 source: error,
             };
         }
-        let server = matches!(error.kind(), ErrorKind::Server(_) | ErrorKind::Extension);
-        if !server {
+        let said = match Came::of_error(&error) {
+            Came::Error { code, detail } => ErrorReply::read(code, detail),
             // a reply that could not be read may belong to a script that ran
-            let lost = error.is_io_error()
-                || error.is_connection_dropped()
-                || error.is_connection_refusal()
-                || error.kind() == ErrorKind::Parse;
-            return if lost {
-                Error::Connection {
+            Came::Lost => {
+                return Error::Connection {
                     script: name,
                     source: error,
-                }
-            } else {
-                // refused by the client before sending (configuration, authentication)
-                Error::Server {
+                };
+            }
+            _ if error.is_connection_refusal() => {
+                return Error::Connection {
                     script: name,
                     source: error,
-                }
-            };
-        }
-        let code = error.code().unwrap_or("");
-        let detail = error.detail().unwrap_or("");
-        if raised_in_script(detail) {
-            return match code {
-                "ERR" if strip_suffix(detail).starts_with("Script killed by user") => Error::Killed {
+                };
+            }
+            // refused by the client before sending (configuration, authentication)
+            _ => {
+                return Error::Server {
                     script: name,
                     source: error,
-                },
-                // a write inside the script was refused; `ran` reads the suffix
-                "OOM" => Error::OutOfMemory {
-                    script: name,
-                    source: error,
-                },
-                "READONLY" => Error::ReadOnly {
-                    script: name,
-                    source: error,
-                },
-                _ => Error::Script(Box::new(ScriptError::new(script, error, true))),
-            };
-        }
-        let Some(refusal) = refusal(code, detail) else {
-            // not a text the server refuses with: the script returned it
-            return Error::Script(Box::new(ScriptError::new(script, error, false)));
+                };
+            }
         };
-        match refusal {
-            Refusal::NoScript => Error::NoScript {
+        match said {
+            ErrorReply::Killed => Error::Killed {
                 script: name,
                 source: error,
             },
-            Refusal::NoFunction => Error::NoFunction {
+            // a write inside the script was refused; `ran` reads the suffix
+            ErrorReply::Raised if error.code() == Some("OOM") => Error::OutOfMemory {
                 script: name,
                 source: error,
             },
-            Refusal::Busy => Error::Busy {
+            ErrorReply::Raised if error.code() == Some("READONLY") => Error::ReadOnly {
                 script: name,
                 source: error,
             },
-            Refusal::OutOfMemory => Error::OutOfMemory {
+            ErrorReply::Raised => Error::Script(Box::new(ScriptError::new(script, error, true))),
+            // not a text the server refuses with: the script returned it
+            ErrorReply::Returned => Error::Script(Box::new(ScriptError::new(script, error, false))),
+            ErrorReply::NoScript => Error::NoScript {
                 script: name,
                 source: error,
             },
-            Refusal::ReadOnly => Error::ReadOnly {
+            ErrorReply::NoFunction => Error::NoFunction {
                 script: name,
                 source: error,
             },
-            Refusal::CrossSlot => Error::CrossSlot {
+            ErrorReply::Busy => Error::Busy {
+                script: name,
+                source: error,
+            },
+            ErrorReply::OutOfMemory => Error::OutOfMemory {
+                script: name,
+                source: error,
+            },
+            ErrorReply::ReadOnly => Error::ReadOnly {
+                script: name,
+                source: error,
+            },
+            ErrorReply::CrossSlot => Error::CrossSlot {
                 script: name,
                 keys: Vec::new(),
                 source: Some(error),
             },
-            Refusal::Redirect(redirect, slot, node) => Error::Redirected {
+            ErrorReply::Redirect(redirect, slot, node) => Error::Redirected {
                 script: name,
                 redirect,
                 slot,
-                node,
+                node: node.to_owned(),
                 source: error,
             },
-            Refusal::TryAgain => Error::TryAgain {
+            ErrorReply::TryAgain => Error::TryAgain {
                 script: name,
                 source: error,
             },
-            Refusal::ClusterDown => Error::ClusterDown {
+            ErrorReply::ClusterDown => Error::ClusterDown {
                 script: name,
                 source: error,
             },
-            Refusal::Other => Error::Server {
+            ErrorReply::Refused => Error::Server {
                 script: name,
                 source: error,
             },
         }
     }
-}
-
-/// A reply with which the server refuses a call before running it.
-enum Refusal {
-    NoScript,
-    NoFunction,
-    Busy,
-    OutOfMemory,
-    ReadOnly,
-    CrossSlot,
-    Redirect(Redirect, u16, String),
-    TryAgain,
-    ClusterDown,
-    Other,
-}
-
-/// Which refusal the unsuffixed error `code detail` is, when its text is one the
-/// server refuses a script call with, before running it: Redis 6.2 to 7.4
-/// (`src/server.c` shared errors, `src/cluster.c`, `src/eval.c`, `src/script.c`)
-/// and Valkey 8 (which says `Valkey` where Redis says `Redis`). A script that
-/// returns the same code with other words (`redis.error_reply('BUSY later')`) has
-/// run, and is not mistaken for a refusal.
-fn refusal(code: &str, detail: &str) -> Option<Refusal> {
-    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| detail.starts_with(p));
-    let refusal = match code {
-        "NOSCRIPT" if is_noscript_text(detail) => Refusal::NoScript,
-        "ERR" if detail == FUNCTION_NOT_FOUND => Refusal::NoFunction,
-        "BUSY" if starts(&["Redis is busy running", "Valkey is busy running"]) => Refusal::Busy,
-        "OOM"
-            if starts(&[
-                "command not allowed when used memory > 'maxmemory'",
-                "allow-oom flag is not set on the script",
-            ]) =>
-        {
-            Refusal::OutOfMemory
-        }
-        "READONLY" if starts(&["You can't write against a read only"]) => Refusal::ReadOnly,
-        "CROSSSLOT" if detail == "Keys in request don't hash to the same slot" => Refusal::CrossSlot,
-        "MOVED" | "ASK" => {
-            let (slot, node) = parse_redirect(detail)?;
-            let redirect = if code == "ASK" { Redirect::Ask } else { Redirect::Moved };
-            Refusal::Redirect(redirect, slot, node.to_owned())
-        }
-        "TRYAGAIN" if detail == TRYAGAIN_TEXT => Refusal::TryAgain,
-        "CLUSTERDOWN" if starts(&["The cluster is down", "Hash slot not served"]) => Refusal::ClusterDown,
-        "LOADING" if starts(&["Redis is loading the dataset", "Valkey is loading the dataset"]) => Refusal::Other,
-        "MASTERDOWN" if starts(&["Link with MASTER is down"]) => Refusal::Other,
-        "NOREPLICAS" if starts(&["Not enough good replicas"]) => Refusal::Other,
-        "MISCONF"
-            if starts(&[
-                "Redis is configured to save RDB snapshots",
-                "Valkey is configured to save RDB snapshots",
-                "Errors writing to the AOF file",
-            ]) =>
-        {
-            Refusal::Other
-        }
-        "NOPERM" if detail.contains("has no permissions to") => Refusal::Other,
-        "NOAUTH" if starts(&["Authentication required"]) => Refusal::Other,
-        "ERR" if is_refusal_text(detail) => Refusal::Other,
-        _ => return None,
-    };
-    Some(refusal)
 }
 
 impl ScriptError {
@@ -540,93 +433,6 @@ impl ScriptError {
             source,
         }
     }
-}
-
-/// The exact texts of the server's own `NOSCRIPT` reply: Redis 2.6 to 7.4, then
-/// Valkey 8. Only these make a call fall back to `EVAL`: a script that returned
-/// `NOSCRIPT ...` has run, and must not run again.
-pub(crate) fn is_noscript_text(detail: &str) -> bool {
-    matches!(detail, "No matching script. Please use EVAL." | "No matching script.")
-}
-
-/// True when `error` is the server's own `NOSCRIPT` reply (see [`is_noscript_text`]).
-pub(crate) fn is_noscript(error: &RedisError) -> bool {
-    error.kind() == ErrorKind::Server(ServerErrorKind::NoScript) && is_noscript_text(error.detail().unwrap_or(""))
-}
-
-/// The detail of the server's reply to `FCALL` of a function no library registers
-/// (src/functions.c).
-const FUNCTION_NOT_FOUND: &str = "Function not found";
-
-/// True when `error` is the server's own `ERR Function not found` reply to a call of
-/// the library function `script`: nothing ran, the library may be loaded and the
-/// call sent again. A function returning that text has run; the `server_error_code`
-/// lint keeps libraries from doing so.
-pub(crate) fn is_function_not_found(script: &Script, error: &RedisError) -> bool {
-    script.function().is_some() && error.code() == Some("ERR") && error.detail() == Some(FUNCTION_NOT_FOUND)
-}
-
-/// The server's `TRYAGAIN` refusal (src/cluster.c): the keys of a multi-key call are
-/// split by a migration, nothing ran.
-#[cfg(feature = "cluster")]
-pub(crate) fn is_tryagain(error: &RedisError) -> bool {
-    error.code() == Some("TRYAGAIN") && error.detail() == Some(TRYAGAIN_TEXT)
-}
-
-/// The detail of the server's `TRYAGAIN` (src/cluster.c).
-const TRYAGAIN_TEXT: &str = "Multiple keys request during rehashing of slot";
-
-/// True when the server raised the error while running a script: Redis 7 ends it
-/// with `script: <sha1 or name>, on @user_script:<line>.`, Redis 6 starts it with
-/// `Error running script (call to f_<sha1>)`.
-pub(crate) fn raised_in_script(detail: &str) -> bool {
-    if detail.starts_with("Error running script (call to f_") {
-        return true;
-    }
-    let Some((_, tail)) = detail.rsplit_once(" script: ") else {
-        return false;
-    };
-    // `@user_function:` for the functions of a library
-    let Some((_, at)) = tail
-        .split_once(", on @user_script:")
-        .or_else(|| tail.split_once(", on @user_function:"))
-    else {
-        return false;
-    };
-    at.strip_suffix('.')
-        .is_some_and(|line| !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// `12182 127.0.0.1:7001` (the detail of `MOVED`/`ASK`) -> slot and node.
-pub(crate) fn parse_redirect(detail: &str) -> Option<(u16, &str)> {
-    let (slot, node) = detail.split_once(' ')?;
-    let slot = slot.parse::<u16>().ok().filter(|slot| *slot < 16384)?;
-    let (_, port) = node.rsplit_once(':')?;
-    port.parse::<u16>().ok()?;
-    Some((slot, node))
-}
-
-/// `ERR` replies with which the server refuses a script call before running it
-/// (src/eval.c, src/server.c, src/script.c of Redis 6.2 to 7.4; Valkey 8 words them
-/// the same). Any other unsuffixed `ERR` was returned by the script.
-fn is_refusal_text(detail: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "Error compiling script",
-        "Number of keys can't be greater than number of args",
-        "Number of keys can't be negative",
-        "value is not an integer or out of range",
-        "unknown command",
-        "wrong number of arguments",
-        "Can not run script on cluster, 'no-cluster' flag is set",
-        "Can not execute a script with write flag using *_ro command",
-        "Invalid script shebang",
-        "Unexpected engine in script shebang",
-        "Unknown lua shebang option",
-        "Unexpected flag in script shebang",
-        "max number of clients reached",
-        "Protocol error",
-    ];
-    PREFIXES.iter().any(|prefix| detail.starts_with(prefix))
 }
 
 /// True for an error code as Redis writes them: upper-case letters, digits, `_`.
@@ -901,42 +707,6 @@ mod tests {
             strip_suffix("user_script:3: boom script: 0123abcd, on @user_script:3."),
             "user_script:3: boom"
         );
-    }
-
-    #[test]
-    fn raised_errors_are_told_by_their_suffix() {
-        // texts observed on redis-server 7.0.15
-        assert!(raised_in_script(
-            "user_script:1: plain script: 7c69090d716b3b899dd0365cfdda40b6cf8ae98d, on @user_script:1."
-        ));
-        assert!(raised_in_script(
-            "z script: aab5a677fc977ad4de38eb3633ec2a6e9d6f58b9, on @user_script:12."
-        ));
-        assert!(raised_in_script(
-            "Error running script (call to f_0123): @user_script:2: oops"
-        ));
-        assert!(!raised_in_script("No matching script. Please use EVAL."));
-        assert!(!raised_in_script("fake script: x, on @user_script:"));
-        assert!(!raised_in_script(""));
-    }
-
-    #[test]
-    fn only_the_servers_own_noscript_text_counts() {
-        assert!(is_noscript_text("No matching script. Please use EVAL."));
-        assert!(is_noscript_text("No matching script."));
-        assert!(!is_noscript_text("fake"));
-        assert!(!is_noscript_text(
-            "No matching script. Please use EVAL. script: 0a, on @user_script:1."
-        ));
-    }
-
-    #[test]
-    fn redirects_are_parsed() {
-        assert_eq!(parse_redirect("12182 127.0.0.1:7001"), Some((12182, "127.0.0.1:7001")));
-        assert_eq!(parse_redirect("3 [::1]:7001"), Some((3, "[::1]:7001")));
-        assert_eq!(parse_redirect("16384 127.0.0.1:7001"), None);
-        assert_eq!(parse_redirect("x 127.0.0.1:7001"), None);
-        assert_eq!(parse_redirect("1 host"), None);
     }
 
     #[test]

@@ -16,35 +16,46 @@
 //! are reached through the `cluster` module (feature `cluster`), which routes script
 //! calls itself.
 
+// One-way layers: descriptors (no I/O) -> the at-most-once decision (no I/O) ->
+// errors -> calls -> transports (one node, cluster) -> running and loading.
 mod args;
+mod attempt;
 mod call;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 mod connection;
 mod error;
+mod invoke;
 #[cfg(feature = "json")]
 mod json;
 mod library;
+mod load;
+mod location;
 mod prefix;
 mod registry;
 mod script;
+mod single;
 mod slot;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transport;
 mod type_name;
 
 pub use args::{Arg, Key};
+pub use attempt::{Ran, Redirect};
 pub use call::Call;
 pub use connection::{AsyncConnection, Connection};
-pub use error::{Error, Ran, Redirect, Result, ScriptError};
+pub use error::{Error, Result, ScriptError};
 #[doc(hidden)]
 pub use inventory;
 #[cfg(feature = "json")]
 pub use json::Json;
 pub use library::{Function, Library};
+pub use load::{load_all, load_all_blocking};
+pub use location::Location;
 pub use prefix::{PrefixKey, has_hash_tag};
-pub use registry::{Registered, libraries, load_all, load_all_blocking, scripts};
-pub use script::{Location, Script};
+pub use registry::{Registered, libraries, scripts};
+pub use script::Script;
 pub use slot::key_slot;
 
 pub use redis;

@@ -1,10 +1,9 @@
-//! The compile-time descriptor of a Redis function library, and loading it.
+//! The compile-time descriptor of a Redis function library (loading it is in
+//! `load.rs`).
 
-use redis::{Cmd, Value};
+use redis::Cmd;
 
-use crate::connection::{AsyncConnection, Connection};
-use crate::error::{Error, Result};
-use crate::script::Location;
+use crate::location::Location;
 
 /// A function library as `#[redis_library]` compiled it: the Lua text sent with
 /// `FUNCTION LOAD`, the name it is loaded under, and where it is written.
@@ -85,119 +84,6 @@ impl Library {
         let mut cmd = redis::cmd("FUNCTION");
         cmd.arg("LOAD").arg("REPLACE").arg(self.source);
         cmd
-    }
-
-    /// Loads the library (on every primary when `con` is a cluster connection:
-    /// redis-rs routes `FUNCTION LOAD` to all of them). Calls load it by themselves
-    /// when the server lacks it; load it first for pipelines, which cannot.
-    pub async fn load<C: AsyncConnection>(&self, con: &mut C) -> Result<()> {
-        let reply = con.req_packed_command(&self.load_command()).await;
-        self.loaded(reply.and_then(Value::extract_error))
-    }
-
-    /// [`load`](Self::load) over a blocking connection.
-    pub fn load_blocking<C: Connection>(&self, con: &mut C) -> Result<()> {
-        let reply = con.req_command(&self.load_command());
-        self.loaded(reply.and_then(Value::extract_error))
-    }
-
-    pub(crate) fn loaded(&self, reply: redis::RedisResult<Value>) -> Result<()> {
-        reply.map(drop).map_err(|source| self.load_error(source))
-    }
-
-    pub(crate) fn load_error(&self, source: redis::RedisError) -> Error {
-        Error::Load {
-            library: self.name,
-            source,
-        }
-    }
-
-    /// Deletes the other versions of this library from the server (libraries named
-    /// `<declared name>_v<hash>` with another hash), returning how many. Run it once
-    /// every instance runs the new build: an instance of an old build still running
-    /// loads its version again on its next call. A no-op under stable names. On a
-    /// cluster, run it on each primary.
-    pub async fn delete_other_versions<C: AsyncConnection>(&self, con: &mut C) -> Result<usize> {
-        if !self.versioned {
-            return Ok(0);
-        }
-        let listed = con.req_packed_command(&self.list_command()).await;
-        let mut deleted = 0;
-        for name in self.others(listed)? {
-            let reply = con.req_packed_command(&delete_command(&name)).await;
-            reply.and_then(Value::extract_error).map_err(|e| self.load_error(e))?;
-            deleted += 1;
-        }
-        Ok(deleted)
-    }
-
-    /// [`delete_other_versions`](Self::delete_other_versions) over a blocking connection.
-    pub fn delete_other_versions_blocking<C: Connection>(&self, con: &mut C) -> Result<usize> {
-        if !self.versioned {
-            return Ok(0);
-        }
-        let listed = con.req_command(&self.list_command());
-        let mut deleted = 0;
-        for name in self.others(listed)? {
-            let reply = con.req_command(&delete_command(&name));
-            reply.and_then(Value::extract_error).map_err(|e| self.load_error(e))?;
-            deleted += 1;
-        }
-        Ok(deleted)
-    }
-
-    fn list_command(&self) -> Cmd {
-        let mut cmd = redis::cmd("FUNCTION");
-        // a pattern: every version of this library (and names that merely start so,
-        // filtered below)
-        cmd.arg("LIST")
-            .arg("LIBRARYNAME")
-            .arg(format!("{}_v*", self.declared_name));
-        cmd
-    }
-
-    /// The names of other versions of this library in a `FUNCTION LIST` reply.
-    fn others(&self, listed: redis::RedisResult<Value>) -> Result<Vec<String>> {
-        let listed = listed.and_then(Value::extract_error).map_err(|e| self.load_error(e))?;
-        let prefix = format!("{}_v", self.declared_name);
-        let mut names = Vec::new();
-        let Value::Array(libraries) = listed else {
-            return Ok(names);
-        };
-        for library in libraries {
-            let fields: Vec<Value> = match library {
-                Value::Array(fields) => fields,
-                Value::Map(pairs) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(),
-                _ => continue,
-            };
-            let name = fields.chunks(2).find_map(|pair| match pair {
-                [key, value] if text(key).as_deref() == Some("library_name") => text(value),
-                _ => None,
-            });
-            if let Some(name) = name
-                && name != self.name
-                && name
-                    .strip_prefix(&prefix)
-                    .is_some_and(|hash| hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-            {
-                names.push(name);
-            }
-        }
-        Ok(names)
-    }
-}
-
-fn delete_command(name: &str) -> Cmd {
-    let mut cmd = redis::cmd("FUNCTION");
-    cmd.arg("DELETE").arg(name);
-    cmd
-}
-
-fn text(value: &Value) -> Option<String> {
-    match value {
-        Value::BulkString(bytes) => String::from_utf8(bytes.clone()).ok(),
-        Value::SimpleString(text) => Some(text.clone()),
-        _ => None,
     }
 }
 
