@@ -17,7 +17,8 @@
 //! ```
 //!
 //! With feature `cluster` too, [`RedisCluster::start`] starts three primaries joined
-//! by `redis-cli --cluster create`.
+//! by `redis-cli --cluster create`; [`RedisCluster::start_with`] adds replicas and a
+//! shorter node timeout, for failovers ([`RedisCluster::kill`], `CLUSTER FAILOVER`).
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -235,12 +236,38 @@ impl Drop for RedisServer {
     }
 }
 
-/// A Redis Cluster of three primaries (no replicas) on free loopback ports, each
-/// with its own server process; all are killed on drop.
+/// A Redis Cluster of three primaries (and, with [`ClusterOptions::replicas`], their
+/// replicas) on free loopback ports, each with its own server process; all are
+/// killed on drop.
 #[cfg(feature = "cluster")]
 #[derive(Debug)]
 pub struct RedisCluster {
     nodes: Vec<RedisServer>,
+    /// The ports of the nodes [`kill`](RedisCluster::kill)ed.
+    killed: Vec<u16>,
+}
+
+/// How [`RedisCluster::start_with`] builds a cluster.
+#[cfg(feature = "cluster")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClusterOptions {
+    /// Replicas per primary (`redis-cli --cluster create --cluster-replicas`): 0 for
+    /// three primaries alone, 1 for three primaries and three replicas.
+    pub replicas: usize,
+    /// `cluster-node-timeout`: how long a node may not answer before it counts as
+    /// failing, and its replica takes over. Shorter than production's default
+    /// (15 s) to fail over within a test.
+    pub node_timeout: Duration,
+}
+
+#[cfg(feature = "cluster")]
+impl Default for ClusterOptions {
+    fn default() -> Self {
+        ClusterOptions {
+            replicas: 0,
+            node_timeout: Duration::from_secs(5),
+        }
+    }
 }
 
 #[cfg(feature = "cluster")]
@@ -253,7 +280,18 @@ impl RedisCluster {
     /// When `redis-server` or `redis-cli` is missing (with an install hint), or the
     /// cluster does not form.
     pub fn start() -> Self {
-        let nodes: Vec<RedisServer> = (0..3)
+        Self::start_with(ClusterOptions::default())
+    }
+
+    /// Starts a cluster as `options` say: three primaries and their replicas.
+    /// Waits until every node reports `cluster_state:ok` and every replica has
+    /// synchronised with its primary.
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    pub fn start_with(options: ClusterOptions) -> Self {
+        let timeout = options.node_timeout.as_millis().to_string();
+        let nodes: Vec<RedisServer> = (0..3 * (1 + options.replicas))
             .map(|_| {
                 RedisServer::with_args(&[
                     "--cluster-enabled",
@@ -261,7 +299,7 @@ impl RedisCluster {
                     "--cluster-config-file",
                     "nodes.conf",
                     "--cluster-node-timeout",
-                    "5000",
+                    &timeout,
                 ])
             })
             .collect();
@@ -270,7 +308,7 @@ impl RedisCluster {
             .arg("--cluster")
             .arg("create")
             .args(&addresses)
-            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .args(["--cluster-replicas", &options.replicas.to_string(), "--cluster-yes"])
             .stdin(Stdio::null())
             .output();
         let output = match output {
@@ -284,24 +322,133 @@ impl RedisCluster {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        let cluster = RedisCluster { nodes };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !cluster.nodes.iter().all(|n| {
-            let info: String = redis::cmd("CLUSTER")
-                .arg("INFO")
-                .query(&mut n.connection())
-                .unwrap_or_default();
-            info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")
-        }) {
-            assert!(Instant::now() < deadline, "the cluster did not reach cluster_state:ok");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let cluster = RedisCluster {
+            nodes,
+            killed: Vec::new(),
+        };
+        cluster.wait_healthy(Duration::from_secs(30));
         cluster
     }
 
-    /// The three primaries.
+    /// Waits until every running node reports `cluster_state:ok` with all slots
+    /// served, every replica's link to its primary is up, and the nodes agree on
+    /// which node serves each slot. Returns how long that took.
+    ///
+    /// # Panics
+    /// When that does not happen within `timeout`.
+    pub fn wait_healthy(&self, timeout: Duration) -> Duration {
+        let started = Instant::now();
+        while !self.healthy() {
+            assert!(
+                started.elapsed() < timeout,
+                "the cluster did not become healthy within {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        started.elapsed()
+    }
+
+    fn healthy(&self) -> bool {
+        let mut views = Vec::new();
+        for node in self.running() {
+            let Ok(mut con) = node.client().get_connection_with_timeout(Duration::from_millis(200)) else {
+                return false;
+            };
+            let info: String = redis::cmd("CLUSTER").arg("INFO").query(&mut con).unwrap_or_default();
+            if !(info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384")) {
+                return false;
+            }
+            let replication: String = redis::cmd("INFO")
+                .arg("replication")
+                .query(&mut con)
+                .unwrap_or_default();
+            if replication.contains("role:slave") && !replication.contains("master_link_status:up") {
+                return false;
+            }
+            let Ok(nodes) = redis::cmd("CLUSTER").arg("NODES").query::<String>(&mut con) else {
+                return false;
+            };
+            views.push(slot_owners(&nodes));
+        }
+        views.windows(2).all(|pair| pair[0] == pair[1])
+    }
+
+    /// Every node, in the order started: the three primaries alone by default; with
+    /// replicas, which node is which is in [`primaries`](Self::primaries) and
+    /// [`replicas_of`](Self::replicas_of), as it changes with failovers. Killed nodes
+    /// included.
     pub fn nodes(&self) -> &[RedisServer] {
         &self.nodes
+    }
+
+    /// The nodes still running (not [`kill`](Self::kill)ed).
+    pub fn running(&self) -> impl Iterator<Item = &RedisServer> {
+        self.nodes.iter().filter(|node| !self.killed.contains(&node.port))
+    }
+
+    /// The running primaries serving slots now (from `CLUSTER NODES` of a running
+    /// node).
+    pub fn primaries(&self) -> Vec<&RedisServer> {
+        let mut primaries: Vec<&RedisServer> = Vec::new();
+        for (port, _) in self.cluster_nodes() {
+            if let Some(node) = self.node(port)
+                && !self.killed.contains(&port)
+                && !primaries.iter().any(|known| known.port == port)
+            {
+                primaries.push(node);
+            }
+        }
+        primaries
+    }
+
+    /// The replicas of `primary` now (from `CLUSTER NODES` of a running node).
+    pub fn replicas_of(&self, primary: &RedisServer) -> Vec<&RedisServer> {
+        let id = node_id(primary);
+        let nodes: String = redis::cmd("CLUSTER")
+            .arg("NODES")
+            .query(&mut self.any_running().connection())
+            .expect("CLUSTER NODES");
+        nodes
+            .lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let replica = fields.get(2)?.contains("slave") && fields.get(3) == Some(&id.as_str());
+                replica.then(|| port_of(fields.get(1)?)).flatten()
+            })
+            .filter_map(|port| self.node(port))
+            .collect()
+    }
+
+    /// Kills the node on `port` (SIGKILL, as a crash): its replica takes over after
+    /// the node timeout.
+    ///
+    /// # Panics
+    /// When no node of this cluster listens on `port`.
+    pub fn kill(&mut self, port: u16) {
+        let node = self
+            .nodes
+            .iter_mut()
+            .find(|node| node.port == port)
+            .expect("a node of this cluster");
+        node.kill();
+        self.killed.push(port);
+    }
+
+    fn node(&self, port: u16) -> Option<&RedisServer> {
+        self.nodes.iter().find(|node| node.port == port)
+    }
+
+    fn any_running(&self) -> &RedisServer {
+        self.running().next().expect("a running node")
+    }
+
+    /// `(port, slot range)` of every range a primary serves, from `CLUSTER NODES`.
+    fn cluster_nodes(&self) -> Vec<(u16, (u16, u16))> {
+        let nodes: String = redis::cmd("CLUSTER")
+            .arg("NODES")
+            .query(&mut self.any_running().connection())
+            .expect("CLUSTER NODES");
+        slot_owners(&nodes)
     }
 
     /// Their URLs, as a cluster client takes them.
@@ -315,52 +462,78 @@ impl RedisCluster {
     }
 
     /// The primary serving `key`'s slot (from `CLUSTER NODES`).
+    ///
+    /// # Panics
+    /// When no node serves it (see [`serving`](Self::serving)).
     pub fn node_for_key(&self, key: &str) -> &RedisServer {
-        let mut con = self.nodes[0].connection();
-        let slot: u16 = redis::cmd("CLUSTER")
-            .arg("KEYSLOT")
-            .arg(key)
-            .query(&mut con)
-            .expect("CLUSTER KEYSLOT");
-        let nodes: String = redis::cmd("CLUSTER")
-            .arg("NODES")
-            .query(&mut con)
-            .expect("CLUSTER NODES");
-        for line in nodes.lines() {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let Some(port) = fields
-                .get(1)
-                .and_then(|a| a.split(['@', ':']).nth(1))
-                .and_then(|p| p.parse::<u16>().ok())
-            else {
-                continue;
-            };
-            let serves = fields.iter().skip(8).any(|range| {
-                let (start, end) = range.split_once('-').unwrap_or((range, range));
-                matches!((start.parse::<u16>(), end.parse::<u16>()), (Ok(s), Ok(e)) if s <= slot && slot <= e)
-            });
-            if serves {
-                return self
-                    .nodes
-                    .iter()
-                    .find(|n| n.port == port)
-                    .expect("a node of this cluster");
-            }
-        }
-        panic!("no node serves slot {slot}");
+        self.serving(key)
+            .unwrap_or_else(|| panic!("no node serves slot {}", crate::slot::key_slot(key.as_bytes())))
     }
 
-    /// `calls` of `command` summed over every node (see [`RedisServer::calls`]).
+    /// The primary serving `key`'s slot, as a running node sees it now (a killed
+    /// one until the cluster fails it over); `None` while the cluster lists it
+    /// under a failed node.
+    pub fn serving(&self, key: &str) -> Option<&RedisServer> {
+        let slot = crate::slot::key_slot(key.as_bytes());
+        self.cluster_nodes()
+            .into_iter()
+            .find(|(_, (start, end))| (*start..=*end).contains(&slot))
+            .and_then(|(port, _)| self.node(port))
+    }
+
+    /// `calls` of `command` summed over every running node (see [`RedisServer::calls`]).
     pub fn calls(&self, command: &str) -> u64 {
-        self.nodes.iter().map(|n| n.calls(command)).sum()
+        self.running().map(|n| n.calls(command)).sum()
     }
 
-    /// `CONFIG RESETSTAT` on every node.
+    /// `CONFIG RESETSTAT` on every running node.
     pub fn reset_stats(&self) {
-        for node in &self.nodes {
+        for node in self.running() {
             node.reset_stats();
         }
     }
+}
+
+/// The port of a `CLUSTER NODES` address (`127.0.0.1:7000@17000`).
+#[cfg(feature = "cluster")]
+fn port_of(address: &str) -> Option<u16> {
+    address.split(['@', ':']).nth(1)?.parse().ok()
+}
+
+/// `(port, slot range)` of every range served in a `CLUSTER NODES` reply, sorted.
+#[cfg(feature = "cluster")]
+fn slot_owners(nodes: &str) -> Vec<(u16, (u16, u16))> {
+    let mut owners = Vec::new();
+    for line in nodes.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let Some(port) = fields.get(1).and_then(|address| port_of(address)) else {
+            continue;
+        };
+        // a primary the cluster failed keeps its slots in the list, flagged `fail`
+        if fields
+            .get(2)
+            .is_some_and(|flags| flags.split(',').any(|flag| flag == "fail"))
+        {
+            continue;
+        }
+        for range in fields.iter().skip(8) {
+            let (start, end) = range.split_once('-').unwrap_or((range, range));
+            if let (Ok(start), Ok(end)) = (start.parse(), end.parse()) {
+                owners.push((port, (start, end)));
+            }
+        }
+    }
+    owners.sort_unstable();
+    owners
+}
+
+/// The node id (`CLUSTER MYID`) of a cluster node.
+#[cfg(feature = "cluster")]
+pub fn node_id(node: &RedisServer) -> String {
+    redis::cmd("CLUSTER")
+        .arg("MYID")
+        .query(&mut node.connection())
+        .expect("CLUSTER MYID")
 }
 
 #[cfg(feature = "cluster")]

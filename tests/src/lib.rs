@@ -450,11 +450,3 @@ impl ProxiedCluster {
         redis::cluster::ClusterClient::new(self.urls()).expect("cluster client")
     }
 }
-
-/// The node id (`CLUSTER MYID`) of a cluster node.
-pub fn node_id(node: &RedisServer) -> String {
-    redis::cmd("CLUSTER")
-        .arg("MYID")
-        .query(&mut node.connection())
-        .expect("CLUSTER MYID")
-}

@@ -54,7 +54,8 @@ const ROWS: &[(&str, [&str; 7])] = &[
     ),
     // no library registers the function: load it, call once more
     ("ERR Function not found", [NO, NO, LOAD, LOAD, NO, NO_RELOAD, NO_RELOAD]),
-    // redirects: followed on a cluster when they name the request's slot
+    // redirects: followed on a cluster when they name the request's slot (`MOVED`:
+    // seen in `tests/tests/failover.rs`, from a primary demoted by `CLUSTER FAILOVER`)
     (
         "MOVED 42 10.0.0.2:7002",
         [NO, MOVED, NO, MOVED, MOVED, NO_RELOAD, NO_RELOAD],
@@ -79,7 +80,9 @@ const ROWS: &[(&str, [&str; 7])] = &[
         "TRYAGAIN Multiple keys request during rehashing of slot",
         [NO, WAIT, NO, WAIT, WAIT, NO_RELOAD, NO_RELOAD],
     ),
-    // the cluster cannot serve the slot: read the slot map again
+    // the cluster cannot serve the slot: read the slot map again (`The cluster is
+    // down`: seen in `tests/tests/failover.rs`, between a primary's failure and its
+    // replica's promotion)
     (
         "CLUSTERDOWN The cluster is down",
         [NO, NO_RELOAD, NO, NO_RELOAD, NO_RELOAD, NO_RELOAD, NO_RELOAD],
@@ -325,6 +328,8 @@ fn replies_lost_replies_and_requests_never_sent() {
             Err(io(std::io::ErrorKind::ConnectionReset)),
             [UNKNOWN; 7],
         ),
+        // this one and the next seen in `tests/tests/failover.rs`: calls in flight on
+        // a killed primary
         ("a broken pipe", Err(io(std::io::ErrorKind::BrokenPipe)), [UNKNOWN; 7]),
         (
             "the connection closed",
@@ -336,6 +341,7 @@ fn replies_lost_replies_and_requests_never_sent() {
             Err(RedisError::from((ErrorKind::Parse, "invalid reply"))),
             [UNKNOWN; 7],
         ),
+        // seen in `tests/tests/failover.rs`: connecting to a killed primary
         (
             "a connection refused",
             Err(io(std::io::ErrorKind::ConnectionRefused)),
@@ -516,8 +522,6 @@ fn cluster_refusals_in_a_pipeline_are_told_from_the_scripts_own_errors() {
     assert_eq!(cluster_refusal(&values[1]), None);
     assert_eq!(cluster_refusal(&values[2]), None);
 }
-
-// moved here with the texts from `error.rs`
 
 #[test]
 fn raised_errors_are_told_by_their_suffix() {
