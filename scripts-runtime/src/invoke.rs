@@ -2,8 +2,10 @@
 //! [`AsyncConnection::run_call`]); here the reply is decoded and the call traced.
 
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures_util::FutureExt;
 use redis::{FromRedisValue, Value};
 
 use crate::call::Call;
@@ -19,24 +21,17 @@ impl Call<'_> {
     /// Takes the call by value so that the `EVAL` fallback can drop the `EVALSHA`
     /// command (and any large argument in it) before sending.
     pub fn invoke_async<T: FromRedisValue, C: AsyncConnection>(self, con: &mut C) -> impl Future<Output = Result<T>> {
-        // combinators, not an `async` block: one holding the call and the future
-        // that runs it would hold the call twice
         let script = self.script();
         #[cfg(feature = "tracing")]
-        {
-            use tracing::Instrument;
-            let span = self.span();
-            let record = span.clone();
-            con.run_call(self)
-                .map(move |reply| {
-                    let result = finish(script, reply);
-                    record.record("outcome", outcome(&result));
-                    result
-                })
-                .instrument(span)
-        }
+        let span = self.span();
         #[cfg(not(feature = "tracing"))]
-        con.run_call(self).map(move |reply| finish(script, reply))
+        let span = ();
+        Invocation {
+            run: con.run_call(self),
+            script,
+            span,
+            decoded: PhantomData,
+        }
     }
 
     /// Runs the call on a blocking connection: `EVALSHA`, and one `EVAL` only on the
@@ -63,6 +58,41 @@ impl Call<'_> {
             keys = self.key_count(),
             outcome = tracing::field::Empty,
         )
+    }
+}
+
+#[cfg(feature = "tracing")]
+type CallSpan = tracing::Span;
+#[cfg(not(feature = "tracing"))]
+type CallSpan = ();
+
+pin_project_lite::pin_project! {
+    /// A call being run by its connection ([`AsyncConnection::run_call`]), its reply
+    /// decoded, traced in the call's span. One struct rather than `async` blocks
+    /// around the connection's future: each of those would hold that future twice
+    /// (as what it captured and as what it awaits), and the size of a call's future
+    /// is a cost of every call in flight (BENCHMARKS.md, section 1).
+    struct Invocation<'s, F, T> {
+        #[pin]
+        run: F,
+        script: &'s Script,
+        span: CallSpan,
+        decoded: PhantomData<fn() -> T>,
+    }
+}
+
+impl<F: Future<Output = Result<Value>>, T: FromRedisValue> Future for Invocation<'_, F, T> {
+    type Output = Result<T>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let this = self.project();
+        #[cfg(feature = "tracing")]
+        let _entered = this.span.enter();
+        let reply = std::task::ready!(this.run.poll(cx));
+        let result = finish(this.script, reply);
+        #[cfg(feature = "tracing")]
+        this.span.record("outcome", outcome(&result));
+        Poll::Ready(result)
     }
 }
 

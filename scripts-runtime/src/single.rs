@@ -5,8 +5,6 @@
 use std::future::Future;
 use std::time::Duration;
 
-use futures_util::FutureExt;
-use futures_util::future::Either;
 use redis::{Cmd, RedisResult, Value};
 
 use crate::attempt::Route;
@@ -15,10 +13,22 @@ use crate::error::Result;
 use crate::transport::{self, AsyncNodes, BlockingNodes, Job, Nodes, Sent};
 
 /// One connection, as the nodes of a transport.
-struct One<'c, C: ?Sized>(&'c mut C);
+struct One<'c, C: ?Sized> {
+    con: &'c mut C,
+    /// The connection reaches a cluster: keys are checked to share one slot.
+    cluster: bool,
+}
 
 impl<C: ?Sized> Nodes for One<'_, C> {
     type Node = ();
+
+    fn check(&self, call: &Call<'_>) -> Result<()> {
+        call.check_prefixes(Some(self.cluster))?;
+        if self.cluster {
+            call.check_slots()?;
+        }
+        Ok(())
+    }
 
     fn route(&self, _: &Job<'_>) -> Route {
         Route::Node
@@ -41,9 +51,8 @@ impl<C: redis::aio::ConnectionLike + Send + ?Sized> AsyncNodes for One<'_, C> {
     }
 
     fn send<'a>(&'a mut self, _: &'a (), cmd: &'a Cmd, _: bool) -> impl Future<Output = Sent> + Send + 'a {
-        self.0
-            .req_packed_command(cmd)
-            .map(|reply| Sent::Done(reply.and_then(Value::extract_error)))
+        let reply = self.con.req_packed_command(cmd);
+        async move { Sent::Done(reply.await.and_then(Value::extract_error)) }
     }
 
     fn wait(&mut self, _: Duration) -> impl Future<Output = ()> + Send {
@@ -58,7 +67,7 @@ impl<C: redis::ConnectionLike + ?Sized> BlockingNodes for One<'_, C> {
     }
 
     fn send(&mut self, _: &(), cmd: &Cmd, _: bool) -> Sent {
-        Sent::Done(self.0.req_command(cmd).and_then(Value::extract_error))
+        Sent::Done(self.con.req_command(cmd).and_then(Value::extract_error))
     }
 
     fn wait(&mut self, _: Duration) {}
@@ -70,24 +79,7 @@ pub(crate) fn run_async<C>(con: &mut C, call: Call<'_>, cluster: bool) -> impl F
 where
     C: redis::aio::ConnectionLike + Send + ?Sized,
 {
-    // combinators, not an `async` block: one would hold the call twice
-    if let Err(error) = check(&call, cluster) {
-        return Either::Left(std::future::ready(Err(error)));
-    }
-    let script = call.script();
-    Either::Right(
-        transport::run_async(One(con), Job::Call(call))
-            .map(move |result| result.map_err(|failure| failure.into_error(script))),
-    )
-}
-
-/// What is checked before anything is sent.
-fn check(call: &Call<'_>, cluster: bool) -> Result<()> {
-    call.check_prefixes(Some(cluster))?;
-    if cluster {
-        call.check_slots()?;
-    }
-    Ok(())
+    transport::call_async(One { con, cluster }, call)
 }
 
 /// [`run_async`] over a blocking connection.
@@ -95,7 +87,5 @@ pub(crate) fn run_blocking<C>(con: &mut C, call: Call<'_>, cluster: bool) -> Res
 where
     C: redis::ConnectionLike + ?Sized,
 {
-    check(&call, cluster)?;
-    let script = call.script();
-    transport::run_blocking(One(con), Job::Call(call)).map_err(|failure| failure.into_error(script))
+    transport::call_blocking(One { con, cluster }, call)
 }

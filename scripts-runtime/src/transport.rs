@@ -11,7 +11,7 @@ use redis::{Cmd, RedisError, RedisResult, Value};
 
 use crate::attempt::{Attempt, Came, Request, Route, Step};
 use crate::call::Call;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::script::Script;
 
@@ -135,6 +135,10 @@ pub(crate) trait Nodes {
     /// A node (`()` for the one server behind a connection).
     type Node: Send + Sync;
 
+    /// What is checked before a call is sent (its prefix keys; on a cluster, that
+    /// its keys share one slot).
+    fn check(&self, call: &Call<'_>) -> Result<()>;
+
     /// Where `job` goes, as the decision sees it.
     fn route(&self, job: &Job<'_>) -> Route;
 
@@ -182,50 +186,76 @@ pub(crate) trait BlockingNodes: Nodes {
 /// Where the slot map is read, for [`Failure::Unreachable`].
 const READING_SLOTS: &str = "any node (reading CLUSTER SLOTS)";
 
-/// Runs `job` over `nodes`, each send as the decision says.
-// an `async` block over the arguments, not an `async fn`: an `async fn` holds its
-// arguments twice (as arguments, then as the locals it moves them into), and the
-// size of this future is a cost of every call in flight (BENCHMARKS.md, section 1)
+// The entry points below are plain functions returning an `async` block over
+// their arguments, not `async fn`s: an `async fn` holds its arguments twice (as
+// arguments, then as the locals it moves them into), and the size of a call's
+// future is a cost of every call in flight (BENCHMARKS.md, section 1).
+
+/// Runs a call over `nodes`: checked, then sent as the decision says.
 #[allow(clippy::manual_async_fn)]
-pub(crate) fn run_async<N: AsyncNodes>(
-    mut nodes: N,
-    mut job: Job<'_>,
-) -> impl Future<Output = Result<Value, Failure>> + Send {
+pub(crate) fn call_async<N: AsyncNodes>(mut nodes: N, call: Call<'_>) -> impl Future<Output = Result<Value>> + Send {
+    let script = call.script();
+    let mut job = Job::Call(call);
     async move {
-        let route = nodes.route(&job);
-        let mut attempt = Attempt::new(job.request(), route);
-        let mut node = nodes.first(route).await.map_err(|source| Failure::Unreachable {
-            node: READING_SLOTS.to_owned(),
-            source,
-        })?;
-        let mut asking = false;
-        loop {
-            let loading = attempt.loading();
-            let sent = match job.library() {
-                // rare (the server lacked the function): boxed, so the future of
-                // every call does not carry the load command
-                Some(library) if loading => Box::pin(load_async(&mut nodes, &node, library)).await,
-                _ => nodes.send(&node, job.command(), asking).await,
-            };
-            match attempt.next(sent.came()) {
-                Step::Return => return sent.finish(loading, || N::name(&node)),
-                Step::Eval => job.fall_back_to_eval(),
-                Step::Load | Step::Again => {}
-                Step::Redirect {
-                    slot,
-                    node: to,
-                    asking: ask,
-                } => {
-                    node = nodes.redirect(slot, to, !ask);
-                    asking = ask;
+        if let Job::Call(call) = &job {
+            nodes.check(call)?;
+        }
+        drive_async(&mut nodes, &mut job)
+            .await
+            .map_err(|failure| failure.into_error(script))
+    }
+}
+
+/// Runs a script command built elsewhere over `nodes` (see [`Job::Foreign`]).
+#[allow(clippy::manual_async_fn)]
+#[cfg(feature = "cluster")]
+pub(crate) fn command_async<'a, N: AsyncNodes + 'a>(
+    mut nodes: N,
+    cmd: &'a Cmd,
+    slot: Option<u16>,
+) -> impl Future<Output = RedisResult<Value>> + Send + 'a {
+    async move {
+        drive_async(&mut nodes, &mut Job::Foreign(cmd, slot))
+            .await
+            .map_err(Failure::into_redis)
+    }
+}
+
+/// The loop: sends `job` over `nodes` as the decision says.
+async fn drive_async<N: AsyncNodes>(nodes: &mut N, job: &mut Job<'_>) -> Result<Value, Failure> {
+    let route = nodes.route(job);
+    let mut attempt = Attempt::new(job.request(), route);
+    let mut node = nodes.first(route).await.map_err(|source| Failure::Unreachable {
+        node: READING_SLOTS.to_owned(),
+        source,
+    })?;
+    let mut asking = false;
+    loop {
+        let loading = attempt.loading();
+        let sent = match job.library() {
+            // rare (the server lacked the function): boxed, so the future of every
+            // call does not carry the load command
+            Some(library) if loading => Box::pin(load_async(nodes, &node, library)).await,
+            _ => nodes.send(&node, job.command(), asking).await,
+        };
+        match attempt.next(sent.came()) {
+            Step::Return => return sent.finish(loading, || N::name(&node)),
+            Step::Eval => job.fall_back_to_eval(),
+            Step::Load | Step::Again => {}
+            Step::Redirect {
+                slot,
+                node: to,
+                asking: ask,
+            } => {
+                node = nodes.redirect(slot, to, !ask);
+                asking = ask;
+            }
+            Step::Wait(wait) => nodes.wait(wait).await,
+            Step::Fail { reload, .. } => {
+                if reload {
+                    nodes.reload();
                 }
-                Step::Wait(wait) => nodes.wait(wait).await,
-                Step::Fail { reload, .. } => {
-                    if reload {
-                        nodes.reload();
-                    }
-                    return sent.finish(loading, || N::name(&node));
-                }
+                return sent.finish(loading, || N::name(&node));
             }
         }
     }
@@ -236,9 +266,22 @@ async fn load_async<N: AsyncNodes>(nodes: &mut N, node: &N::Node, library: &Libr
     nodes.send(node, &library.load_command(), false).await
 }
 
-/// [`run_async`] over blocking I/O.
-pub(crate) fn run_blocking<N: BlockingNodes>(mut nodes: N, mut job: Job<'_>) -> Result<Value, Failure> {
-    let route = nodes.route(&job);
+/// [`call_async`] over blocking I/O.
+pub(crate) fn call_blocking<N: BlockingNodes>(mut nodes: N, call: Call<'_>) -> Result<Value> {
+    nodes.check(&call)?;
+    let script = call.script();
+    drive_blocking(&mut nodes, &mut Job::Call(call)).map_err(|failure| failure.into_error(script))
+}
+
+/// [`command_async`] over blocking I/O.
+#[cfg(feature = "cluster")]
+pub(crate) fn command_blocking<N: BlockingNodes>(mut nodes: N, cmd: &Cmd, slot: Option<u16>) -> RedisResult<Value> {
+    drive_blocking(&mut nodes, &mut Job::Foreign(cmd, slot)).map_err(Failure::into_redis)
+}
+
+/// [`drive_async`] over blocking I/O.
+fn drive_blocking<N: BlockingNodes>(nodes: &mut N, job: &mut Job<'_>) -> Result<Value, Failure> {
+    let route = nodes.route(job);
     let mut attempt = Attempt::new(job.request(), route);
     let mut node = nodes.first(route).map_err(|source| Failure::Unreachable {
         node: READING_SLOTS.to_owned(),

@@ -7,8 +7,6 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::FutureExt;
-use futures_util::future::Either;
 use redis::{Cmd, ErrorKind, RedisError, RedisResult, Value};
 
 use super::settings::NodeSettings;
@@ -16,7 +14,7 @@ use super::slots::{Topology, lock, parse_slots};
 use crate::attempt::Route;
 use crate::call::Call;
 use crate::error::Result;
-use crate::transport::{self, AsyncNodes, BlockingNodes, Failure, Job, Nodes, Sent};
+use crate::transport::{self, AsyncNodes, BlockingNodes, Job, Nodes, Sent};
 
 /// What a cluster wrapper knows of its cluster.
 #[derive(Debug)]
@@ -72,6 +70,11 @@ pub(super) struct Routed<'c, S> {
 
 impl<S> Nodes for Routed<'_, S> {
     type Node = Arc<str>;
+
+    fn check(&self, call: &Call<'_>) -> Result<()> {
+        call.check_prefixes(Some(true))?;
+        call.check_slots()
+    }
 
     fn route(&self, job: &Job<'_>) -> Route {
         Route::Slot(job.slot())
@@ -198,41 +201,23 @@ pub(super) fn call_async<S: AsyncSockets>(
     nodes: Routed<'_, S>,
     call: Call<'_>,
 ) -> impl Future<Output = Result<Value>> + Send {
-    // combinators, not an `async` block: one would hold the call twice
-    if let Err(error) = check(&call) {
-        return Either::Left(std::future::ready(Err(error)));
-    }
-    let script = call.script();
-    Either::Right(
-        transport::run_async(nodes, Job::Call(call))
-            .map(move |result| result.map_err(|failure| failure.into_error(script))),
-    )
-}
-
-/// What is checked before a call is sent to a cluster.
-fn check(call: &Call<'_>) -> Result<()> {
-    call.check_prefixes(Some(true))?;
-    call.check_slots()
+    transport::call_async(nodes, call)
 }
 
 /// [`call_async`] over blocking sockets.
 pub(super) fn call_blocking<S: BlockingSockets>(nodes: Routed<'_, S>, call: Call<'_>) -> Result<Value> {
-    check(&call)?;
-    let script = call.script();
-    transport::run_blocking(nodes, Job::Call(call)).map_err(|failure| failure.into_error(script))
+    transport::call_blocking(nodes, call)
 }
 
 /// Sends a script command built elsewhere (`redis::Script`, a hand-made `EVALSHA`)
 /// to the primary of `slot`, redirects and `TRYAGAIN` followed as for calls, nothing
 /// else sent again (its caller handles `NOSCRIPT`).
-pub(super) async fn command_async<S: AsyncSockets>(
-    nodes: Routed<'_, S>,
-    cmd: &Cmd,
+pub(super) fn command_async<'a, S: AsyncSockets + 'a>(
+    nodes: Routed<'a, S>,
+    cmd: &'a Cmd,
     slot: Option<u16>,
-) -> RedisResult<Value> {
-    transport::run_async(nodes, Job::Foreign(cmd, slot))
-        .await
-        .map_err(Failure::into_redis)
+) -> impl Future<Output = RedisResult<Value>> + Send + 'a {
+    transport::command_async(nodes, cmd, slot)
 }
 
 /// [`command_async`] over blocking sockets.
@@ -241,5 +226,5 @@ pub(super) fn command_blocking<S: BlockingSockets>(
     cmd: &Cmd,
     slot: Option<u16>,
 ) -> RedisResult<Value> {
-    transport::run_blocking(nodes, Job::Foreign(cmd, slot)).map_err(Failure::into_redis)
+    transport::command_blocking(nodes, cmd, slot)
 }
