@@ -17,7 +17,12 @@
 //! - allocations per call, counted by the counting global allocator below (every
 //!   `alloc`/`alloc_zeroed`/`realloc` in the process: the runtime is single-threaded,
 //!   so the connection's driver task is counted too), per built command alone, and per
-//!   pipeline entry.
+//!   pipeline entry;
+//! - the size of each variant's future for one call (a caller moves it as it creates
+//!   and awaits it, and a task in flight holds it).
+//!
+//! `BENCH_ONLY=a` (or `b`, `c`) runs that variant alone, 64 in flight over TCP, for
+//! `BENCH_ROUNDS` rounds and prints nothing: for a profiler such as callgrind.
 //!
 //! The machine this runs on is shared and noisy, so the variants are interleaved:
 //! every round runs (a), (b) and (c) back to back, in a rotating order, and is short (a
@@ -329,6 +334,19 @@ async fn print_allocations(con: &mut MultiplexedConnection, calls: usize) {
     );
 }
 
+/// The size of each variant's future for one call: a caller's task holds it, and
+/// moves it as it is created and awaited, so its size is part of the cost of a
+/// call (the generated call's future was 3,752 bytes before this was measured).
+fn print_future_sizes(con: &mut MultiplexedConnection) {
+    let generated = std::mem::size_of_val(&incr(con, KEY));
+    let mut cmd = redis::cmd("EVALSHA");
+    cmd.arg(incr::SCRIPT.sha1()).arg(1).arg(KEY);
+    let hand = std::mem::size_of_val(&cmd.query_async::<i64>(con));
+    let invocation = REDIS_SCRIPT.key(KEY);
+    let script = std::mem::size_of_val(&invocation.invoke_async::<i64>(con));
+    println!("\nFuture of one call: (a) {generated} bytes, (b) {hand} bytes, (c) {script} bytes.");
+}
+
 async fn bench_transport(name: &str, server: &RedisServer, url: &str) {
     let rounds = env_usize("BENCH_ROUNDS", 300);
     let calls = env_usize("BENCH_CALLS", 100);
@@ -344,6 +362,7 @@ async fn bench_transport(name: &str, server: &RedisServer, url: &str) {
     server.reset_stats();
 
     println!("\n## {name} ({url})");
+    print_future_sizes(&mut con);
     let seq = measure(rounds, async |v| sequential(v, &mut con, calls).await, calls).await;
     print_latency(
         &format!("Sequential latency, 1 call in flight ({rounds} rounds × {calls} calls per variant)"),
@@ -370,8 +389,28 @@ async fn bench_transport(name: &str, server: &RedisServer, url: &str) {
     assert!(server.calls("evalsha") > 0);
 }
 
+/// `BENCH_ONLY=a` (or `b`, `c`): only that variant, 64 in flight over TCP, for
+/// `BENCH_ROUNDS` rounds, nothing measured or printed: for a profiler to count one
+/// variant's work, e.g. `valgrind --tool=callgrind` on the bench binary.
+async fn profile(variant: Variant, url: &str) {
+    let rounds = env_usize("BENCH_ROUNDS", 300);
+    let client = redis::Client::open(url).expect("server URL");
+    let mut con = client.get_multiplexed_async_connection().await.expect("connect");
+    let _: i64 = incr(&mut con, KEY).await.expect("warm-up");
+    run(variant, &mut con, 200).await;
+    for _ in 0..rounds {
+        concurrent(variant, &con, 64, 64 * 20).await;
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; anything else (e.g. a filter) is ignored.
+    let only = std::env::var("BENCH_ONLY").ok().map(|v| match v.as_str() {
+        "a" => Variant::Generated,
+        "b" => Variant::Hand,
+        "c" => Variant::RedisScript,
+        other => panic!("BENCH_ONLY={other}: give a, b or c"),
+    });
     let socket = std::env::temp_dir().join(format!("scripts-bench-{}.sock", std::process::id()));
     let socket_str = socket.to_string_lossy().into_owned();
     let server = RedisServer::with_args(&["--unixsocket", &socket_str, "--unixsocketperm", "700"]);
@@ -379,11 +418,16 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    println!("# Call overhead: `return redis.call('INCR', KEYS[1])`, client on a current-thread tokio runtime");
-    runtime.block_on(async {
-        bench_transport("TCP loopback", &server, &server.url()).await;
-        bench_transport("Unix socket", &server, &format!("redis+unix://{socket_str}")).await;
-    });
+    match only {
+        Some(variant) => runtime.block_on(profile(variant, &server.url())),
+        None => {
+            println!("# Call overhead: `return redis.call('INCR', KEYS[1])`, client on a current-thread tokio runtime");
+            runtime.block_on(async {
+                bench_transport("TCP loopback", &server, &server.url()).await;
+                bench_transport("Unix socket", &server, &format!("redis+unix://{socket_str}")).await;
+            });
+        }
+    }
     drop(server);
     let _ = std::fs::remove_file(&socket);
 }

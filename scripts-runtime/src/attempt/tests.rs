@@ -323,13 +323,13 @@ fn replies_lost_replies_and_requests_never_sent() {
     let cases: [(&str, RedisResult<Value>, [&str; 7]); 8] = [
         ("a reply", Ok(Value::Int(1)), ["return"; 7]),
         ("a timeout", Err(io(std::io::ErrorKind::TimedOut)), [UNKNOWN; 7]),
+        // seen in `tests/tests/failover.rs`, as the next two: calls in flight on a
+        // killed primary
         (
             "a reset connection",
             Err(io(std::io::ErrorKind::ConnectionReset)),
             [UNKNOWN; 7],
         ),
-        // this one and the next seen in `tests/tests/failover.rs`: calls in flight on
-        // a killed primary
         ("a broken pipe", Err(io(std::io::ErrorKind::BrokenPipe)), [UNKNOWN; 7]),
         (
             "the connection closed",
