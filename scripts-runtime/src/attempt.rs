@@ -18,8 +18,8 @@
 //!   codes the server refuses with (see `docs/lints.md`).
 //!
 //! Only the server's own refusals lead to another attempt: `NOSCRIPT` (one `EVAL`),
-//! `ERR Function not found` (one `FUNCTION LOAD`, then the call once more), and on a
-//! cluster `MOVED`/`ASK` naming the request's slot and `TRYAGAIN`. A request that may
+//! `ERR Function not found` (a `FUNCTION LOAD`, then the call again; up to 3 loads),
+//! and on a cluster `MOVED`/`ASK` naming the request's slot and `TRYAGAIN`. A request that may
 //! have reached a server and brought no reply is never sent again.
 
 use std::fmt;
@@ -35,6 +35,13 @@ pub(crate) const MAX_TRYAGAIN: u8 = 5;
 
 /// The first wait after `TRYAGAIN`; each next one doubles (25 ms to 400 ms, 775 ms in all).
 pub(crate) const TRYAGAIN_WAIT: Duration = Duration::from_millis(25);
+
+/// Library loads for one function call. `ERR Function not found` proves the call
+/// did not run, after a load as before one: the library was deleted between the
+/// load and the call (a `FUNCTION FLUSH` or another build's load on the same
+/// server). Bounded, as a library that does not register the function (or keeps
+/// being deleted) must end in an error.
+pub(crate) const MAX_LOADS: u8 = 3;
 
 /// Whether a failed call ran the script, as far as the failure shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,7 +87,8 @@ pub(crate) enum Request {
     /// server's `NOSCRIPT`.
     Script,
     /// A library function call (`FCALL`): after the server's `ERR Function not
-    /// found`, the library is loaded and the call sent once more.
+    /// found`, the library is loaded and the call sent again (up to [`MAX_LOADS`]
+    /// loads).
     Function,
     /// A pipeline holding script calls, one reply per command.
     Pipeline,
@@ -166,9 +174,10 @@ pub(crate) enum Step<'a> {
     /// call did not run.
     Eval,
     /// Load the function's library on the same node (`FUNCTION LOAD REPLACE`): the
-    /// server has no such function, the call did not run.
+    /// server has no such function, the call did not run (up to [`MAX_LOADS`]
+    /// times).
     Load,
-    /// The library is loaded: send the call again, once.
+    /// The library is loaded: send the call again.
     Again,
     /// Send the same request to `node` (after `ASKING` when `asking`): the node
     /// refused it, nothing ran. After `MOVED` (`asking` false) the slot map learns
@@ -202,7 +211,7 @@ enum Phase {
     Eval,
     /// `FUNCTION LOAD` after `Function not found`.
     Loading,
-    /// The call again after the load: no other load.
+    /// The call again after the load.
     Loaded,
 }
 
@@ -215,6 +224,7 @@ pub(crate) struct Attempt {
     phase: Phase,
     redirects: u8,
     waits: u8,
+    loads: u8,
 }
 
 impl Attempt {
@@ -226,6 +236,7 @@ impl Attempt {
             phase: Phase::First,
             redirects: 0,
             waits: 0,
+            loads: 0,
         }
     }
 
@@ -278,7 +289,8 @@ impl Attempt {
                 self.phase = Phase::Eval;
                 return Step::Eval;
             }
-            (Request::Function, Phase::First, ErrorReply::NoFunction) => {
+            (Request::Function, Phase::First | Phase::Loaded, ErrorReply::NoFunction) if self.loads < MAX_LOADS => {
+                self.loads += 1;
                 self.phase = Phase::Loading;
                 return Step::Load;
             }

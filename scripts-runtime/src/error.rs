@@ -529,7 +529,7 @@ impl fmt::Display for Error {
             ),
             Error::NoFunction { script, .. } => write!(
                 f,
-                "function `{script}` did not run: the server has no such function (ERR Function not found); a direct call loads its library and sends the call once more, so this comes from a pipeline, or from a library that does not register it: load the library first with `LIBRARY.load(&mut con)` (`load_blocking`) or `scripts::load_all`"
+                "function `{script}` did not run: the server has no such function (ERR Function not found); a direct call loads its library and sends the call again (up to three loads), so this comes from a pipeline, from a library that does not register it, or from a library deleted again after each load: load the library first with `LIBRARY.load(&mut con)` (`load_blocking`) or `scripts::load_all`"
             ),
             Error::Load { library, source } => {
                 let detail = source.detail().unwrap_or("");

@@ -6,7 +6,7 @@
 //! script) and returns that reply. A function of a `#[redis_library]` is called with
 //! `FCALL` (`FCALL_RO` when flagged `no-writes`); when the server answers its own
 //! `ERR Function not found`, the library is loaded (`FUNCTION LOAD REPLACE`) and the
-//! call sent once more.
+//! call sent again (up to three loads).
 //!
 //! **At most once.** A script call whose request may have reached a server is never
 //! sent again, by this crate or by redis-rs under it: `NOSCRIPT`, and in a cluster

@@ -388,15 +388,24 @@ fn steps(request: Request, route: Route, texts: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn one_eval_and_one_load_per_call() {
+fn one_eval_and_at_most_three_loads_per_call() {
     let noscript = "NOSCRIPT No matching script. Please use EVAL.";
     assert_eq!(steps(Request::Script, NODE, &[noscript, noscript]), [EVAL, NO]);
     assert_eq!(steps(Request::Script, NODE, &[noscript, "+"]), [EVAL, "return"]);
     let missing = "ERR Function not found";
     assert_eq!(
         steps(Request::Function, NODE, &[missing, "+", missing]),
-        [LOAD, "again", NO],
-        "the load's reply, then the call's"
+        [LOAD, "again", LOAD],
+        "the load's reply, then the call's: deleted again between the load and the call"
+    );
+    assert_eq!(
+        steps(
+            Request::Function,
+            SLOT,
+            &[missing, "+", missing, "+", missing, "+", missing]
+        ),
+        [LOAD, "again", LOAD, "again", LOAD, "again", NO],
+        "three loads at most"
     );
     assert_eq!(
         steps(Request::Function, NODE, &[missing, "+", "+"]),

@@ -23,8 +23,9 @@
 //! - `TRYAGAIN` (the server's exact text: the keys are split by a migration, nothing
 //!   ran) is waited out up to 5 times, 25 ms doubling;
 //! - `NOSCRIPT` (the server's exact text) is answered with one `EVAL`, as on any
-//!   connection; a library function's `ERR Function not found`, with one
-//!   `FUNCTION LOAD REPLACE` on that node and the same `FCALL` again;
+//!   connection; a library function's `ERR Function not found`, with a
+//!   `FUNCTION LOAD REPLACE` on that node and the same `FCALL` again (up to three
+//!   loads);
 //! - anything else is returned: a dropped connection or a timeout as
 //!   [`Error::Connection`]/[`Error::Timeout`] (unknown whether it ran), a refusal
 //!   with its typed error. Nothing is re-sent after a request may have reached a
