@@ -49,6 +49,7 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::lints;
+use crate::suggest::suggest;
 use crate::{Param, ParamType, ReturnType, Signature, Target};
 
 /// The name under which header mistakes are reported (an error: a wrong header would
@@ -303,7 +304,7 @@ impl Parser {
                     Some(format!("write `{word}: ...`")),
                 );
             } else {
-                let help = match lints::suggest(word, DIRECTIVES) {
+                let help = match suggest(word, DIRECTIVES) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!(
                         "the directives are {}; write other comments with `--`",
@@ -582,7 +583,7 @@ fn param(item: &str, key: bool) -> Result<Param, (String, String)> {
         return Err((format!("`{item}` is not a parameter"), help));
     }
     let ty = param_type(ty).ok_or_else(|| {
-        let help = match lints::suggest(ty, PARAM_TYPES.iter().map(|(word, _)| *word)) {
+        let help = match suggest(ty, PARAM_TYPES.iter().map(|(word, _)| *word)) {
             Some(near) => format!("did you mean `{near}`?"),
             None => "the types are `string`, `integer`, `i64`, `number`, `boolean`, `bytes` and `any`".to_owned(),
         };
@@ -681,7 +682,7 @@ fn return_type(text: &str) -> Result<ReturnType, String> {
         // a Rust type the checker does not know (`redis::Value`, `MyReply`): anything goes
         t if t.contains("::") || t.starts_with(char::is_uppercase) => ReturnType::Any,
         other => {
-            return Err(match lints::suggest(other, RETURN_WORDS.iter().copied()) {
+            return Err(match suggest(other, RETURN_WORDS.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "the types are `integer`, `number`, `string`, `boolean`, `bytes`, `array`, `json`, \
                          `any`, `(T, U)` for an array of that many fields, and `T?` for nil or `T`"

@@ -25,6 +25,7 @@ pub mod redis;
 mod render;
 mod shebang;
 mod source_map;
+mod suggest;
 
 pub use diagnostic::{Diagnostic, Label, Level, ParamRef};
 pub use redis::target::Target;

@@ -7,7 +7,10 @@ use full_moon::LuaVersion;
 use full_moon::ast::Ast;
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lints::LUA_SYNTAX;
+
+/// Name of the syntax-error lint: the parser reports it itself (its documentation is
+/// `lints/lua_syntax.rs`).
+pub const LUA_SYNTAX: &str = "lua_syntax";
 
 /// Lua 5.1's parser gives up past `LUAI_MAXCCALLS` (200) nested levels with
 /// "chunk has too many syntax levels"; Redis would refuse such a script.

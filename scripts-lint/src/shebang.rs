@@ -92,7 +92,7 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
                 shebang.flags.push(flag.to_owned());
                 continue;
             }
-            let help = match crate::lints::suggest(flag, FLAGS.iter().copied()) {
+            let help = match crate::suggest::suggest(flag, FLAGS.iter().copied()) {
                 Some(near) => format!(
                     "did you mean `{near}`? flags are lowercase with dashes: {}",
                     FLAGS.join(", ")

@@ -256,7 +256,8 @@ pub(crate) fn drop_echoes(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Name of the syntax-error lint, reported by the parser itself.
-pub const LUA_SYNTAX: &str = "lua_syntax";
+pub use crate::parse::LUA_SYNTAX;
+pub use crate::suggest::{suggest, suggest_within};
 
 /// Why a lint that cannot be switched off stays an error, for the message that refuses
 /// `allow(...)` of it.
@@ -273,33 +274,6 @@ pub fn always_denied_because(name: &str) -> &'static str {
 /// The lint called `name`.
 pub fn find(name: &str) -> Option<&'static LintInfo> {
     ALL.iter().find(|lint| lint.name == name)
-}
-
-/// The candidate closest to `word`, when one is close enough to be a likely typo.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word = word.to_ascii_lowercase();
-    let length = word.chars().count();
-    // edits allowed grow with the word: `GTE` -> `GET` (a swap) but not `zzzz` -> `GET`
-    let allowed = match length {
-        0..=3 => 1,
-        4..=6 => 2,
-        _ => 3,
-    };
-    candidates
-        .into_iter()
-        // the distance is at least the difference in length; skipping what is too long
-        // or short keeps a long word from costing its length times every candidate's
-        // (a 4 KiB command name took a second to check in a debug build)
-        .filter(|candidate| candidate.chars().count().abs_diff(length) <= allowed)
-        .map(|candidate| {
-            (
-                strsim::damerau_levenshtein(&word, &candidate.to_ascii_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(distance, _)| *distance <= allowed)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
 }
 
 /// What a call's literal command name resolves to in the command table.
@@ -378,12 +352,5 @@ mod tests {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
         assert_eq!(ALL.len(), 36);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
-    }
-
-    #[test]
-    fn suggestions_catch_typos_only() {
-        assert_eq!(suggest("tonumbr", ["tonumber", "tostring"]), Some("tonumber"));
-        assert_eq!(suggest("GTE", ["GET", "SET", "DEL"]), Some("GET"));
-        assert_eq!(suggest("zzzz", ["GET", "SET"]), None);
     }
 }
