@@ -307,7 +307,9 @@ fn explain(name: &str) -> Result<u8, String> {
     };
     println!(
         "{}: {}\n\ndefault level: {level}\n\n{}",
-        rule.name, rule.summary, rule.doc
+        rule.name,
+        rule.summary,
+        rules::doc(rule)
     );
     Ok(0)
 }

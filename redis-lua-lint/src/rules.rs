@@ -1,19 +1,9 @@
 //! Every lint this command reports: the checker's (`scripts_lint::lints::ALL`) and the
 //! few about the files themselves (headers, inline suppressions, includes), with their
-//! documentation for `--explain` and SARIF.
+//! documentation (the checker's lints carry theirs) for `--explain` and SARIF.
 
-use scripts_lint::{Level, header, lints};
-
-/// A lint as the command knows it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Rule {
-    pub(crate) name: &'static str,
-    pub(crate) default_level: Level,
-    pub(crate) allowable: bool,
-    pub(crate) summary: &'static str,
-    /// Markdown: What it does / Why this is bad / Example.
-    pub(crate) doc: &'static str,
-}
+use scripts_lint::lints::{self, LintInfo};
+use scripts_lint::{Level, header};
 
 /// Name of the lint for inline suppressions that cannot be honoured.
 pub(crate) const INVALID_SUPPRESSION: &str = "invalid_suppression";
@@ -21,8 +11,8 @@ pub(crate) const INVALID_SUPPRESSION: &str = "invalid_suppression";
 pub(crate) const UNRESOLVED_INCLUDE: &str = "unresolved_include";
 
 /// The lints of the command itself, after the checker's.
-const OWN: [Rule; 3] = [
-    Rule {
+static OWN: [LintInfo; 3] = [
+    LintInfo {
         name: header::LINT,
         default_level: Level::Deny,
         allowable: false,
@@ -40,7 +30,7 @@ const OWN: [Rule; 3] = [
               --! keys: lock  args: token, ttl:integer  returns: integer   -- good\n\
               ```",
     },
-    Rule {
+    LintInfo {
         name: INVALID_SUPPRESSION,
         default_level: Level::Deny,
         allowable: false,
@@ -58,7 +48,7 @@ const OWN: [Rule; 3] = [
               return redis.call(ARGV[1], KEYS[1])\n\
               ```",
     },
-    Rule {
+    LintInfo {
         name: UNRESOLVED_INCLUDE,
         default_level: Level::Deny,
         allowable: true,
@@ -78,50 +68,27 @@ const OWN: [Rule; 3] = [
     },
 ];
 
-/// The generated lint reference, shared with `#[redis_script]`: the source of each of
-/// the checker's lints' documentation.
-const REFERENCE: &str = include_str!("../../docs/lints.md");
-
 /// Every lint: the checker's, alphabetically, then the command's own.
-pub(crate) fn all() -> Vec<Rule> {
-    let mut rules: Vec<Rule> = lints::ALL
-        .iter()
-        .map(|lint| Rule {
-            name: lint.name,
-            default_level: lint.default_level,
-            allowable: lint.allowable,
-            summary: lint.summary,
-            doc: reference_section(lint.name),
-        })
-        .collect();
-    rules.extend(OWN);
-    rules
+pub(crate) fn all() -> Vec<&'static LintInfo> {
+    lints::ALL.iter().chain(&OWN).collect()
 }
 
 /// The lint called `name`.
-pub(crate) fn find(name: &str) -> Option<Rule> {
+pub(crate) fn find(name: &str) -> Option<&'static LintInfo> {
     all().into_iter().find(|rule| rule.name == name)
 }
 
 /// "did you mean ..." for a name that is not a lint.
 pub(crate) fn unknown_lint_help(name: &str) -> String {
-    let rules = all();
-    match lints::suggest(name, rules.iter().map(|rule| rule.name)) {
+    match lints::suggest(name, all().iter().map(|rule| rule.name)) {
         Some(near) => format!("did you mean `{near}`?"),
         None => "`redis-lua-lint --list-lints` lists them".to_owned(),
     }
 }
 
-/// The text of `## name` in docs/lints.md, from its `#### What it does`.
-fn reference_section(name: &str) -> &'static str {
-    let heading = format!("\n## {name}\n");
-    let Some(start) = REFERENCE.find(&heading) else {
-        return "";
-    };
-    let body = &REFERENCE[start + heading.len()..];
-    let body = &body[..body.find("\n## ").unwrap_or(body.len())];
-    let body = body.find("#### What it does").map_or(body, |at| &body[at..]);
-    body.trim()
+/// A lint's documentation (Markdown: What it does / Why this is bad / Example).
+pub(crate) fn doc(rule: &LintInfo) -> &'static str {
+    rule.doc.trim_end()
 }
 
 #[cfg(test)]
@@ -132,12 +99,12 @@ mod tests {
     fn every_lint_has_its_documentation() {
         for rule in all() {
             assert!(
-                rule.doc.starts_with("#### What it does"),
+                doc(rule).starts_with("#### What it does"),
                 "{}: {:?}",
                 rule.name,
                 rule.doc
             );
-            assert!(rule.doc.contains("#### Example"), "{}", rule.name);
+            assert!(doc(rule).contains("#### Example"), "{}", rule.name);
         }
         let names: Vec<&str> = all().iter().map(|r| r.name).collect();
         let mut unique = names.clone();

@@ -1,29 +1,24 @@
-//! `docs/lints.md` is generated from the lint registry and each lint's doc
-//! comment (What it does / Why this is bad / Example), so the reference cannot
-//! drift from the code. Regenerate with
+//! `docs/lints.md` is generated from the lint registry and each lint's documentation
+//! (`src/lints/<name>.md`: What it does / Why this is bad / Example), so the reference
+//! cannot drift from the code. Regenerate with
 //! `SCRIPTS_BLESS=1 cargo test -p scripts-lint --test docs`.
 
 use std::path::Path;
 
 use scripts_lint::{Level, lints};
 
-fn doc_comment(lint: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/lints/{lint}.rs"));
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Vec<&str> = source
-        .lines()
-        .skip_while(|l| !l.starts_with("///"))
-        .take_while(|l| l.starts_with("///"))
-        .map(|l| l.strip_prefix("/// ").or_else(|| l.strip_prefix("///")).unwrap_or(l))
-        .collect();
-    assert!(!doc.is_empty(), "src/lints/{lint}.rs has no doc comment");
-    for section in ["### What it does", "### Why this is bad", "### Example"] {
+/// A lint's documentation (`src/lints/<name>.md`), checked for its three sections.
+fn documentation(lint: &lints::LintInfo) -> &'static str {
+    let doc = lint.doc.trim_end();
+    assert!(!doc.is_empty(), "src/lints/{}.md is empty", lint.name);
+    for section in ["#### What it does", "#### Why this is bad", "#### Example"] {
         assert!(
-            doc.contains(&section),
-            "src/lints/{lint}.rs: its doc comment needs a `{section}` section"
+            doc.lines().any(|line| line == section),
+            "src/lints/{}.md needs a `{section}` section",
+            lint.name
         );
     }
-    doc.join("\n").replace("### ", "#### ")
+    doc
 }
 
 fn level(level: Level) -> &'static str {
@@ -106,7 +101,7 @@ fn render() -> String {
         } else {
             out += "It cannot be switched off.\n\n";
         }
-        out += &doc_comment(lint.name);
+        out += documentation(lint);
         out += "\n";
     }
     out

@@ -1,13 +1,14 @@
 //! `sarif`: a SARIF 2.1.0 log for code scanning, with every lint as a rule (its summary,
-//! its documentation from docs/lints.md, its default level).
+//! its documentation, its default level).
 
 use std::io::{self, Write};
 
 use scripts_lint::Level;
+use scripts_lint::lints::LintInfo;
 use serde_json::{Value, json};
 
 use crate::lint::{Finding, Span};
-use crate::rules::{self, Rule};
+use crate::rules;
 
 fn sarif_level(level: Level) -> &'static str {
     match level {
@@ -17,13 +18,14 @@ fn sarif_level(level: Level) -> &'static str {
     }
 }
 
-fn rule(rule: &Rule) -> Value {
+fn rule(rule: &&LintInfo) -> Value {
+    let doc = rules::doc(rule);
     json!({
         "id": rule.name,
         "name": rule.name,
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": rule.summary },
-        "help": { "text": rule.doc, "markdown": rule.doc },
+        "help": { "text": doc, "markdown": doc },
         "defaultConfiguration": { "level": sarif_level(rule.default_level) },
         "properties": { "tags": ["redis", "lua"] },
     })
@@ -63,7 +65,7 @@ fn location(uri: &str, span: Option<&Span>) -> Value {
     json!({ "physicalLocation": physical })
 }
 
-fn result(finding: &Finding, rules: &[Rule]) -> Value {
+fn result(finding: &Finding, rules: &[&LintInfo]) -> Value {
     let d = &finding.diagnostic;
     let uri = uri(&finding.source.shown);
     let mut text = d.message.clone();

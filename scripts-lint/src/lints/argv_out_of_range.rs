@@ -2,19 +2,7 @@ use super::indices::{Table, out_of_range};
 use super::{Context, Lint, LintInfo};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `ARGV[i]` with a constant `i` beyond the arguments the Rust function passes
-/// (or below 1). A slice parameter means "at least N arguments".
-///
-/// ### Why this is bad
-/// The entry is always `nil`: `tonumber(nil)` is `nil`, so arithmetic on it raises,
-/// and `redis.call` refuses a `nil` argument.
-///
-/// ### Example
-/// ```lua
-/// -- fn f(con, #[key] k: &str, ttl: u64)
-/// redis.call('SET', KEYS[1], ARGV[2])   -- bad: ARGV[2] does not exist
-/// ```
+#[doc = include_str!("argv_out_of_range.md")]
 pub(crate) struct ArgvOutOfRange;
 
 impl Lint for ArgvOutOfRange {
@@ -23,6 +11,7 @@ impl Lint for ArgvOutOfRange {
         default_level: Level::Deny,
         allowable: true,
         summary: "`ARGV[i]` beyond the arguments the function passes",
+        doc: include_str!("argv_out_of_range.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

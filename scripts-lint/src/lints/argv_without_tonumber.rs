@@ -2,22 +2,7 @@ use super::{Context, Lint, LintInfo, argv_name};
 use crate::analysis::{NumericOp, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `ARGV` values, directly or through locals, used as numbers without
-/// `tonumber()`: in arithmetic, unary minus, `<` `>` `<=` `>=`, `==`/`~=` against a
-/// number, or as a numeric `for` bound.
-///
-/// ### Why this is bad
-/// Redis passes every `ARGV` entry as a string. `'10' == 10` is false, `'10' < '9'` is
-/// true (strings compare alphabetically), `ARGV[1] < 5` raises `attempt to compare
-/// number with string`, and arithmetic raises as soon as a caller passes a non-number.
-///
-/// ### Example
-/// ```lua
-/// if ARGV[1] > 100 then ... end          -- bad: raises at run time
-/// local limit = tonumber(ARGV[1])        -- good
-/// if limit > 100 then ... end
-/// ```
+#[doc = include_str!("argv_without_tonumber.md")]
 pub(crate) struct ArgvWithoutTonumber;
 
 impl Lint for ArgvWithoutTonumber {
@@ -26,6 +11,7 @@ impl Lint for ArgvWithoutTonumber {
         default_level: Level::Deny,
         allowable: true,
         summary: "an `ARGV` string used as a number without `tonumber()`",
+        doc: include_str!("argv_without_tonumber.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,22 +1,7 @@
 use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds blocking commands (`BLPOP`, `BRPOP`, `BLMOVE`, `BZPOPMIN`, `WAIT`,
-/// `XREAD ... BLOCK`, ...) called from a script.
-///
-/// ### Why this is bad
-/// A script cannot block: Redis 7.2+ runs these as their non-blocking forms (an
-/// empty list returns nil at once). Code that expects to wait does not. (Redis 7.0
-/// refuses most of them: with the default `min_version` that is a
-/// `forbidden_command` error, and this warning is for scripts that declare 7.2 or
-/// later.)
-///
-/// ### Example
-/// ```lua
-/// local job = redis.call('BLPOP', KEYS[1], 5)   -- never waits 5 seconds
-/// local job = redis.call('LPOP', KEYS[1])       -- says what happens
-/// ```
+#[doc = include_str!("blocking_command.md")]
 pub(crate) struct BlockingCommand;
 
 impl Lint for BlockingCommand {
@@ -25,6 +10,7 @@ impl Lint for BlockingCommand {
         default_level: Level::Warn,
         allowable: true,
         summary: "a blocking command, which never blocks inside a script",
+        doc: include_str!("blocking_command.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,19 +2,7 @@ use super::{Context, Lint, LintInfo};
 use crate::analysis::Marker;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `redis.error_reply(...)` and `redis.status_reply(...)` called as a
-/// statement, their result dropped.
-///
-/// ### Why this is bad
-/// They only build the reply table (`{err = ...}`, `{ok = ...}`); nothing is sent
-/// unless the script returns it. The script goes on as if the error never happened.
-///
-/// ### Example
-/// ```lua
-/// if not tonumber(ARGV[1]) then redis.error_reply('bad input') end          -- bad
-/// if not tonumber(ARGV[1]) then return redis.error_reply('bad input') end   -- good
-/// ```
+#[doc = include_str!("discarded_reply.md")]
 pub(crate) struct DiscardedReply;
 
 impl Lint for DiscardedReply {
@@ -23,6 +11,7 @@ impl Lint for DiscardedReply {
         default_level: Level::Deny,
         allowable: true,
         summary: "`redis.error_reply(...)`/`status_reply(...)` whose result is dropped",
+        doc: include_str!("discarded_reply.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,20 +2,7 @@ use super::{Context, Lint, LintInfo};
 use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `redis.call`/`redis.pcall` whose command name is not a literal (or a local
-/// holding one, or one of a few literals: `lifo and 'RPUSH' or 'LPUSH'` is checked
-/// as both commands).
-///
-/// ### Why this is bad
-/// Nothing about the call can be checked: name, arity, keys, read-only use. When
-/// the name comes from `ARGV`, any caller can run any command (`FLUSHALL`).
-///
-/// ### Example
-/// ```lua
-/// redis.call(ARGV[1], KEYS[1])                                   -- warn
-/// if ARGV[1] == 'incr' then redis.call('INCR', KEYS[1]) end      -- checked
-/// ```
+#[doc = include_str!("dynamic_command.md")]
 pub(crate) struct DynamicCommand;
 
 impl Lint for DynamicCommand {
@@ -24,6 +11,7 @@ impl Lint for DynamicCommand {
         default_level: Level::Warn,
         allowable: true,
         summary: "a command name that is not a literal",
+        doc: include_str!("dynamic_command.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,19 +2,7 @@ use super::{Context, Lint, LintInfo};
 use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `return` of a number that is likely not an integer: a literal with a
-/// fraction, a division, `math.sqrt`/`math.log`/..., `math.random()` without bounds.
-///
-/// ### Why this is bad
-/// Redis converts a Lua number reply to an integer by truncation: `return 3.7`
-/// replies `3`, `return 0.5` replies `0`. The fraction is lost silently.
-///
-/// ### Example
-/// ```lua
-/// return total / count              -- warn: truncated
-/// return tostring(total / count)    -- a string keeps the fraction
-/// ```
+#[doc = include_str!("float_return.md")]
 pub(crate) struct FloatReturn;
 
 impl Lint for FloatReturn {
@@ -23,6 +11,7 @@ impl Lint for FloatReturn {
         default_level: Level::Warn,
         allowable: true,
         summary: "returning a non-integer number, which Redis truncates",
+        doc: include_str!("float_return.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -3,22 +3,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands::{self, Command};
 use crate::redis::target::Target;
 
-/// ### What it does
-/// Finds commands the script's oldest server refuses inside scripts (the `noscript`
-/// flag): `MULTI`, `EXEC`, `WATCH`, `EVAL`, `EVALSHA`, `FCALL`, `SUBSCRIBE`,
-/// `CONFIG ...`, `CLIENT ...`, `SCRIPT ...` everywhere, and on Redis 7.0 (the default
-/// `min_version`) also `BLPOP`, `BRPOP`, `BLMOVE`, `BRPOPLPUSH`, `BZPOPMIN`,
-/// `BZPOPMAX` and `WAIT`, which 7.2 and later run without blocking.
-///
-/// ### Why this is bad
-/// The call fails at run time with `This Redis command is not allowed from script`.
-///
-/// ### Example
-/// ```lua
-/// redis.call('MULTI')                    -- bad: a script is already atomic
-/// local job = redis.call('BLPOP', KEYS[1], 0)   -- bad on Redis 7.0
-/// local job = redis.call('LPOP', KEYS[1])       -- good: what 7.2+ does anyway
-/// ```
+#[doc = include_str!("forbidden_command.md")]
 pub(crate) struct ForbiddenCommand;
 
 impl Lint for ForbiddenCommand {
@@ -27,6 +12,7 @@ impl Lint for ForbiddenCommand {
         default_level: Level::Deny,
         allowable: true,
         summary: "a command Redis refuses inside scripts (`MULTI`, `EVAL`, `SUBSCRIBE`, ...)",
+        doc: include_str!("forbidden_command.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

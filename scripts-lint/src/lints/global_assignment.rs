@@ -2,22 +2,7 @@ use super::{Context, Lint, LintInfo};
 use crate::analysis::GlobalWriteKind;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds assignments to globals (`x = 1` without `local x`), global function
-/// declarations (`function f() end`) and writes into Redis's library tables
-/// (`redis.x = 1`, `string.f = ...`).
-///
-/// ### Why this is bad
-/// Redis makes the global table read-only: each of these raises `Attempt to modify
-/// a readonly table` (Redis 7, 6.2.7+) when the line runs.
-///
-/// ### Example
-/// ```lua
-/// count = 0                 -- bad
-/// local count = 0           -- good
-/// function helper() end     -- bad
-/// local function helper() end
-/// ```
+#[doc = include_str!("global_assignment.md")]
 pub(crate) struct GlobalAssignment;
 
 impl Lint for GlobalAssignment {
@@ -26,6 +11,7 @@ impl Lint for GlobalAssignment {
         default_level: Level::Deny,
         allowable: true,
         summary: "assigning a global or declaring a non-local function",
+        doc: include_str!("global_assignment.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

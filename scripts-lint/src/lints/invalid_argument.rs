@@ -4,26 +4,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::keys::key_args;
 use crate::redis::replies::{self, ArgType};
 
-/// ### What it does
-/// Checks every argument of `redis.call`/`redis.pcall` against what Redis accepts:
-/// strings and numbers only (not tables, booleans, `nil`, or a reply that is `false`
-/// when a key is missing), and an integer wherever the command documents one
-/// (`EXPIRE`'s seconds, `SET ... PX`, `LRANGE`'s bounds, `LIMIT`'s count).
-///
-/// ### Why this is bad
-/// A table, boolean or `nil` argument raises `Lua redis lib command arguments must
-/// be strings or integers`. A fractional number is sent as text (`1.5`), which the
-/// command refuses with `value is not an integer or out of range`, after any writes
-/// made before it. A reply that is `false` only when a key is missing, and a division
-/// that may come out whole, are warnings: the script may know better. A `GET` of a
-/// key the script made sure of (see `nil_arithmetic`) is not missing.
-///
-/// ### Example
-/// ```lua
-/// redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]) / 1000)              -- bad: 1.5
-/// redis.call('EXPIRE', KEYS[1], math.floor(tonumber(ARGV[1]) / 1000))  -- good
-/// redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]))               -- bad: false when missing
-/// ```
+#[doc = include_str!("invalid_argument.md")]
 pub(crate) struct InvalidArgument;
 
 impl Lint for InvalidArgument {
@@ -32,6 +13,7 @@ impl Lint for InvalidArgument {
         default_level: Level::Deny,
         allowable: true,
         summary: "a command argument Redis refuses: a table, boolean, `nil`, or a fraction where an integer is due",
+        doc: include_str!("invalid_argument.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -15,27 +15,7 @@ const FIELDS: [&str; 4] = ["function_name", "callback", "flags", "description"];
 const TABLE_FORM: &str =
     "redis.register_function{function_name = 'name', callback = name, flags = {'no-writes'}}";
 
-/// ### What it does
-/// Checks a function library the way `FUNCTION LOAD` reads it: the `#!lua name=`
-/// line, every `redis.register_function` call (positional or table form, its name,
-/// callback, fields and flags), two registrations of one name, and what the top
-/// level uses while the library loads (only `redis.register_function`, `redis.log`,
-/// `redis.LOG_*` and `redis.REDIS_VERSION*` exist then: no `redis.call`, no `math`,
-/// no `tonumber`).
-///
-/// ### Why this is bad
-/// Redis refuses the whole library (`Missing library metadata`, `unknown flag
-/// given`, `Function already exists in the library`, `Script attempted to access
-/// nonexistent global variable 'call'`): no function of it can be called.
-///
-/// ### Example
-/// ```lua
-/// #!lua name=bank
-/// local floor = math.floor         -- bad: `math` does not exist while loading
-/// local function balance(keys) return redis.call('GET', keys[1]) end
-/// redis.register_function{function_name = 'balance', callback = balance,
-///     flags = {'read-only'}}       -- bad: the flag is `no-writes`
-/// ```
+#[doc = include_str!("invalid_library.md")]
 pub(crate) struct InvalidLibrary;
 
 impl Lint for InvalidLibrary {
@@ -44,6 +24,7 @@ impl Lint for InvalidLibrary {
         default_level: Level::Deny,
         allowable: false,
         summary: "a function library `FUNCTION LOAD` refuses",
+        doc: include_str!("invalid_library.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -5,33 +5,7 @@ use crate::analysis::value::ANY_KEY;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::keys::key_args;
 
-/// ### What it does
-/// Checks every key position of `redis.call`/`redis.pcall` (found from the
-/// command's key specs, including `numkeys` counts and keywords such as `STREAMS`)
-/// and reports values that do not come from `KEYS`: literals, `ARGV`, concatenations,
-/// table fields, replies, or values the analysis cannot trace. It follows locals on
-/// every path, guards, `ipairs(KEYS)`, `for i = 1, #KEYS`, `unpack(KEYS)`, aliases of
-/// `redis.call` and local functions (each call with its own arguments).
-///
-/// A key built by appending to a key parameter declared a prefix
-/// (`#[key(prefix)] queue: &str`, then `KEYS[1] .. 'job:' .. id` or
-/// `string.format('%s:job:%s', KEYS[1], id)`, through locals and functions) is a key:
-/// on a cluster it hashes to the prefix's slot, because the runtime refuses a prefix
-/// without a hash tag (`bull:{orders}:`). Building a key from a key that is not
-/// declared a prefix, or putting anything before the `KEYS` value, is reported.
-///
-/// ### Why this is bad
-/// Redis Cluster routes a script by the keys it declares. A key built inside the
-/// script can live on another node: it works on one server and fails in a cluster
-/// with `Script attempted to access a non local key in a cluster node`.
-///
-/// ### Example
-/// ```lua
-/// redis.call('GET', 'user:' .. ARGV[1])   -- bad: the key is built in the script
-/// redis.call('GET', KEYS[1])              -- good: pass the key as a #[key] parameter
-/// redis.call('HSET', KEYS[1] .. 'job:' .. ARGV[1], 'state', 'waiting')
-///                                         -- good when KEYS[1] is #[key(prefix)]
-/// ```
+#[doc = include_str!("key_not_from_keys.md")]
 pub(crate) struct KeyNotFromKeys;
 
 /// Values that are keys, or that a caller the analysis does not see supplies.
@@ -46,6 +20,7 @@ impl Lint for KeyNotFromKeys {
         default_level: Level::Deny,
         allowable: true,
         summary: "a key argument of `redis.call` that does not come from `KEYS` (or a `#[key(prefix)]` it extends)",
+        doc: include_str!("key_not_from_keys.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,23 +2,7 @@ use super::{Context, Lint, LintInfo};
 use crate::analysis::{Marker, Table, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds returned tables that do not survive the conversion to a Redis reply:
-/// tables with named fields (`{count = n}`), `nil` entries, and `false` entries.
-///
-/// ### Why this is bad
-/// Redis converts a returned table to an array reply: it reads entries 1, 2, ... up
-/// to the first `nil`, drops every named field, and sends `false` as a nil element. So
-/// `return {count = n}` arrives as an empty array, `return {a, nil, c}` as `{a}` (both
-/// errors), and `return {ok, false, 3}` as `{ok, nil, 3}` (a warning: a client may
-/// read that nil as false).
-///
-/// ### Example
-/// ```lua
-/// return {count = n, key = KEYS[1]}              -- bad: an empty array
-/// return {n, KEYS[1]}                            -- good: an array
-/// return cjson.encode({count = n, key = KEYS[1]})  -- good: decode with scripts::Json<T>
-/// ```
+#[doc = include_str!("lossy_return.md")]
 pub(crate) struct LossyReturn;
 
 impl Lint for LossyReturn {
@@ -27,6 +11,7 @@ impl Lint for LossyReturn {
         default_level: Level::Deny,
         allowable: true,
         summary: "a returned table with named fields, `nil` or `false` entries, which the reply loses",
+        doc: include_str!("lossy_return.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

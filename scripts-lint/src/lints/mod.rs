@@ -1,4 +1,5 @@
-//! The lints: one file each, one registration list, shared helpers.
+//! The lints: one file each (with its documentation in `<name>.md` beside it), one
+//! registration list, shared helpers.
 //!
 //! Every lint reads the facts of the analysis (computed once per script) through
 //! a `Context` and pushes [`Diagnostic`]s at its default level; the
@@ -23,6 +24,10 @@ pub struct LintInfo {
     pub allowable: bool,
     /// What it catches, in one line.
     pub summary: &'static str,
+    /// Its documentation, in Markdown: `#### What it does`, `#### Why this is bad`,
+    /// `#### Example` (from `src/lints/<name>.md`, next to the lint; `docs/lints.md` and
+    /// `redis-lua-lint --explain` show it).
+    pub doc: &'static str,
 }
 
 /// What a lint sees of one script.

@@ -2,33 +2,7 @@ use super::{Context, Lint, LintInfo, reply_command};
 use crate::analysis::{NumericOp, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds arithmetic, numeric comparison, unary minus, `..` or a `for` bound on a value
-/// that is `false` or `nil` when a key or field is missing: a null reply
-/// (`redis.call('GET', k)`), `tonumber` of one, or an element past the end of an
-/// array reply, with no `or` default and no guard on the way.
-///
-/// ### Why this is bad
-/// The script works while the key exists and raises `attempt to perform arithmetic
-/// on a nil value` (or `... compare nil with number`, `... concatenate a boolean
-/// value`) the first time it does not, after any writes made before that line.
-///
-/// A `GET` of a key the script made sure of is not missing: after `SET key ... NX`
-/// (whatever it replied), `SET` without `XX`, `INCR`, `INCRBY`, `APPEND` and the like
-/// with `redis.call`, on every path, with nothing since that may delete it (the same
-/// `KEYS` entry, or a key joined from the same parts; an expiry cannot remove it
-/// while the script runs).
-///
-/// A warning, not an error: the script may know the key exists in ways the checker
-/// cannot see (it checked it, or a flag says so). Give such a value its default
-/// anyway, or `allow(nil_arithmetic)` on that script.
-///
-/// ### Example
-/// ```lua
-/// local n = tonumber(redis.call('GET', KEYS[1]))
-/// return n + 1                                               -- bad: nil when missing
-/// local n = tonumber(redis.call('GET', KEYS[1]) or '0')      -- good
-/// ```
+#[doc = include_str!("nil_arithmetic.md")]
 pub(crate) struct NilArithmetic;
 
 impl Lint for NilArithmetic {
@@ -37,6 +11,7 @@ impl Lint for NilArithmetic {
         default_level: Level::Warn,
         allowable: true,
         summary: "arithmetic or `..` on a value that is `nil`/`false` when a key is missing",
+        doc: include_str!("nil_arithmetic.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,20 +1,7 @@
 use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds commands whose reply can differ between two runs on the same data
-/// (`TIME`, `RANDOMKEY`, `SPOP`, `SRANDMEMBER`, `SCAN`, `TTL`, ...), from the
-/// command tips. Allowed by default: turn it on with `warn(nondeterministic_command)`.
-///
-/// ### Why this is bad
-/// Since Redis 5 scripts replicate their effects, so this is safe for replicas;
-/// but the script's result is no longer a function of its keys and arguments,
-/// which makes it hard to test and to retry.
-///
-/// ### Example
-/// ```lua
-/// local now = redis.call('TIME')[1]    -- prefer passing the time in ARGV
-/// ```
+#[doc = include_str!("nondeterministic_command.md")]
 pub(crate) struct NondeterministicCommand;
 
 impl Lint for NondeterministicCommand {
@@ -23,6 +10,7 @@ impl Lint for NondeterministicCommand {
         default_level: Level::Allow,
         allowable: true,
         summary: "a command with a non-deterministic reply (`TIME`, `RANDOMKEY`, `SPOP`, ...)",
+        doc: include_str!("nondeterministic_command.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -4,23 +4,7 @@ use crate::analysis::ConvertedUse;
 use crate::redis::commands;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds integer literals Lua cannot hold exactly (beyond 2^53), an error; and
-/// `tonumber(ARGV[i])` of a Rust 64-bit integer whose result is written back
-/// (passed to a command) or returned, a warning. Converted numbers used only to
-/// decide (`if amount > balance`) are left alone, and so are arguments that are
-/// doubles or durations anyway (sorted-set scores, coordinates, TTLs): there the
-/// rounding cannot change data.
-///
-/// ### Why this is bad
-/// Lua 5.1 numbers are doubles: `9007199254740993` becomes `9007199254740992`, and an
-/// `i64` id or amount above 2^53 silently changes once `tonumber` converts it.
-///
-/// ### Example
-/// ```lua
-/// local id = tonumber(ARGV[1])                    -- warn when ARGV[1] is an i64
-/// redis.call('INCRBY', KEYS[1], ARGV[1])          -- good: Redis parses the string itself
-/// ```
+#[doc = include_str!("precision_loss.md")]
 pub(crate) struct PrecisionLoss;
 
 impl Lint for PrecisionLoss {
@@ -29,6 +13,7 @@ impl Lint for PrecisionLoss {
         default_level: Level::Deny,
         allowable: true,
         summary: "number literals beyond 2^53 (deny); 64-bit Rust integers fed to `tonumber` (warn)",
+        doc: include_str!("precision_loss.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,21 +2,7 @@ use super::{Context, Lint, LintInfo, reply_command};
 use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds a command's reply compared with `nil` (`==`/`~=`), directly or through
-/// locals, when the reply cannot be `nil`: Redis hands a script `false` for a null
-/// reply (a missing key or field).
-///
-/// ### Why this is bad
-/// `redis.call('GET', KEYS[1]) == nil` is never true, so the "missing" branch never
-/// runs (and `~= nil` is always true): a lock is taken twice, a default is never
-/// written.
-///
-/// ### Example
-/// ```lua
-/// if redis.call('GET', KEYS[1]) == nil then ... end   -- bad: never true
-/// if not redis.call('GET', KEYS[1]) then ... end      -- good
-/// ```
+#[doc = include_str!("reply_compared_with_nil.md")]
 pub(crate) struct ReplyComparedWithNil;
 
 impl Lint for ReplyComparedWithNil {
@@ -25,6 +11,7 @@ impl Lint for ReplyComparedWithNil {
         default_level: Level::Deny,
         allowable: true,
         summary: "a reply compared with `nil`, which a null reply never is (it is `false`)",
+        doc: include_str!("reply_compared_with_nil.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

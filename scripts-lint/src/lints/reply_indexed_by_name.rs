@@ -2,21 +2,7 @@ use super::{Context, Lint, LintInfo, reply_command};
 use crate::analysis::Table;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds a field read by name (`h.owner`, `h['owner']`) on an array reply, directly
-/// or through locals: `HGETALL`, `CONFIG GET`, `XINFO`, `ZRANGE ... WITHSCORES`.
-///
-/// ### Why this is bad
-/// In a script a map reply is a flat array `{field1, value1, field2, value2, ...}`
-/// (RESP2, the protocol every script starts in), so a field read by name is always
-/// `nil`.
-///
-/// ### Example
-/// ```lua
-/// local h = redis.call('HGETALL', KEYS[1])
-/// return h.owner                                -- bad: always nil
-/// return redis.call('HGET', KEYS[1], 'owner')   -- good
-/// ```
+#[doc = include_str!("reply_indexed_by_name.md")]
 pub(crate) struct ReplyIndexedByName;
 
 impl Lint for ReplyIndexedByName {
@@ -25,6 +11,7 @@ impl Lint for ReplyIndexedByName {
         default_level: Level::Deny,
         allowable: true,
         summary: "a field read by name on an array reply (`HGETALL`), which is always `nil`",
+        doc: include_str!("reply_indexed_by_name.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

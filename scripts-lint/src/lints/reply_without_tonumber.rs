@@ -2,24 +2,7 @@ use super::{Context, Lint, LintInfo, reply_command};
 use crate::analysis::{NumericOp, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds a string reply (`GET`, `HGET`, `ZSCORE`, `INCRBYFLOAT`, `LPOP`, ...) used as
-/// a number without `tonumber()`: in arithmetic, unary minus, `<` `>` `<=` `>=`,
-/// `==`/`~=` against a number, or as a numeric `for` bound. The reply-side twin of
-/// `argv_without_tonumber`.
-///
-/// ### Why this is bad
-/// Redis hands a script bulk replies (and, in RESP2, doubles such as scores) as
-/// strings. `redis.call('GET', k) > 5` raises `attempt to compare number with
-/// string` and `'10' == 10` is false: errors. Arithmetic converts a numeric string,
-/// so it works on a counter and raises on anything else: a warning.
-///
-/// ### Example
-/// ```lua
-/// local count = redis.call('GET', KEYS[1])
-/// if count and count > 5 then ...                               -- bad: raises
-/// local count = tonumber(redis.call('GET', KEYS[1]) or '0')     -- good
-/// ```
+#[doc = include_str!("reply_without_tonumber.md")]
 pub(crate) struct ReplyWithoutTonumber;
 
 impl Lint for ReplyWithoutTonumber {
@@ -28,6 +11,7 @@ impl Lint for ReplyWithoutTonumber {
         default_level: Level::Deny,
         allowable: true,
         summary: "a string reply used as a number without `tonumber()`",
+        doc: include_str!("reply_without_tonumber.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -5,27 +5,7 @@ use crate::ReturnType;
 use crate::analysis::{Marker, Table, Value, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Compares what each `return` of the script (and falling off its end, which
-/// replies nil) produces with what the Rust return type can decode: integers,
-/// strings, tables (arrays), booleans, `nil`, `cjson.encode(...)`, status and error
-/// replies, and the reply of `return redis.call(...)` as the command documents it.
-/// Only definite mismatches are reported: a value that may also fit is left alone.
-///
-/// ### Why this is bad
-/// The script runs, its writes happen, and then the caller gets a decoding error
-/// instead of a result.
-///
-/// ### Example
-/// ```lua
-/// -- -> scripts::Result<i64>
-/// return 'ok'                   -- bad: not a number
-/// -- -> scripts::Result<scripts::Json<Stock>>
-/// return { count = 3 }          -- bad: a table replies as an array; encode it
-/// -- -> scripts::Result<(i64, i64)>
-/// return { 1 }                  -- bad: one value for two fields
-/// return redis.call('SET', KEYS[1], 1)   -- bad: a status reply
-/// ```
+#[doc = include_str!("return_type_mismatch.md")]
 pub(crate) struct ReturnTypeMismatch;
 
 impl Lint for ReturnTypeMismatch {
@@ -34,6 +14,7 @@ impl Lint for ReturnTypeMismatch {
         default_level: Level::Deny,
         allowable: true,
         summary: "a Lua return shape the Rust return type cannot decode",
+        doc: include_str!("return_type_mismatch.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -7,45 +7,7 @@ use full_moon::tokenizer::{Lexer, LexerResult, TokenType};
 use super::{Context, Lint, LintInfo};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds error replies built with a code Redis itself replies with when it refuses
-/// a command, or with which clients decide to send a command again:
-/// `redis.error_reply('BUSY ...')`, `return {err = 'NOSCRIPT ...'}`,
-/// `error({err = 'TRYAGAIN ...'})`, also through a local helper called with the code
-/// (`fail('MOVED', ...)` where `fail` builds the error from its parameter). The codes:
-/// `NOSCRIPT`, `BUSY`, `OOM`, `READONLY`, `MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN`,
-/// `CROSSSLOT`, `LOADING`, `MASTERDOWN`, `NOREPLICAS`, `MISCONF`, `EXECABORT`,
-/// `NOTBUSY`, `UNKILLABLE`, `NOPERM`, `NOAUTH`, `WRONGPASS`. In a function library,
-/// also the server's exact `ERR Function not found`.
-///
-/// ### Why this is bad
-/// A script's error reply reaches the client as is, with nothing to tell it from the
-/// server's own (an error *raised* in a script carries a `script: <sha>` suffix; a
-/// *returned* one does not). Clients act on these codes as if the server had refused
-/// the call, so a script that wrote and then returned one runs again: on `NOSCRIPT`
-/// clients re-send the script with `EVAL`; redis-rs's cluster client re-sends on
-/// `MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN`, `LOADING`, `MASTERDOWN` and
-/// `READONLY`. The others tell a caller the command did not run (`BUSY`, `OOM`,
-/// `CROSSSLOT`, `NOREPLICAS`, `MISCONF`, `EXECABORT`, the ACL codes) or answer
-/// another command (`NOTBUSY`, `UNKILLABLE`). This crate's runtime tells the
-/// server's refusals by their exact texts and never re-sends a script that ran, but
-/// only a script that never returns these codes keeps every client right. It cannot
-/// be switched off. A library function that returns `ERR Function not found` reads
-/// as `FCALL` of a function no library registers: the runtime loads the library and
-/// calls the function again.
-///
-/// A code of your own, or `ERR`, is safe. `redis.error_reply` with a single word
-/// (`redis.error_reply('BUSY')`) is sent as `ERR BUSY` and is not reported.
-///
-/// ### Example
-/// ```lua
-/// if redis.call('EXISTS', KEYS[1]) == 1 then
-///   return redis.error_reply('BUSY job already running')     -- deny
-/// end
-/// if redis.call('EXISTS', KEYS[1]) == 1 then
-///   return redis.error_reply('JOB_RUNNING job already running')
-/// end
-/// ```
+#[doc = include_str!("server_error_code.md")]
 pub(crate) struct ServerErrorCode;
 
 impl Lint for ServerErrorCode {
@@ -54,6 +16,7 @@ impl Lint for ServerErrorCode {
         default_level: Level::Deny,
         allowable: false,
         summary: "an error reply with a code clients take for the server's (`NOSCRIPT`, `BUSY`, `MOVED`, ...)",
+        doc: include_str!("server_error_code.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,23 +1,7 @@
 use super::{Context, Lint, LintInfo};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds locals, parameters and loop variables named like a global Redis provides.
-/// Shadowing `KEYS`, `ARGV` or `redis` is an error; so is using the local afterwards
-/// as if it were still the global (`local type = ARGV[1]` then `type(x)`). Any other
-/// shadowing (`local type = ARGV[1]` used only as a value) is legal Lua and a
-/// warning; `local tostring = tostring` (a local copy of the global itself) is fine.
-///
-/// ### Why this is bad
-/// For the rest of the scope the real global is gone: `KEYS[1]` reads your table,
-/// `table.insert` is `nil`, `redis.call` fails. The error appears far from its cause.
-///
-/// ### Example
-/// ```lua
-/// local type = ARGV[1]              -- warning: `type` is not the built-in here
-/// if type(x) == 'table' then ...    -- error: calls the string in `type`
-/// local kind = ARGV[1]              -- good
-/// ```
+#[doc = include_str!("shadowed_global.md")]
 pub(crate) struct ShadowedGlobal;
 
 /// Globals whose loss breaks the script's contract with Redis: always an error.
@@ -29,6 +13,7 @@ impl Lint for ShadowedGlobal {
         default_level: Level::Deny,
         allowable: true,
         summary: "a local named like a Redis global (`local KEYS`, `local redis`), or used as the global it hides",
+        doc: include_str!("shadowed_global.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,21 +2,7 @@ use super::{Context, Lint, LintInfo, reply_command};
 use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds a status reply (`SET`'s `OK`, `TYPE`'s type name, `PING`'s `PONG`) compared
-/// with a string, directly or through locals.
-///
-/// ### Why this is bad
-/// A script receives a status reply as the table `{ok = 'OK'}`, never the string, so
-/// `redis.call('SET', KEYS[1], v, 'NX') == 'OK'` is never true and the code after it
-/// never runs (`~=` is always true).
-///
-/// ### Example
-/// ```lua
-/// if redis.call('SET', KEYS[1], ARGV[1], 'NX') == 'OK' then   -- bad: never true
-/// if redis.call('SET', KEYS[1], ARGV[1], 'NX') then           -- good (nil/false when not set)
-/// if redis.call('TYPE', KEYS[1]).ok == 'hash' then            -- good
-/// ```
+#[doc = include_str!("status_compared_with_string.md")]
 pub(crate) struct StatusComparedWithString;
 
 impl Lint for StatusComparedWithString {
@@ -25,6 +11,7 @@ impl Lint for StatusComparedWithString {
         default_level: Level::Deny,
         allowable: true,
         summary: "a status reply (`{ok = 'OK'}` in Lua) compared with a string",
+        doc: include_str!("status_compared_with_string.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,22 +1,7 @@
 use super::{Context, Lint, LintInfo, reply_command};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `unpack(...)` of an array reply whose length grows with the data:
-/// `SMEMBERS`, `HGETALL`, `HKEYS`, `LRANGE key 0 -1`, `ZRANGE` over a whole set,
-/// `KEYS`, ... (a literal count, range or `LIMIT` bounds it; `unpack(t, i, j)` unpacks
-/// a chunk and is fine).
-///
-/// ### Why this is bad
-/// Lua 5.1 unpacks at most about 8,000 values (`too many results to unpack`), so the
-/// script breaks as the data grows, and an empty reply unpacks to no argument at all
-/// (`wrong number of arguments`).
-///
-/// ### Example
-/// ```lua
-/// redis.call('SADD', KEYS[2], unpack(redis.call('SMEMBERS', KEYS[1])))   -- bad
-/// redis.call('SUNIONSTORE', KEYS[2], KEYS[2], KEYS[1])                   -- good
-/// ```
+#[doc = include_str!("unbounded_unpack.md")]
 pub(crate) struct UnboundedUnpack;
 
 impl Lint for UnboundedUnpack {
@@ -25,6 +10,7 @@ impl Lint for UnboundedUnpack {
         default_level: Level::Deny,
         allowable: true,
         summary: "`unpack` of a reply whose length grows with the data",
+        doc: include_str!("unbounded_unpack.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,21 +2,7 @@ use super::{Context, Lint, LintInfo};
 use crate::Host;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds functions a library registers that have no declaration on the Rust side
-/// (no function of that name in the `#[redis_library]` module).
-///
-/// ### Why this is bad
-/// Nothing calls them with checked keys, arguments and return type: a caller has to
-/// send `FCALL` by hand (and, with versioned names, guess the name), and their body is
-/// checked without knowing how many keys and arguments callers pass. Often the
-/// declaration exists under another name.
-///
-/// ### Example
-/// ```lua
-/// #!lua name=bank
-/// redis.register_function('audit', audit)   -- warning: no `fn audit` in the module
-/// ```
+#[doc = include_str!("undeclared_function.md")]
 pub(crate) struct UndeclaredFunction;
 
 impl Lint for UndeclaredFunction {
@@ -25,6 +11,7 @@ impl Lint for UndeclaredFunction {
         default_level: Level::Warn,
         allowable: true,
         summary: "a registered function with no Rust declaration",
+        doc: include_str!("undeclared_function.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,21 +2,7 @@ use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds commands that reach keys the script does not declare: `KEYS`, `SCAN`,
-/// `RANDOMKEY`, and `SORT`/`SORT_RO` with a `BY` or `GET` pattern (other than
-/// `BY nosort` and `GET #`).
-///
-/// ### Why this is bad
-/// Those keys are not in `KEYS`, so Redis Cluster cannot route the script to them:
-/// on a cluster the command sees only the keys of the node the script runs on. `KEYS`
-/// and a full `SCAN` also block the server while they walk the whole keyspace.
-///
-/// ### Example
-/// ```lua
-/// local sessions = redis.call('KEYS', 'session:*')      -- bad
-/// local sessions = redis.call('SMEMBERS', KEYS[1])      -- good: keep an index set
-/// ```
+#[doc = include_str!("undeclared_key_access.md")]
 pub(crate) struct UndeclaredKeyAccess;
 
 impl Lint for UndeclaredKeyAccess {
@@ -25,6 +11,7 @@ impl Lint for UndeclaredKeyAccess {
         default_level: Level::Deny,
         allowable: true,
         summary: "a command that reaches keys the script does not declare (`KEYS`, `SCAN`, `SORT ... BY`)",
+        doc: include_str!("undeclared_key_access.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,20 +2,7 @@ use super::{Context, Lint, LintInfo, suggest};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::globals::{self, Kind};
 
-/// ### What it does
-/// Finds reads of globals and library members Redis does not provide: `print`,
-/// `require`, `os.time`, `io`, `string.trim`, misspellings of real names, and
-/// string methods that do not exist (`s:trim()`), with a "did you mean" suggestion.
-///
-/// ### Why this is bad
-/// The script fails when the line runs with `Script attempted to access nonexistent
-/// global variable` or `attempt to call a nil value`.
-///
-/// ### Example
-/// ```lua
-/// local now = os.time()                 -- bad: no `os.time` in Redis
-/// local now = redis.call('TIME')[1]     -- good
-/// ```
+#[doc = include_str!("undefined_global.md")]
 pub(crate) struct UndefinedGlobal;
 
 impl Lint for UndefinedGlobal {
@@ -24,6 +11,7 @@ impl Lint for UndefinedGlobal {
         default_level: Level::Deny,
         allowable: true,
         summary: "a global or library member Redis does not provide",
+        doc: include_str!("undefined_global.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -3,23 +3,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::commands;
 use crate::redis::target::Target;
 
-/// ### What it does
-/// Checks literal command names (and subcommands such as `OBJECT ENCODING`) of
-/// `redis.call`/`redis.pcall` against the command tables of Redis 7.0 to 7.4 and
-/// Valkey 8, with a "did you mean" suggestion, and reports commands the script's
-/// oldest server (`min_version`, Redis 7.0 by default) does not have yet, naming the
-/// version that introduced them.
-///
-/// ### Why this is bad
-/// A misspelled command, or one the server is too old for, fails at run time with
-/// `Unknown Redis command called from script`, after any writes made earlier in the
-/// script.
-///
-/// ### Example
-/// ```lua
-/// redis.call('HGETLL', KEYS[1])     -- bad: did you mean `HGETALL`?
-/// redis.call('HEXPIRE', KEYS[1], 60, 'FIELDS', 1, 'f')   -- bad on Redis 7.0: needs 7.4
-/// ```
+#[doc = include_str!("unknown_command.md")]
 pub(crate) struct UnknownCommand;
 
 impl Lint for UnknownCommand {
@@ -28,6 +12,7 @@ impl Lint for UnknownCommand {
         default_level: Level::Deny,
         allowable: true,
         summary: "a literal command name Redis does not know",
+        doc: include_str!("unknown_command.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

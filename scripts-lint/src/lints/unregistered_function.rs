@@ -2,20 +2,7 @@ use super::{Context, Lint, LintInfo, suggest};
 use crate::analysis::RegistrationForm;
 use crate::diagnostic::{Diagnostic, Level, ParamRef};
 
-/// ### What it does
-/// Finds declarations that name no function the library registers: a typo, a
-/// function renamed in the Lua but not in Rust, or a registration removed.
-///
-/// ### Why this is bad
-/// Every call answers `ERR Function not found`.
-///
-/// ### Example
-/// ```text
-/// #[redis_library(file = "lua/bank.lua")]   // registers `transfer` and `balance`
-/// mod bank {
-///     pub async fn transfers(/* ... */);      // bad: no function `transfers`
-/// }
-/// ```
+#[doc = include_str!("unregistered_function.md")]
 pub(crate) struct UnregisteredFunction;
 
 impl Lint for UnregisteredFunction {
@@ -24,6 +11,7 @@ impl Lint for UnregisteredFunction {
         default_level: Level::Deny,
         allowable: false,
         summary: "a declared function the library does not register",
+        doc: include_str!("unregistered_function.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

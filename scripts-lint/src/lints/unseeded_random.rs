@@ -2,20 +2,7 @@ use super::{Context, Lint, LintInfo};
 use crate::analysis::seed;
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `math.random` calls that can run before `math.randomseed` on some path
-/// (an error), or after seeding with a constant (a warning).
-///
-/// ### Why this is bad
-/// Redis seeds the generator once at startup with a fixed value (Redis 7) or at
-/// every call (Redis 6): the "random" sequence is the same after every restart, so
-/// ids or members built from it collide. A constant seed repeats it on every call.
-///
-/// ### Example
-/// ```lua
-/// local id = math.random(1000000)                 -- bad: same ids after each restart
-/// redis.call('ZADD', KEYS[1], now, ARGV[2])       -- good: a unique id from the caller
-/// ```
+#[doc = include_str!("unseeded_random.md")]
 pub(crate) struct UnseededRandom;
 
 impl Lint for UnseededRandom {
@@ -24,6 +11,7 @@ impl Lint for UnseededRandom {
         default_level: Level::Deny,
         allowable: true,
         summary: "`math.random` without a prior `math.randomseed` (a constant seed: warn)",
+        doc: include_str!("unseeded_random.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,19 +2,7 @@ use super::indices::{Table, unused};
 use super::{Context, Lint, LintInfo};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// Finds `#[key]` parameters the script never reads (no `KEYS[i]` for them and no
-/// use of `KEYS` as a whole, such as `ipairs(KEYS)` or `#KEYS` loops).
-///
-/// ### Why this is bad
-/// A declared but unused key is usually a bug (the script reads the wrong index),
-/// and in a cluster it still has to hash to the script's slot for nothing.
-///
-/// ### Example
-/// ```lua
-/// -- fn copy(con, #[key] from: &str, #[key] to: &str)
-/// return redis.call('GET', KEYS[1])   -- `to` (KEYS[2]) is never read
-/// ```
+#[doc = include_str!("unused_key.md")]
 pub(crate) struct UnusedKey;
 
 impl Lint for UnusedKey {
@@ -23,6 +11,7 @@ impl Lint for UnusedKey {
         default_level: Level::Warn,
         allowable: true,
         summary: "a `#[key]` parameter the script never reads",
+        doc: include_str!("unused_key.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,20 +1,7 @@
 use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 
-/// ### What it does
-/// In a script flagged `#!lua flags=no-writes` (or declared `read_only`), or a library
-/// function registered with `flags = {'no-writes'}`, finds commands that write or may
-/// replicate (`SET`, `DEL`, `PUBLISH`, `PFCOUNT`, ...).
-///
-/// ### Why this is bad
-/// Redis refuses them with `Write commands are not allowed from read-only scripts`,
-/// at run time, on every call that reaches them.
-///
-/// ### Example
-/// ```lua
-/// #!lua flags=no-writes
-/// redis.call('SET', KEYS[1], ARGV[1])   -- bad: a write in a read-only script
-/// ```
+#[doc = include_str!("write_in_read_only.md")]
 pub(crate) struct WriteInReadOnly;
 
 impl Lint for WriteInReadOnly {
@@ -23,6 +10,7 @@ impl Lint for WriteInReadOnly {
         default_level: Level::Deny,
         allowable: true,
         summary: "a write command in a `no-writes` (or `read_only`) script",
+        doc: include_str!("write_in_read_only.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -2,19 +2,7 @@ use super::{Context, Lint, LintInfo, Resolved, display_name};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::redis::syntax;
 
-/// ### What it does
-/// Counts the arguments of calls with a literal command name and checks them
-/// against the command's arity. A trailing call or `unpack(...)` may add any number
-/// of arguments, so only the fixed ones count as a minimum.
-///
-/// ### Why this is bad
-/// The call fails at run time with `Wrong number of args calling Redis command from
-/// script`, after any writes made earlier in the script.
-///
-/// ### Example
-/// ```lua
-/// redis.call('GET', KEYS[1], KEYS[2])     -- bad: GET takes exactly one key
-/// ```
+#[doc = include_str!("wrong_arity.md")]
 pub(crate) struct WrongArity;
 
 impl Lint for WrongArity {
@@ -23,6 +11,7 @@ impl Lint for WrongArity {
         default_level: Level::Deny,
         allowable: true,
         summary: "a literal command called with a count of arguments its arity forbids",
+        doc: include_str!("wrong_arity.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
