@@ -1,9 +1,9 @@
-//! Every lint this command reports: the checker's (`scripts_lint::lints::ALL`) and the
-//! few about the files themselves (headers, inline suppressions, includes), with their
-//! documentation (the checker's lints carry theirs) for `--explain` and SARIF.
+//! Every lint this command reports: the checker's (`scripts_lint::lints::ALL`, the one
+//! about `--!` headers included) and two about the files themselves (inline
+//! suppressions, includes), with their documentation for `--explain` and SARIF.
 
+use scripts_lint::Level;
 use scripts_lint::lints::{self, LintInfo};
-use scripts_lint::{Level, header};
 
 /// Name of the lint for inline suppressions that cannot be honoured.
 pub(crate) const INVALID_SUPPRESSION: &str = "invalid_suppression";
@@ -11,25 +11,7 @@ pub(crate) const INVALID_SUPPRESSION: &str = "invalid_suppression";
 pub(crate) const UNRESOLVED_INCLUDE: &str = "unresolved_include";
 
 /// The lints of the command itself, after the checker's.
-static OWN: [LintInfo; 3] = [
-    LintInfo {
-        name: header::LINT,
-        default_level: Level::Deny,
-        allowable: false,
-        summary: "a `--!` header line that cannot be read",
-        doc: "#### What it does\n\
-              Reads the `--!` lines among a script's leading comments, which declare its keys, \
-              arguments, return type and lint levels, and reports what it cannot read: an unknown \
-              directive, a parameter list without commas, an unknown type or lint.\n\n\
-              #### Why this is bad\n\
-              The header decides how many `KEYS` and `ARGV` entries the checks expect; a header \
-              read wrongly would make those checks wrong.\n\n\
-              #### Example\n\
-              ```lua\n\
-              --! keys: lock token   -- bad: two keys need a comma\n\
-              --! keys: lock  args: token, ttl:integer  returns: integer   -- good\n\
-              ```",
-    },
+static OWN: [LintInfo; 2] = [
     LintInfo {
         name: INVALID_SUPPRESSION,
         default_level: Level::Deny,

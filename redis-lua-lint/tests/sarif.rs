@@ -93,7 +93,7 @@ fn rules_carry_each_lint_and_its_documentation() {
     let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
     assert_eq!(
         rules.len(),
-        scripts_lint::lints::ALL.len() + 3,
+        scripts_lint::lints::ALL.len() + 2,
         "the checker's lints and the command's own"
     );
     for lint in scripts_lint::lints::ALL {

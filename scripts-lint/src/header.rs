@@ -53,8 +53,9 @@ use crate::suggest::suggest;
 use crate::{Param, ParamType, ReturnType, Signature, Target};
 
 /// The name under which header mistakes are reported (an error: a wrong header would
-/// make every count-based check wrong).
-pub const LINT: &str = "invalid_header";
+/// make every count-based check wrong). Registered with the other lints
+/// ([`lints::ALL`]), which document it and give it its level rule.
+pub const LINT: &str = lints::INVALID_HEADER;
 
 /// The directives, as written before their `:`.
 pub const DIRECTIVES: [&str; 8] = [

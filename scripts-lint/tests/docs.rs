@@ -70,8 +70,9 @@ fn render() -> String {
          --# redis-lua-lint: allow(float_return)          -- the whole file\n\
          -- redis-lua-lint: allow(key_not_from_keys)      -- the next statement\n\
          ```\n\n\
-         It also reports `invalid_header`, `invalid_suppression` and `unresolved_include`, about\n\
-         the files themselves (`redis-lua-lint --explain <lint>`).\n\n\
+         A header it cannot read is an `invalid_header` error (below). It also reports\n\
+         `invalid_suppression` and `unresolved_include`, about the files themselves\n\
+         (`redis-lua-lint --explain <lint>`).\n\n\
          ## Every lint\n\n\
          | lint | default | catches |\n|---|---|---|\n",
     );

@@ -215,6 +215,7 @@ register! {
     forbidden_command::ForbiddenCommand,
     global_assignment::GlobalAssignment,
     invalid_argument::InvalidArgument,
+    invalid_header::InvalidHeader,
     invalid_library::InvalidLibrary,
     invalid_shebang::InvalidShebang,
     key_not_from_keys::KeyNotFromKeys,
@@ -263,6 +264,9 @@ pub(crate) fn drop_echoes(diagnostics: &mut Vec<Diagnostic>) {
 /// Name of the syntax-error lint, reported by the parser itself.
 pub use crate::parse::LUA_SYNTAX;
 pub use crate::suggest::{suggest, suggest_within};
+/// Name of the lint for `--!` header lines that cannot be read, reported by
+/// [`crate::header`] itself.
+pub(crate) use invalid_header::NAME as INVALID_HEADER;
 
 /// Why a lint that cannot be switched off stays an error, for the message that refuses
 /// `allow(...)` of it.
@@ -355,7 +359,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 36);
+        assert_eq!(ALL.len(), 37);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 }
