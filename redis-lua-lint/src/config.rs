@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 use scripts_lint::header::{self, Header};
+use scripts_lint::lints::LevelError;
 use scripts_lint::{Level, LineIndex, Target};
 use serde::Deserialize;
 use toml::Spanned;
@@ -235,24 +236,24 @@ fn levels(table: &BTreeMap<Spanned<String>, Spanned<String>>) -> Result<Vec<(Str
                 ));
             }
         };
-        match rules::find(name.get_ref()) {
-            None => {
+        match rules::check_level(name.get_ref(), level_value) {
+            Ok(_) => out.push((name.get_ref().clone(), level_value)),
+            Err(LevelError::Unknown { suggestion }) => {
                 return Err((
                     Some(name.span()),
                     format!(
                         "unknown lint `{}`: {}",
                         name.get_ref(),
-                        rules::unknown_lint_help(name.get_ref())
+                        rules::unknown_lint_help(suggestion)
                     ),
                 ));
             }
-            Some(rule) if !rule.allowable && level_value != Level::Deny => {
+            Err(LevelError::AlwaysDenied { reason }) => {
                 return Err((
                     Some(name.span()),
-                    format!("`{}` cannot be allowed or downgraded", name.get_ref()),
+                    format!("`{}` cannot be allowed or downgraded: {reason}", name.get_ref()),
                 ));
             }
-            Some(_) => out.push((name.get_ref().clone(), level_value)),
         }
     }
     Ok(out)
@@ -299,7 +300,15 @@ mod tests {
         );
         assert_eq!(
             error("[lints]\nlua_syntax = \"allow\"\n"),
-            "2:1 `lua_syntax` cannot be allowed or downgraded"
+            "2:1 `lua_syntax` cannot be allowed or downgraded: Redis refuses a script that does not compile"
+        );
+        assert_eq!(
+            error("[lints]\nserver_error_code = \"warn\"\n"),
+            "2:1 `server_error_code` cannot be allowed or downgraded: clients take such an error for the server's own, and may run the script again"
+        );
+        assert_eq!(
+            error("[lints]\ninvalid_suppression = \"allow\"\n"),
+            "2:1 `invalid_suppression` cannot be allowed or downgraded: a suppression naming no lint would then suppress nothing, silently"
         );
         assert!(error("[lints]\nunused_key = \"off\"\n").starts_with("2:14 unknown level `off`"));
         assert!(error("min_version = \"6.2\"\n").starts_with("1:15 unknown server version `6.2`"));

@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use clap::Parser;
+use scripts_lint::lints::LevelError;
 use scripts_lint::{Level, Target};
 
 use crate::cli::{Args, ColorWhen};
@@ -128,17 +129,17 @@ fn command_line_levels(args: &Args) -> Result<(Vec<(String, Level)>, bool), Stri
                 deny_warnings = true;
                 continue;
             }
-            match rules::find(name) {
-                None => {
+            match rules::check_level(name, level) {
+                Ok(_) => levels.push((name.to_owned(), level)),
+                Err(LevelError::Unknown { suggestion }) => {
                     return Err(format!(
                         "unknown lint `{name}` in `{flag}`: {}",
-                        rules::unknown_lint_help(name)
+                        rules::unknown_lint_help(suggestion)
                     ));
                 }
-                Some(rule) if !rule.allowable && level != Level::Deny => {
-                    return Err(format!("`{name}` cannot be allowed or downgraded"));
+                Err(LevelError::AlwaysDenied { reason }) => {
+                    return Err(format!("`{name}` cannot be allowed or downgraded: {reason}"));
                 }
-                Some(_) => levels.push((name.to_owned(), level)),
             }
         }
     }
@@ -299,7 +300,10 @@ fn list_lints() -> Result<u8, String> {
 }
 
 fn explain(name: &str) -> Result<u8, String> {
-    let rule = rules::find(name).ok_or_else(|| format!("unknown lint `{name}`: {}", rules::unknown_lint_help(name)))?;
+    let rule = rules::find(name).ok_or_else(|| {
+        let suggestion = scripts_lint::lints::suggest(name, rules::all().iter().map(|rule| rule.name));
+        format!("unknown lint `{name}`: {}", rules::unknown_lint_help(suggestion))
+    })?;
     let level = match rule.default_level {
         Level::Deny => "error",
         Level::Warn => "warning",

@@ -3,7 +3,7 @@
 //! suppressions, includes), with their documentation for `--explain` and SARIF.
 
 use scripts_lint::Level;
-use scripts_lint::lints::{self, LintInfo};
+use scripts_lint::lints::{self, LevelError, LintInfo};
 
 /// Name of the lint for inline suppressions that cannot be honoured.
 pub(crate) const INVALID_SUPPRESSION: &str = "invalid_suppression";
@@ -16,6 +16,7 @@ static OWN: [LintInfo; 2] = [
         name: INVALID_SUPPRESSION,
         default_level: Level::Deny,
         allowable: false,
+        always_denied_because: Some("a suppression naming no lint would then suppress nothing, silently"),
         summary: "an inline `-- redis-lua-lint: allow(...)` naming an unknown lint or `lua_syntax`",
         doc: "#### What it does\n\
               Checks the lint names of inline suppressions (`-- redis-lua-lint: allow(lint)` for \
@@ -34,6 +35,7 @@ static OWN: [LintInfo; 2] = [
         name: UNRESOLVED_INCLUDE,
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a `--- @include` line whose file cannot be read (with `--includes`)",
         doc: "#### What it does\n\
               With `--includes`, each `--- @include \"<name>\"` line is replaced by the named file \
@@ -60,9 +62,15 @@ pub(crate) fn find(name: &str) -> Option<&'static LintInfo> {
     all().into_iter().find(|rule| rule.name == name)
 }
 
-/// "did you mean ..." for a name that is not a lint.
-pub(crate) fn unknown_lint_help(name: &str) -> String {
-    match lints::suggest(name, all().iter().map(|rule| rule.name)) {
+/// Is `name` a lint of this command, and may it take `level`: the checker's rule
+/// ([`lints::check_level`]) over its lints and the command's own.
+pub(crate) fn check_level(name: &str, level: Level) -> Result<&'static LintInfo, LevelError> {
+    lints::check_level_among(lints::ALL.iter().chain(&OWN), name, level)
+}
+
+/// "did you mean ..." for a name that is not a lint, given the closest lint name.
+pub(crate) fn unknown_lint_help(suggestion: Option<&str>) -> String {
+    match suggestion {
         Some(near) => format!("did you mean `{near}`?"),
         None => "`redis-lua-lint --list-lints` lists them".to_owned(),
     }
@@ -87,6 +95,9 @@ mod tests {
                 rule.doc
             );
             assert!(doc(rule).contains("#### Example"), "{}", rule.name);
+        }
+        for rule in all() {
+            assert_eq!(rule.allowable, rule.always_denied_because.is_none(), "{}", rule.name);
         }
         let names: Vec<&str> = all().iter().map(|r| r.name).collect();
         let mut unique = names.clone();

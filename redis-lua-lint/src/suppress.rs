@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use scripts_lint::lints::LevelError;
 use scripts_lint::{Diagnostic, Level, LineIndex};
 
 use crate::rules::{self, INVALID_SUPPRESSION};
@@ -144,22 +145,22 @@ impl Suppressions {
                 continue;
             }
             let range = start..start + name.len();
-            match rules::find(name) {
-                Some(rule) if !rule.allowable => self.problems.push(Diagnostic::new(
+            match rules::check_level(name, Level::Allow) {
+                Ok(_) => names.push(name.to_owned()),
+                Err(LevelError::AlwaysDenied { reason }) => self.problems.push(Diagnostic::new(
                     INVALID_SUPPRESSION,
                     Level::Deny,
                     range,
-                    format!("`{name}` cannot be allowed"),
+                    format!("`{name}` cannot be allowed: {reason}"),
                 )),
-                Some(_) => names.push(name.to_owned()),
-                None => self.problems.push(
+                Err(LevelError::Unknown { suggestion }) => self.problems.push(
                     Diagnostic::new(
                         INVALID_SUPPRESSION,
                         Level::Deny,
                         range,
                         format!("unknown lint `{name}`"),
                     )
-                    .help(rules::unknown_lint_help(name)),
+                    .help(rules::unknown_lint_help(suggestion)),
                 ),
             }
         }
@@ -244,13 +245,22 @@ mod tests {
             messages,
             [
                 "unknown lint `dynamic_comand`",
-                "`lua_syntax` cannot be allowed",
+                "`lua_syntax` cannot be allowed: Redis refuses a script that does not compile",
                 "expected `allow(<lint>, ...)`"
             ]
         );
         assert_eq!(&text[s.problems[0].primary.range.clone()], "dynamic_comand");
         assert_eq!(s.problems[0].help.as_deref(), Some("did you mean `dynamic_command`?"));
         assert_eq!(&text[s.problems[2].primary.range.clone()], "deny");
+        // each lint with its own reason
+        let s = parse("--# redis-lua-lint: allow(server_error_code)\nreturn 1\n");
+        let messages: Vec<&str> = s.problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`server_error_code` cannot be allowed: clients take such an error for the server's own, and may run the script again"
+            ]
+        );
     }
 
     #[test]

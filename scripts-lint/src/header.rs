@@ -48,7 +48,7 @@
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::lints;
+use crate::lints::{self, LevelError};
 use crate::suggest::suggest;
 use crate::{Param, ParamType, ReturnType, Signature, Target};
 
@@ -431,18 +431,21 @@ impl Parser {
             );
         }
         for (name, range) in items {
-            match lints::find(name) {
-                Some(lint) if !lint.allowable && level != Level::Deny => self.error(
-                    range,
-                    format!("`{name}` cannot be allowed or downgraded: Redis refuses a script that does not compile"),
-                    None,
-                ),
-                Some(_) => {
+            match lints::check_level(name, level) {
+                Ok(_) => {
                     self.header.signature.levels.push((name.to_owned(), level));
                     self.header.level_ranges.push(range);
                 }
-                None => {
-                    let help = unknown_lint_help(name);
+                Err(LevelError::AlwaysDenied { reason }) => self.error(
+                    range,
+                    format!("`{name}` cannot be allowed or downgraded: {reason}"),
+                    None,
+                ),
+                Err(LevelError::Unknown { suggestion }) => {
+                    let help = match suggestion {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => "the lints are listed in docs/lints.md".into(),
+                    };
                     self.error(range, format!("unknown lint `{name}`"), Some(help));
                 }
             }
@@ -531,13 +534,6 @@ fn split_items(value: &str, value_at: usize) -> Vec<(&str, Range<usize>)> {
         offset += part.len() + 1;
     }
     out
-}
-
-fn unknown_lint_help(name: &str) -> String {
-    match lints::suggest(name, lints::ALL.iter().map(|l| l.name)) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => "the lints are listed in docs/lints.md".into(),
-    }
 }
 
 /// `name`, `name:type`, `*name` or `name..` (the rest), and for keys `name(prefix)`.
@@ -827,6 +823,27 @@ mod tests {
         let source = "-- a script\n--! keys: job  args: a b\n";
         let error = &parse(source).errors[0];
         assert_eq!(&source[error.range.clone()], "a b");
+    }
+
+    #[test]
+    fn a_lint_that_cannot_be_allowed_is_refused_with_its_own_reason() {
+        assert_eq!(
+            errors("--! allow: lua_syntax\n"),
+            ["`lua_syntax` cannot be allowed or downgraded: Redis refuses a script that does not compile"]
+        );
+        assert_eq!(
+            errors("--! warn: server_error_code\n"),
+            [
+                "`server_error_code` cannot be allowed or downgraded: clients take such an error for the server's own, and may run the script again"
+            ]
+        );
+        assert_eq!(
+            errors("--! allow: unregistered_function\n"),
+            [
+                "`unregistered_function` cannot be allowed or downgraded: every call of the declaration would answer `ERR Function not found`"
+            ]
+        );
+        assert_eq!(errors("--! deny: server_error_code\n"), Vec::<String>::new());
     }
 
     #[test]

@@ -27,7 +27,8 @@ use std::path::PathBuf;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
-use scripts_lint::{Level, Target, lints};
+use scripts_lint::lints::{self, LevelError};
+use scripts_lint::{Level, Target};
 
 use crate::parse::Errors;
 
@@ -269,18 +270,20 @@ fn apply(config: &mut Config, key: &[String], value: Value) -> Result<(), String
                     ));
                 }
             };
-            match lints::find(lint) {
-                Some(found) if !found.allowable && level != Level::Deny => Err(format!(
-                    "`lints.{lint}` cannot be allowed or downgraded: Redis refuses a script that does not compile"
-                )),
-                Some(_) => {
+            match lints::check_level(lint, level) {
+                Ok(_) => {
                     config.levels.push(((*lint).to_owned(), level));
                     Ok(())
                 }
-                None => Err(match lints::suggest(lint, lints::ALL.iter().map(|l| l.name)) {
-                    Some(near) => format!("unknown lint `{lint}` in `[lints]`: did you mean `{near}`?"),
-                    None => format!("unknown lint `{lint}` in `[lints]`: the lints are listed in docs/lints.md"),
-                }),
+                Err(LevelError::AlwaysDenied { reason }) => {
+                    Err(format!("`lints.{lint}` cannot be allowed or downgraded: {reason}"))
+                }
+                Err(LevelError::Unknown { suggestion: Some(near) }) => {
+                    Err(format!("unknown lint `{lint}` in `[lints]`: did you mean `{near}`?"))
+                }
+                Err(LevelError::Unknown { suggestion: None }) => Err(format!(
+                    "unknown lint `{lint}` in `[lints]`: the lints are listed in docs/lints.md"
+                )),
             }
         }
         ["lints", ..] => Err(format!("`{}`: a lint name has no dots", key.join("."))),
@@ -480,6 +483,23 @@ mod tests {
         for (problem, expected) in problems.iter().zip(expected) {
             assert!(problem.starts_with(expected), "{problem}\n  expected {expected}");
         }
+    }
+
+    #[test]
+    fn a_lint_that_cannot_be_allowed_is_refused_with_its_own_reason() {
+        let (_, problems) =
+            read("[lints]\nlua_syntax = \"allow\"\nserver_error_code = \"allow\"\nunregistered_function = \"warn\"\n");
+        assert_eq!(
+            problems,
+            [
+                "line 2: `lints.lua_syntax` cannot be allowed or downgraded: Redis refuses a script that does not compile",
+                "line 3: `lints.server_error_code` cannot be allowed or downgraded: clients take such an error for the server's own, and may run the script again",
+                "line 4: `lints.unregistered_function` cannot be allowed or downgraded: every call of the declaration would answer `ERR Function not found`",
+            ]
+        );
+        let (config, problems) = read("[lints]\nserver_error_code = \"deny\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(config.levels, [("server_error_code".to_owned(), Level::Deny)]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use syn::{GenericArgument, PathArguments, Type};
 
-use scripts_lint::{Level, Param as LintParam, ParamType, ReturnType, Signature, lints};
+use scripts_lint::lints::{self, LevelError};
+use scripts_lint::{Level, Param as LintParam, ParamType, ReturnType, Signature};
 
 use crate::config::Config;
 use crate::parse::{Errors, Param, Role, ScriptFn, element_of_slice};
@@ -51,17 +52,14 @@ pub(crate) fn checked_levels(levels: &[(Level, syn::Ident)], errors: &mut Errors
     let mut out = Vec::new();
     for (level, ident) in levels {
         let name = ident.to_string();
-        match lints::find(&name) {
-            Some(lint) if !lint.allowable && *level != Level::Deny => errors.at(
+        match lints::check_level(&name, *level) {
+            Ok(_) => out.push((name, *level)),
+            Err(LevelError::AlwaysDenied { reason }) => errors.at(
                 ident.span(),
-                format!(
-                    "`{name}` cannot be allowed or downgraded: {}",
-                    lints::always_denied_because(&name)
-                ),
+                format!("`{name}` cannot be allowed or downgraded: {reason}"),
             ),
-            Some(_) => out.push((name, *level)),
-            None => {
-                let hint = match lints::suggest(&name, lints::ALL.iter().map(|l| l.name)) {
+            Err(LevelError::Unknown { suggestion }) => {
+                let hint = match suggestion {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => {
                         let names: Vec<&str> = lints::ALL.iter().map(|l| l.name).collect();

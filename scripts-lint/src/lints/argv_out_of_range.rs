@@ -10,6 +10,7 @@ impl Lint for ArgvOutOfRange {
         name: "argv_out_of_range",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "`ARGV[i]` beyond the arguments the function passes",
         doc: include_str!("argv_out_of_range.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for ArgvWithoutTonumber {
         name: "argv_without_tonumber",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "an `ARGV` string used as a number without `tonumber()`",
         doc: include_str!("argv_without_tonumber.md"),
     };

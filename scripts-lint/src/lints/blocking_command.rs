@@ -9,6 +9,7 @@ impl Lint for BlockingCommand {
         name: "blocking_command",
         default_level: Level::Warn,
         allowable: true,
+        always_denied_because: None,
         summary: "a blocking command, which never blocks inside a script",
         doc: include_str!("blocking_command.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for DiscardedReply {
         name: "discarded_reply",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "`redis.error_reply(...)`/`status_reply(...)` whose result is dropped",
         doc: include_str!("discarded_reply.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for DynamicCommand {
         name: "dynamic_command",
         default_level: Level::Warn,
         allowable: true,
+        always_denied_because: None,
         summary: "a command name that is not a literal",
         doc: include_str!("dynamic_command.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for FloatReturn {
         name: "float_return",
         default_level: Level::Warn,
         allowable: true,
+        always_denied_because: None,
         summary: "returning a non-integer number, which Redis truncates",
         doc: include_str!("float_return.md"),
     };

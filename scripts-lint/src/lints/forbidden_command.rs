@@ -11,6 +11,7 @@ impl Lint for ForbiddenCommand {
         name: "forbidden_command",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a command Redis refuses inside scripts (`MULTI`, `EVAL`, `SUBSCRIBE`, ...)",
         doc: include_str!("forbidden_command.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for GlobalAssignment {
         name: "global_assignment",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "assigning a global or declaring a non-local function",
         doc: include_str!("global_assignment.md"),
     };

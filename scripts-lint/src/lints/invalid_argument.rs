@@ -12,6 +12,7 @@ impl Lint for InvalidArgument {
         name: "invalid_argument",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a command argument Redis refuses: a table, boolean, `nil`, or a fraction where an integer is due",
         doc: include_str!("invalid_argument.md"),
     };

@@ -12,6 +12,7 @@ impl Lint for InvalidHeader {
         name: NAME,
         default_level: Level::Deny,
         allowable: false,
+        always_denied_because: Some("a header read wrongly would make the checks that count keys and arguments wrong"),
         summary: "a `--!` header line that cannot be read",
         doc: include_str!("invalid_header.md"),
     };

@@ -23,6 +23,7 @@ impl Lint for InvalidLibrary {
         name: "invalid_library",
         default_level: Level::Deny,
         allowable: false,
+        always_denied_because: Some("Redis refuses to load the whole library"),
         summary: "a function library `FUNCTION LOAD` refuses",
         doc: include_str!("invalid_library.md"),
     };

@@ -9,6 +9,7 @@ impl Lint for InvalidShebang {
         name: "invalid_shebang",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "an unknown engine, option or flag in the `#!lua` line",
         doc: include_str!("invalid_shebang.md"),
     };

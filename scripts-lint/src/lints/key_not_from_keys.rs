@@ -19,6 +19,7 @@ impl Lint for KeyNotFromKeys {
         name: "key_not_from_keys",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a key argument of `redis.call` that does not come from `KEYS` (or a `#[key(prefix)]` it extends)",
         doc: include_str!("key_not_from_keys.md"),
     };

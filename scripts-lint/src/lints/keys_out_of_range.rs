@@ -10,6 +10,7 @@ impl Lint for KeysOutOfRange {
         name: "keys_out_of_range",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "`KEYS[i]` beyond the keys the function passes",
         doc: include_str!("keys_out_of_range.md"),
     };

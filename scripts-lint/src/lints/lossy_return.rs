@@ -10,6 +10,7 @@ impl Lint for LossyReturn {
         name: "lossy_return",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a returned table with named fields, `nil` or `false` entries, which the reply loses",
         doc: include_str!("lossy_return.md"),
     };

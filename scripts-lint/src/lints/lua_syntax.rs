@@ -9,6 +9,7 @@ impl Lint for LuaSyntax {
         name: super::LUA_SYNTAX,
         default_level: Level::Deny,
         allowable: false,
+        always_denied_because: Some("Redis refuses a script that does not compile"),
         summary: "a Lua 5.1 syntax error (5.2+ syntax such as `goto`, `//`, `&` included)",
         doc: include_str!("lua_syntax.md"),
     };

@@ -22,6 +22,9 @@ pub struct LintInfo {
     pub default_level: Level,
     /// Whether `allow(...)` may switch it off.
     pub allowable: bool,
+    /// Why it cannot be allowed or downgraded, for the message that refuses it:
+    /// `Some` exactly when it is not [`allowable`](Self::allowable).
+    pub always_denied_because: Option<&'static str>,
     /// What it catches, in one line.
     pub summary: &'static str,
     /// Its documentation, in Markdown: `#### What it does`, `#### Why this is bad`,
@@ -271,18 +274,70 @@ pub(crate) use invalid_header::NAME as INVALID_HEADER;
 /// Why a lint that cannot be switched off stays an error, for the message that refuses
 /// `allow(...)` of it.
 pub fn always_denied_because(name: &str) -> &'static str {
-    match name {
-        LUA_SYNTAX => "Redis refuses a script that does not compile",
-        "server_error_code" => "clients take such an error for the server's own, and may run the script again",
-        "invalid_library" => "Redis refuses to load the whole library",
-        "unregistered_function" => "every call of the declaration would answer `ERR Function not found`",
-        _ => "it is always an error",
-    }
+    find(name)
+        .and_then(|lint| lint.always_denied_because)
+        .unwrap_or("it is always an error")
 }
 
 /// The lint called `name`.
 pub fn find(name: &str) -> Option<&'static LintInfo> {
     ALL.iter().find(|lint| lint.name == name)
+}
+
+/// Why a level written for a lint is refused (see [`check_level`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelError {
+    /// No lint has this name.
+    Unknown {
+        /// The lint name closest to it, when one is close enough to be a typo.
+        suggestion: Option<&'static str>,
+    },
+    /// The lint cannot be allowed or downgraded.
+    AlwaysDenied {
+        /// Why, for the message ("Redis refuses a script that does not compile").
+        reason: &'static str,
+    },
+}
+
+/// The rule behind every place a lint level is written (`#[redis_script(allow(...))]`,
+/// `scripts.toml`, a `--!` header, redis-lua-lint's configuration, command line and
+/// inline suppressions): is `name` a lint, and may it take `level`? Each place words
+/// the refusal its own way, with the reason and the suggestion given here.
+///
+/// ```
+/// use scripts_lint::Level;
+/// use scripts_lint::lints::{LevelError, check_level};
+///
+/// assert!(check_level("unused_key", Level::Allow).is_ok());
+/// assert_eq!(
+///     check_level("unsused_key", Level::Allow).unwrap_err(),
+///     LevelError::Unknown { suggestion: Some("unused_key") }
+/// );
+/// assert!(matches!(
+///     check_level("server_error_code", Level::Warn),
+///     Err(LevelError::AlwaysDenied { reason }) if reason.starts_with("clients take such an error")
+/// ));
+/// ```
+pub fn check_level(name: &str, level: Level) -> Result<&'static LintInfo, LevelError> {
+    check_level_among(ALL, name, level)
+}
+
+/// [`check_level`] among `lints`: a tool that reports lints of its own passes them
+/// with [`ALL`].
+pub fn check_level_among<'l>(
+    lints: impl IntoIterator<Item = &'l LintInfo> + Clone,
+    name: &str,
+    level: Level,
+) -> Result<&'l LintInfo, LevelError> {
+    match lints.clone().into_iter().find(|lint| lint.name == name) {
+        None => Err(LevelError::Unknown {
+            suggestion: suggest(name, lints.into_iter().map(|lint| lint.name)),
+        }),
+        Some(lint) if !lint.allowable && level != Level::Deny => Err(LevelError::AlwaysDenied {
+            reason: lint.always_denied_because.unwrap_or("it is always an error"),
+        }),
+        Some(lint) => Ok(lint),
+    }
 }
 
 /// What a call's literal command name resolves to in the command table.
@@ -361,5 +416,39 @@ mod tests {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
         assert_eq!(ALL.len(), 37);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
+    }
+
+    #[test]
+    fn each_lint_that_cannot_be_allowed_says_why() {
+        for lint in ALL {
+            assert_eq!(
+                lint.allowable,
+                lint.always_denied_because.is_none(),
+                "`{}`: a reason exactly when it cannot be allowed",
+                lint.name
+            );
+        }
+        // each its own reason, not lua_syntax's
+        for (name, reason) in [
+            (LUA_SYNTAX, "Redis refuses a script that does not compile"),
+            (
+                "server_error_code",
+                "clients take such an error for the server's own, and may run the script again",
+            ),
+            (
+                "unregistered_function",
+                "every call of the declaration would answer `ERR Function not found`",
+            ),
+            ("invalid_library", "Redis refuses to load the whole library"),
+        ] {
+            for level in [Level::Allow, Level::Warn] {
+                assert_eq!(
+                    check_level(name, level).err(),
+                    Some(LevelError::AlwaysDenied { reason })
+                );
+            }
+            assert!(check_level(name, Level::Deny).is_ok());
+            assert_eq!(always_denied_because(name), reason);
+        }
     }
 }

@@ -10,6 +10,7 @@ impl Lint for NilArithmetic {
         name: "nil_arithmetic",
         default_level: Level::Warn,
         allowable: true,
+        always_denied_because: None,
         summary: "arithmetic or `..` on a value that is `nil`/`false` when a key is missing",
         doc: include_str!("nil_arithmetic.md"),
     };

@@ -9,6 +9,7 @@ impl Lint for NondeterministicCommand {
         name: "nondeterministic_command",
         default_level: Level::Allow,
         allowable: true,
+        always_denied_because: None,
         summary: "a command with a non-deterministic reply (`TIME`, `RANDOMKEY`, `SPOP`, ...)",
         doc: include_str!("nondeterministic_command.md"),
     };

@@ -12,6 +12,7 @@ impl Lint for PrecisionLoss {
         name: "precision_loss",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "number literals beyond 2^53 (deny); 64-bit Rust integers fed to `tonumber` (warn)",
         doc: include_str!("precision_loss.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for ReplyComparedWithNil {
         name: "reply_compared_with_nil",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a reply compared with `nil`, which a null reply never is (it is `false`)",
         doc: include_str!("reply_compared_with_nil.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for ReplyIndexedByName {
         name: "reply_indexed_by_name",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a field read by name on an array reply (`HGETALL`), which is always `nil`",
         doc: include_str!("reply_indexed_by_name.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for ReplyWithoutTonumber {
         name: "reply_without_tonumber",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a string reply used as a number without `tonumber()`",
         doc: include_str!("reply_without_tonumber.md"),
     };

@@ -13,6 +13,7 @@ impl Lint for ReturnTypeMismatch {
         name: "return_type_mismatch",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a Lua return shape the Rust return type cannot decode",
         doc: include_str!("return_type_mismatch.md"),
     };

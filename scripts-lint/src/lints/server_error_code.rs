@@ -15,6 +15,7 @@ impl Lint for ServerErrorCode {
         name: "server_error_code",
         default_level: Level::Deny,
         allowable: false,
+        always_denied_because: Some("clients take such an error for the server's own, and may run the script again"),
         summary: "an error reply with a code clients take for the server's (`NOSCRIPT`, `BUSY`, `MOVED`, ...)",
         doc: include_str!("server_error_code.md"),
     };

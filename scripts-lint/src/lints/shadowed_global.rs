@@ -12,6 +12,7 @@ impl Lint for ShadowedGlobal {
         name: "shadowed_global",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a local named like a Redis global (`local KEYS`, `local redis`), or used as the global it hides",
         doc: include_str!("shadowed_global.md"),
     };

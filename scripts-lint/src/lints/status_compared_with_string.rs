@@ -10,6 +10,7 @@ impl Lint for StatusComparedWithString {
         name: "status_compared_with_string",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a status reply (`{ok = 'OK'}` in Lua) compared with a string",
         doc: include_str!("status_compared_with_string.md"),
     };

@@ -9,6 +9,7 @@ impl Lint for UnboundedUnpack {
         name: "unbounded_unpack",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "`unpack` of a reply whose length grows with the data",
         doc: include_str!("unbounded_unpack.md"),
     };

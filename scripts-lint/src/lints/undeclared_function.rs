@@ -10,6 +10,7 @@ impl Lint for UndeclaredFunction {
         name: "undeclared_function",
         default_level: Level::Warn,
         allowable: true,
+        always_denied_because: None,
         summary: "a registered function with no Rust declaration",
         doc: include_str!("undeclared_function.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for UndeclaredKeyAccess {
         name: "undeclared_key_access",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a command that reaches keys the script does not declare (`KEYS`, `SCAN`, `SORT ... BY`)",
         doc: include_str!("undeclared_key_access.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for UndefinedGlobal {
         name: "undefined_global",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a global or library member Redis does not provide",
         doc: include_str!("undefined_global.md"),
     };

@@ -11,6 +11,7 @@ impl Lint for UnknownCommand {
         name: "unknown_command",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a literal command name Redis does not know",
         doc: include_str!("unknown_command.md"),
     };

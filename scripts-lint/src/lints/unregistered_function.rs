@@ -10,6 +10,7 @@ impl Lint for UnregisteredFunction {
         name: "unregistered_function",
         default_level: Level::Deny,
         allowable: false,
+        always_denied_because: Some("every call of the declaration would answer `ERR Function not found`"),
         summary: "a declared function the library does not register",
         doc: include_str!("unregistered_function.md"),
     };

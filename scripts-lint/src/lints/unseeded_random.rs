@@ -10,6 +10,7 @@ impl Lint for UnseededRandom {
         name: "unseeded_random",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "`math.random` without a prior `math.randomseed` (a constant seed: warn)",
         doc: include_str!("unseeded_random.md"),
     };

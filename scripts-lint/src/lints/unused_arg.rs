@@ -10,6 +10,7 @@ impl Lint for UnusedArg {
         name: "unused_arg",
         default_level: Level::Warn,
         allowable: true,
+        always_denied_because: None,
         summary: "an argument parameter the script never reads",
         doc: include_str!("unused_arg.md"),
     };

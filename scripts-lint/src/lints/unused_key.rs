@@ -10,6 +10,7 @@ impl Lint for UnusedKey {
         name: "unused_key",
         default_level: Level::Warn,
         allowable: true,
+        always_denied_because: None,
         summary: "a `#[key]` parameter the script never reads",
         doc: include_str!("unused_key.md"),
     };

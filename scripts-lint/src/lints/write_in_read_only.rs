@@ -9,6 +9,7 @@ impl Lint for WriteInReadOnly {
         name: "write_in_read_only",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a write command in a `no-writes` (or `read_only`) script",
         doc: include_str!("write_in_read_only.md"),
     };

@@ -10,6 +10,7 @@ impl Lint for WrongArity {
         name: "wrong_arity",
         default_level: Level::Deny,
         allowable: true,
+        always_denied_because: None,
         summary: "a literal command called with a count of arguments its arity forbids",
         doc: include_str!("wrong_arity.md"),
     };
