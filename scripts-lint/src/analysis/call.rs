@@ -10,7 +10,8 @@ use super::{
     Analyzer, Arg, CONTEXT_BUDGET, CONTEXT_DEPTH, CommandCall, Evaluated, Frame, Func, Marker, Table, Value, Values,
     kind, seed,
 };
-use crate::redis::{commands, replies};
+use crate::redis::commands::{self, Resolved};
+use crate::redis::replies;
 
 /// The values a list of arguments stands for (a trailing `spread` one: any number more).
 pub(super) fn values_of(args: &[Arg]) -> Values {
@@ -28,26 +29,8 @@ pub(super) fn values_of(args: &[Arg]) -> Values {
 /// The shapes and boundedness of `reply` given a call's literal options.
 fn read_options(reply: &'static replies::Reply, args: &[Arg], spread: bool) -> (u8, bool) {
     // literal words, numbers written as Redis receives them
-    let numbers: Vec<Option<String>> = args
-        .iter()
-        .map(|a| {
-            a.value
-                .number
-                .filter(|_| a.value.only(kind::NUMBER) && !a.spread)
-                .map(|n| n.to_string())
-        })
-        .collect();
-    let words: Vec<Option<&str>> = args
-        .iter()
-        .zip(&numbers)
-        .map(|(a, n)| {
-            a.value
-                .string
-                .as_deref()
-                .filter(|_| a.value.only(kind::STRING) && !a.spread)
-                .or(n.as_deref())
-        })
-        .collect();
+    let owned: Vec<Option<std::borrow::Cow<'_, str>>> = args.iter().map(Arg::word).collect();
+    let words: Vec<Option<&str>> = owned.iter().map(|w| w.as_deref()).collect();
     // with a spread, an option may hide in it: only rules about the words before it
     // hold (`XADD key NOMKSTREAM` comes before the fields)
     let shapes = if spread && reply.command != "XADD" {
@@ -493,27 +476,16 @@ impl<'a> Analyzer<'a> {
         if self.resp3 || !name.value.only(kind::STRING) {
             return Value::unknown();
         }
-        let names: &[Arc<str>] = match (&name.value.string, &name.value.choices) {
-            (Some(one), _) => std::slice::from_ref(one),
-            (None, Some(many)) => many,
-            (None, None) => return Value::unknown(),
+        let Some(names) = super::command_names(args) else {
+            return Value::unknown();
         };
         let spread = args.last().is_some_and(|a| a.spread);
-        fn literal(a: &Arg) -> Option<&str> {
-            a.value
-                .string
-                .as_deref()
-                .filter(|_| a.value.only(kind::STRING) && !a.spread)
-        }
+        let sub = args.get(1).and_then(Arg::literal);
         let mut value = Value::bottom();
         for name in names {
-            let reply = if commands::has_subcommands(name) {
-                match args.get(1).and_then(literal) {
-                    Some(sub) => replies::lookup_sub(name, sub),
-                    None => return Value::unknown(),
-                }
-            } else {
-                replies::lookup(name)
+            let reply = match commands::resolve(name, sub) {
+                Resolved::Known(command) => replies::lookup(command.name),
+                _ => None,
             };
             let Some(reply) = reply else {
                 return Value::unknown();

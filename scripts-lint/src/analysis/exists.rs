@@ -11,8 +11,8 @@
 
 use std::sync::Arc;
 
-use super::{Analyzer, Arg, Value, kind};
-use crate::redis::commands::{self, Command, key_flag};
+use super::{Analyzer, Arg, Value};
+use crate::redis::commands::{self, Command, Resolved, key_flag};
 
 /// Identities of keys known to exist. Copied at every fork of control flow, so shared
 /// until changed: a clone costs no allocation.
@@ -112,22 +112,7 @@ fn may_delete(command: &Command) -> bool {
 
 /// The command a call runs, as written, when it is one literal.
 fn literal_name(args: &[Arg]) -> Option<&str> {
-    let name = args.first().filter(|a| !a.spread)?;
-    name.value.string.as_deref().filter(|_| name.value.only(kind::STRING))
-}
-
-/// The literal text of an argument, upper case.
-fn word(arg: &Arg) -> Option<String> {
-    if arg.spread {
-        return None;
-    }
-    if let Some(text) = arg.value.string.as_deref().filter(|_| arg.value.only(kind::STRING)) {
-        return Some(text.to_ascii_uppercase());
-    }
-    arg.value
-        .number
-        .filter(|_| arg.value.only(kind::NUMBER))
-        .map(|n| n.to_string())
+    args.first()?.literal()
 }
 
 /// True when `SET`'s options (from the fourth argument) surely leave the key set:
@@ -141,7 +126,7 @@ fn set_creates(args: &[Arg]) -> bool {
     }
     let mut rest = args.iter().skip(3);
     while let Some(arg) = rest.next() {
-        match word(arg).as_deref() {
+        match arg.word().map(|w| w.to_ascii_uppercase()).as_deref() {
             Some("EX" | "PX") => {
                 if rest.next().is_none_or(|a| a.spread) {
                     return false;
@@ -191,26 +176,10 @@ impl Analyzer<'_> {
             self.existing.clear();
             return;
         };
-        let command = match commands::lookup(name) {
-            // a container's own entry has no flags or key specs (`commands::has_subcommands`)
-            Some(command) if command.flags == 0 && command.key_specs.is_empty() && commands::has_subcommands(name) => {
-                match args
-                    .get(1)
-                    .and_then(word)
-                    .and_then(|sub| commands::subcommand(name, &sub))
-                {
-                    Some(sub) => sub,
-                    None => {
-                        self.existing.clear();
-                        return;
-                    }
-                }
-            }
-            Some(command) => command,
-            None => {
-                self.existing.clear();
-                return;
-            }
+        // an unknown command, or a container whose subcommand is not known, may do anything
+        let Resolved::Known(command) = commands::resolve(name, args.get(1).and_then(Arg::literal)) else {
+            self.existing.clear();
+            return;
         };
         let creator = CREATE.contains(&command.name);
         let sure = command.name != "SET" || set_creates(args);

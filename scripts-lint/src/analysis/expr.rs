@@ -655,7 +655,7 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => Value::of(kind::FIELD).at(range),
             },
-            Some(Table::Reply(reply, _)) => match key.string.as_deref().filter(|_| key.only(kind::STRING)) {
+            Some(Table::Reply(reply, _)) => match key.literal() {
                 // `h.owner`: arrays have no names (unless the value may be a status or
                 // error table, whose `ok`/`err` this reads)
                 Some(name) => {

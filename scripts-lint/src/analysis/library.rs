@@ -13,7 +13,7 @@ use super::{
 
 /// The literal string `value` always is.
 fn literal(value: &Value) -> Option<Arc<str>> {
-    value.string.clone().filter(|_| value.only(kind::STRING))
+    value.literal().and(value.string.clone())
 }
 
 /// What a callback value is.

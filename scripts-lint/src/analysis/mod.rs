@@ -31,6 +31,7 @@ mod refine;
 mod stmt;
 pub(crate) mod value;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -50,6 +51,57 @@ pub(crate) struct Arg {
     pub(crate) spread: bool,
 }
 
+impl Arg {
+    /// The literal string this argument always is (a spread one is not known).
+    pub(crate) fn literal(&self) -> Option<&str> {
+        if self.spread { None } else { self.value.literal() }
+    }
+
+    /// The literal string or number this argument always is, as Redis receives it
+    /// (`EX`, `5`, `1.5`).
+    pub(crate) fn word(&self) -> Option<Cow<'_, str>> {
+        if self.spread {
+            return None;
+        }
+        let number = || self.value.number.filter(|_| self.value.only(kind::NUMBER));
+        match self.value.literal() {
+            Some(text) => Some(Cow::Borrowed(text)),
+            None => number().map(|n| Cow::Owned(n.to_string())),
+        }
+    }
+}
+
+impl crate::redis::keys::Argument for Arg {
+    fn text(&self) -> Option<&str> {
+        self.value.literal()
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.value.number.filter(|_| self.value.only(kind::NUMBER))
+    }
+
+    fn spread(&self) -> bool {
+        self.spread
+    }
+}
+
+/// The command names a call with `args` may run, when they are all literals: one, or
+/// the few a local may hold (`local cmd = lifo and 'RPUSH' or 'LPUSH'`).
+pub(crate) fn command_names(args: &[Arg]) -> Option<impl Iterator<Item = &str>> {
+    let name = &args.first().filter(|a| !a.spread)?.value;
+    if !name.only(kind::STRING) {
+        return None;
+    }
+    fn text(s: &Arc<str>) -> &str {
+        s
+    }
+    match (&name.string, &name.choices) {
+        (Some(one), _) => Some(std::slice::from_ref(one).iter().map(text as fn(&Arc<str>) -> &str)),
+        (None, Some(many)) => Some(many.iter().map(text as fn(&Arc<str>) -> &str)),
+        (None, None) => None,
+    }
+}
+
 /// One `redis.call`/`redis.pcall`, however it was reached.
 #[derive(Clone, Debug)]
 pub(crate) struct CommandCall {
@@ -63,18 +115,7 @@ impl CommandCall {
     /// The command names the call may run, when they are all literals: one, or the
     /// few a local may hold (`local cmd = lifo and 'RPUSH' or 'LPUSH'`).
     pub(crate) fn names(&self) -> Option<impl Iterator<Item = &str>> {
-        let name = &self.args.first().filter(|a| !a.spread)?.value;
-        if !name.only(kind::STRING) {
-            return None;
-        }
-        fn text(s: &Arc<str>) -> &str {
-            s
-        }
-        match (&name.string, &name.choices) {
-            (Some(one), _) => Some(std::slice::from_ref(one).iter().map(text as fn(&Arc<str>) -> &str)),
-            (None, Some(many)) => Some(many.iter().map(text as fn(&Arc<str>) -> &str)),
-            (None, None) => None,
-        }
+        command_names(&self.args)
     }
 }
 

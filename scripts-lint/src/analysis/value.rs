@@ -285,9 +285,14 @@ impl Value {
         self.kinds != 0 && self.kinds & !kinds == 0
     }
 
+    /// The literal string the value always is.
+    pub(crate) fn literal(&self) -> Option<&str> {
+        self.string.as_deref().filter(|_| self.only(kind::STRING))
+    }
+
     /// True when the value is the string literal `word`, in any case.
     pub(crate) fn is_literal_ignore_case(&self, word: &str) -> bool {
-        self.only(kind::STRING) && self.string.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(word))
+        self.literal().is_some_and(|s| s.eq_ignore_ascii_case(word))
     }
 
     /// The `KEYS` entries a [`kind::KEY`] value may be ([`key_bit`]s).

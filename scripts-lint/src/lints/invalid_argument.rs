@@ -43,7 +43,7 @@ impl Lint for InvalidArgument {
                 .args
                 .iter()
                 .skip(words)
-                .map(|a| a.value.string.as_deref().filter(|_| a.value.only(kind::STRING) && !a.spread))
+                .map(Arg::literal)
                 .collect();
             for (index, arg) in call.args.iter().enumerate().skip(words) {
                 let documented = reply.arg_type(index - words, &literals);

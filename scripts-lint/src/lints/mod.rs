@@ -7,8 +7,9 @@
 
 use std::ops::Range;
 
-use crate::analysis::{CommandCall, Facts, Registration, Value, kind};
+use crate::analysis::{Arg, CommandCall, Facts, Registration, Value};
 use crate::diagnostic::{Diagnostic, Level};
+pub(crate) use crate::redis::commands::Resolved;
 use crate::redis::commands::{self, Command};
 use crate::shebang::{LibraryLine, Shebang};
 use crate::{Host, LibrarySignature, Signature};
@@ -43,7 +44,7 @@ pub(crate) struct Context<'a> {
     pub(crate) library: Option<Library<'a>>,
     /// The commands `facts.calls` may run, looked up once for every lint, in call
     /// order; `spans[i]` are those of call `i` (empty: the name is not a literal).
-    resolved: Vec<Resolved>,
+    resolved: Vec<Resolved<'a>>,
     spans: Vec<Range<usize>>,
 }
 
@@ -61,7 +62,8 @@ impl<'a> Context<'a> {
             .map(|call| {
                 let start = resolved.len();
                 if let Some(names) = call.names() {
-                    resolved.extend(names.filter_map(|name| resolve_name(call, name)));
+                    let sub = call.args.get(1).and_then(Arg::literal);
+                    resolved.extend(names.map(|name| commands::resolve(name, sub)));
                 }
                 start..resolved.len()
             })
@@ -107,7 +109,7 @@ impl<'a> Context<'a> {
 
     /// Every command call with what its name resolves to (`None`: not a literal). A
     /// call whose name is one of a few literals comes once per candidate.
-    pub(crate) fn commands(&self) -> impl Iterator<Item = (&'a CommandCall, Option<&Resolved>)> + '_ {
+    pub(crate) fn commands(&self) -> impl Iterator<Item = (&'a CommandCall, Option<&Resolved<'a>>)> + '_ {
         self.facts.calls.iter().zip(&self.spans).flat_map(|(call, span)| {
             let resolved = &self.resolved[span.clone()];
             let none = resolved.is_empty().then_some((call, None));
@@ -337,36 +339,6 @@ pub fn check_level_among<'l>(
             reason: lint.always_denied_because.unwrap_or("it is always an error"),
         }),
         Some(lint) => Ok(lint),
-    }
-}
-
-/// What a call's literal command name resolves to in the command table.
-pub(crate) enum Resolved {
-    /// A known command (or subcommand, for containers like `OBJECT ENCODING`).
-    Known(&'static Command),
-    /// A container command whose subcommand is computed at run time.
-    Container(&'static Command),
-    /// A name no supported server knows.
-    Unknown(String),
-    /// A container with a literal subcommand it does not have.
-    UnknownSubcommand(&'static Command, String),
-}
-
-/// What one literal command name of `call` resolves to.
-fn resolve_name(call: &CommandCall, name: &str) -> Option<Resolved> {
-    let Some(command) = commands::lookup(name) else {
-        return Some(Resolved::Unknown(name.to_owned()));
-    };
-    if !commands::has_subcommands(command.name) {
-        return Some(Resolved::Known(command));
-    }
-    let sub = call.args.get(1).filter(|a| a.value.only(kind::STRING) && !a.spread);
-    match sub.and_then(|a| a.value.string.as_deref()) {
-        Some(sub) => match commands::subcommand(command.name, sub) {
-            Some(known) => Some(Resolved::Known(known)),
-            None => Some(Resolved::UnknownSubcommand(command, sub.to_owned())),
-        },
-        None => Some(Resolved::Container(command)),
     }
 }
 

@@ -84,7 +84,7 @@ fn shapes(cx: &Context<'_>, value: &Value) -> Vec<Shape> {
         out.push(Shape::Integer);
     }
     if value.has(kind::STRINGY) {
-        out.push(Shape::Text(value.string.as_deref().filter(|_| value.only(kind::STRING)).map(str::to_owned)));
+        out.push(Shape::Text(value.literal().map(str::to_owned)));
     }
     if value.has(kind::NIL | kind::MISSING) {
         out.push(Shape::Nil);

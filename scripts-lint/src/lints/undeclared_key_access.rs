@@ -1,5 +1,4 @@
 use super::{Context, Lint, LintInfo, Resolved, display_name};
-use crate::analysis::kind;
 use crate::diagnostic::{Diagnostic, Level};
 
 #[doc = include_str!("undeclared_key_access.md")]
@@ -31,9 +30,9 @@ impl Lint for UndeclaredKeyAccess {
                 ),
                 "SORT" | "SORT_RO" => {
                     for (i, arg) in call.args.iter().enumerate() {
-                        let token = arg.value.string.as_deref().filter(|_| arg.value.only(kind::STRING));
+                        let token = arg.value.literal();
                         let (Some(token), Some(pattern)) = (token, call.args.get(i + 1)) else { continue };
-                        let text = pattern.value.string.as_deref().filter(|_| pattern.value.only(kind::STRING));
+                        let text = pattern.value.literal();
                         let harmless = match token.to_ascii_uppercase().as_str() {
                             "BY" => text.is_some_and(|t| t.eq_ignore_ascii_case("nosort")),
                             "GET" => text == Some("#"),

@@ -309,6 +309,38 @@ pub fn has_subcommands(name: &str) -> bool {
         .is_some_and(|command| command.name.as_bytes().starts_with(prefix))
 }
 
+/// What a command name resolves to in the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Resolved<'a> {
+    /// A known command (or subcommand, for containers like `OBJECT ENCODING`).
+    Known(&'static Command),
+    /// A container command whose subcommand is not a literal.
+    Container(&'static Command),
+    /// A name no supported server knows.
+    Unknown(&'a str),
+    /// A container with a literal subcommand it does not have.
+    UnknownSubcommand(&'static Command, &'a str),
+}
+
+/// What the command `name` runs, given `sub`, the literal word after it when there is
+/// one (a container's subcommand: `CLIENT KILL`, `OBJECT ENCODING`). The one place a
+/// call's name is looked up, for the analysis and the lints alike.
+pub(crate) fn resolve<'a>(name: &'a str, sub: Option<&'a str>) -> Resolved<'a> {
+    let Some(command) = lookup(name) else {
+        return Resolved::Unknown(name);
+    };
+    if !has_subcommands(command.name) {
+        return Resolved::Known(command);
+    }
+    match sub {
+        Some(sub) => match subcommand(command.name, sub) {
+            Some(known) => Resolved::Known(known),
+            None => Resolved::UnknownSubcommand(command, sub),
+        },
+        None => Resolved::Container(command),
+    }
+}
+
 /// The whole table, sorted by name.
 pub fn all() -> &'static [Command] {
     COMMANDS
@@ -497,6 +529,23 @@ mod tests {
                 .iter()
                 .all(|s| s.begin == BeginSearch::Unknown && s.find == FindKeys::Unknown)
         );
+    }
+
+    #[test]
+    fn names_resolve_with_their_subcommand() {
+        let known = |name, sub| match resolve(name, sub) {
+            Resolved::Known(command) => command.name,
+            other => panic!("{name} {sub:?}: {other:?}"),
+        };
+        assert_eq!(known("get", None), "GET");
+        assert_eq!(known("GET", Some("k")), "GET");
+        assert_eq!(known("client", Some("kill")), "CLIENT|KILL");
+        assert_eq!(known("OBJECT|ENCODING", None), "OBJECT|ENCODING");
+        assert!(matches!(resolve("OBJECT", None), Resolved::Container(c) if c.name == "OBJECT"));
+        assert!(
+            matches!(resolve("object", Some("nope")), Resolved::UnknownSubcommand(c, "nope") if c.name == "OBJECT")
+        );
+        assert_eq!(resolve("GTE", None), Resolved::Unknown("GTE"));
     }
 
     #[test]

@@ -1,8 +1,18 @@
 //! Which arguments of a command call are keys, following the command's key specs
 //! the way the server does (src/db.c `getKeysUsingKeySpecs`).
 
-use crate::analysis::{Arg, kind};
 use crate::redis::commands::{BeginSearch, Command, FindKeys, key_flag};
+
+/// What the key finder reads of one argument of a call (the analysis's arguments
+/// implement it): its literal text or number, and whether it may stand for several.
+pub(crate) trait Argument {
+    /// Its text, when its (first) value is always one literal string.
+    fn text(&self) -> Option<&str>;
+    /// Its value, when it is always one literal number.
+    fn number(&self) -> Option<f64>;
+    /// The last argument may expand to any number of values (a call, `unpack`, `...`).
+    fn spread(&self) -> bool;
+}
 
 /// The arguments of one call that are keys (indices into the call's arguments, the
 /// command name being 0), and why some may be missing from the list.
@@ -14,11 +24,11 @@ pub(crate) struct KeyArgs {
 }
 
 /// The key arguments of `command` called with `args` (the command name included).
-pub(crate) fn key_args(command: &Command, args: &[Arg]) -> KeyArgs {
+pub(crate) fn key_args(command: &Command, args: &[impl Argument]) -> KeyArgs {
     let mut out = KeyArgs::default();
     // A trailing call or `unpack` may expand to any number of values: positions at or
     // beyond it all land on that one argument.
-    let spread = args.last().is_some_and(|a| a.spread);
+    let spread = args.last().is_some_and(|a| a.spread());
     let argc = args.len();
     for spec in command.key_specs {
         if spec.flags & key_flag::NOT_KEY != 0 {
@@ -89,8 +99,8 @@ pub(crate) fn key_args(command: &Command, args: &[Arg]) -> KeyArgs {
                 let count_at = first + usize::from(keynumidx);
                 let count = args
                     .get(count_at)
-                    .filter(|a| a.value.only(kind::NUMBER) && !a.spread)
-                    .and_then(|a| a.value.number)
+                    .filter(|a| !a.spread())
+                    .and_then(|a| a.number())
                     .filter(|n| *n >= 0.0 && n.fract() == 0.0);
                 let Some(count) = count else {
                     out.uncertain = Some("its number of keys is not a literal");
@@ -127,7 +137,7 @@ enum Search {
 
 /// Finds `keyword` among the arguments from `startfrom` (negative: from the end,
 /// backwards), matching case-insensitively as the server does.
-fn find_keyword(args: &[Arg], keyword: &str, startfrom: i16) -> Search {
+fn find_keyword(args: &[impl Argument], keyword: &str, startfrom: i16) -> Search {
     let argc = args.len() as isize;
     let (start, backwards) = if startfrom >= 0 {
         (startfrom as isize, false)
@@ -137,13 +147,10 @@ fn find_keyword(args: &[Arg], keyword: &str, startfrom: i16) -> Search {
     let mut unknown = false;
     let mut at = start;
     while at >= 1 && at < argc {
-        let arg = &args[at as usize];
-        match arg.value.string.as_deref() {
-            Some(text) if arg.value.only(kind::STRING) && text.eq_ignore_ascii_case(keyword) => {
-                return Search::Found(at as usize);
-            }
-            Some(_) if arg.value.only(kind::STRING) => {}
-            _ => unknown = true,
+        match args[at as usize].text() {
+            Some(text) if text.eq_ignore_ascii_case(keyword) => return Search::Found(at as usize),
+            Some(_) => {}
+            None => unknown = true,
         }
         at += if backwards { -1 } else { 1 };
     }
@@ -153,21 +160,49 @@ fn find_keyword(args: &[Arg], keyword: &str, startfrom: i16) -> Search {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Value;
     use crate::redis::commands::lookup;
 
-    fn lit(s: &str) -> Arg {
+    /// An argument as the tests write it.
+    #[derive(Clone)]
+    struct Arg {
+        text: Option<&'static str>,
+        number: Option<f64>,
+        spread: bool,
+    }
+
+    impl Argument for Arg {
+        fn text(&self) -> Option<&str> {
+            self.text
+        }
+        fn number(&self) -> Option<f64> {
+            self.number
+        }
+        fn spread(&self) -> bool {
+            self.spread
+        }
+    }
+
+    fn lit(s: &'static str) -> Arg {
         Arg {
-            range: 0..0,
-            value: Value::string(Some(s.into())),
+            text: Some(s),
+            number: None,
             spread: false,
         }
     }
 
     fn num(n: f64) -> Arg {
         Arg {
-            range: 0..0,
-            value: Value::number(Some(n)),
+            text: None,
+            number: Some(n),
+            spread: false,
+        }
+    }
+
+    /// A value the analysis cannot see into.
+    fn unknown() -> Arg {
+        Arg {
+            text: None,
+            number: None,
             spread: false,
         }
     }
@@ -204,15 +239,7 @@ mod tests {
         let keys = positions("ZUNIONSTORE", args);
         assert_eq!(keys.positions, [1, 3, 4]);
         assert_eq!(keys.uncertain, None);
-        let dynamic = vec![
-            lit("ZUNIONSTORE"),
-            lit("dst"),
-            Arg {
-                value: Value::unknown(),
-                ..lit("")
-            },
-            lit("a"),
-        ];
+        let dynamic = vec![lit("ZUNIONSTORE"), lit("dst"), unknown(), lit("a")];
         let keys = positions("ZUNIONSTORE", dynamic);
         assert_eq!(keys.positions, [1]);
         assert!(keys.uncertain.is_some());
@@ -246,10 +273,10 @@ mod tests {
 
     #[test]
     fn spread_arguments_count_as_keys_where_keys_may_be() {
+        // a key from `KEYS`, spread: `unpack(KEYS)`
         let spread = Arg {
-            value: Value::of(kind::KEY),
             spread: true,
-            ..lit("")
+            ..unknown()
         };
         assert_eq!(positions("DEL", vec![lit("DEL"), spread.clone()]).positions, [1]);
         assert_eq!(positions("MGET", vec![lit("MGET"), lit("a"), spread]).positions, [1, 2]);
