@@ -276,12 +276,26 @@ fn uppercase_joined<'a>(parts: &[&str], buf: &'a mut [u8; NAME_BUF]) -> Option<&
 }
 
 fn find(parts: &[&str]) -> Option<&'static Command> {
+    find_index(parts).map(|index| &COMMANDS[index])
+}
+
+fn find_index(parts: &[&str]) -> Option<usize> {
     let mut buf = [0; NAME_BUF];
     let key = uppercase_joined(parts, &mut buf)?;
-    let index = COMMANDS
+    COMMANDS
         .binary_search_by(|command| command.name.as_bytes().cmp(key))
-        .ok()?;
-    Some(&COMMANDS[index])
+        .ok()
+}
+
+/// True when the entry at `index` is a container: its subcommands (`NAME|SUB`) sort
+/// after it, among the few names that start with it (`GET`, `GETBIT`, `GETDEL`, ...).
+fn is_container(index: usize) -> bool {
+    let name = COMMANDS[index].name.as_bytes();
+    COMMANDS[index + 1..]
+        .iter()
+        .map(|command| command.name.as_bytes())
+        .take_while(|other| other.starts_with(name))
+        .any(|other| other.get(name.len()) == Some(&b'|'))
 }
 
 /// The command called `name`, in any case (`get`, `GET`); `CONTAINER|SUB` finds a
@@ -326,10 +340,11 @@ pub(crate) enum Resolved<'a> {
 /// one (a container's subcommand: `CLIENT KILL`, `OBJECT ENCODING`). The one place a
 /// call's name is looked up, for the analysis and the lints alike.
 pub(crate) fn resolve<'a>(name: &'a str, sub: Option<&'a str>) -> Resolved<'a> {
-    let Some(command) = lookup(name) else {
+    let Some(index) = find_index(&[name]) else {
         return Resolved::Unknown(name);
     };
-    if !has_subcommands(command.name) {
+    let command = &COMMANDS[index];
+    if !is_container(index) {
         return Resolved::Known(command);
     }
     match sub {
@@ -529,6 +544,13 @@ mod tests {
                 .iter()
                 .all(|s| s.begin == BeginSearch::Unknown && s.find == FindKeys::Unknown)
         );
+    }
+
+    #[test]
+    fn containers_are_found_next_to_their_subcommands() {
+        for (index, command) in COMMANDS.iter().enumerate() {
+            assert_eq!(is_container(index), has_subcommands(command.name), "{}", command.name);
+        }
     }
 
     #[test]
