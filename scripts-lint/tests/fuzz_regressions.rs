@@ -217,9 +217,9 @@ fn recursive_helpers_terminate() {
     );
 }
 
-/// `server_error_code` scans tokens: each helper's calls are found in one pass over
-/// the script, each error site's function by a lookup, so thousands of helpers, error
-/// sites and calls cost their number, not its square.
+/// `server_error_code` reads the error replies the analysis records: each helper is
+/// evaluated at each of its calls, once, so thousands of helpers, error sites and calls
+/// cost their number, not its square.
 #[test]
 fn many_error_helpers_and_calls_are_checked_in_linear_time() {
     let mut source = String::new();

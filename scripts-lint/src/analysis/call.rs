@@ -201,6 +201,7 @@ impl<'a> Analyzer<'a> {
             exit_seed: 0,
             exit_existing: None,
             varargs: varargs.clone(),
+            params_end: mark,
         });
         let mut given = params.iter().cloned();
         if definition.method {
@@ -211,6 +212,10 @@ impl<'a> Analyzer<'a> {
                 let value = given.next().unwrap_or_else(Value::nil);
                 self.declare(token, value);
             }
+        }
+        // the scope entries declared so far are the parameters
+        if let Some(frame) = self.frames.last_mut() {
+            frame.params_end = self.scopes.len();
         }
         self.block(definition.body.block());
         if self.reachable && self.recording && self.callback_frame == Some(self.frames.len()) {

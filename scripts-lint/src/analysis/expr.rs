@@ -351,6 +351,11 @@ impl<'a> Analyzer<'a> {
             _ => Values::one(Value::unknown()),
         };
         let start = range.start;
+        // Valkey's name for `redis` (undefined on Redis, and reported so) builds the same
+        // error reply: `server.error_reply(...)`
+        let server_error_reply = matches!(prefix, Prefix::Name(token) if lua::token_text(token) == "server")
+            && matches!(suffixes.first(), Some(Suffix::Index(Index::Dot { name, .. })) if lua::token_text(name) == "error_reply")
+            && self.resolve("server").is_none();
         let probing = std::mem::replace(&mut self.probing, false);
         let count = suffixes.len();
         for (i, suffix) in suffixes.into_iter().enumerate() {
@@ -392,9 +397,14 @@ impl<'a> Analyzer<'a> {
                     let key = self.expr(expression);
                     Values::one(self.index(base, key, upto))
                 }
-                Suffix::Call(Call::AnonymousCall(args)) => {
-                    let (args, asserted) = self.call_args(&base, args);
+                Suffix::Call(Call::AnonymousCall(written)) => {
+                    let builds_error =
+                        base.func == Some(Func::Builtin("redis", "error_reply")) || (server_error_reply && i == 1);
+                    let (args, asserted) = self.call_args(&base, written);
                     let values = self.call(base, args, upto);
+                    if builds_error {
+                        self.error_reply_call(written);
+                    }
                     if let Some(narrowing) = asserted {
                         // `assert(x)` returned: `x` holds from here on
                         self.narrow(&narrowing);
@@ -493,6 +503,9 @@ impl<'a> Analyzer<'a> {
                         shape.named.push(lua::expr_range(key));
                     }
                     let value = self.expr(field_value);
+                    if key_value.literal() == Some("err") {
+                        self.error_reply(field_value, false);
+                    }
                     if library && let Some(name) = key_value.string.clone() {
                         let at = lua::expr_range(field_value);
                         constructed.named.push((name, lua::expr_range(key), at, value.clone()));
@@ -511,6 +524,9 @@ impl<'a> Analyzer<'a> {
                     }
                     shape.named.push(lua::range(key));
                     let value = self.expr(field_value);
+                    if lua::token_text(key) == "err" {
+                        self.error_reply(field_value, false);
+                    }
                     if library {
                         let at = lua::expr_range(field_value);
                         constructed

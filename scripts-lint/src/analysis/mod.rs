@@ -23,6 +23,7 @@
 //! [`refine`] what a condition says about the locals it tests.
 
 mod call;
+mod errors;
 mod exists;
 mod expr;
 mod library;
@@ -315,6 +316,25 @@ pub(crate) enum Callback {
     Unknown,
 }
 
+/// An error reply the script builds (see [`errors`]): `redis.error_reply(text)` or a
+/// table with an `err` field, with what is known of its text.
+#[derive(Clone, Debug)]
+pub(crate) struct ErrorReply {
+    /// Built by `redis.error_reply`, which turns a text without a space into
+    /// `ERR <text>` and drops one leading `-` (else a table, sent as it is).
+    pub(crate) reply: bool,
+    /// The known start of its text.
+    pub(crate) text: String,
+    /// The whole text is known, not only its start.
+    pub(crate) complete: bool,
+    /// Where the known text is written: the literals it starts with, or the literal
+    /// the local it starts with holds (a caller's argument, for a helper's parameter).
+    pub(crate) range: Range<usize>,
+    /// The text starts with a local: where the reply reads it, and whether it is a
+    /// parameter of the function that builds the reply.
+    pub(crate) through: Option<(Range<usize>, bool)>,
+}
+
 /// A `return` of the main chunk.
 #[derive(Clone, Debug)]
 pub(crate) struct Return {
@@ -366,6 +386,8 @@ pub(crate) struct Facts {
     pub(crate) unpacks: Vec<Unpacked>,
     /// `redis.error_reply(...)`/`redis.status_reply(...)` called as a statement.
     pub(crate) discarded: Vec<(Range<usize>, Marker)>,
+    /// Every error reply built, with what is known of its text.
+    pub(crate) error_replies: Vec<ErrorReply>,
     /// Table constructors, by the offset of their `{`.
     pub(crate) tables: HashMap<usize, TableShape>,
     /// A library's `redis.register_function` calls, in order.
@@ -376,11 +398,12 @@ pub(crate) struct Facts {
 }
 
 /// How many facts of each kind were recorded, to drop the ones recorded after.
-pub(crate) struct FactsMark([usize; 15]);
+pub(crate) struct FactsMark([usize; 16]);
 
 impl Facts {
-    fn lengths(&self) -> [usize; 15] {
+    fn lengths(&self) -> [usize; 16] {
         [
+            self.error_replies.len(),
             self.comparisons.len(),
             self.named_reads.len(),
             self.unpacks.len(),
@@ -405,6 +428,7 @@ impl Facts {
 
     pub(crate) fn truncate(&mut self, mark: &FactsMark) {
         let [
+            error_replies,
             comparisons,
             named_reads,
             unpacks,
@@ -421,6 +445,7 @@ impl Facts {
             returns,
             numbers,
         ] = mark.0;
+        self.error_replies.truncate(error_replies);
         self.comparisons.truncate(comparisons);
         self.named_reads.truncate(named_reads);
         self.unpacks.truncate(unpacks);
@@ -556,6 +581,8 @@ struct Frame {
     exit_existing: Option<exists::Existing>,
     /// What `...` holds.
     varargs: Values,
+    /// Its parameters are the scope entries from `fn_base` up to this one.
+    params_end: usize,
 }
 
 /// One evaluation of a function with a call's own arguments, remembered for the round.

@@ -450,6 +450,7 @@ impl<'a> Analyzer<'a> {
             exit_seed: 0,
             exit_existing: None,
             varargs,
+            params_end: mark,
         });
         let mut index = 0;
         if method {
@@ -466,6 +467,10 @@ impl<'a> Analyzer<'a> {
                 self.declare(token, value);
                 index += 1;
             }
+        }
+        // the scope entries declared so far are the parameters
+        if let Some(frame) = self.frames.last_mut() {
+            frame.params_end = self.scopes.len();
         }
         self.block(body.block());
         let mut frame = self.frames.pop().expect("pushed above");

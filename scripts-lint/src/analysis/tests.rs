@@ -265,3 +265,62 @@ fn loops_from_a_constant_know_which_keys_they_reach() {
     assert_ne!(from3 & (1 << 3), 0);
     assert_eq!(key_arg(&f, 1).derived_from, value::ANY_KEY);
 }
+
+/// What is known of each error reply's text: (text, complete, the text at its range).
+fn error_texts(source: &str) -> Vec<(String, bool, String)> {
+    facts(source)
+        .error_replies
+        .iter()
+        .map(|e| (e.text.clone(), e.complete, source[e.range.clone()].to_owned()))
+        .collect()
+}
+
+#[test]
+fn error_replies_keep_what_is_known_of_their_text() {
+    let texts = error_texts(
+        "if ARGV[1] == 'a' then return redis.error_reply('BUSY ' .. ARGV[2]) end\n\
+         if ARGV[1] == 'b' then return {err = ('READONLY' .. ' x')} end\n\
+         if ARGV[1] == 'c' then return redis.error_reply(string.format('OOM %s', ARGV[2])) end\n\
+         if ARGV[1] == 'd' then return redis.error_reply 'MOVED 1 h' end\n\
+         return {['err'] = 'TRYAGAIN'}",
+    );
+    let expected = [
+        ("BUSY ", false, "'BUSY '"),
+        ("READONLY x", true, "'READONLY' .. ' x'"),
+        ("OOM ", false, "'OOM %s'"),
+        ("MOVED 1 h", true, "'MOVED 1 h'"),
+        ("TRYAGAIN", true, "'TRYAGAIN'"),
+    ]
+    .map(|(t, c, r)| (t.to_owned(), c, r.to_owned()));
+    assert_eq!(texts, expected);
+    // nothing known of the start: nothing recorded
+    assert!(error_texts("return redis.error_reply(ARGV[1] .. ' x')").is_empty());
+}
+
+#[test]
+fn error_replies_through_locals_helpers_and_aliases() {
+    let source = "local code = 'NOSCRIPT'\n\
+                  local reply = redis.error_reply\n\
+                  local function fail(c, m) return reply(c .. ': ' .. m) end\n\
+                  if ARGV[1] then return fail('BUSY', 'held') end\n\
+                  return redis.error_reply(code)";
+    let facts = facts(source);
+    // (text, complete, where it is written, the local it comes through)
+    type Seen<'s> = (&'s str, bool, &'s str, Option<(&'s str, bool)>);
+    let errors: Vec<Seen<'_>> = facts
+        .error_replies
+        .iter()
+        .map(|e| {
+            let through = e.through.as_ref().map(|(at, param)| (&source[at.clone()], *param));
+            (e.text.as_str(), e.complete, &source[e.range.clone()], through)
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            // the helper, evaluated with this call's arguments: the caller's literal
+            ("BUSY: held", true, "'BUSY'", Some(("c", true))),
+            ("NOSCRIPT", true, "'NOSCRIPT'", Some(("code", false))),
+        ]
+    );
+}

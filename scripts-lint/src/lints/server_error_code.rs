@@ -1,10 +1,5 @@
-use std::collections::HashMap;
-use std::ops::Range;
-
-use full_moon::LuaVersion;
-use full_moon::tokenizer::{Lexer, LexerResult, TokenType};
-
 use super::{Context, Lint, LintInfo};
+use crate::analysis::ErrorReply;
 use crate::diagnostic::{Diagnostic, Level};
 
 #[doc = include_str!("server_error_code.md")]
@@ -20,80 +15,15 @@ impl Lint for ServerErrorCode {
         doc: include_str!("server_error_code.md"),
     };
 
+    // the analysis records every error reply with what is known of its text, through
+    // locals and helpers evaluated with each call's arguments (`analysis::errors`)
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        // both `error_reply` and `err` contain it: most scripts need no second look
-        if !cx.source.contains("err") {
-            return;
-        }
-        // the parser never sees the shebang line (see `shebang::blank`): neither does this
-        let blanked = crate::shebang::blank(cx.source);
-        let tokens = tokens(blanked.as_deref().unwrap_or(cx.source));
-        let scan = Scan::new(&tokens);
-        let mut helpers = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for site in scan.sites() {
-            match site.value {
-                Value::Constant(text) => {
-                    if let Some(code) = reserved(cx, &text, site.reply) {
-                        out.push(finding(code, text.range, site.reply, None, cx.unit()));
-                    }
-                }
-                // a helper that builds the error from its parameter: its calls tell the code
-                Value::Param(name, rest) => {
-                    let Some(function) = scan.owner(site.at) else { continue };
-                    if let (Some(function), Some(position)) =
-                        (function.name, function.params.iter().position(|p| *p == name))
-                        && seen.insert((function, position))
-                    {
-                        helpers.push(Helper {
-                            function,
-                            position,
-                            reply: site.reply,
-                            rest,
-                            continued: scan.continued(site.start),
-                            param: site.range,
-                        });
-                    }
-                }
-            }
-        }
-        for (helper, mut text) in scan.helper_calls(&helpers) {
-            let helper = &helpers[helper];
-            // `code .. ' ' .. message`: the argument goes on with what the helper appends
-            if text.complete {
-                match &helper.rest {
-                    Some(rest) => {
-                        text.text.push_str(&rest.text);
-                        text.complete = rest.complete;
-                    }
-                    None => text.complete = !helper.continued,
-                }
-            }
-            if let Some(code) = reserved(cx, &text, helper.reply) {
-                out.push(finding(
-                    code,
-                    text.range,
-                    helper.reply,
-                    Some(helper.param.clone()),
-                    cx.unit(),
-                ));
+        for error in &cx.facts.error_replies {
+            if let Some(code) = reserved(cx, error) {
+                out.push(finding(code, error, cx.unit()));
             }
         }
     }
-}
-
-/// A local function that builds an error reply starting with one of its parameters.
-struct Helper<'t> {
-    function: &'t str,
-    /// The parameter's position (0-based).
-    position: usize,
-    reply: bool,
-    /// String literals appended to the parameter.
-    rest: Option<Text>,
-    /// Something is appended to the parameter.
-    continued: bool,
-    /// The parameter where the error is built, for the label.
-    param: Range<usize>,
 }
 
 /// The codes, each with what Redis means by it.
@@ -150,12 +80,13 @@ const FUNCTION_NOT_FOUND: (&str, &str) = (
     "`FCALL` names a function no loaded library registers, and this crate's runtime then loads the library and calls again",
 );
 
-/// The reserved code or server text an error text starts with, if any.
-fn reserved(cx: &Context<'_>, text: &Text, reply: bool) -> Option<(&'static str, &'static str)> {
+/// The reserved code or server text an error reply starts with, if any.
+fn reserved(cx: &Context<'_>, error: &ErrorReply) -> Option<(&'static str, &'static str)> {
     if cx.library.is_some() {
-        let bare = if reply { text.text.strip_prefix('-').unwrap_or(&text.text) } else { &text.text };
+        let text = &error.text;
+        let bare = if error.reply { text.strip_prefix('-').unwrap_or(text) } else { text };
         // appended text may be empty: only a complete, different text is safe
-        let matches = if text.complete {
+        let matches = if error.complete {
             bare == FUNCTION_NOT_FOUND.0
         } else {
             bare.starts_with(FUNCTION_NOT_FOUND.0)
@@ -164,7 +95,7 @@ fn reserved(cx: &Context<'_>, text: &Text, reply: bool) -> Option<(&'static str,
             return Some(FUNCTION_NOT_FOUND);
         }
     }
-    reserved_code(&text.text, text.complete, reply)
+    reserved_code(&error.text, error.complete, error.reply)
 }
 
 /// The reserved code an error text starts with, if any. `reply`: built by
@@ -181,380 +112,38 @@ fn reserved_code(text: &str, complete: bool, reply: bool) -> Option<(&'static st
     CODES.iter().find(|(c, _)| *c == code).copied()
 }
 
-fn finding(
-    (code, meaning): (&'static str, &'static str),
-    range: Range<usize>,
-    reply: bool,
-    helper: Option<Range<usize>>,
-    unit: &str,
-) -> Diagnostic {
+fn finding((code, meaning): (&'static str, &'static str), error: &ErrorReply, unit: &str) -> Diagnostic {
     // a whole server text (`ERR Function not found`) rather than a code
     let (what, own, alternative) = if code.contains(' ') {
         ("text", "NOT_FOUND".to_owned(), "other words after `ERR`")
     } else {
         ("code", format!("APP_{code}"), "`ERR ...`")
     };
-    let example = if reply {
+    let example = if error.reply {
         format!("redis.error_reply('{own} ...')")
     } else {
         format!("{{err = '{own} ...'}}")
     };
     let diagnostic = ServerErrorCode::finding(
-        range,
+        error.range.clone(),
         format!(
             "this error reply has the {what} `{code}`, which Redis replies when {meaning}: clients take it for the server's own, and may run {unit} again or report that it did not run"
         ),
     )
     .label(format!("read as the server's `{code}`"))
     .help(format!("use a code of your own, such as `{example}`, or {alternative}"));
-    match helper {
-        Some(range) => diagnostic.secondary(range, "the helper builds its error from this parameter"),
-        None => diagnostic,
+    match &error.through {
+        // the text is written elsewhere: where the reply takes it from
+        Some((at, parameter)) if *at != error.range => diagnostic.secondary(at.clone(), through(*parameter)),
+        _ => diagnostic,
     }
 }
 
-/// A token of the script, without whitespace and comments.
-#[derive(Debug)]
-struct Token {
-    kind: Kind,
-    range: Range<usize>,
-}
-
-#[derive(Debug, PartialEq)]
-enum Kind {
-    Name(String),
-    /// A string literal as written, escapes and all, without its quotes.
-    Str(String),
-    /// A symbol or keyword, as written.
-    Sym(String),
-    Other,
-}
-
-/// The tokens of `lua`; none when it does not lex (the parser reported it already).
-fn tokens(lua: &str) -> Vec<Token> {
-    let tokens = match Lexer::new(lua, LuaVersion::lua51()).collect() {
-        LexerResult::Ok(tokens) => tokens,
-        LexerResult::Recovered(..) | LexerResult::Fatal(_) => return Vec::new(),
-    };
-    tokens
-        .into_iter()
-        .filter_map(|token| {
-            let range = token.start_position().bytes()..token.end_position().bytes();
-            let kind = match token.token_type() {
-                TokenType::Whitespace { .. }
-                | TokenType::SingleLineComment { .. }
-                | TokenType::MultiLineComment { .. }
-                | TokenType::Shebang { .. }
-                | TokenType::Eof => return None,
-                TokenType::Identifier { identifier } => Kind::Name(identifier.to_string()),
-                TokenType::StringLiteral { literal, .. } => Kind::Str(literal.to_string()),
-                TokenType::Symbol { symbol } => Kind::Sym(symbol.to_string()),
-                _ => Kind::Other,
-            };
-            Some(Token { kind, range })
-        })
-        .collect()
-}
-
-/// The known start of an error text.
-#[derive(Debug)]
-struct Text {
-    text: String,
-    /// The whole text is known (no non-constant operand follows).
-    complete: bool,
-    range: Range<usize>,
-}
-
-/// What an error text is made of.
-enum Value<'t> {
-    /// Starts with string literals.
-    Constant(Text),
-    /// Starts with the variable of this name, maybe followed (`..`) by string
-    /// literals: their text, or `None` when something else follows.
-    Param(&'t str, Option<Text>),
-}
-
-/// Where an error reply is built.
-struct Site<'t> {
-    /// `redis.error_reply(...)` (else a `{err = ...}` table).
-    reply: bool,
-    value: Value<'t>,
-    /// The token index of the site.
-    at: usize,
-    /// The token index where its text starts.
-    start: usize,
-    /// The first token of its text, for a helper's label.
-    range: Range<usize>,
-}
-
-/// A function in the script: its name (when it has one) and parameters.
-struct Function<'t> {
-    name: Option<&'t str>,
-    params: Vec<&'t str>,
-}
-
-/// The token scan: one pass finds the functions (by counting the keywords that open
-/// and close blocks), the others read error sites and calls. All loops, no recursion:
-/// long scripts and deep nesting cost nothing more.
-struct Scan<'t> {
-    tokens: &'t [Token],
-    functions: Vec<Function<'t>>,
-    /// The innermost function each token is in.
-    owners: Vec<Option<usize>>,
-}
-
-impl<'t> Scan<'t> {
-    fn new(tokens: &'t [Token]) -> Self {
-        let mut functions = Vec::new();
-        let mut owners = Vec::with_capacity(tokens.len());
-        // (index in `functions`, depth its body opened at)
-        let mut open: Vec<(usize, usize)> = Vec::new();
-        let mut depth = 0usize;
-        for (i, token) in tokens.iter().enumerate() {
-            if let Kind::Sym(symbol) = &token.kind {
-                match symbol.as_str() {
-                    "function" => {
-                        let (name, params) = Self::header(tokens, i);
-                        functions.push(Function { name, params });
-                        open.push((functions.len() - 1, depth));
-                        depth += 1;
-                    }
-                    "if" | "do" | "repeat" => depth += 1,
-                    "end" | "until" => {
-                        depth = depth.saturating_sub(1);
-                        if open.last().is_some_and(|&(_, at)| at == depth) {
-                            open.pop();
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            owners.push(open.last().map(|&(index, _)| index));
-        }
-        Scan {
-            tokens,
-            functions,
-            owners,
-        }
-    }
-
-    /// The name and parameters of the function whose `function` keyword is at `i`.
-    fn header(tokens: &'t [Token], i: usize) -> (Option<&'t str>, Vec<&'t str>) {
-        let name_at = |j: usize| match tokens.get(j).map(|t| &t.kind) {
-            Some(Kind::Name(name)) => Some(name.as_str()),
-            _ => None,
-        };
-        let sym_at = |j: usize, s: &str| matches!(tokens.get(j).map(|t| &t.kind), Some(Kind::Sym(x)) if x == s);
-        let mut j = i + 1;
-        // `function name(` and `local function name(`; `local name = function(`
-        let mut name = None;
-        if let Some(n) = name_at(j) {
-            name = Some(n);
-            j += 1;
-            // `function M.f(` / `function M:f(`: a field, not a name to call by
-            while sym_at(j, ".") || sym_at(j, ":") {
-                name = None;
-                j += 2;
-            }
-        } else if i >= 2 && sym_at(i - 1, "=") && i >= 3 && sym_at(i - 3, "local") {
-            name = name_at(i - 2);
-        }
-        let mut params = Vec::new();
-        if sym_at(j, "(") {
-            j += 1;
-            while let Some(token) = tokens.get(j) {
-                match &token.kind {
-                    Kind::Name(p) => params.push(p.as_str()),
-                    Kind::Sym(s) if s == ")" => break,
-                    _ => {}
-                }
-                j += 1;
-            }
-        }
-        (name, params)
-    }
-
-    fn kind(&self, i: usize) -> Option<&'t Kind> {
-        self.tokens.get(i).map(|t| &t.kind)
-    }
-
-    fn is_sym(&self, i: usize, symbol: &str) -> bool {
-        matches!(self.kind(i), Some(Kind::Sym(s)) if s == symbol)
-    }
-
-    /// Every place an error reply is built.
-    fn sites(&self) -> Vec<Site<'t>> {
-        let mut sites = Vec::new();
-        for i in 0..self.tokens.len() {
-            let (reply, start) = match self.kind(i) {
-                // `redis.error_reply(x)`, `redis.error_reply 'x'` (also `server.`, Valkey's name)
-                Some(Kind::Name(name)) if name == "error_reply" && self.is_sym(i.wrapping_sub(1), ".") => {
-                    if self.is_sym(i + 1, "(") {
-                        (true, i + 2)
-                    } else if matches!(self.kind(i + 1), Some(Kind::Str(_))) {
-                        (true, i + 1)
-                    } else {
-                        continue;
-                    }
-                }
-                // `{err = x}`, `{..., err = x}`
-                Some(Kind::Name(name)) if name == "err" && self.is_sym(i + 1, "=") && self.field_start(i) => {
-                    (false, i + 2)
-                }
-                // `{['err'] = x}`
-                Some(Kind::Sym(s))
-                    if s == "["
-                        && matches!(self.kind(i + 1), Some(Kind::Str(k)) if k == "err")
-                        && self.is_sym(i + 2, "]")
-                        && self.is_sym(i + 3, "=")
-                        && self.field_start(i) =>
-                {
-                    (false, i + 4)
-                }
-                _ => continue,
-            };
-            let Some(value) = self.value(start) else { continue };
-            let mut first = start;
-            while self.is_sym(first, "(") {
-                first += 1;
-            }
-            sites.push(Site {
-                reply,
-                value,
-                at: i,
-                start,
-                range: self.tokens.get(first).map_or(0..0, |t| t.range.clone()),
-            });
-        }
-        sites
-    }
-
-    /// True when the token at `i` starts a field of a table constructor.
-    fn field_start(&self, i: usize) -> bool {
-        i > 0 && (self.is_sym(i - 1, "{") || self.is_sym(i - 1, ",") || self.is_sym(i - 1, ";"))
-    }
-
-    /// What the expression starting at token `i` is known to start with.
-    fn value(&self, mut i: usize) -> Option<Value<'t>> {
-        while self.is_sym(i, "(") {
-            i += 1;
-        }
-        match self.kind(i)? {
-            Kind::Str(_) => Some(Value::Constant(self.constant(i))),
-            // `string.format('BUSY %s', x)`: the text up to the first directive
-            Kind::Name(lib)
-                if lib == "string"
-                    && self.is_sym(i + 1, ".")
-                    && matches!(self.kind(i + 2), Some(Kind::Name(f)) if f == "format")
-                    && self.is_sym(i + 3, "(")
-                    && matches!(self.kind(i + 4), Some(Kind::Str(_))) =>
-            {
-                let Text { text, range, .. } = self.constant(i + 4);
-                let complete = !text.contains('%');
-                let text = text.split('%').next().unwrap_or_default().to_owned();
-                Some(Value::Constant(Text { text, complete, range }))
-            }
-            // a plain variable (not a field or a call)
-            Kind::Name(name)
-                if !(self.is_sym(i + 1, ".")
-                    || self.is_sym(i + 1, ":")
-                    || self.is_sym(i + 1, "[")
-                    || self.is_sym(i + 1, "(")) =>
-            {
-                let rest = (self.is_sym(i + 1, "..") && matches!(self.kind(i + 2), Some(Kind::Str(_))))
-                    .then(|| self.constant(i + 2));
-                Some(Value::Param(name, rest))
-            }
-            _ => None,
-        }
-    }
-
-    /// True when the operand at token `i` (after any `(`) is followed by `..`.
-    fn continued(&self, mut i: usize) -> bool {
-        while self.is_sym(i, "(") {
-            i += 1;
-        }
-        self.is_sym(i + 1, "..")
-    }
-
-    /// The string literals from token `i` joined by `..`.
-    fn constant(&self, mut i: usize) -> Text {
-        let start = self.tokens[i].range.start;
-        let mut text = String::new();
-        let mut end = start;
-        while let Some(Kind::Str(part)) = self.kind(i) {
-            text.push_str(part);
-            end = self.tokens[i].range.end;
-            if self.is_sym(i + 1, "..") && matches!(self.kind(i + 2), Some(Kind::Str(_))) {
-                i += 2;
-            } else {
-                break;
-            }
-        }
-        Text {
-            complete: !self.is_sym(i + 1, ".."),
-            text,
-            range: start..end,
-        }
-    }
-
-    /// The innermost function token `i` is in.
-    fn owner(&self, i: usize) -> Option<&Function<'t>> {
-        self.owners.get(i).copied().flatten().map(|f| &self.functions[f])
-    }
-
-    /// The known start of the argument each helper builds its error from, at every
-    /// call of the helper: `(helper index, text)`.
-    fn helper_calls(&self, helpers: &[Helper<'_>]) -> Vec<(usize, Text)> {
-        let mut out = Vec::new();
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (index, helper) in helpers.iter().enumerate() {
-            by_name.entry(helper.function).or_default().push(index);
-        }
-        if by_name.is_empty() {
-            return out;
-        }
-        for i in 0..self.tokens.len() {
-            let Some(Kind::Name(name)) = self.kind(i) else { continue };
-            let called = self.is_sym(i + 1, "(")
-                && !self.is_sym(i.wrapping_sub(1), "function")
-                && !self.is_sym(i.wrapping_sub(1), ".")
-                && !self.is_sym(i.wrapping_sub(1), ":");
-            let Some(wanted) = by_name.get(name.as_str()).filter(|_| called) else {
-                continue;
-            };
-            let last = wanted.iter().map(|&h| helpers[h].position).max().unwrap_or(0);
-            // walk the arguments at this call's bracket depth, up to the last one wanted
-            let (mut j, mut depth, mut argument) = (i + 2, 0usize, 0usize);
-            let mut at_start = true;
-            while j < self.tokens.len() && argument <= last {
-                if at_start {
-                    at_start = false;
-                    for &h in wanted {
-                        if helpers[h].position == argument
-                            && let Some(Value::Constant(text)) = self.value(j)
-                        {
-                            out.push((h, text));
-                        }
-                    }
-                }
-                match self.kind(j) {
-                    Some(Kind::Sym(s)) if matches!(s.as_str(), "(" | "{" | "[") => depth += 1,
-                    Some(Kind::Sym(s)) if matches!(s.as_str(), ")" | "}" | "]") => {
-                        if depth == 0 {
-                            break;
-                        }
-                        depth -= 1;
-                    }
-                    Some(Kind::Sym(s)) if s == "," && depth == 0 => {
-                        argument += 1;
-                        at_start = true;
-                    }
-                    _ => {}
-                }
-                j += 1;
-            }
-        }
-        out
+/// The label of the local an error reply takes its text from.
+fn through(parameter: bool) -> &'static str {
+    if parameter {
+        "the helper builds its error from this parameter"
+    } else {
+        "the error reply is built from this local"
     }
 }
