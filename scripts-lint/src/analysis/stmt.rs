@@ -281,7 +281,7 @@ impl<'a> Analyzer<'a> {
                 || end.existing != iteration.existing
                 || end.changes.iter().any(|(slot, v)| *v != self.values[*slot]));
         if loops_back {
-            self.facts.truncate(&mark);
+            self.facts.truncate(mark);
             let mut stable = !self.merge(&[Self::unchanged(&iteration), end]);
             let recording = std::mem::replace(&mut self.recording, false);
             for _ in 0..2 {
@@ -365,10 +365,8 @@ impl<'a> Analyzer<'a> {
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
                     named = !self.expr(key).has(kind::NUMBER);
                 }
-                if let (true, Some(Table::Local(id)), true) = (named, target.table, self.recording)
-                    && let Some(shape) = self.facts.tables.get_mut(&id)
-                {
-                    shape.named.push(lua::suffix_range(last));
+                if let (true, Some(Table::Local(id)), true) = (named, target.table, self.recording) {
+                    self.facts.tables.name_field(id, lua::suffix_range(last));
                 }
                 if let Some(Table::Library(_)) = target.table {
                     let path = lua::source(self.source, full.clone()).to_owned();

@@ -324,3 +324,63 @@ fn error_replies_through_locals_helpers_and_aliases() {
         ]
     );
 }
+
+/// A body that records some of every kind of fact a script can: a kind added to
+/// `Facts` belongs here (`a_loop_analysed_again_records_its_body_once` says which).
+const EVERY_FACT: &str = "\
+  local v = redis.call('GET', KEYS[1])
+  local total = ARGV[1] + math.random(10)
+  local count = #KEYS + select('#', unpack(ARGV))
+  print(v)
+  counter = total
+  local type = 'shadow'
+  redis.call('SET', KEYS[1], tonumber(ARGV[2]))
+  if ARGV[3] then return 1 end
+  if redis.call('GET', KEYS[2]) == nil then total = 0 end
+  local owner = redis.call('HGETALL', KEYS[1]).owner
+  local items = {unpack(redis.call('LRANGE', KEYS[1], 0, -1))}
+  local pair = {1, 2}
+  pair.name = owner
+  redis.error_reply('dropped')
+  if count > 1 then return {err = 'APP_FAILED ' .. type} end
+";
+
+#[test]
+fn a_loop_analysed_again_records_its_body_once() {
+    // the `while` loops back (`n` changes), so its first pass is dropped and the body
+    // analysed again from the fixed point; the `if` runs it once
+    let looped = facts(&format!(
+        "local n = 0\nwhile n < 3 do\n  n = n + 1\n{EVERY_FACT}end\nreturn n\n"
+    ));
+    let once = facts(&format!(
+        "local n = 0\nif n < 3 then\n  n = n + 1\n{EVERY_FACT}end\nreturn n\n"
+    ));
+    assert_eq!(looped.sizes(), once.sizes());
+    // only a library records these, and a script's end is not in its loop
+    let elsewhere = ["registrations", "load_time", "falls_off_end"];
+    for (kind, size) in once.sizes() {
+        assert!(
+            size > 0 || elsewhere.contains(&kind),
+            "EVERY_FACT records no `{kind}`: add a statement that does"
+        );
+    }
+}
+
+#[test]
+fn a_library_loop_analysed_again_records_its_body_once() {
+    let library = |looping: &str| {
+        let source = format!(
+            "#!lua name=lib\nlocal n = 0\n{looping}\n  n = n + 1\n  local text = tostring\n  redis.register_function('f' .. n, function(keys) return redis.call('GET', keys[1]) end)\nend\n"
+        );
+        crate::with_stack(16 * 1024 * 1024, || {
+            let ast = crate::parse::parse(&source).expect("parses");
+            analyse_library(&source, &ast)
+        })
+    };
+    let (looped, looped_functions) = library("while n < 2 do");
+    let (once, once_functions) = library("if n < 2 then");
+    assert_eq!(looped.sizes(), once.sizes());
+    assert_eq!(looped.registrations.len(), 1);
+    assert_eq!(looped.load_time.len(), 1);
+    assert_eq!(looped_functions.len(), once_functions.len());
+}
