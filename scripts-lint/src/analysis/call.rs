@@ -60,7 +60,7 @@ impl<'a> Analyzer<'a> {
                     self.note_escape(&arg.value);
                 }
                 // a function the analysis cannot see into may delete any key
-                self.existing.clear();
+                self.flow.existing.clear();
                 if callee.only(kind::PARAM) {
                     Values::many(Value::of(kind::PARAM))
                 } else {
@@ -72,7 +72,7 @@ impl<'a> Analyzer<'a> {
 
     /// How many named parameters (and `self`) a script function takes, when known.
     fn arity(&self, offset: usize) -> Option<usize> {
-        let definition = self.definitions.get(&offset)?;
+        let definition = self.summary.definitions.get(&offset)?;
         let named = definition
             .body
             .parameters()
@@ -89,8 +89,8 @@ impl<'a> Analyzer<'a> {
                 self.note_escape(&arg.value);
             }
             let arity = self.arity(offset);
-            let seed = self.seed;
-            let summary = self.fns.entry(offset).or_default();
+            let seed = self.flow.seed;
+            let summary = self.summary.fns.entry(offset).or_default();
             let mut grew = !summary.called;
             summary.called = true;
             let params = arity.unwrap_or(values.fixed.len()).max(summary.params.len());
@@ -116,23 +116,23 @@ impl<'a> Analyzer<'a> {
                 summary.seed |= seed;
                 grew = true;
             }
-            self.changed |= grew && self.read.fn_inputs.contains(&offset);
+            self.summary.changed |= grew && self.summary.read.fn_inputs.contains(&offset);
         }
-        self.read.fn_returns.insert(offset);
+        self.summary.read.fn_returns.insert(offset);
         if let Some(returns) = self.evaluate(offset, &values) {
             return returns;
         }
         // not evaluated with this call's arguments: it may delete any key
-        self.existing.clear();
-        if self.recording {
+        self.flow.existing.clear();
+        if self.walk.recording {
             // this call's findings must come from the definition's analysis
-            let summary = self.fns.entry(offset).or_default();
+            let summary = self.summary.fns.entry(offset).or_default();
             if !summary.fallback {
                 summary.fallback = true;
-                self.changed = true;
+                self.summary.changed = true;
             }
         }
-        match self.fns.get(&offset).and_then(|s| s.returns.clone()) {
+        match self.summary.fns.get(&offset).and_then(|s| s.returns.clone()) {
             Some(returns) => returns,
             None => unknown_result(range),
         }
@@ -143,15 +143,17 @@ impl<'a> Analyzer<'a> {
     /// defined yet, recursive, nested too deep, or called where its definition's
     /// scope is gone.
     fn evaluate(&mut self, offset: usize, args: &Values) -> Option<Values> {
-        let definition = *self.definitions.get(&offset)?;
-        if self.evaluating.len() >= CONTEXT_DEPTH
-            || self.evaluating.contains(&offset)
-            || self.context_statements > CONTEXT_BUDGET
+        let definition = *self.summary.definitions.get(&offset)?;
+        if self.walk.evaluating.len() >= CONTEXT_DEPTH
+            || self.walk.evaluating.contains(&offset)
+            || self.summary.context_statements > CONTEXT_BUDGET
         {
             return None;
         }
         let visible = definition.visible;
-        if visible > self.scopes.len() || (visible > 0 && Some(self.scopes[visible - 1].1) != definition.top) {
+        if visible > self.locals.scopes.len()
+            || (visible > 0 && Some(self.locals.scopes[visible - 1].1) != definition.top)
+        {
             return None;
         }
         let arity = self.arity(offset)?;
@@ -161,42 +163,42 @@ impl<'a> Analyzer<'a> {
             rest: args.rest.clone(),
         };
         // a recorded evaluation must run: its findings are this call's
-        let memo = if self.recording {
+        let memo = if self.walk.recording {
             None
         } else {
-            self.evaluated.get(&offset)
+            self.summary.evaluated.get(&offset)
         };
         if let Some(done) = memo.and_then(|all| {
             all.iter().find(|e| {
-                e.seed == self.seed && e.existing == self.existing && e.args == params && e.varargs == varargs
+                e.seed == self.flow.seed && e.existing == self.flow.existing && e.args == params && e.varargs == varargs
             })
         }) {
             let returns = done.returns.clone();
             if done.exit_seed != 0 {
-                self.seed = done.exit_seed;
+                self.flow.seed = done.exit_seed;
             }
             if let Some(existing) = &done.exit_existing {
-                self.existing.clone_from(existing);
+                self.flow.existing.clone_from(existing);
             }
             return Some(returns);
         }
-        let entry_seed = self.seed;
-        let entry_existing = self.existing.clone();
+        let entry_seed = self.flow.seed;
+        let entry_existing = self.flow.existing.clone();
         let saved = (
-            self.reachable,
-            self.fn_base,
-            self.loop_depth,
-            self.recording,
-            self.probing,
+            self.flow.reachable,
+            self.locals.fn_base,
+            self.walk.loop_depth,
+            self.walk.recording,
+            self.walk.probing,
         );
-        let saved_breaks = std::mem::take(&mut self.breaks);
-        let (mark, journal) = (self.scopes.len(), self.journal.len());
-        self.hidden.push(visible..mark);
-        self.evaluating.push(offset);
-        self.probing = false;
-        self.reachable = true;
-        self.fn_base = mark;
-        self.frames.push(Frame {
+        let saved_breaks = std::mem::take(&mut self.walk.breaks);
+        let (mark, journal) = (self.locals.scopes.len(), self.locals.journal.len());
+        self.locals.hidden.push(visible..mark);
+        self.walk.evaluating.push(offset);
+        self.walk.probing = false;
+        self.flow.reachable = true;
+        self.locals.fn_base = mark;
+        self.walk.frames.push(Frame {
             returns: None,
             exit_seed: 0,
             exit_existing: None,
@@ -214,41 +216,41 @@ impl<'a> Analyzer<'a> {
             }
         }
         // the scope entries declared so far are the parameters
-        if let Some(frame) = self.frames.last_mut() {
-            frame.params_end = self.scopes.len();
+        if let Some(frame) = self.walk.frames.last_mut() {
+            frame.params_end = self.locals.scopes.len();
         }
         self.block(definition.body.block());
-        if self.reachable && self.recording && self.callback_frame == Some(self.frames.len()) {
+        if self.flow.reachable && self.walk.recording && self.library.callback_frame == Some(self.walk.frames.len()) {
             // a registered function that ends without `return` replies nil
             let end = super::lua::range(definition.body.end_token()).start;
             self.facts.falls_off_end = Some(end..end);
         }
-        let mut frame = self.frames.pop().expect("pushed above");
-        if self.reachable {
+        let mut frame = self.walk.frames.pop().expect("pushed above");
+        if self.flow.reachable {
             frame.returns = Values::join_into(&frame.returns, &Values::default());
-            frame.exit_seed |= self.seed;
-            super::exists::meet_into(&mut frame.exit_existing, &self.existing);
+            frame.exit_seed |= self.flow.seed;
+            super::exists::meet_into(&mut frame.exit_existing, &self.flow.existing);
         }
         // a body that never returns (it always raises) gives its callers nothing
         let returns = frame.returns.unwrap_or_default();
         self.pop_scopes(mark, journal);
-        self.hidden.pop();
-        self.evaluating.pop();
+        self.locals.hidden.pop();
+        self.walk.evaluating.pop();
         (
-            self.reachable,
-            self.fn_base,
-            self.loop_depth,
-            self.recording,
-            self.probing,
+            self.flow.reachable,
+            self.locals.fn_base,
+            self.walk.loop_depth,
+            self.walk.recording,
+            self.walk.probing,
         ) = saved;
-        self.breaks = saved_breaks;
-        self.seed = if frame.exit_seed != 0 {
+        self.walk.breaks = saved_breaks;
+        self.flow.seed = if frame.exit_seed != 0 {
             frame.exit_seed
         } else {
             entry_seed
         };
-        self.existing = frame.exit_existing.clone().unwrap_or_else(|| entry_existing.clone());
-        self.evaluated.entry(offset).or_default().push(Evaluated {
+        self.flow.existing = frame.exit_existing.clone().unwrap_or_else(|| entry_existing.clone());
+        self.summary.evaluated.entry(offset).or_default().push(Evaluated {
             args: params,
             varargs,
             seed: entry_seed,
@@ -268,7 +270,7 @@ impl<'a> Analyzer<'a> {
             (lib, name),
             ("table", "sort" | "foreach" | "foreachi") | ("string", "gsub") | ("coroutine", _) | ("", "loadstring")
         ) {
-            self.existing.clear();
+            self.flow.existing.clear();
         }
         if lib == "table"
             && matches!(first.table, Some(Table::Keys | Table::Argv))
@@ -295,7 +297,7 @@ impl<'a> Analyzer<'a> {
                 if name == "pcall" {
                     reply.kinds |= kind::ERROR;
                 }
-                if self.recording {
+                if self.walk.recording {
                     self.facts.calls.push(CommandCall {
                         range: range.clone(),
                         args,
@@ -319,7 +321,7 @@ impl<'a> Analyzer<'a> {
             ("redis", "sha1hex") => one(Value::string(None).at(range)),
             ("redis", "setresp") => {
                 if first.number != Some(2.0) {
-                    self.resp3 = true;
+                    self.walk.resp3 = true;
                 }
                 one(Value::nil())
             }
@@ -356,7 +358,7 @@ impl<'a> Analyzer<'a> {
             }
             ("", "unpack") => {
                 self.note_escape(&first);
-                if matches!(first.table, Some(Table::Reply(_, false))) && args.len() == 1 && self.recording {
+                if matches!(first.table, Some(Table::Reply(_, false))) && args.len() == 1 && self.walk.recording {
                     self.facts.unpacks.push(super::Unpacked {
                         range: range.clone(),
                         value: first.clone(),
@@ -409,7 +411,7 @@ impl<'a> Analyzer<'a> {
                 let results = self.call(callee, args, range.clone());
                 // the call may have stopped anywhere (and `xpcall`'s handler ran unseen):
                 // what it made sure of may not be so, what it deleted is gone
-                self.existing.clear();
+                self.flow.existing.clear();
                 // `true` and the results, or `false` and the error message
                 Values {
                     fixed: [
@@ -422,8 +424,8 @@ impl<'a> Analyzer<'a> {
                 }
             }
             ("math", "random") => {
-                let seed = self.seed;
-                if self.recording {
+                let seed = self.flow.seed;
+                if self.walk.recording {
                     self.facts.randoms.push((range.clone(), seed));
                 }
                 one(if args.is_empty() {
@@ -434,7 +436,7 @@ impl<'a> Analyzer<'a> {
             }
             ("math", "randomseed") => {
                 let constant = first.only(kind::NUMBER) && first.number.is_some();
-                self.seed = if constant { seed::CONSTANT } else { seed::SEEDED };
+                self.flow.seed = if constant { seed::CONSTANT } else { seed::SEEDED };
                 one(Value::nil())
             }
             ("math", "floor" | "ceil" | "abs" | "max" | "min" | "mod" | "fmod") => one(Value::number(None)),
@@ -478,7 +480,7 @@ impl<'a> Analyzer<'a> {
         let Some(name) = args.first().filter(|a| !a.spread) else {
             return Value::unknown();
         };
-        if self.resp3 || !name.value.only(kind::STRING) {
+        if self.walk.resp3 || !name.value.only(kind::STRING) {
             return Value::unknown();
         }
         let Some(names) = super::command_names(args) else {

@@ -129,7 +129,7 @@ impl Analyzer<'_> {
     }
 
     fn record_error_reply(&mut self, error: ErrorReply) {
-        if self.recording {
+        if self.walk.recording {
             self.facts.error_replies.push(error);
         }
     }
@@ -160,7 +160,7 @@ impl Analyzer<'_> {
         let Some(text) = value.literal() else {
             return Piece::Unknown;
         };
-        let param = slot >= self.fn_base && self.frames.last().is_some_and(|frame| slot < frame.params_end);
+        let param = slot >= self.locals.fn_base && self.walk.frames.last().is_some_and(|frame| slot < frame.params_end);
         Piece::Local(text.to_owned(), value.origin(), lua::range(token), param)
     }
 }

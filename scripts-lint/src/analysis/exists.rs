@@ -143,19 +143,19 @@ impl Analyzer<'_> {
     /// From here on no key is known to exist: `KEYS`/`ARGV` changed or metatables
     /// were set, so value identities no longer tell keys apart.
     pub(super) fn stop_tracking(&mut self) {
-        self.untracked = true;
-        self.existing.clear();
+        self.walk.untracked = true;
+        self.flow.existing.clear();
     }
 
     /// True when the call is `GET` of a key known to exist: its reply is a string.
     pub(super) fn known_present(&self, args: &[Arg]) -> bool {
-        if self.existing.is_empty() || !literal_name(args).is_some_and(|n| n.eq_ignore_ascii_case("GET")) {
+        if self.flow.existing.is_empty() || !literal_name(args).is_some_and(|n| n.eq_ignore_ascii_case("GET")) {
             return false;
         }
         args.get(1)
             .filter(|a| !a.spread)
             .and_then(|a| a.value.identity())
-            .is_some_and(|id| self.existing.contains(id))
+            .is_some_and(|id| self.flow.existing.contains(id))
     }
 
     /// After a command call: forget every key when it may have deleted one, then note
@@ -163,35 +163,35 @@ impl Analyzer<'_> {
     /// `KEYS[2]` can be equal), so a command that may delete any key forgets them all.
     /// `pcall`: an error does not stop the script, so nothing is made sure of.
     pub(super) fn after_command(&mut self, args: &[Arg], pcall: bool) {
-        if self.untracked {
+        if self.walk.untracked {
             return;
         }
         // most calls neither make sure of a key nor have one to forget: no lookups
-        if self.existing.is_empty()
+        if self.flow.existing.is_empty()
             && (pcall || !literal_name(args).is_some_and(|n| CREATE.iter().any(|c| c.eq_ignore_ascii_case(n))))
         {
             return;
         }
         let Some(name) = literal_name(args) else {
-            self.existing.clear();
+            self.flow.existing.clear();
             return;
         };
         // an unknown command, or a container whose subcommand is not known, may do anything
         let Resolved::Known(command) = commands::resolve(name, args.get(1).and_then(Arg::literal)) else {
-            self.existing.clear();
+            self.flow.existing.clear();
             return;
         };
         let creator = CREATE.contains(&command.name);
         let sure = command.name != "SET" || set_creates(args);
         if (creator && !sure) || (!creator && may_delete(command)) {
-            self.existing.clear();
+            self.flow.existing.clear();
         }
         if creator
             && sure
             && !pcall
             && let Some(id) = args.get(1).filter(|a| !a.spread).and_then(|a| a.value.identity())
         {
-            self.existing.insert(id);
+            self.flow.existing.insert(id);
         }
     }
 }

@@ -71,7 +71,7 @@ impl<'a> Analyzer<'a> {
                     }
                 ) =>
             {
-                match self.frames.last() {
+                match self.walk.frames.last() {
                     Some(frame) => frame.varargs.clone(),
                     None => Values::many(Value::unknown()),
                 }
@@ -89,7 +89,7 @@ impl<'a> Analyzer<'a> {
             Expression::Number(token) => {
                 let text = lua::token_text(token);
                 let number = lua::parse_number(text);
-                if self.recording
+                if self.walk.recording
                     && let Some(n) = number
                 {
                     self.facts.numbers.push((range.clone(), n, text.to_owned()));
@@ -244,7 +244,7 @@ impl<'a> Analyzer<'a> {
                 | BinOp::LessThanEqual(_)
                 | BinOp::GreaterThanEqual(_)
         ) && (left.reply.is_some() || right.reply.is_some())
-            && self.recording
+            && self.walk.recording
         {
             self.facts.comparisons.push(super::Comparison {
                 range: range.clone(),
@@ -303,7 +303,7 @@ impl<'a> Analyzer<'a> {
     }
 
     pub(super) fn converted_use(&mut self, value: &Value, range: &Range<usize>, command: Option<String>) {
-        if let (Some(index), true) = (value.tonumber_of, self.recording) {
+        if let (Some(index), true) = (value.tonumber_of, self.walk.recording) {
             self.facts.converted_uses.push(ConvertedUse {
                 index: index as usize,
                 range: range.clone(),
@@ -319,7 +319,7 @@ impl<'a> Analyzer<'a> {
 
     /// A use in a comparison, with the other side's kinds.
     fn compared_use(&mut self, range: Range<usize>, op: NumericOp, value: Value, other: u32) {
-        if self.recording {
+        if self.walk.recording {
             self.facts.numeric_uses.push(NumericUse {
                 range,
                 op,
@@ -339,7 +339,7 @@ impl<'a> Analyzer<'a> {
                 let name = lua::token_text(token);
                 match self.resolve(name) {
                     Some(slot) => {
-                        if let Some(global) = self.shadowing[slot] {
+                        if let Some(global) = self.locals.shadowing[slot] {
                             shadow = Some((slot, Some(global)));
                         }
                         Values::one(self.read_slot(slot))
@@ -356,7 +356,7 @@ impl<'a> Analyzer<'a> {
         let server_error_reply = matches!(prefix, Prefix::Name(token) if lua::token_text(token) == "server")
             && matches!(suffixes.first(), Some(Suffix::Index(Index::Dot { name, .. })) if lua::token_text(name) == "error_reply")
             && self.resolve("server").is_none();
-        let probing = std::mem::replace(&mut self.probing, false);
+        let probing = std::mem::replace(&mut self.walk.probing, false);
         let count = suffixes.len();
         for (i, suffix) in suffixes.into_iter().enumerate() {
             let upto = start..lua::suffix_range(suffix).end;
@@ -387,13 +387,13 @@ impl<'a> Analyzer<'a> {
             }
             // only a plain read (no call after it) is a feature test; and a shadowing
             // local used as its global is reported as that, not as a missing member
-            self.probing = (probing && i + 1 == count) || misused;
+            self.walk.probing = (probing && i + 1 == count) || misused;
             current = match suffix {
                 Suffix::Index(Index::Dot { name, .. }) => {
                     Values::one(self.index_name(base, lua::token_text(name), start..lua::range(name).end))
                 }
                 Suffix::Index(Index::Brackets { expression, .. }) => {
-                    self.probing = false;
+                    self.walk.probing = false;
                     let key = self.expr(expression);
                     Values::one(self.index(base, key, upto))
                 }
@@ -425,7 +425,7 @@ impl<'a> Analyzer<'a> {
                 _ => Values::one(Value::unknown()),
             };
         }
-        self.probing = probing;
+        self.walk.probing = probing;
         current
     }
 
@@ -452,9 +452,9 @@ impl<'a> Analyzer<'a> {
                     }
                     (Some(("", "type")), Some(first)) if super::refine::is_plain_var(first) => {
                         // `type(table.unpack)` asks whether it exists
-                        let probing = std::mem::replace(&mut self.probing, true);
+                        let probing = std::mem::replace(&mut self.walk.probing, true);
                         let out = self.expr_list(iter);
-                        self.probing = probing;
+                        self.walk.probing = probing;
                         (out, None)
                     }
                     _ => (self.expr_list(iter), None),
@@ -489,7 +489,7 @@ impl<'a> Analyzer<'a> {
         let count = table.fields().len();
         let mut shape = super::TableShape::default();
         // a library's `register_function{...}` reads its fields back
-        let library = self.mode != super::Mode::Script;
+        let library = self.library.mode != super::Mode::Script;
         let mut constructed = super::Constructed::default();
         for (i, field) in table.fields().iter().enumerate() {
             let value = match field {
@@ -559,11 +559,11 @@ impl<'a> Analyzer<'a> {
             self.store_into(&Value::table(Some(Table::Local(offset))), &value);
         }
         constructed.grown = shape.grown;
-        if self.recording {
+        if self.walk.recording {
             self.facts.tables.insert(offset, shape);
         }
         if library {
-            self.constructed.insert(offset, constructed);
+            self.library.constructed.insert(offset, constructed);
         }
         let value = Value::table(Some(Table::Local(offset))).at(range);
         match marker {
@@ -578,12 +578,15 @@ impl<'a> Analyzer<'a> {
                 let Some(Kind::Library(members)) = globals::global(lib) else {
                     return Value::unknown();
                 };
-                if lib == "redis" && self.mode != super::Mode::Script {
+                if lib == "redis" && self.library.mode != super::Mode::Script {
                     if name == "register_function" {
                         return Value::func(Func::Builtin("redis", "register_function"));
                     }
                     // while a library loads, `redis` has only a few members
-                    if self.mode == super::Mode::Load && self.recording && !super::LOAD_TIME_MEMBERS.contains(&name) {
+                    if self.library.mode == super::Mode::Load
+                        && self.walk.recording
+                        && !super::LOAD_TIME_MEMBERS.contains(&name)
+                    {
                         self.facts.load_time.push((range.clone(), format!("redis.{name}")));
                         return Value::unknown().at(range);
                     }
@@ -594,9 +597,9 @@ impl<'a> Analyzer<'a> {
                     Some(Kind::String) => Value::string(None),
                     Some(_) => Value::unknown(),
                     // feature detection: a missing member is nil, not an error
-                    None if self.probing => Value::nil().at(range),
+                    None if self.walk.probing => Value::nil().at(range),
                     None => {
-                        if self.recording {
+                        if self.walk.recording {
                             self.facts.undefined.push(Undefined {
                                 range: range.clone(),
                                 path: format!("{lib}.{name}"),
@@ -618,7 +621,7 @@ impl<'a> Analyzer<'a> {
             Some(Table::Keys) => {
                 match constant {
                     Some(i) => {
-                        if self.recording {
+                        if self.walk.recording {
                             self.facts.key_reads.push((i, range.clone()));
                         }
                     }
@@ -640,7 +643,7 @@ impl<'a> Analyzer<'a> {
             Some(Table::Argv) => {
                 match constant {
                     Some(i) => {
-                        if self.recording {
+                        if self.walk.recording {
                             self.facts.argv_reads.push((i, range.clone()));
                         }
                     }
@@ -676,7 +679,7 @@ impl<'a> Analyzer<'a> {
                 // error table, whose `ok`/`err` this reads)
                 Some(name) => {
                     let meant = (name == "ok" && base.has(kind::STATUS)) || (name == "err" && base.has(kind::ERROR));
-                    if !meant && self.recording {
+                    if !meant && self.walk.recording {
                         self.facts.named_reads.push(super::NamedRead {
                             range: range.clone(),
                             base: base.clone(),
@@ -723,7 +726,7 @@ impl<'a> Analyzer<'a> {
             return match globals::member(globals::string_methods(), name) {
                 Some(_) => Value::func(Func::Builtin("string", static_member(globals::string_methods(), name))),
                 None => {
-                    if self.recording {
+                    if self.walk.recording {
                         self.facts.undefined.push(Undefined {
                             range: range.clone(),
                             path: format!("string.{name}"),

@@ -260,7 +260,7 @@ pub(crate) enum Callback {
     Unknown,
 }
 
-/// An error reply the script builds (see [`errors`]): `redis.error_reply(text)` or a
+/// An error reply the script builds (see [`super::errors`]): `redis.error_reply(text)` or a
 /// table with an `err` field, with what is known of its text.
 #[derive(Clone, Debug)]
 pub(crate) struct ErrorReply {

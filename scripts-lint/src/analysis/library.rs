@@ -32,7 +32,7 @@ impl<'a> Analyzer<'a> {
         let mut registration = self.read_registration(args, range.clone());
         registration.name_literal = self.name_literal(args);
         if let Some((Callback::Function(offset), _)) = registration.callback
-            && let Some(definition) = self.definitions.get(&offset)
+            && let Some(definition) = self.summary.definitions.get(&offset)
         {
             registration.params = definition
                 .body
@@ -46,13 +46,13 @@ impl<'a> Analyzer<'a> {
         }
         let nth = self.facts.registrations.len();
         let callback = registration.callback.clone();
-        if self.recording {
+        if self.walk.recording {
             self.facts.registrations.push(registration);
         }
         // while the library loads (not from inside another callback), each recorded
         // registration runs its callback into its own facts
-        if self.mode == Mode::Load
-            && self.recording
+        if self.library.mode == Mode::Load
+            && self.walk.recording
             && let Some((Callback::Function(offset), _)) = callback
         {
             self.run_callback(nth, offset, range);
@@ -77,7 +77,7 @@ impl<'a> Analyzer<'a> {
         }
         let arg = &args[0];
         let fields = match arg.value.table {
-            Some(Table::Local(offset)) if arg.value.only(kind::TABLE) => self.constructed.get(&offset),
+            Some(Table::Local(offset)) if arg.value.only(kind::TABLE) => self.library.constructed.get(&offset),
             _ => None,
         };
         let Some(fields) = fields else {
@@ -112,6 +112,7 @@ impl<'a> Analyzer<'a> {
             [arg] => match arg.value.table {
                 Some(Table::Local(offset)) => {
                     &self
+                        .library
                         .constructed
                         .get(&offset)?
                         .named
@@ -133,7 +134,7 @@ impl<'a> Analyzer<'a> {
 
     fn read_flags(&self, registration: &mut Registration, value: &Value, at: &Range<usize>) {
         let written = match value.table {
-            Some(Table::Local(offset)) if value.only(kind::TABLE) => self.constructed.get(&offset),
+            Some(Table::Local(offset)) if value.only(kind::TABLE) => self.library.constructed.get(&offset),
             _ => None,
         };
         match written {
@@ -154,27 +155,27 @@ impl<'a> Analyzer<'a> {
     /// recording what it does into that registration's facts. A registration reached
     /// again (a loop's passes) replaces what an earlier pass recorded.
     fn run_callback(&mut self, nth: usize, offset: usize, range: Range<usize>) {
-        if self.function_facts.len() <= nth {
-            self.function_facts.resize_with(nth + 1, Default::default);
+        if self.library.function_facts.len() <= nth {
+            self.library.function_facts.resize_with(nth + 1, Default::default);
         }
         let outer = std::mem::take(&mut self.facts);
-        let mode = std::mem::replace(&mut self.mode, Mode::Function(nth));
+        let mode = std::mem::replace(&mut self.library.mode, Mode::Function(nth));
         // each function has the whole evaluation budget, as a script does
-        let budget = std::mem::replace(&mut self.context_statements, 0);
-        let saved = (self.callback_frame, self.seed, self.reachable);
-        let saved_existing = std::mem::take(&mut self.existing);
-        self.callback_frame = Some(self.frames.len() + 1);
-        self.seed = seed::UNSEEDED;
+        let budget = std::mem::replace(&mut self.summary.context_statements, 0);
+        let saved = (self.library.callback_frame, self.flow.seed, self.flow.reachable);
+        let saved_existing = std::mem::take(&mut self.flow.existing);
+        self.library.callback_frame = Some(self.walk.frames.len() + 1);
+        self.flow.seed = seed::UNSEEDED;
         let args = [Table::Keys, Table::Argv].map(|table| Arg {
             range: range.clone(),
             value: Value::table(Some(table)),
             spread: false,
         });
         self.call_local(offset, args.into(), range);
-        (self.callback_frame, self.seed, self.reachable) = saved;
-        self.existing = saved_existing;
-        self.context_statements = budget;
-        self.mode = mode;
-        self.function_facts[nth] = std::mem::replace(&mut self.facts, outer);
+        (self.library.callback_frame, self.flow.seed, self.flow.reachable) = saved;
+        self.flow.existing = saved_existing;
+        self.summary.context_statements = budget;
+        self.library.mode = mode;
+        self.library.function_facts[nth] = std::mem::replace(&mut self.facts, outer);
     }
 }

@@ -18,9 +18,13 @@
 //! its parameters are then "whatever a caller passes", which no lint reports) or
 //! when some call could not be evaluated on its own (recursion, deep nesting).
 //!
-//! One file per seam: this one holds the state (scopes, branches, summaries),
-//! [`stmt`] the statements, [`expr`] the expressions, [`call`] calls and built-ins,
-//! [`refine`] what a condition says about the locals it tests.
+//! One file per seam: this one holds the state of the walk, in five parts each
+//! changed as one ([`Locals`], [`Flow`], [`Walk`], [`Summaries`], [`LibraryState`]),
+//! and the scope operations; [`facts`] what is recorded for the lints (and how a loop
+//! pass is dropped), [`stmt`] the statements, [`expr`] the expressions, [`call`]
+//! calls and built-ins, [`refine`] what a condition says about the locals it tests,
+//! [`exists`] the keys a script made sure of, [`errors`] the error replies it builds,
+//! [`library`] function libraries.
 
 mod call;
 mod errors;
@@ -79,7 +83,7 @@ pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
     // reach the fixed point for real scripts, and the findings of the last round are kept.
     for _ in 0..4 {
         analyzer.round(ast);
-        if !analyzer.changed {
+        if !analyzer.summary.changed {
             break;
         }
     }
@@ -92,14 +96,14 @@ pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
 /// empty for one whose callback cannot be followed).
 pub(crate) fn analyse_library(source: &str, ast: &Ast) -> (Facts, Vec<Facts>) {
     let mut analyzer = Analyzer::new(source);
-    analyzer.mode = Mode::Load;
+    analyzer.library.mode = Mode::Load;
     for _ in 0..4 {
         analyzer.round(ast);
-        if !analyzer.changed {
+        if !analyzer.summary.changed {
             break;
         }
     }
-    let mut functions = analyzer.function_facts;
+    let mut functions = analyzer.library.function_facts;
     functions.resize_with(analyzer.facts.registrations.len(), Facts::default);
     (analyzer.facts, functions)
 }
@@ -126,24 +130,20 @@ const CONTEXT_BUDGET: usize = 20_000;
 #[derive(Clone)]
 struct Fork {
     journal: usize,
-    reachable: bool,
-    seed: u8,
-    existing: exists::Existing,
+    flow: Flow,
 }
 
 /// The end state of one branch, as changes against its fork.
 #[derive(Clone, Debug)]
 struct Branch {
     changes: Vec<(usize, Value)>,
-    reachable: bool,
-    seed: u8,
-    existing: exists::Existing,
+    flow: Flow,
 }
 
 /// Which summaries a round has read so far.
 #[derive(Default)]
 struct Reads {
-    summaries: HashSet<usize>,
+    declared: HashSet<usize>,
     tables: HashSet<usize>,
     fn_inputs: HashSet<usize>,
     fn_returns: HashSet<usize>,
@@ -204,8 +204,25 @@ struct Evaluated {
     exit_existing: Option<exists::Existing>,
 }
 
+/// The walk over the script: its state in five parts, each changed as one.
 struct Analyzer<'a> {
     source: &'a str,
+    /// The locals in scope, their values and the journal that undoes a branch.
+    locals: Locals,
+    /// What holds at this point: forked at each branch, joined where branches meet.
+    flow: Flow,
+    /// Where the walk is: function bodies, loops, calls evaluated in context.
+    walk: Walk,
+    /// What is known across functions and rounds.
+    summary: Summaries<'a>,
+    /// Function libraries: what is analysed, what each registration did.
+    library: LibraryState,
+    facts: Facts,
+}
+
+/// The locals in scope, their values and the journal that undoes a branch's writes.
+#[derive(Default)]
+struct Locals {
     /// Names in scope, innermost last: (name, offset of the declaring token).
     scopes: Vec<(Arc<str>, usize)>,
     /// For each entry of `scopes`: the Redis global it is named after, if any.
@@ -218,44 +235,95 @@ struct Analyzer<'a> {
     journal: Vec<(usize, Value)>,
     /// Open branches; writes are journaled only while one is.
     forks: usize,
+    /// Scope ranges a body evaluated at a call site must not see (the caller's locals).
+    hidden: Vec<Range<usize>>,
+    /// Scope entries below this index belong to enclosing functions (upvalues).
+    fn_base: usize,
+}
+
+/// The flow facts: what holds at one point of the walk. A [`Fork`] keeps them, a
+/// [`Branch`] ends with its own, and [`Flow::join`] meets those that reach a merge,
+/// so a fact added here is forked, restored and joined with the others.
+#[derive(Clone, Debug, PartialEq)]
+struct Flow {
     /// False after `return`, `break` or `error(...)` until control flow merges.
     reachable: bool,
     /// [`seed`] bits: whether `math.randomseed` ran on the way here.
     seed: u8,
     /// Keys known to exist here (see [`exists`]).
     existing: exists::Existing,
-    /// `KEYS`/`ARGV` were changed or metatables set: value identities no longer tell
-    /// keys apart, so no key is known to exist from here on.
-    untracked: bool,
-    /// Scope entries below this index belong to enclosing functions (upvalues).
-    fn_base: usize,
+}
+
+impl Flow {
+    /// At the start of a script: no seed, no key known to exist.
+    fn start() -> Self {
+        Flow {
+            reachable: true,
+            seed: seed::UNSEEDED,
+            existing: exists::Existing::default(),
+        }
+    }
+
+    /// Where the branches that reach a merge meet: reachable when one is, any seed
+    /// state one had, the keys all of them know; `None` when none is reachable.
+    fn join<'b>(branches: impl Iterator<Item = &'b Flow> + Clone) -> Option<Flow> {
+        let mut live = branches.filter(|flow| flow.reachable).peekable();
+        live.peek()?;
+        Some(Flow {
+            reachable: true,
+            seed: live.clone().fold(0, |seed, flow| seed | flow.seed),
+            existing: exists::meet(live.map(|flow| &flow.existing)),
+        })
+    }
+}
+
+/// Where the walk is, and what holds from there on whatever the path.
+struct Walk {
     /// The function bodies being analysed, innermost last.
     frames: Vec<Frame>,
     /// Per enclosing loop: its fork and the states at its `break`s.
     breaks: Vec<(Fork, Vec<Branch>)>,
     loop_depth: usize,
+    /// Facts are recorded (not a loop pass that only looks for the fixed point, not a
+    /// definition whose calls report its findings).
     recording: bool,
-    /// Scope ranges a body evaluated at a call site must not see (the caller's locals).
-    hidden: Vec<Range<usize>>,
     /// Functions being evaluated with a call's own arguments, innermost last.
     evaluating: Vec<usize>,
     /// Reading a library member in a test (`table.unpack or unpack`, `if bit then`):
     /// a missing one is `nil` there, not an error.
     probing: bool,
+    /// `KEYS`/`ARGV` were changed or metatables set: value identities no longer tell
+    /// keys apart, so no key is known to exist from here on.
+    untracked: bool,
     /// `redis.setresp(3)` was called: replies have RESP3 shapes (maps, `nil`, ...),
     /// which the reply lints do not model, so they are unknown from there on.
     resp3: bool,
-    mode: Mode,
-    /// In a library: the named and positional fields of each table constructor, for
-    /// the table form of `redis.register_function{...}` and its flags.
-    constructed: HashMap<usize, Constructed>,
-    /// While a registered callback runs: the depth of its frame, whose `return`s are
-    /// the function's replies.
-    callback_frame: Option<usize>,
-    /// What each registered callback did, by registration.
-    function_facts: Vec<Facts>,
-    // Persistent across rounds, only ever joined into:
-    summaries: HashMap<usize, Value>,
+}
+
+impl Walk {
+    /// At the start of a round.
+    fn start() -> Self {
+        Walk {
+            frames: Vec::new(),
+            breaks: Vec::new(),
+            loop_depth: 0,
+            recording: true,
+            evaluating: Vec::new(),
+            probing: false,
+            untracked: false,
+            resp3: false,
+        }
+    }
+}
+
+/// What is known across functions: summaries that only grow, kept across rounds, and
+/// this round's evaluations and reads of them.
+#[derive(Default)]
+struct Summaries<'a> {
+    /// Every value assigned to a local, by the offset of its declaration: what an
+    /// upvalue may hold when a function reads it.
+    declared: HashMap<usize, Value>,
+    /// What is stored into each table of the script, by constructor.
     tables: HashMap<usize, Value>,
     fns: HashMap<usize, FnSummary>,
     definitions: HashMap<usize, Definition<'a>>,
@@ -267,72 +335,54 @@ struct Analyzer<'a> {
     /// stale, and only then is another round needed.
     read: Reads,
     changed: bool,
-    facts: Facts,
+}
+
+/// Function libraries: what is analysed, and what each registration's function did.
+struct LibraryState {
+    mode: Mode,
+    /// In a library: the named and positional fields of each table constructor, for
+    /// the table form of `redis.register_function{...}` and its flags.
+    constructed: HashMap<usize, Constructed>,
+    /// While a registered callback runs: the depth of its frame, whose `return`s are
+    /// the function's replies.
+    callback_frame: Option<usize>,
+    /// What each registered callback did, by registration.
+    function_facts: Vec<Facts>,
 }
 
 impl<'a> Analyzer<'a> {
     fn new(source: &'a str) -> Self {
         Analyzer {
             source,
-            scopes: Vec::new(),
-            shadowing: Vec::new(),
-            names: HashMap::new(),
-            values: Vec::new(),
-            journal: Vec::new(),
-            forks: 0,
-            reachable: true,
-            seed: seed::UNSEEDED,
-            existing: exists::Existing::default(),
-            untracked: false,
-            fn_base: 0,
-            frames: Vec::new(),
-            breaks: Vec::new(),
-            loop_depth: 0,
-            recording: true,
-            hidden: Vec::new(),
-            evaluating: Vec::new(),
-            probing: false,
-            resp3: false,
-            mode: Mode::Script,
-            constructed: HashMap::new(),
-            callback_frame: None,
-            function_facts: Vec::new(),
-            summaries: HashMap::new(),
-            tables: HashMap::new(),
-            fns: HashMap::new(),
-            definitions: HashMap::new(),
-            evaluated: HashMap::new(),
-            context_statements: 0,
-            read: Reads::default(),
-            changed: false,
+            locals: Locals::default(),
+            flow: Flow::start(),
+            walk: Walk::start(),
+            summary: Summaries::default(),
+            library: LibraryState {
+                mode: Mode::Script,
+                constructed: HashMap::new(),
+                callback_frame: None,
+                function_facts: Vec::new(),
+            },
             facts: Facts::default(),
         }
     }
 
     fn round(&mut self, ast: &'a Ast) {
-        self.changed = false;
-        self.read = Reads::default();
+        // what holds along the walk starts afresh; the summaries are kept
+        self.summary.changed = false;
+        self.summary.read = Reads::default();
+        self.summary.evaluated.clear();
+        self.summary.context_statements = 0;
         self.facts = Facts::default();
-        self.evaluated.clear();
-        self.context_statements = 0;
-        self.scopes.clear();
-        self.shadowing.clear();
-        self.names.clear();
-        self.values.clear();
-        self.journal.clear();
-        self.forks = 0;
-        self.reachable = true;
-        self.seed = seed::UNSEEDED;
-        self.existing.clear();
-        self.untracked = false;
-        self.fn_base = 0;
-        self.recording = true;
-        self.resp3 = false;
-        self.callback_frame = None;
-        self.function_facts.clear();
+        self.locals = Locals::default();
+        self.flow = Flow::start();
+        self.walk = Walk::start();
+        self.library.callback_frame = None;
+        self.library.function_facts.clear();
         self.block(ast.nodes());
         // a library's top level ends without a reply
-        if self.reachable && self.mode == Mode::Script {
+        if self.flow.reachable && self.library.mode == Mode::Script {
             let end = self.source.trim_end().len();
             self.facts.falls_off_end = Some(end..end);
         }
@@ -341,7 +391,7 @@ impl<'a> Analyzer<'a> {
     /// True while analysing where nothing is recorded: a body evaluated at a call
     /// site, or a loop pass that only looks for the fixed point.
     fn in_context(&self) -> bool {
-        !self.evaluating.is_empty()
+        !self.walk.evaluating.is_empty()
     }
 
     // ---- scopes and variables ----------------------------------------------------
@@ -350,7 +400,7 @@ impl<'a> Analyzer<'a> {
         let name: Arc<str> = lua::token_text(token).into();
         let range = lua::range(token);
         let global = globals::global(&name);
-        if self.recording && global.is_some() {
+        if self.walk.recording && global.is_some() {
             let alias = match (globals::global(&name), value.func) {
                 (Some(Kind::Function), Some(Func::Builtin("", f))) => f == &*name,
                 _ => matches!(value.table, Some(Table::Library(lib)) if lib == &*name),
@@ -363,7 +413,7 @@ impl<'a> Analyzer<'a> {
             });
         }
         self.declare_named(name, range.start, value);
-        if let Some(last) = self.shadowing.last_mut() {
+        if let Some(last) = self.locals.shadowing.last_mut() {
             *last = global;
         }
     }
@@ -372,65 +422,67 @@ impl<'a> Analyzer<'a> {
         if !self.in_context() {
             self.join_summary(decl, &value);
         }
-        self.names.entry(name.clone()).or_default().push(self.scopes.len());
-        self.scopes.push((name, decl));
-        self.shadowing.push(None);
-        self.values.push(value);
+        self.locals
+            .names
+            .entry(name.clone())
+            .or_default()
+            .push(self.locals.scopes.len());
+        self.locals.scopes.push((name, decl));
+        self.locals.shadowing.push(None);
+        self.locals.values.push(value);
     }
 
     /// Leaves the scopes above `len`. `journal_start` is the journal length when
     /// they were entered: later entries for the dropped slots are discarded, or an
     /// undo could write into a slot that a new local reuses.
     fn pop_scopes(&mut self, len: usize, journal_start: usize) {
-        for (name, _) in self.scopes.drain(len..) {
-            if let Some(stack) = self.names.get_mut(&name) {
+        for (name, _) in self.locals.scopes.drain(len..) {
+            if let Some(stack) = self.locals.names.get_mut(&name) {
                 stack.pop();
             }
         }
-        self.values.truncate(len);
-        self.shadowing.truncate(len);
-        if journal_start < self.journal.len() {
+        self.locals.values.truncate(len);
+        self.locals.shadowing.truncate(len);
+        if journal_start < self.locals.journal.len() {
             let mut kept = journal_start;
-            for i in journal_start..self.journal.len() {
-                if self.journal[i].0 < len {
-                    self.journal.swap(kept, i);
+            for i in journal_start..self.locals.journal.len() {
+                if self.locals.journal[i].0 < len {
+                    self.locals.journal.swap(kept, i);
                     kept += 1;
                 }
             }
-            self.journal.truncate(kept);
+            self.locals.journal.truncate(kept);
         }
     }
 
     /// The innermost visible scope entry called `name`: a body evaluated at a call
     /// site does not see the caller's locals.
     fn resolve(&self, name: &str) -> Option<usize> {
-        let stack = self.names.get(name)?;
-        if self.hidden.is_empty() {
+        let stack = self.locals.names.get(name)?;
+        if self.locals.hidden.is_empty() {
             return stack.last().copied();
         }
         stack
             .iter()
             .rev()
             .copied()
-            .find(|slot| !self.hidden.iter().any(|range| range.contains(slot)))
+            .find(|slot| !self.locals.hidden.iter().any(|range| range.contains(slot)))
     }
 
     fn fork(&mut self) -> Fork {
-        self.forks += 1;
+        self.locals.forks += 1;
         Fork {
-            journal: self.journal.len(),
-            reachable: self.reachable,
-            seed: self.seed,
-            existing: self.existing.clone(),
+            journal: self.locals.journal.len(),
+            flow: self.flow.clone(),
         }
     }
 
     /// The locals changed since `fork`, with their current values, without undoing.
     fn changes_since(&self, fork: &Fork) -> Vec<(usize, Value)> {
         let mut changes: Vec<(usize, Value)> = Vec::new();
-        for (slot, _) in &self.journal[fork.journal..] {
-            if *slot < self.values.len() && !changes.iter().any(|c| c.0 == *slot) {
-                changes.push((*slot, self.values[*slot].clone()));
+        for (slot, _) in &self.locals.journal[fork.journal..] {
+            if *slot < self.locals.values.len() && !changes.iter().any(|c| c.0 == *slot) {
+                changes.push((*slot, self.locals.values[*slot].clone()));
             }
         }
         changes
@@ -440,42 +492,36 @@ impl<'a> Analyzer<'a> {
     fn end_branch(&mut self, fork: &Fork) -> Branch {
         let branch = Branch {
             changes: self.changes_since(fork),
-            reachable: self.reachable,
-            seed: self.seed,
-            existing: std::mem::replace(&mut self.existing, fork.existing.clone()),
+            flow: std::mem::replace(&mut self.flow, fork.flow.clone()),
         };
-        while self.journal.len() > fork.journal {
-            let (slot, old) = self.journal.pop().expect("journal longer than the fork");
-            if slot < self.values.len() {
-                self.values[slot] = old;
+        while self.locals.journal.len() > fork.journal {
+            let (slot, old) = self.locals.journal.pop().expect("journal longer than the fork");
+            if slot < self.locals.values.len() {
+                self.locals.values[slot] = old;
             }
         }
-        self.reachable = fork.reachable;
-        self.seed = fork.seed;
         branch
     }
 
     /// Joins the branches that reach here (the fork's own state counts only as one
     /// of them when listed); returns whether any local changed.
     fn merge(&mut self, branches: &[Branch]) -> bool {
-        self.forks -= 1;
-        let live: Vec<&Branch> = branches.iter().filter(|b| b.reachable).collect();
-        if live.is_empty() {
-            self.reachable = false;
+        self.locals.forks -= 1;
+        let Some(flow) = Flow::join(branches.iter().map(|b| &b.flow)) else {
+            self.flow.reachable = false;
             return false;
-        }
-        self.reachable = true;
-        self.seed = live.iter().fold(0, |seed, b| seed | b.seed);
-        self.existing = exists::meet(live.iter().map(|b| &b.existing));
+        };
+        self.flow = flow;
+        let live: Vec<&Branch> = branches.iter().filter(|b| b.flow.reachable).collect();
         let mut slots: Vec<usize> = live.iter().flat_map(|b| b.changes.iter().map(|c| c.0)).collect();
         slots.sort_unstable();
         slots.dedup();
         let mut changed = false;
         for slot in slots {
-            if slot >= self.values.len() {
+            if slot >= self.locals.values.len() {
                 continue;
             }
-            let before = self.values[slot].clone();
+            let before = self.locals.values[slot].clone();
             let mut joined = Value::bottom();
             for branch in &live {
                 let value = branch.changes.iter().find(|c| c.0 == slot).map_or(&before, |c| &c.1);
@@ -494,56 +540,54 @@ impl<'a> Analyzer<'a> {
     fn unchanged(fork: &Fork) -> Branch {
         Branch {
             changes: Vec::new(),
-            reachable: fork.reachable,
-            seed: fork.seed,
-            existing: fork.existing.clone(),
+            flow: fork.flow.clone(),
         }
     }
 
     fn join_summary(&mut self, decl: usize, value: &Value) {
-        let entry = self.summaries.entry(decl).or_insert_with(Value::bottom);
+        let entry = self.summary.declared.entry(decl).or_insert_with(Value::bottom);
         let joined = entry.join(value);
         if joined != *entry {
             *entry = joined;
-            self.changed |= self.read.summaries.contains(&decl);
+            self.summary.changed |= self.summary.read.declared.contains(&decl);
         }
     }
 
     fn read_slot(&mut self, index: usize) -> Value {
-        if index < self.fn_base {
+        if index < self.locals.fn_base {
             // an upvalue can be read at any time: take everything ever assigned to it
-            let decl = self.scopes[index].1;
-            self.read.summaries.insert(decl);
-            return self.summaries.get(&decl).cloned().unwrap_or_else(Value::unknown);
+            let decl = self.locals.scopes[index].1;
+            self.summary.read.declared.insert(decl);
+            return self.summary.declared.get(&decl).cloned().unwrap_or_else(Value::unknown);
         }
-        self.values[index].clone()
+        self.locals.values[index].clone()
     }
 
     fn write_slot(&mut self, index: usize, value: Value) {
         // a body evaluated at a call site changes no summary: its definition did
         if !self.in_context() {
-            let decl = self.scopes[index].1;
+            let decl = self.locals.scopes[index].1;
             self.join_summary(decl, &value);
         }
-        if index >= self.fn_base {
-            let old = std::mem::replace(&mut self.values[index], value);
-            if self.forks > 0 {
-                self.journal.push((index, old));
+        if index >= self.locals.fn_base {
+            let old = std::mem::replace(&mut self.locals.values[index], value);
+            if self.locals.forks > 0 {
+                self.locals.journal.push((index, old));
             }
         } else {
             // a caller's local changes under it, unseen where the caller reads it:
             // a key it names may no longer be the one made sure of
-            self.existing.clear();
+            self.flow.existing.clear();
         }
     }
 
     /// Narrows a local for the code a guard protects (no summary changes: the
     /// narrowed value is part of what the local already holds).
     fn narrow_slot(&mut self, index: usize, value: Value) {
-        if index >= self.fn_base && index < self.values.len() {
-            let old = std::mem::replace(&mut self.values[index], value);
-            if self.forks > 0 {
-                self.journal.push((index, old));
+        if index >= self.locals.fn_base && index < self.locals.values.len() {
+            let old = std::mem::replace(&mut self.locals.values[index], value);
+            if self.locals.forks > 0 {
+                self.locals.journal.push((index, old));
             }
         }
     }
@@ -555,14 +599,14 @@ impl<'a> Analyzer<'a> {
             return self.read_slot(index);
         }
         let global = globals::global(name);
-        if self.mode != Mode::Script && global.is_some() {
+        if self.library.mode != Mode::Script && global.is_some() {
             // functions have no `KEYS`/`ARGV` (their callback gets them), and while a
             // library loads, `redis` is its only global
             let arguments = matches!(global, Some(Kind::Arguments));
-            if arguments && self.recording && self.mode == Mode::Load {
+            if arguments && self.walk.recording && self.library.mode == Mode::Load {
                 // Redis refuses the whole library: its own lint says so
                 self.facts.load_time.push((range.clone(), name.to_owned()));
-            } else if arguments && self.recording {
+            } else if arguments && self.walk.recording {
                 self.facts.undefined.push(Undefined {
                     range: range.clone(),
                     path: name.to_owned(),
@@ -570,7 +614,7 @@ impl<'a> Analyzer<'a> {
                     method: false,
                 });
             }
-            if self.mode == Mode::Load && name != "redis" && !arguments && self.recording {
+            if self.library.mode == Mode::Load && name != "redis" && !arguments && self.walk.recording {
                 self.facts.load_time.push((range.clone(), name.to_owned()));
             }
             if arguments {
@@ -586,7 +630,7 @@ impl<'a> Analyzer<'a> {
             Some(Kind::String) => Value::string(None),
             Some(Kind::Other) => Value::unknown(),
             None => {
-                if self.recording {
+                if self.walk.recording {
                     self.facts.undefined.push(Undefined {
                         range: range.clone(),
                         path: name.to_owned(),
@@ -605,14 +649,14 @@ impl<'a> Analyzer<'a> {
             return;
         }
         if let Some(Table::Local(id)) = target.table {
-            if self.recording {
+            if self.walk.recording {
                 self.facts.tables.grow(id);
             }
-            let entry = self.tables.entry(id).or_insert_with(Value::bottom);
+            let entry = self.summary.tables.entry(id).or_insert_with(Value::bottom);
             let joined = entry.join(value);
             if joined != *entry {
                 *entry = joined;
-                self.changed |= self.read.tables.contains(&id);
+                self.summary.changed |= self.summary.read.tables.contains(&id);
             }
         }
     }
@@ -626,10 +670,10 @@ impl<'a> Analyzer<'a> {
         }
         match (value.func, value.table) {
             (Some(Func::Local(offset)), _) => {
-                let summary = self.fns.entry(offset).or_default();
+                let summary = self.summary.fns.entry(offset).or_default();
                 if !summary.escaped {
                     summary.escaped = true;
-                    self.changed |= self.read.fn_inputs.contains(&offset);
+                    self.summary.changed |= self.summary.read.fn_inputs.contains(&offset);
                 }
             }
             (_, Some(Table::Keys)) => self.facts.keys_dynamic = true,
@@ -639,8 +683,8 @@ impl<'a> Analyzer<'a> {
     }
 
     fn read_table(&mut self, id: usize) -> Option<&Value> {
-        self.read.tables.insert(id);
-        self.tables.get(&id)
+        self.summary.read.tables.insert(id);
+        self.summary.tables.get(&id)
     }
 
     /// The values held in a table (`unpack(t)`, `ipairs(t)`).
@@ -666,10 +710,10 @@ impl<'a> Analyzer<'a> {
 
     /// Records a shadowing local used as the global it hides.
     fn misuse_shadow(&mut self, slot: usize, at: Range<usize>) {
-        if !self.recording {
+        if !self.walk.recording {
             return;
         }
-        let decl = self.scopes[slot].1;
+        let decl = self.locals.scopes[slot].1;
         if let Some(shadow) = self
             .facts
             .shadows

@@ -103,7 +103,7 @@ impl<'a> Analyzer<'a> {
             Expression::Var(Var::Name(token)) => match self.resolve(lua::token_text(token)) {
                 Some(slot) => {
                     let value = self.read_slot(slot);
-                    let test = if slot >= self.fn_base {
+                    let test = if slot >= self.locals.fn_base {
                         Test {
                             when_true: vec![(slot, value.truthy())],
                             when_false: vec![(slot, value.falsy())],
@@ -118,9 +118,9 @@ impl<'a> Analyzer<'a> {
             Expression::BinaryOperator { .. } => self.binary_chain(expression, depth),
             _ if is_plain_var(expression) => {
                 // a missing library member read as a test is `nil`: feature detection
-                let probing = std::mem::replace(&mut self.probing, true);
+                let probing = std::mem::replace(&mut self.walk.probing, true);
                 let value = self.expr(expression);
-                self.probing = probing;
+                self.walk.probing = probing;
                 (value, Test::default())
             }
             _ => (self.expr(expression), Test::default()),
@@ -130,19 +130,19 @@ impl<'a> Analyzer<'a> {
     /// Evaluates `rhs` where `narrowing` holds, then undoes it.
     pub(super) fn test_where(&mut self, narrowing: &Narrowing, rhs: &'a Expression, depth: usize) -> (Value, Test) {
         // `rhs` may not run: keys it made sure of are not sure after, keys it deleted are gone
-        let before = self.existing.clone();
+        let before = self.flow.existing.clone();
         if narrowing.is_empty() {
             let result = self.test_at(rhs, depth + 1);
-            let after = std::mem::replace(&mut self.existing, before);
-            self.existing.intersect(&after);
+            let after = std::mem::replace(&mut self.flow.existing, before);
+            self.flow.existing.intersect(&after);
             return result;
         }
         let fork = self.fork();
         self.narrow(narrowing);
         let result = self.test_at(rhs, depth + 1);
         let branch = self.end_branch(&fork);
-        self.forks -= 1;
-        self.existing.intersect(&branch.existing);
+        self.locals.forks -= 1;
+        self.flow.existing.intersect(&branch.flow.existing);
         result
     }
 
@@ -173,7 +173,7 @@ impl<'a> Analyzer<'a> {
         };
         let Some(slot) = self
             .resolve(lua::token_text(token))
-            .filter(|slot| *slot >= self.fn_base)
+            .filter(|slot| *slot >= self.locals.fn_base)
         else {
             return Test::default();
         };
@@ -221,8 +221,8 @@ impl<'a> Analyzer<'a> {
         let name = lua::string_value(name)?;
         let slot = self
             .resolve(lua::token_text(token))
-            .filter(|slot| *slot >= self.fn_base)?;
-        let value = self.values.get(slot)?.clone();
+            .filter(|slot| *slot >= self.locals.fn_base)?;
+        let value = self.locals.values.get(slot)?.clone();
         let equal = Test {
             when_true: vec![(slot, value.of_type(&name))],
             when_false: vec![(slot, value.not_of_type(&name))],

@@ -11,7 +11,7 @@ use crate::analysis::Func;
 
 impl<'a> Analyzer<'a> {
     pub(super) fn block(&mut self, block: &'a Block) {
-        let (mark, journal) = (self.scopes.len(), self.journal.len());
+        let (mark, journal) = (self.locals.scopes.len(), self.locals.journal.len());
         for stmt in block.stmts() {
             self.stmt(stmt);
         }
@@ -28,17 +28,17 @@ impl<'a> Analyzer<'a> {
                 for arg in &args {
                     self.note_escape(&arg.value);
                 }
-                if let Some(frame) = self.frames.last_mut() {
+                if let Some(frame) = self.walk.frames.last_mut() {
                     let values = super::call::values_of(&args);
                     frame.returns = Values::join_into(&frame.returns, &values);
-                    frame.exit_seed |= self.seed;
-                    if self.reachable {
-                        super::exists::meet_into(&mut frame.exit_existing, &self.existing);
+                    frame.exit_seed |= self.flow.seed;
+                    if self.flow.reachable {
+                        super::exists::meet_into(&mut frame.exit_existing, &self.flow.existing);
                     }
                 }
                 // the main chunk's `return`s are the script's replies, as a registered
                 // function's are the function's
-                if self.frames.is_empty() || self.callback_frame == Some(self.frames.len()) {
+                if self.walk.frames.is_empty() || self.library.callback_frame == Some(self.walk.frames.len()) {
                     let first = args.first().map_or_else(Value::nil, |a| {
                         if a.spread {
                             a.value.join(&Value::nil())
@@ -49,7 +49,7 @@ impl<'a> Analyzer<'a> {
                     if let Some(arg) = args.first() {
                         self.converted_use(&arg.value, &arg.range, None);
                     }
-                    if self.recording && self.reachable {
+                    if self.walk.recording && self.flow.reachable {
                         let end = args.last().map_or(lua::range(ret.token()).end, |v| v.range.end);
                         self.facts.returns.push(Return {
                             range: lua::range(ret.token()).start..end,
@@ -57,21 +57,19 @@ impl<'a> Analyzer<'a> {
                         });
                     }
                 }
-                self.reachable = false;
+                self.flow.reachable = false;
             }
             LastStmt::Break(_) => {
-                if let Some((fork, _)) = self.breaks.last() {
+                if let Some((fork, _)) = self.walk.breaks.last() {
                     let branch = Branch {
                         changes: self.changes_since(fork),
-                        reachable: self.reachable,
-                        seed: self.seed,
-                        existing: self.existing.clone(),
+                        flow: self.flow.clone(),
                     };
-                    if let Some((_, exits)) = self.breaks.last_mut() {
+                    if let Some((_, exits)) = self.walk.breaks.last_mut() {
                         exits.push(branch);
                     }
                 }
-                self.reachable = false;
+                self.flow.reachable = false;
             }
             _ => {}
         }
@@ -79,7 +77,7 @@ impl<'a> Analyzer<'a> {
 
     fn stmt(&mut self, stmt: &'a Stmt) {
         if self.in_context() {
-            self.context_statements += 1;
+            self.summary.context_statements += 1;
         }
         match stmt {
             Stmt::LocalAssignment(local) => {
@@ -107,11 +105,11 @@ impl<'a> Analyzer<'a> {
                 // `error(...)` never returns: what follows is unreachable
                 let value = values.into_first();
                 if value.marker == Some(Marker::Error) && value.func == Some(Func::Builtin("", "error")) {
-                    self.reachable = false;
+                    self.flow.reachable = false;
                 }
                 // `redis.error_reply(...)` alone builds a reply and drops it
                 if let (Some(marker), Some(Func::Builtin("redis", _))) = (value.marker, value.func)
-                    && self.recording
+                    && self.walk.recording
                 {
                     let range = lua::chain_range(call.prefix(), call.suffixes());
                     self.facts.discarded.push((range, marker));
@@ -153,7 +151,7 @@ impl<'a> Analyzer<'a> {
             }),
             Stmt::Repeat(repeat) => self.looping(true, |this| {
                 // the `until` condition sees the body's locals
-                let (mark, journal) = (this.scopes.len(), this.journal.len());
+                let (mark, journal) = (this.locals.scopes.len(), this.locals.journal.len());
                 for stmt in repeat.block().stmts() {
                     this.stmt(stmt);
                 }
@@ -186,7 +184,7 @@ impl<'a> Analyzer<'a> {
                         .map(|n| n as u8);
                 }
                 self.looping(false, |this| {
-                    let (mark, journal) = (this.scopes.len(), this.journal.len());
+                    let (mark, journal) = (this.locals.scopes.len(), this.locals.journal.len());
                     this.declare(numeric.index_variable(), index.clone());
                     this.block(numeric.block());
                     this.pop_scopes(mark, journal);
@@ -199,7 +197,7 @@ impl<'a> Analyzer<'a> {
                     None => (Value::unknown(), Value::unknown()),
                 };
                 self.looping(false, |this| {
-                    let (mark, journal) = (this.scopes.len(), this.journal.len());
+                    let (mark, journal) = (this.locals.scopes.len(), this.locals.journal.len());
                     for (i, name) in generic.names().iter().enumerate() {
                         let value = match i {
                             0 => key.clone(),
@@ -257,33 +255,33 @@ impl<'a> Analyzer<'a> {
     /// the state at the loop's entry is iterated to a fixed point, and one iteration
     /// from there is recorded.
     fn looping(&mut self, exits_at_end: bool, mut body: impl FnMut(&mut Self)) {
-        if self.loop_depth >= ITERATED_LOOP_DEPTH {
+        if self.walk.loop_depth >= ITERATED_LOOP_DEPTH {
             // no later pass is analysed: a key made sure of before the loop may be
             // deleted by a pass before the one recorded
-            self.existing.clear();
+            self.flow.existing.clear();
         }
         let mark = self.facts.mark();
         let iteration = self.fork();
-        self.breaks.push((iteration.clone(), Vec::new()));
-        self.loop_depth += 1;
+        self.walk.breaks.push((iteration.clone(), Vec::new()));
+        self.walk.loop_depth += 1;
         body(self);
-        self.loop_depth -= 1;
-        let (_, mut exits) = self.breaks.pop().expect("pushed above");
+        self.walk.loop_depth -= 1;
+        let (_, mut exits) = self.walk.breaks.pop().expect("pushed above");
         let end = self.end_branch(&iteration);
         // Every pass over a loop's body runs the loops nested in it again, so the passes
         // multiply: past a few levels (counted through nested functions as well) the
         // first iteration is all there is. Re-running deeper loops even once more made
         // the work 2^depth, a hang for 20 nested loops. Their later iterations reach
         // them through summaries only, and the code after them sees zero or one.
-        let loops_back = self.loop_depth < ITERATED_LOOP_DEPTH
-            && end.reachable
-            && (end.seed != iteration.seed
-                || end.existing != iteration.existing
-                || end.changes.iter().any(|(slot, v)| *v != self.values[*slot]));
+        let loops_back = self.walk.loop_depth < ITERATED_LOOP_DEPTH
+            && end.flow.reachable
+            && (end.flow.seed != iteration.flow.seed
+                || end.flow.existing != iteration.flow.existing
+                || end.changes.iter().any(|(slot, v)| *v != self.locals.values[*slot]));
         if loops_back {
             self.facts.truncate(mark);
             let mut stable = !self.merge(&[Self::unchanged(&iteration), end]);
-            let recording = std::mem::replace(&mut self.recording, false);
+            let recording = std::mem::replace(&mut self.walk.recording, false);
             for _ in 0..2 {
                 if stable {
                     break;
@@ -292,13 +290,13 @@ impl<'a> Analyzer<'a> {
                 let end = self.iterate(&iteration, &mut body);
                 stable = !self.merge(&[Self::unchanged(&iteration), end]);
             }
-            self.recording = recording;
+            self.walk.recording = recording;
             let iteration = self.fork();
-            self.breaks.push((iteration.clone(), Vec::new()));
-            self.loop_depth += 1;
+            self.walk.breaks.push((iteration.clone(), Vec::new()));
+            self.walk.loop_depth += 1;
             body(self);
-            self.loop_depth -= 1;
-            let (_, recorded_exits) = self.breaks.pop().expect("pushed above");
+            self.walk.loop_depth -= 1;
+            let (_, recorded_exits) = self.walk.breaks.pop().expect("pushed above");
             exits = recorded_exits;
             let end = self.end_branch(&iteration);
             if !exits_at_end {
@@ -318,26 +316,26 @@ impl<'a> Analyzer<'a> {
     /// One unrecorded iteration from `iteration`; its end state joined with its
     /// `break`s, as one branch.
     fn iterate(&mut self, iteration: &Fork, body: &mut impl FnMut(&mut Self)) -> Branch {
-        self.breaks.push((iteration.clone(), Vec::new()));
-        self.loop_depth += 1;
+        self.walk.breaks.push((iteration.clone(), Vec::new()));
+        self.walk.loop_depth += 1;
         body(self);
-        self.loop_depth -= 1;
-        let (_, exits) = self.breaks.pop().expect("pushed above");
+        self.walk.loop_depth -= 1;
+        let (_, exits) = self.walk.breaks.pop().expect("pushed above");
         let mut end = self.end_branch(iteration);
-        for exit in exits.into_iter().filter(|e| e.reachable) {
+        for exit in exits.into_iter().filter(|e| e.flow.reachable) {
             for (slot, value) in exit.changes {
                 match end.changes.iter_mut().find(|c| c.0 == slot) {
                     Some(change) => change.1 = change.1.join(&value),
                     None => end.changes.push((slot, value)),
                 }
             }
-            if end.reachable {
-                end.existing.intersect(&exit.existing);
+            if end.flow.reachable {
+                end.flow.existing.intersect(&exit.flow.existing);
             } else {
-                end.existing = exit.existing;
+                end.flow.existing = exit.flow.existing;
             }
-            end.reachable = true;
-            end.seed |= exit.seed;
+            end.flow.reachable = true;
+            end.flow.seed |= exit.flow.seed;
         }
         end
     }
@@ -365,7 +363,7 @@ impl<'a> Analyzer<'a> {
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
                     named = !self.expr(key).has(kind::NUMBER);
                 }
-                if let (true, Some(Table::Local(id)), true) = (named, target.table, self.recording) {
+                if let (true, Some(Table::Local(id)), true) = (named, target.table, self.walk.recording) {
                     self.facts.tables.name_field(id, lua::suffix_range(last));
                 }
                 if let Some(Table::Library(_)) = target.table {
@@ -384,7 +382,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn global_write(&mut self, range: std::ops::Range<usize>, name: &str, kind: GlobalWriteKind) {
-        if self.recording {
+        if self.walk.recording {
             self.facts.global_writes.push(GlobalWrite {
                 range,
                 name: name.to_owned(),
@@ -398,38 +396,45 @@ impl<'a> Analyzer<'a> {
     /// parameter joined over every call site (or whatever a caller passes, when the
     /// analysis sees no call). Returns the function value.
     pub(super) fn function(&mut self, offset: usize, body: &'a FunctionBody, method: bool) -> Value {
-        self.definitions.insert(
+        self.summary.definitions.insert(
             offset,
             Definition {
                 body,
                 method,
-                visible: self.scopes.len(),
-                top: self.scopes.last().map(|s| s.1),
+                visible: self.locals.scopes.len(),
+                top: self.locals.scopes.last().map(|s| s.1),
             },
         );
         if self.in_context() {
             // defined inside a body evaluated at a call site: it was analysed where written
             return Value::func(Func::Local(offset));
         }
-        self.read.fn_inputs.insert(offset);
-        let summary = self.fns.get(&offset).cloned().unwrap_or_default();
-        let saved = (self.reachable, self.seed, self.fn_base, self.loop_depth, self.recording);
+        self.summary.read.fn_inputs.insert(offset);
+        let summary = self.summary.fns.get(&offset).cloned().unwrap_or_default();
+        let saved = (
+            self.flow.reachable,
+            self.flow.seed,
+            self.locals.fn_base,
+            self.walk.loop_depth,
+            self.walk.recording,
+        );
         // callers unseen here: no key is known to exist on entry
-        let saved_existing = std::mem::take(&mut self.existing);
+        let saved_existing = std::mem::take(&mut self.flow.existing);
         // the calls report the body's findings, each with its own arguments; while a
         // library loads, only what it runs is recorded
-        self.recording &= (summary.escaped || !summary.called || summary.fallback) && self.mode != super::Mode::Load;
-        let saved_breaks = std::mem::take(&mut self.breaks);
-        let (mark, journal) = (self.scopes.len(), self.journal.len());
+        self.walk.recording &=
+            (summary.escaped || !summary.called || summary.fallback) && self.library.mode != super::Mode::Load;
+        let saved_breaks = std::mem::take(&mut self.walk.breaks);
+        let (mark, journal) = (self.locals.scopes.len(), self.locals.journal.len());
         // The body sees the locals in scope (as upvalues) and runs with the seed
         // state of its callers; a function nobody calls directly may run at any time.
-        self.seed = if summary.escaped || summary.seed == 0 {
+        self.flow.seed = if summary.escaped || summary.seed == 0 {
             seed::UNSEEDED | seed::SEEDED
         } else {
             summary.seed
         };
-        self.reachable = true;
-        self.fn_base = mark;
+        self.flow.reachable = true;
+        self.locals.fn_base = mark;
         // `loop_depth` carries on into the body: a function defined in a loop is
         // analysed on every pass over that loop, so its loops multiply the passes too.
         let unseen_callers = summary.escaped || !summary.called;
@@ -443,7 +448,7 @@ impl<'a> Analyzer<'a> {
             }
         };
         let varargs = Values::many(caller(summary.varargs.clone()));
-        self.frames.push(Frame {
+        self.walk.frames.push(Frame {
             returns: None,
             exit_seed: 0,
             exit_existing: None,
@@ -467,21 +472,27 @@ impl<'a> Analyzer<'a> {
             }
         }
         // the scope entries declared so far are the parameters
-        if let Some(frame) = self.frames.last_mut() {
-            frame.params_end = self.scopes.len();
+        if let Some(frame) = self.walk.frames.last_mut() {
+            frame.params_end = self.locals.scopes.len();
         }
         self.block(body.block());
-        let mut frame = self.frames.pop().expect("pushed above");
-        if self.reachable {
+        let mut frame = self.walk.frames.pop().expect("pushed above");
+        if self.flow.reachable {
             frame.returns = Values::join_into(&frame.returns, &Values::default());
         }
         if let Some(returns) = &frame.returns {
             self.add_returns(offset, returns);
         }
         self.pop_scopes(mark, journal);
-        (self.reachable, self.seed, self.fn_base, self.loop_depth, self.recording) = saved;
-        self.existing = saved_existing;
-        self.breaks = saved_breaks;
+        (
+            self.flow.reachable,
+            self.flow.seed,
+            self.locals.fn_base,
+            self.walk.loop_depth,
+            self.walk.recording,
+        ) = saved;
+        self.flow.existing = saved_existing;
+        self.walk.breaks = saved_breaks;
         Value::func(Func::Local(offset))
     }
 
@@ -490,11 +501,11 @@ impl<'a> Analyzer<'a> {
         if self.in_context() {
             return;
         }
-        let summary = self.fns.entry(offset).or_default();
+        let summary = self.summary.fns.entry(offset).or_default();
         let joined = Values::join_into(&summary.returns, returns);
         if joined != summary.returns {
             summary.returns = joined;
-            self.changed |= self.read.fn_returns.contains(&offset);
+            self.summary.changed |= self.summary.read.fn_returns.contains(&offset);
         }
     }
 
