@@ -30,7 +30,7 @@ use quote::quote;
 use scripts_lint::lints::{self, LevelError};
 use scripts_lint::{Level, Target};
 
-use crate::parse::Errors;
+use crate::errors::Errors;
 
 /// The file's name, at the crate root.
 pub(crate) const FILE_NAME: &str = "scripts.toml";

@@ -7,8 +7,9 @@ use quote::{format_ident, quote_spanned};
 
 use scripts_lint::{Level, LibraryReport, LibrarySignature, ParamRef, Report, Signature, SourceMap};
 
+use crate::errors::Errors;
 use crate::literal;
-use crate::parse::{Body, Errors, Param, Role, ScriptFn};
+use crate::parse::{Body, Param, Role, ScriptFn};
 
 /// A checked script: its Lua text, where that text lives, and the findings.
 pub(crate) struct Checked {

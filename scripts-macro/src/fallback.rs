@@ -6,8 +6,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::expand::{self, Expansion, Helpers, Host};
-use crate::parse::{Errors, ScriptFn};
+use crate::codegen::{self, Expansion, Helpers, Host};
+use crate::errors::Errors;
+use crate::parse::ScriptFn;
 
 pub(crate) fn expand(script: &ScriptFn, host: &Host, errors: Errors, extra: TokenStream) -> Expansion {
     let item = &script.item;
@@ -22,7 +23,7 @@ pub(crate) fn expand(script: &ScriptFn, host: &Host, errors: Errors, extra: Toke
     let sig = &sig;
     let name_str = sig.ident.to_string();
     let errors = errors.into_compile_errors();
-    let keys_doc = expand::keys_doc(script);
+    let keys_doc = codegen::keys_doc(script);
     let function = quote! {
         #errors
 
@@ -41,11 +42,11 @@ pub(crate) fn expand(script: &ScriptFn, host: &Host, errors: Errors, extra: Toke
             outer: TokenStream::new(),
         };
     }
-    let location = expand::unknown_location();
+    let location = codegen::unknown_location();
     let value = quote! {
         ::scripts::__private::Script::__new(#name_str, "", "", (0, false), (0, false), false, #location, &[])
     };
-    let mut expansion = expand::companion(script, host, function, &value, Helpers::Stub, extra);
+    let mut expansion = codegen::companion(script, host, function, &value, Helpers::Stub, extra);
     // the companion of a rejected script is not worth reading in the docs
     let outer = expansion.outer;
     expansion.outer = quote!(#[doc(hidden)] #outer);

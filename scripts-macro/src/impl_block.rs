@@ -11,8 +11,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::{ImplItem, ItemFn, ItemImpl};
 
-use crate::expand::{self, Expansion, Host};
-use crate::parse::{self, Errors};
+use crate::codegen::{self, Expansion, Host};
+use crate::errors::Errors;
+use crate::expand;
+use crate::parse;
 
 pub(crate) fn expand(attr: TokenStream, mut block: ItemImpl) -> TokenStream {
     let mut errors = Errors::default();
@@ -66,8 +68,8 @@ pub(crate) fn expand(attr: TokenStream, mut block: ItemImpl) -> TokenStream {
         let uses_self = mentions_self(&script.item.sig);
         let host = Host::Impl {
             type_name: type_name.clone(),
-            const_name: expand::const_name(&script.item.sig.ident),
-            companion: expand::companion_name(&type_name, &script.item.sig.ident),
+            const_name: codegen::const_name(&script.item.sig.ident),
+            companion: codegen::companion_name(&type_name, &script.item.sig.ident),
             helpers: !generic && !uses_self && block.trait_.is_none(),
         };
         let Expansion { inner, outer: beside } = expand::script_fn(&script, &host, fn_errors);

@@ -3,13 +3,17 @@
 //! not semver-stable.
 //!
 //! Phases, one file each: `parse` (syn item and options), `config` (the crate's
-//! `scripts.toml`) -> `scripts_lint::check` -> `expand` (quote), with `fallback`
-//! emitting the declared function when anything fails so call sites and IDE
-//! completion keep working; `impl_block` for scripts in an `impl`; `library` for
-//! `#[redis_library]` (`scripts_lint::check_library`).
+//! `scripts.toml`) -> `scripts_lint::check` (`signature`, `diag`) -> `expand`, with
+//! `fallback` emitting the declared function when anything fails so call sites and
+//! IDE completion keep working; `impl_block` for scripts in an `impl`; `library` for
+//! `#[redis_library]` (`scripts_lint::check_library`). `codegen` is the quoting
+//! toolbox they share and `errors` the errors they gather: leaves, importing none of
+//! the phases.
 
+mod codegen;
 mod config;
 mod diag;
+mod errors;
 mod expand;
 mod fallback;
 mod impl_block;
@@ -162,7 +166,16 @@ use proc_macro::TokenStream;
 /// (with unreachable bodies), so the rest of the crate type-checks.
 #[proc_macro_attribute]
 pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::script(attr.into(), item.into()).into()
+    script(attr.into(), item.into()).into()
+}
+
+/// `#[redis_script]` on an `impl` block (the scripts among its functions) or on a
+/// function.
+fn script(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    match syn::parse2::<syn::ItemImpl>(item.clone()) {
+        Ok(block) => impl_block::expand(attr, block),
+        Err(_) => expand::script(attr, item),
+    }
 }
 
 /// Checks a Redis function library at compile time and turns the module declaring its

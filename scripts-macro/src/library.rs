@@ -14,11 +14,12 @@ use syn::{Ident, Item, ItemFn, LitStr};
 
 use scripts_lint::{FunctionReport, Level, LibrarySignature, Target};
 
+use crate::codegen::{self, Expansion, Host};
 use crate::config::Config;
 use crate::diag::{self, CheckedLibrary};
-use crate::expand::{self, Expansion, Host};
+use crate::errors::Errors;
 use crate::fallback;
-use crate::parse::{self, Body, Errors, ScriptFn};
+use crate::parse::{self, Body, ScriptFn};
 
 /// `#[redis_library(...)]` options.
 #[derive(Default)]
@@ -178,7 +179,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let expansion = match (ready, registered, &declaration.conn, &library) {
             (true, Some(registered), Some(conn), Some(library)) => {
                 let value = function_value(&declaration, registered, library);
-                let mut expansion = expand::expand_value(&declaration, &Host::Module, conn, &value, TokenStream::new());
+                let mut expansion =
+                    codegen::expand_value(&declaration, &Host::Module, conn, &value, TokenStream::new());
                 expansion.inner = with_doc(expansion.inner, &module_name, registered);
                 expansion
             }
@@ -247,7 +249,7 @@ fn loaded_library(checked: &CheckedLibrary, stable_names: bool, errors: &mut Err
                 .collect(),
         });
     }
-    let version = &expand::sha1_hex(source)[..8];
+    let version = &codegen::sha1_hex(source)[..8];
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     if let Some(range) = report.name_range.clone() {
         edits.push((range, format!("{declared}_v{version}")));
@@ -285,7 +287,7 @@ fn loaded_library(checked: &CheckedLibrary, stable_names: bool, errors: &mut Err
 
 /// The module's `LIBRARY` descriptor and the constants the functions' descriptors share.
 fn library_tokens(library: &Loaded, checked: &CheckedLibrary, body: &Body, stable_names: bool) -> TokenStream {
-    let (location, lines) = expand::location_and_lines(&checked.located);
+    let (location, lines) = codegen::location_and_lines(&checked.located);
     let (declared, loaded, source) = (&library.declared, &library.loaded, &library.source);
     let versioned = !stable_names;
     // a `.lua` file is tracked so that editing it rebuilds the crate
@@ -335,11 +337,11 @@ fn function_value(declaration: &ScriptFn, registered: &FunctionReport, library: 
         .iter()
         .find(|(declared, _)| *declared == written)
         .map_or(written.clone(), |(_, loaded)| loaded.clone());
-    let sha1 = expand::sha1_hex(&library.source);
-    let (keys, variadic_keys) = expand::fixed_and_variadic(declaration.keys());
-    let (args, variadic_args) = expand::fixed_and_variadic(declaration.args());
+    let sha1 = codegen::sha1_hex(&library.source);
+    let (keys, variadic_keys) = codegen::fixed_and_variadic(declaration.keys());
+    let (args, variadic_args) = codegen::fixed_and_variadic(declaration.args());
     let read_only = registered.read_only;
-    let prefixes = expand::prefix_table(declaration);
+    let prefixes = codegen::prefix_table(declaration);
     quote! {
         ::scripts::__private::Script::__new(
             #name,

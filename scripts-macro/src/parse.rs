@@ -11,43 +11,7 @@ use syn::{Expr, FnArg, GenericArgument, Ident, ItemFn, Lit, LitStr, Pat, PathArg
 
 use scripts_lint::{Level, Target};
 
-/// Errors of one macro call, combined into one token stream at the end (after
-/// serde_derive's `Ctxt`): the user sees every problem in one compile.
-#[derive(Default)]
-pub(crate) struct Errors {
-    errors: Vec<syn::Error>,
-}
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        self.errors.push(error);
-    }
-
-    pub(crate) fn at(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.errors.push(syn::Error::new(span, message));
-    }
-
-    /// An error underlining all of `tokens` (a whole type or parameter, not just
-    /// its first token as `Span` joining on stable would give).
-    pub(crate) fn spanned(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
-        self.errors.push(syn::Error::new_spanned(tokens, message));
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    pub(crate) fn into_compile_errors(self) -> TokenStream {
-        let mut iter = self.errors.into_iter();
-        let Some(mut all) = iter.next() else {
-            return TokenStream::new();
-        };
-        for error in iter {
-            all.combine(error);
-        }
-        all.to_compile_error()
-    }
-}
+use crate::errors::Errors;
 
 /// `#[redis_script(...)]` options.
 #[derive(Default)]

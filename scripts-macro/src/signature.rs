@@ -7,7 +7,8 @@ use scripts_lint::lints::{self, LevelError};
 use scripts_lint::{Level, Param as LintParam, ParamType, ReturnType, Signature};
 
 use crate::config::Config;
-use crate::parse::{Errors, Param, Role, ScriptFn, element_of_slice};
+use crate::errors::Errors;
+use crate::parse::{Param, Role, ScriptFn, element_of_slice};
 
 /// The checker's view of `script`; invalid lint names in `allow(...)` and friends
 /// are reported into `errors` and left out.

@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::expand::script;
+use crate::script;
 
 fn expand_fn(lua: &str) -> String {
     let literal = Literal::string(lua);
