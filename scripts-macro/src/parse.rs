@@ -403,32 +403,9 @@ fn misspelt_key(attr: &syn::Attribute) -> Option<&'static str> {
     if lower == "prefix" || lower == "key_prefix" {
         return Some("#[key(prefix)]");
     }
-    let close = lower == "key" || strsim_1(&lower, "key") || lower == "keys";
+    // one edit away (`kye`, `keys`, `Key`), as the checker suggests names
+    let close = scripts_lint::lints::suggest_within(&lower, ["key"], 1).is_some();
     close.then_some("#[key]")
-}
-
-/// True when `a` is one edit (insertion, deletion, substitution or swap) from `b`.
-fn strsim_1(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
-    match long.len() - short.len() {
-        0 => {
-            let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-            match diffs.as_slice() {
-                [_] => true,
-                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
-                _ => false,
-            }
-        }
-        1 => (0..long.len()).any(|skip| {
-            long.iter()
-                .enumerate()
-                .filter(|(i, _)| *i != skip)
-                .map(|(_, c)| c)
-                .eq(short.iter())
-        }),
-        _ => false,
-    }
 }
 
 /// The words inside `#[key(...)]`.
