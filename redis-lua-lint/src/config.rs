@@ -33,6 +33,21 @@ use crate::rules;
 /// The file name looked for.
 pub(crate) const FILE_NAME: &str = "redis-lua-lint.toml";
 
+/// What applies to every file of a run.
+#[derive(Debug, Default)]
+pub(crate) struct Settings {
+    pub(crate) cwd: PathBuf,
+    pub(crate) config: Option<Config>,
+    pub(crate) includes: bool,
+    pub(crate) keys_from_file_name: bool,
+    /// `--min-version`, else the configuration's.
+    pub(crate) target: Option<Target>,
+    /// `--allow`/`--warn`/`--deny`, in that order.
+    pub(crate) levels: Vec<(String, Level)>,
+    /// `--deny warnings`.
+    pub(crate) deny_warnings: bool,
+}
+
 /// A configuration, checked.
 #[derive(Debug, Default)]
 pub(crate) struct Config {

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::lint::Settings;
+use crate::config::Settings;
 use crate::paths;
 
 /// A script to check.

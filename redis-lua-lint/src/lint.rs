@@ -2,35 +2,20 @@
 //! includes, the check itself, and the findings moved back to the files they are in.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use scripts_lint::header::{self, Header};
 use scripts_lint::{
-    Diagnostic, Level, LibrarySignature, LineIndex, Param, ParamRef, ParamType, Position, Signature, Target, check,
+    Diagnostic, Level, LibrarySignature, LineIndex, Param, ParamRef, ParamType, Position, Signature, check,
     check_library,
 };
 
-use crate::config::Config;
+use crate::config::Settings;
 use crate::include::{Part, Spliced};
 use crate::paths;
 use crate::rules::UNRESOLVED_INCLUDE;
 use crate::suppress::Suppressions;
-
-/// What applies to every file of a run.
-#[derive(Debug, Default)]
-pub(crate) struct Settings {
-    pub(crate) cwd: PathBuf,
-    pub(crate) config: Option<Config>,
-    pub(crate) includes: bool,
-    pub(crate) keys_from_file_name: bool,
-    /// `--min-version`, else the configuration's.
-    pub(crate) target: Option<Target>,
-    /// `--allow`/`--warn`/`--deny`, in that order.
-    pub(crate) levels: Vec<(String, Level)>,
-    /// `--deny warnings`.
-    pub(crate) deny_warnings: bool,
-}
 
 /// A file's text, shared by the findings in it.
 #[derive(Debug)]

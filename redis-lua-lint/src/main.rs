@@ -32,8 +32,9 @@ use scripts_lint::lints::LevelError;
 use scripts_lint::{Level, Target};
 
 use crate::cli::{Args, ColorWhen};
+use crate::config::Settings;
 use crate::files::Input;
-use crate::lint::{Outcome, Settings};
+use crate::lint::Outcome;
 use crate::output::Run;
 
 /// Exit status when a file or the configuration cannot be read, or the command line
