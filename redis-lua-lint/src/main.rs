@@ -18,14 +18,12 @@ mod lint;
 mod output;
 mod paths;
 mod rules;
+mod run;
 mod suppress;
 
-use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use clap::Parser;
 use scripts_lint::lints::LevelError;
@@ -33,9 +31,6 @@ use scripts_lint::{Level, Target};
 
 use crate::cli::{Args, ColorWhen};
 use crate::config::Settings;
-use crate::files::Input;
-use crate::lint::Outcome;
-use crate::output::Run;
 
 /// Exit status when a file or the configuration cannot be read, or the command line
 /// is wrong (clap exits with 2 on its own for the latter).
@@ -99,7 +94,7 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
         args.paths.clone()
     };
     let collected = files::collect(&paths, &settings, args.stdin_filename.as_deref());
-    let mut run = check_all(&settings, collected.inputs);
+    let mut run = run::check_all(&settings, collected.inputs);
     run.input_errors.extend(collected.errors);
     match output::print(&run, args.format, color, args.quiet) {
         // the reader went away (`| head`): nothing more to say, and nobody to say it to
@@ -145,144 +140,6 @@ fn command_line_levels(args: &Args) -> Result<(Vec<(String, Level)>, bool), Stri
         }
     }
     Ok((levels, deny_warnings))
-}
-
-/// Checks every script in parallel. With includes on, a file another file of the run
-/// includes is checked as part of that file, not on its own (a BullMQ `includes/`
-/// helper refers to locals of the scripts that include it).
-fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
-    let included: HashSet<PathBuf> = if settings.includes {
-        inputs
-            .iter()
-            .flat_map(|input| include::included_by(&input.path, &input.text))
-            .collect()
-    } else {
-        HashSet::new()
-    };
-    let (roots, helpers): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| !included.contains(&i.path));
-    // included files are read once for every script that includes them
-    let cache: Mutex<HashMap<PathBuf, Result<Arc<str>, String>>> =
-        Mutex::new(helpers.into_iter().map(|i| (i.path, Ok(i.text))).collect());
-    let read = |path: &Path| -> Result<Arc<str>, String> {
-        if let Some(found) = cache.lock().expect("no panic while locked").get(path) {
-            return found.clone();
-        }
-        let read = files::read_text(path);
-        cache
-            .lock()
-            .expect("no panic while locked")
-            .insert(path.to_path_buf(), read.clone());
-        read
-    };
-
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(roots.len())
-        .max(1);
-    let work = || {
-        let mut done = Vec::new();
-        let mut read = read;
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(input) = roots.get(i) else {
-                break;
-            };
-            // a bug in the checker costs one file, reported, not the run
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                lint::script(settings, &input.path, &input.shown, input.text.clone(), &mut read)
-            }))
-            .map_err(|panic| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                format!(
-                    "internal error while checking `{}`: {what}: please report it, with the script",
-                    input.shown
-                )
-            });
-            done.push((i, outcome));
-        }
-        done
-    };
-    let mut outcomes: Vec<(usize, Result<Outcome, String>)> = if workers == 1 {
-        work()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("a check never panics"))
-                .collect()
-        })
-    };
-    outcomes.sort_by_key(|(i, _)| *i);
-
-    let mut run = Run {
-        scripts: roots.len(),
-        included: cache
-            .into_inner()
-            .map(|c| c.values().filter(|r| r.is_ok()).count())
-            .unwrap_or(0),
-        ..Run::default()
-    };
-    for (_, outcome) in outcomes {
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(message) => {
-                run.input_errors.push(message);
-                continue;
-            }
-        };
-        if outcome.unknown.keys {
-            run.unknown_counts += 1;
-        } else if outcome.unknown.args {
-            run.unknown_args += 1;
-        }
-        run.unspliced += usize::from(outcome.unspliced_includes);
-        run.findings.extend(outcome.findings);
-    }
-    // by file and place; at one place (findings about the file as a whole), in the order
-    // the checker reports them
-    run.findings.sort_by(|a, b| {
-        a.key()
-            .0
-            .cmp(b.key().0)
-            .then(a.key().1.cmp(&b.key().1))
-            .then(a.key().2.cmp(&b.key().2))
-    });
-    // a finding in a file included by several scripts is reported once, naming them all
-    let mut kept: Vec<lint::Finding> = Vec::with_capacity(run.findings.len());
-    let mut index: HashMap<(String, usize, usize, &'static str, String), usize> = HashMap::new();
-    let mut includers: Vec<Vec<String>> = Vec::new();
-    for finding in std::mem::take(&mut run.findings) {
-        let (file, start, end, lint, message) = finding.key();
-        let key = (file.to_owned(), start, end, lint, message.to_owned());
-        match index.get(&key) {
-            Some(&i) => {
-                if !includers[i].contains(&finding.script) {
-                    includers[i].push(finding.script);
-                }
-            }
-            None => {
-                index.insert(key, kept.len());
-                includers.push(vec![finding.script.clone()]);
-                kept.push(finding);
-            }
-        }
-    }
-    for (finding, scripts) in kept.iter_mut().zip(includers) {
-        if finding.script != finding.source.shown {
-            finding
-                .diagnostic
-                .notes
-                .push(format!("included by {}", scripts.join(", ")));
-        }
-    }
-    run.findings = kept;
-    run
 }
 
 fn list_lints() -> Result<u8, String> {
