@@ -43,12 +43,19 @@ fn every_lint_the_macros_raise_has_its_ui_case() {
         "lints without a ui case (tests/ui/lints/<lint>.rs, then `TRYBUILD=overwrite cargo test -p scripts-tests --test ui`): {missing:?}"
     );
     for exempt in EXEMPT {
-        assert!(lints::find(exempt.0).is_some(), "`{}` is exempt but is no lint", exempt.0);
+        assert!(
+            lints::find(exempt.0).is_some(),
+            "`{}` is exempt but is no lint",
+            exempt.0
+        );
     }
     // and every case is named after a lint
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-        assert!(lints::find(&stem).is_some(), "tests/ui/lints/{stem}: no lint of that name");
+        assert!(
+            lints::find(&stem).is_some(),
+            "tests/ui/lints/{stem}: no lint of that name"
+        );
     }
 }

@@ -477,10 +477,7 @@ impl<'a> Analyzer<'a> {
     /// What a `redis.call` with these arguments replies, as far as the command's
     /// documentation and the literal options tell; unknown after `redis.setresp(3)`.
     fn reply(&self, args: &[Arg]) -> Value {
-        let Some(name) = args.first().filter(|a| !a.spread) else {
-            return Value::unknown();
-        };
-        if self.walk.resp3 || !name.value.only(kind::STRING) {
+        if self.walk.resp3 {
             return Value::unknown();
         }
         let Some(names) = super::command_names(args) else {

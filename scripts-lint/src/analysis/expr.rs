@@ -655,8 +655,8 @@ impl<'a> Analyzer<'a> {
                 }
                 .at(range)
             }
-            Some(Table::Library(lib)) => match key.string.as_deref() {
-                Some(name) if key.only(kind::STRING) => {
+            Some(Table::Library(lib)) => match key.literal() {
+                Some(name) => {
                     let name = name.to_owned();
                     self.index_name(Value::table(Some(Table::Library(lib))), &name, range)
                 }
