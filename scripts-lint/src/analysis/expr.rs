@@ -353,8 +353,8 @@ impl<'a> Analyzer<'a> {
         let start = range.start;
         // Valkey's name for `redis` (undefined on Redis, and reported so) builds the same
         // error reply: `server.error_reply(...)`
-        let server_error_reply = matches!(prefix, Prefix::Name(token) if lua::token_text(token) == "server")
-            && matches!(suffixes.first(), Some(Suffix::Index(Index::Dot { name, .. })) if lua::token_text(name) == "error_reply")
+        let server_error_reply = matches!(suffixes.first(), Some(Suffix::Index(Index::Dot { name, .. })) if lua::token_text(name) == "error_reply")
+            && matches!(prefix, Prefix::Name(token) if lua::token_text(token) == "server")
             && self.resolve("server").is_none();
         let probing = std::mem::replace(&mut self.walk.probing, false);
         let count = suffixes.len();
@@ -398,8 +398,9 @@ impl<'a> Analyzer<'a> {
                     Values::one(self.index(base, key, upto))
                 }
                 Suffix::Call(Call::AnonymousCall(written)) => {
-                    let builds_error =
-                        base.func == Some(Func::Builtin("redis", "error_reply")) || (server_error_reply && i == 1);
+                    // the name first: most calls are `redis.call`, whose library matches
+                    let builds_error = matches!(base.func, Some(Func::Builtin(lib, name)) if name == "error_reply" && lib == "redis")
+                        || (server_error_reply && i == 1);
                     let (args, asserted) = self.call_args(&base, written);
                     let values = self.call(base, args, upto);
                     if builds_error {

@@ -241,6 +241,31 @@ struct Locals {
     fn_base: usize,
 }
 
+impl Locals {
+    /// No local in scope, the memory kept for the next round.
+    fn clear(&mut self) {
+        // every field named: one added here is cleared too
+        let Locals {
+            scopes,
+            shadowing,
+            names,
+            values,
+            journal,
+            forks,
+            hidden,
+            fn_base,
+        } = self;
+        scopes.clear();
+        shadowing.clear();
+        names.clear();
+        values.clear();
+        journal.clear();
+        hidden.clear();
+        *forks = 0;
+        *fn_base = 0;
+    }
+}
+
 /// The flow facts: what holds at one point of the walk. A [`Fork`] keeps them, a
 /// [`Branch`] ends with its own, and [`Flow::join`] meets those that reach a merge,
 /// so a fact added here is forked, restored and joined with the others.
@@ -375,7 +400,7 @@ impl<'a> Analyzer<'a> {
         self.summary.evaluated.clear();
         self.summary.context_statements = 0;
         self.facts = Facts::default();
-        self.locals = Locals::default();
+        self.locals.clear();
         self.flow = Flow::start();
         self.walk = Walk::start();
         self.library.callback_frame = None;
