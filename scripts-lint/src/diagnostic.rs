@@ -89,6 +89,40 @@ pub struct Diagnostic {
     /// Set when the finding is about a Rust parameter rather than a place in the Lua
     /// (an unused key): the macro points at the parameter, the text has no snippet.
     pub param: Option<ParamRef>,
+    /// The one certain fix, when there is one: edits of the Lua source that a tool
+    /// may apply without asking (`redis-lua-lint --fix`, an editor's quick fix).
+    pub fix: Option<Fix>,
+}
+
+/// A machine-applicable fix: replacements of byte ranges of the Lua source that,
+/// applied together, make the finding go away without changing what a correct
+/// script does. A finding with two possible readings has none (its `help` says
+/// what to consider instead).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, one line in the message style (``write `not x` ``).
+    pub message: String,
+    /// The replacements, non-overlapping, in source order.
+    pub edits: Vec<Edit>,
+}
+
+/// One replacement of a byte range of the Lua source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte range into the Lua source (empty for an insertion).
+    pub range: Range<usize>,
+    /// The text written in its place.
+    pub replacement: String,
+}
+
+impl Edit {
+    /// Replaces `range` with `replacement`.
+    pub fn new(range: Range<usize>, replacement: impl Into<String>) -> Self {
+        Edit {
+            range,
+            replacement: replacement.into(),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -103,6 +137,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             param: None,
+            fix: None,
         }
     }
 
@@ -133,6 +168,15 @@ impl Diagnostic {
     /// An extra fact.
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    /// The one certain fix: `edits` described by `message`.
+    pub fn fix(mut self, message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.fix = Some(Fix {
+            message: message.into(),
+            edits,
+        });
         self
     }
 }
