@@ -19,6 +19,7 @@ mod analysis;
 mod diagnostic;
 pub mod header;
 mod library;
+mod library_line;
 pub mod lints;
 mod parse;
 pub mod redis;

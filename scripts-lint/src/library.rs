@@ -6,12 +6,13 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::analysis::{self, Callback};
+use crate::library_line;
 use crate::lints::{self, Context, Library};
 use crate::shebang::{self, Shebang};
 use crate::{Diagnostic, FunctionReport, LibraryReport, LibrarySignature, Signature, parse, settle};
 
 pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature: &LibrarySignature) -> LibraryReport {
-    let line = shebang::read_library(source);
+    let line = library_line::read_library(source);
     let name = line.name.as_ref().map(|(name, _)| name.clone());
     let name_range = line.name.as_ref().map(|(_, range)| range.clone());
     let ast = match parse::parse_scanned(lua, nesting) {

@@ -507,9 +507,13 @@ impl<'a> Analyzer<'a> {
                     if key_value.literal() == Some("err") {
                         self.error_reply(field_value, false);
                     }
-                    if library && let Some(name) = key_value.string.clone() {
+                    if library {
                         let at = lua::expr_range(field_value);
-                        constructed.named.push((name, lua::expr_range(key), at, value.clone()));
+                        match key_value.string.clone() {
+                            Some(name) => constructed.named.push((name, lua::expr_range(key), at, value.clone())),
+                            None if !value.only(kind::NIL) => constructed.keyed.push((lua::expr_range(key), key_value)),
+                            None => {}
+                        }
                     }
                     value
                 }
@@ -580,7 +584,8 @@ impl<'a> Analyzer<'a> {
                     return Value::unknown();
                 };
                 if lib == "redis" && self.library.mode != super::Mode::Script {
-                    if name == "register_function" {
+                    // only while the library loads: a function that runs finds it `nil`
+                    if name == "register_function" && self.library.mode == super::Mode::Load {
                         return Value::func(Func::Builtin("redis", "register_function"));
                     }
                     // while a library loads, `redis` has only a few members

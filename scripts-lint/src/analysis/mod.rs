@@ -47,7 +47,7 @@ use full_moon::tokenizer::TokenReference;
 use crate::redis::globals::{self, Kind};
 pub(crate) use facts::{
     Arg, Callback, CommandCall, Comparison, ConvertedUse, ErrorReply, Facts, GlobalWrite, GlobalWriteKind, NamedRead,
-    NumericOp, NumericUse, Registration, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked,
+    NumericOp, NumericUse, Registration, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked, WrongType,
     command_names, seed,
 };
 pub(crate) use value::{Func, Marker, Table, Value, Values, kind};
@@ -655,15 +655,25 @@ impl<'a> Analyzer<'a> {
             Some(Kind::String) => Value::string(None),
             Some(Kind::Other) => Value::unknown(),
             None => {
+                // Valkey's name for `redis` is analysed as `redis`; the lints report it
+                // unless the script targets Valkey
+                let alias = globals::valkey_alias(name);
                 if self.walk.recording {
-                    self.facts.undefined.push(Undefined {
-                        range: range.clone(),
-                        path: name.to_owned(),
-                        library: None,
-                        method: false,
-                    });
+                    if alias.is_some() && self.library.mode == Mode::Load {
+                        self.facts.load_time.push((range.clone(), name.to_owned()));
+                    } else {
+                        self.facts.undefined.push(Undefined {
+                            range: range.clone(),
+                            path: name.to_owned(),
+                            library: None,
+                            method: false,
+                        });
+                    }
                 }
-                Value::unknown().at(range)
+                match alias {
+                    Some(library) => Value::table(Some(Table::Library(library))),
+                    None => Value::unknown().at(range),
+                }
             }
         }
     }
@@ -761,6 +771,9 @@ pub(crate) struct Constructed {
     pub(crate) named: Vec<NamedField>,
     /// Entries without a key: where each is written, its value.
     pub(crate) positional: Vec<(Range<usize>, Value)>,
+    /// `[key] = value` entries whose key is no literal string: where the key is
+    /// written and what it is (entries whose value is `nil` are not in the table).
+    pub(crate) keyed: Vec<(Range<usize>, Value)>,
     /// The last entry spreads (`{f()}`, `{...}`): more entries than written.
     pub(crate) grown: bool,
 }

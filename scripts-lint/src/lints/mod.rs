@@ -9,9 +9,10 @@ use std::ops::Range;
 
 use crate::analysis::{Arg, CommandCall, Facts, Registration, Value};
 use crate::diagnostic::{Diagnostic, Level};
+use crate::library_line::LibraryLine;
 pub(crate) use crate::redis::commands::Resolved;
 use crate::redis::commands::{self, Command};
-use crate::shebang::{LibraryLine, Shebang};
+use crate::shebang::Shebang;
 use crate::{Host, LibrarySignature, Signature};
 
 /// Static facts about one lint.
