@@ -24,6 +24,7 @@ pub mod lints;
 mod parse;
 pub mod redis;
 mod render;
+mod rust_name;
 mod shebang;
 mod source_map;
 mod suggest;
@@ -396,6 +397,28 @@ pub fn check_library(source: &str, signature: &LibrarySignature) -> LibraryRepor
     with_stack(stack_needed(&nesting), || {
         library::check(source, lua, &nesting, signature)
     })
+}
+
+/// True for a name Redis can register a function under (letters, digits and `_`,
+/// at least one), as `FUNCTION LOAD` checks it.
+///
+/// ```
+/// assert!(scripts_lint::valid_function_name("add_job_2"));
+/// assert!(!scripts_lint::valid_function_name("add-job"));
+/// ```
+pub fn valid_function_name(name: &str) -> bool {
+    library_line::valid_name(name)
+}
+
+/// True when a declaration naming `declared` calls the function registered as
+/// `registered`: function names compare without case, as `FCALL` compares them.
+///
+/// ```
+/// assert!(scripts_lint::same_function_name("balance", "Balance"));
+/// assert!(!scripts_lint::same_function_name("balance", "balances"));
+/// ```
+pub fn same_function_name(declared: &str, registered: &str) -> bool {
+    library_line::same_name(declared, registered)
 }
 
 /// Applies `levels` (the last written wins), drops allowed findings and repeats, and

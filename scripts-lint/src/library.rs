@@ -64,9 +64,12 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
                 flags.push(flag);
             }
         }
-        let declaration = name
-            .as_deref()
-            .and_then(|name| signature.functions.iter().position(|(declared, _)| declared == name));
+        let declaration = name.as_deref().and_then(|name| {
+            signature
+                .functions
+                .iter()
+                .position(|(declared, _)| library_line::same_name(declared, name))
+        });
         let mut report = FunctionReport {
             read_only: flags.iter().any(|f| f == "no-writes"),
             name,

@@ -30,6 +30,14 @@ pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// True when `a` and `b` name one function: Redis keeps functions in a dictionary whose
+/// keys compare without case (src/functions.c `functionDictType`: `dictSdsCaseHash`,
+/// `dictSdsKeyCaseCompare`), so `FCALL balance` calls `Balance` and one library cannot
+/// register both.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
 /// `name` made valid, for help texts.
 pub(crate) fn valid_spelling(name: &str) -> String {
     let spelled: String = name

@@ -428,3 +428,25 @@ fn what_fails_only_when_a_function_runs_is_reported_with_the_servers_words() {
         assert!(found.iter().any(|d| says(d, text)), "{what}: {found:#?}");
     }
 }
+
+#[test]
+fn function_names_compare_without_case_as_fcall_compares_them() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let source = "#!lua name=lib\nredis.register_function{function_name = 'Depth', flags = {'no-writes'},\n  callback = function(keys) return 7 end}";
+    assert_eq!(load(&mut con, source), Ok("lib".to_owned()));
+    for called in ["Depth", "depth", "DEPTH"] {
+        let reply: i64 = redis::cmd("FCALL").arg(called).arg(0).query(&mut con).unwrap();
+        assert_eq!(reply, 7, "`FCALL {called}`");
+    }
+    // so a declaration `depth` calls `Depth`: neither unregistered nor undeclared
+    let declared = LibrarySignature {
+        functions: vec![("depth".to_owned(), scripts_lint::Signature::default())],
+        declared: true,
+        ..LibrarySignature::default()
+    };
+    let report = check_library(source, &declared);
+    let findings: Vec<&str> = report.all().map(|d| d.lint).collect();
+    assert_eq!(findings, Vec::<&str>::new());
+    assert_eq!(report.functions[0].declaration, Some(0));
+}
