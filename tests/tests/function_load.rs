@@ -275,6 +275,12 @@ const CALL_TIME: &[(&str, &str, &str, &str)] = &[
         "attempt to call field 'register_function' (a nil value)",
     ),
     (
+        "registering again through the helper that registered the function",
+        "#!lua name=lib\nlocal function expose(name, callback)\n  redis.register_function{function_name = name, callback = callback}\nend\nlocal function later(keys, args)\n  expose('g', function() return 1 end)\n  return 1\nend\nexpose('f', later)",
+        "f",
+        "attempt to call field 'register_function' (a nil value)",
+    ),
+    (
         "Valkey's `server` in a function",
         "#!lua name=lib\nredis.register_function('f', function(keys, args)\n  return server.call('PING')\nend)",
         "f",

@@ -236,6 +236,9 @@ impl<'a> Analyzer<'a> {
         let budget = std::mem::replace(&mut self.summary.context_statements, 0);
         let saved = (self.library.callback_frame, self.flow.seed, self.flow.reachable);
         let saved_existing = std::mem::take(&mut self.flow.existing);
+        // the callback runs when `FCALL` calls it, not inside the helper that registers
+        // it: a helper it calls is no recursion (and registers nothing then)
+        let evaluating = std::mem::take(&mut self.walk.evaluating);
         self.library.callback_frame = Some(self.walk.frames.len() + 1);
         self.flow.seed = seed::UNSEEDED;
         let args = [Table::Keys, Table::Argv].map(|table| Arg {
@@ -246,6 +249,7 @@ impl<'a> Analyzer<'a> {
         self.call_local(offset, args.into(), range);
         (self.library.callback_frame, self.flow.seed, self.flow.reachable) = saved;
         self.flow.existing = saved_existing;
+        self.walk.evaluating = evaluating;
         self.summary.context_statements = budget;
         self.library.mode = mode;
         self.library.function_facts[nth] = std::mem::replace(&mut self.facts, outer);
