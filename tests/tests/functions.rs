@@ -361,3 +361,55 @@ fn two_versions_of_a_library_share_a_server_during_a_rolling_deploy() {
     // an old instance still running loads its version again rather than failing
     assert_eq!(pricing_v1::price(&mut old, "price:{tea}").unwrap(), 100);
 }
+
+/// Registered names Rust spells otherwise, on a `#!lua` line written with quotes: the
+/// versioned names are rewritten where the quoted text stands, and each declaration
+/// calls its function.
+#[redis_library(source = r#"#!LUA "name=jobs"
+local function rcall(...) return redis.call(...) end
+
+local function move(keys)
+  local job = rcall('LPOP', keys[1])
+  if not job then return false end
+  rcall('RPUSH', keys[2], job)
+  return job
+end
+
+redis.register_function('move', move)
+redis.register_function{function_name = 'type', flags = {'no-writes'},
+  callback = function(keys) return rcall('TYPE', keys[1])['ok'] end}
+redis.register_function('addJob', function(keys, args) return rcall('RPUSH', keys[1], args[1]) end)
+redis.register_function{function_name = 'Depth', flags = {'no-writes'},
+  callback = function(keys) return rcall('LLEN', keys[1]) end}
+"#)]
+mod named {
+    pub fn r#move(
+        con: &mut impl scripts::Connection,
+        #[key] from: &str,
+        #[key] to: &str,
+    ) -> scripts::Result<Option<String>>;
+    pub fn r#type(con: &mut impl scripts::Connection, #[key] queue: &str) -> scripts::Result<String>;
+    #[function(name = "addJob")]
+    pub fn add_job(con: &mut impl scripts::Connection, #[key] queue: &str, job: &str) -> scripts::Result<i64>;
+    pub fn depth(con: &mut impl scripts::Connection, #[key] queue: &str) -> scripts::Result<i64>;
+}
+
+#[test]
+fn keywords_camel_case_and_case_insensitive_names_are_called() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    assert_eq!(named::add_job(&mut con, "q:{j}:wait", "job-1").unwrap(), 1);
+    assert_eq!(named::add_job(&mut con, "q:{j}:wait", "job-2").unwrap(), 2);
+    assert_eq!(named::r#type(&mut con, "q:{j}:wait").unwrap(), "list");
+    assert_eq!(
+        named::r#move(&mut con, "q:{j}:wait", "q:{j}:active")
+            .unwrap()
+            .as_deref(),
+        Some("job-1")
+    );
+    assert_eq!(named::depth(&mut con, "q:{j}:wait").unwrap(), 1);
+    assert_eq!(named::depth(&mut con, "q:{j}:active").unwrap(), 1);
+    let name = named::LIBRARY.name();
+    assert!(name.starts_with("jobs_v"), "{name}");
+    assert_eq!(functions(&server), [name]);
+}
