@@ -16,6 +16,7 @@
 //! ```
 
 mod analysis;
+mod compile;
 mod diagnostic;
 pub mod header;
 mod library;
@@ -275,7 +276,7 @@ pub(crate) fn with_stack<T>(needed: usize, f: impl FnOnce() -> T) -> T {
 
 fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &Signature) -> Report {
     let shebang = shebang::read(source);
-    let ast = match parse::parse_scanned(lua, nesting) {
+    let ast = match parse::parse_scanned(lua, nesting, parse::Chunk::Script) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return Report {

@@ -14,7 +14,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
     let line = shebang::read_library(source);
     let name = line.name.as_ref().map(|(name, _)| name.clone());
     let name_range = line.name.as_ref().map(|(_, range)| range.clone());
-    let ast = match parse::parse_scanned(lua, nesting) {
+    let ast = match parse::parse_scanned(lua, nesting, parse::Chunk::Library) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return LibraryReport {

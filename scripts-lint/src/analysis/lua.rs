@@ -168,13 +168,10 @@ pub(crate) fn may_expand(expression: &Expression) -> bool {
     }
 }
 
-/// A Lua 5.1 number literal's value: decimal with optional fraction and exponent,
-/// or hexadecimal (integers only in 5.1).
+/// A Lua 5.1 number literal's value, as Lua reads it: decimal with optional fraction
+/// and exponent, or hexadecimal (`0xff`, and through C's `strtod` `0x1p4`).
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
-    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        return u128::from_str_radix(hex, 16).ok().map(|n| n as f64);
-    }
-    text.parse::<f64>().ok()
+    crate::compile::number::str2d(text.as_bytes())
 }
 
 /// The value of a string literal token, escapes decoded (Lua 5.1 rules).
@@ -242,5 +239,10 @@ mod tests {
         assert_eq!(parse_number("1e3"), Some(1000.0));
         assert_eq!(parse_number(".5"), Some(0.5));
         assert_eq!(parse_number("9007199254740993"), Some(9007199254740992.0));
+        assert_eq!(parse_number("0x1p4"), Some(16.0));
+        assert_eq!(
+            parse_number("0xffffffffffffffffffffffffffffffffff"),
+            Some(2f64.powi(136))
+        );
     }
 }

@@ -1,0 +1,977 @@
+//! Lua 5.1's code generator (`lcode.c` of 5.1.5), as far as it decides what compiles:
+//! registers (at most 250 per function: "function or expression too complex"), the
+//! constant table (which also decides which operands need a register), and jumps (at
+//! most 131,071 instructions: "control structure too long"). Instructions are built
+//! as Lua builds them, because the generator reads them back (jump lists threaded
+//! through the code, a `LOADNIL` merged with the one before, a `NOT` removed before a
+//! test); line information and the debug tables, which decide nothing, are left out.
+
+use super::lex::FxHashMap;
+use super::parser::{Compiler, R};
+use super::{Refusal, What};
+
+pub(super) const NO_JUMP: i32 = -1;
+pub(super) const MULTRET: i32 = -1;
+const NO_REG: i32 = 255;
+/// `MAXSTACK` of `llimits.h`: registers per function.
+const MAXSTACK: i32 = 250;
+const BITRK: i32 = 1 << 8;
+const MAXINDEXRK: i32 = BITRK - 1;
+pub(super) const MAXARG_BX: i32 = (1 << 18) - 1;
+const MAXARG_SBX: i32 = MAXARG_BX >> 1;
+const MAXARG_C: i32 = (1 << 9) - 1;
+pub(super) const LFIELDS_PER_FLUSH: i32 = 50;
+
+/// Opcodes, in Lua 5.1's order.
+#[allow(dead_code)]
+pub(super) mod op {
+    pub(crate) const MOVE: u32 = 0;
+    pub(crate) const LOADK: u32 = 1;
+    pub(crate) const LOADBOOL: u32 = 2;
+    pub(crate) const LOADNIL: u32 = 3;
+    pub(crate) const GETUPVAL: u32 = 4;
+    pub(crate) const GETGLOBAL: u32 = 5;
+    pub(crate) const GETTABLE: u32 = 6;
+    pub(crate) const SETGLOBAL: u32 = 7;
+    pub(crate) const SETUPVAL: u32 = 8;
+    pub(crate) const SETTABLE: u32 = 9;
+    pub(crate) const NEWTABLE: u32 = 10;
+    pub(crate) const SELF: u32 = 11;
+    pub(crate) const ADD: u32 = 12;
+    pub(crate) const SUB: u32 = 13;
+    pub(crate) const MUL: u32 = 14;
+    pub(crate) const DIV: u32 = 15;
+    pub(crate) const MOD: u32 = 16;
+    pub(crate) const POW: u32 = 17;
+    pub(crate) const UNM: u32 = 18;
+    pub(crate) const NOT: u32 = 19;
+    pub(crate) const LEN: u32 = 20;
+    pub(crate) const CONCAT: u32 = 21;
+    pub(crate) const JMP: u32 = 22;
+    pub(crate) const EQ: u32 = 23;
+    pub(crate) const LT: u32 = 24;
+    pub(crate) const LE: u32 = 25;
+    pub(crate) const TEST: u32 = 26;
+    pub(crate) const TESTSET: u32 = 27;
+    pub(crate) const CALL: u32 = 28;
+    pub(crate) const TAILCALL: u32 = 29;
+    pub(crate) const RETURN: u32 = 30;
+    pub(crate) const FORLOOP: u32 = 31;
+    pub(crate) const FORPREP: u32 = 32;
+    pub(crate) const TFORLOOP: u32 = 33;
+    pub(crate) const SETLIST: u32 = 34;
+    pub(crate) const CLOSE: u32 = 35;
+    pub(crate) const CLOSURE: u32 = 36;
+    pub(crate) const VARARG: u32 = 37;
+}
+
+/// `testTMode`: the instruction is a test, followed by the jump it controls.
+fn is_test(opcode: u32) -> bool {
+    matches!(opcode, op::EQ | op::LT | op::LE | op::TEST | op::TESTSET | op::TFORLOOP)
+}
+
+fn get_op(i: u32) -> u32 {
+    i & 0x3f
+}
+fn set_op(i: &mut u32, o: u32) {
+    *i = (*i & !0x3f) | o;
+}
+fn arg_a(i: u32) -> i32 {
+    ((i >> 6) & 0xff) as i32
+}
+fn set_a(i: &mut u32, a: i32) {
+    *i = (*i & !(0xff << 6)) | (((a as u32) & 0xff) << 6);
+}
+fn arg_b(i: u32) -> i32 {
+    ((i >> 23) & 0x1ff) as i32
+}
+fn set_b(i: &mut u32, b: i32) {
+    *i = (*i & !(0x1ff << 23)) | (((b as u32) & 0x1ff) << 23);
+}
+fn arg_c(i: u32) -> i32 {
+    ((i >> 14) & 0x1ff) as i32
+}
+fn set_c(i: &mut u32, c: i32) {
+    *i = (*i & !(0x1ff << 14)) | (((c as u32) & 0x1ff) << 14);
+}
+fn arg_sbx(i: u32) -> i32 {
+    ((i >> 14) & 0x3ffff) as i32 - MAXARG_SBX
+}
+fn set_sbx(i: &mut u32, sbx: i32) {
+    *i = (*i & !(0x3ffff << 14)) | ((((sbx + MAXARG_SBX) as u32) & 0x3ffff) << 14);
+}
+fn abc(o: u32, a: i32, b: i32, c: i32) -> u32 {
+    o | ((a as u32) << 6) | ((b as u32) << 23) | ((c as u32) << 14)
+}
+fn abx(o: u32, a: i32, bx: u32) -> u32 {
+    o | ((a as u32) << 6) | (bx << 14)
+}
+
+/// What an expression is, so far (`expkind` of `lparser.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    Void,
+    Nil,
+    True,
+    False,
+    /// A constant: `info` is its index.
+    K,
+    /// A number not yet in the constant table.
+    KNum,
+    /// A local: `info` is its register.
+    Local,
+    /// An upvalue: `info` is its index.
+    Upval,
+    /// A global: `info` is the name's constant.
+    Global,
+    /// `t[k]`: `info` is the table's register, `aux` the key's register or constant.
+    Indexed,
+    /// A comparison: `info` is its jump.
+    Jmp,
+    /// An instruction that may still write anywhere: `info` is its position.
+    Relocable,
+    /// A value in register `info`.
+    NonReloc,
+    /// An open call: `info` is its instruction.
+    Call,
+    /// `...`: `info` is its instruction.
+    Vararg,
+}
+
+/// `expdesc`: an expression being compiled.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Exp {
+    pub(super) k: Kind,
+    pub(super) info: i32,
+    pub(super) aux: i32,
+    pub(super) nval: f64,
+    /// Jumps taken when the expression is true, and when false.
+    pub(super) t: i32,
+    pub(super) f: i32,
+}
+
+impl Exp {
+    pub(super) fn new(k: Kind, info: i32) -> Exp {
+        Exp {
+            k,
+            info,
+            aux: 0,
+            nval: 0.0,
+            t: NO_JUMP,
+            f: NO_JUMP,
+        }
+    }
+
+    pub(super) fn number(nval: f64) -> Exp {
+        Exp {
+            nval,
+            ..Exp::new(Kind::KNum, 0)
+        }
+    }
+
+    fn has_jumps(&self) -> bool {
+        self.t != self.f
+    }
+
+    fn is_numeral(&self) -> bool {
+        self.k == Kind::KNum && self.t == NO_JUMP && self.f == NO_JUMP
+    }
+
+    pub(super) fn has_multret(&self) -> bool {
+        matches!(self.k, Kind::Call | Kind::Vararg)
+    }
+}
+
+/// A key of a function's constant table.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Const {
+    Nil,
+    Bool(bool),
+    /// A number's bits, `-0` as `0` (equal keys in a Lua table).
+    Num(u64),
+    /// An interned string.
+    Str(u32),
+}
+
+/// `BlockCnt`: a block being compiled.
+pub(super) struct Block {
+    pub(super) breaklist: i32,
+    pub(super) nactvar: i32,
+    pub(super) upval: bool,
+    pub(super) isbreakable: bool,
+}
+
+/// `FuncState` and the parts of its `Proto` the compiler reads.
+pub(super) struct FuncState {
+    pub(super) code: Vec<u32>,
+    consts: FxHashMap<Const, i32>,
+    pub(super) nk: i32,
+    pub(super) np: i32,
+    /// Every local the function declared, by name (`locvars`).
+    pub(super) locvars: Vec<u32>,
+    /// The locals in scope, as indices into `locvars`, and those being declared.
+    pub(super) actvar: Vec<u16>,
+    pub(super) nactvar: i32,
+    /// Kind (`Local` or `Upval`) and index of each upvalue in the enclosing function.
+    pub(super) upvalues: Vec<(Kind, i32)>,
+    pub(super) freereg: i32,
+    pub(super) maxstacksize: i32,
+    pub(super) lasttarget: i32,
+    pub(super) jpc: i32,
+    pub(super) blocks: Vec<Block>,
+    pub(super) is_vararg: u8,
+    /// The line of its `function` (0 for the main chunk), which limit messages name.
+    pub(super) linedefined: u32,
+}
+
+impl FuncState {
+    pub(super) fn new(linedefined: u32) -> FuncState {
+        FuncState {
+            code: Vec::new(),
+            consts: FxHashMap::default(),
+            nk: 0,
+            np: 0,
+            locvars: Vec::new(),
+            actvar: Vec::new(),
+            nactvar: 0,
+            upvalues: Vec::new(),
+            freereg: 0,
+            // registers 0 and 1 are always valid
+            maxstacksize: 2,
+            lasttarget: -1,
+            jpc: NO_JUMP,
+            blocks: Vec::new(),
+            is_vararg: 0,
+            linedefined,
+        }
+    }
+
+    pub(super) fn pc(&self) -> i32 {
+        self.code.len() as i32
+    }
+
+    fn getjump(&self, pc: i32) -> i32 {
+        let offset = arg_sbx(self.code[pc as usize]);
+        if offset == NO_JUMP { NO_JUMP } else { pc + 1 + offset }
+    }
+
+    fn getjumpcontrol(&self, pc: i32) -> usize {
+        let pc = pc as usize;
+        if pc >= 1 && is_test(get_op(self.code[pc - 1])) {
+            pc - 1
+        } else {
+            pc
+        }
+    }
+
+    fn need_value(&self, mut list: i32) -> bool {
+        while list != NO_JUMP {
+            if get_op(self.code[self.getjumpcontrol(list)]) != op::TESTSET {
+                return true;
+            }
+            list = self.getjump(list);
+        }
+        false
+    }
+
+    fn patchtestreg(&mut self, node: i32, reg: i32) -> bool {
+        let at = self.getjumpcontrol(node);
+        let i = self.code[at];
+        if get_op(i) != op::TESTSET {
+            return false;
+        }
+        if reg != NO_REG && reg != arg_b(i) {
+            set_a(&mut self.code[at], reg);
+        } else {
+            self.code[at] = abc(op::TEST, arg_b(i), 0, arg_c(i));
+        }
+        true
+    }
+
+    fn freereg(&mut self, reg: i32) {
+        if reg & BITRK == 0 && reg >= self.nactvar {
+            self.freereg -= 1;
+        }
+    }
+
+    fn freeexp(&mut self, e: &Exp) {
+        if e.k == Kind::NonReloc {
+            self.freereg(e.info);
+        }
+    }
+
+    pub(super) fn getlabel(&mut self) -> i32 {
+        self.lasttarget = self.pc();
+        self.pc()
+    }
+
+    pub(super) fn set_call_results(&mut self, e: &Exp, results: i32) {
+        set_c(&mut self.code[e.info as usize], results);
+    }
+
+    pub(super) fn make_tail_call(&mut self, e: &Exp) {
+        set_op(&mut self.code[e.info as usize], op::TAILCALL);
+    }
+}
+
+impl Compiler<'_> {
+    fn code(&mut self, i: u32) -> R<i32> {
+        self.dischargejpc()?;
+        // "code size overflow" needs 2^31 instructions: beyond a Redis argument's 512 MB
+        self.fs.code.push(i);
+        Ok(self.fs.pc() - 1)
+    }
+
+    pub(super) fn code_abc(&mut self, o: u32, a: i32, b: i32, c: i32) -> R<i32> {
+        self.code(abc(o, a, b, c))
+    }
+
+    pub(super) fn code_abx(&mut self, o: u32, a: i32, bx: i32) -> R<i32> {
+        self.code(abx(o, a, bx as u32))
+    }
+
+    pub(super) fn code_asbx(&mut self, o: u32, a: i32, sbx: i32) -> R<i32> {
+        self.code_abx(o, a, sbx + MAXARG_SBX)
+    }
+
+    pub(super) fn nil(&mut self, from: i32, n: i32) -> R<()> {
+        let fs = &mut self.fs;
+        let pc = fs.pc();
+        if pc > fs.lasttarget {
+            if pc == 0 {
+                if from >= fs.nactvar {
+                    return Ok(());
+                }
+            } else {
+                let previous = &mut fs.code[pc as usize - 1];
+                if get_op(*previous) == op::LOADNIL {
+                    let pfrom = arg_a(*previous);
+                    let pto = arg_b(*previous);
+                    if pfrom <= from && from <= pto + 1 {
+                        if from + n - 1 > pto {
+                            set_b(previous, from + n - 1);
+                        }
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        self.code_abc(op::LOADNIL, from, from + n - 1, 0)?;
+        Ok(())
+    }
+
+    pub(super) fn jump(&mut self) -> R<i32> {
+        let jpc = std::mem::replace(&mut self.fs.jpc, NO_JUMP);
+        let j = self.code_asbx(op::JMP, 0, NO_JUMP)?;
+        self.concat(j, jpc)
+    }
+
+    pub(super) fn ret(&mut self, first: i32, nret: i32) -> R<()> {
+        self.code_abc(op::RETURN, first, nret + 1, 0)?;
+        Ok(())
+    }
+
+    fn condjump(&mut self, o: u32, a: i32, b: i32, c: i32) -> R<i32> {
+        self.code_abc(o, a, b, c)?;
+        self.jump()
+    }
+
+    fn fixjump(&mut self, pc: i32, dest: i32) -> R<()> {
+        let offset = dest - (pc + 1);
+        if offset.abs() > MAXARG_SBX {
+            return Err(self.ls.syntax_error(What::ControlTooLong, "control structure too long"));
+        }
+        set_sbx(&mut self.fs.code[pc as usize], offset);
+        Ok(())
+    }
+
+    fn removevalues(&mut self, mut list: i32) {
+        while list != NO_JUMP {
+            self.fs.patchtestreg(list, NO_REG);
+            list = self.fs.getjump(list);
+        }
+    }
+
+    fn patchlistaux(&mut self, mut list: i32, vtarget: i32, reg: i32, dtarget: i32) -> R<()> {
+        while list != NO_JUMP {
+            let next = self.fs.getjump(list);
+            if self.fs.patchtestreg(list, reg) {
+                self.fixjump(list, vtarget)?;
+            } else {
+                self.fixjump(list, dtarget)?;
+            }
+            list = next;
+        }
+        Ok(())
+    }
+
+    fn dischargejpc(&mut self) -> R<()> {
+        let pc = self.fs.pc();
+        let jpc = std::mem::replace(&mut self.fs.jpc, NO_JUMP);
+        self.patchlistaux(jpc, pc, NO_REG, pc)
+    }
+
+    pub(super) fn patchlist(&mut self, list: i32, target: i32) -> R<()> {
+        if target == self.fs.pc() {
+            self.patchtohere(list)
+        } else {
+            self.patchlistaux(list, target, NO_REG, target)
+        }
+    }
+
+    pub(super) fn patchtohere(&mut self, list: i32) -> R<()> {
+        self.fs.getlabel();
+        let jpc = self.fs.jpc;
+        self.fs.jpc = self.concat(jpc, list)?;
+        Ok(())
+    }
+
+    /// `luaK_concat`: the list `l1` with `l2` appended.
+    pub(super) fn concat(&mut self, l1: i32, l2: i32) -> R<i32> {
+        if l2 == NO_JUMP {
+            return Ok(l1);
+        }
+        if l1 == NO_JUMP {
+            return Ok(l2);
+        }
+        let mut list = l1;
+        loop {
+            let next = self.fs.getjump(list);
+            if next == NO_JUMP {
+                break;
+            }
+            list = next;
+        }
+        self.fixjump(list, l2)?;
+        Ok(l1)
+    }
+
+    pub(super) fn checkstack(&mut self, n: i32) -> R<()> {
+        let newstack = self.fs.freereg + n;
+        if newstack > self.fs.maxstacksize {
+            if newstack >= MAXSTACK {
+                return Err(self
+                    .ls
+                    .syntax_error(What::TooComplex, "function or expression too complex"));
+            }
+            self.fs.maxstacksize = newstack;
+        }
+        Ok(())
+    }
+
+    pub(super) fn reserveregs(&mut self, n: i32) -> R<()> {
+        self.checkstack(n)?;
+        self.fs.freereg += n;
+        Ok(())
+    }
+
+    fn addk(&mut self, key: Const) -> R<i32> {
+        if let Some(&index) = self.fs.consts.get(&key) {
+            return Ok(index);
+        }
+        if self.fs.nk >= MAXARG_BX {
+            return Err(Refusal::runtime(
+                What::ConstantOverflow,
+                "constant table overflow",
+                self.ls.here(),
+            ));
+        }
+        let index = self.fs.nk;
+        self.fs.consts.insert(key, index);
+        self.fs.nk += 1;
+        Ok(index)
+    }
+
+    pub(super) fn string_k(&mut self, s: u32) -> R<i32> {
+        self.addk(Const::Str(s))
+    }
+
+    pub(super) fn number_k(&mut self, r: f64) -> R<i32> {
+        let r = if r == 0.0 { 0.0 } else { r };
+        self.addk(Const::Num(r.to_bits()))
+    }
+
+    pub(super) fn setreturns(&mut self, e: &Exp, nresults: i32) -> R<()> {
+        match e.k {
+            Kind::Call => set_c(&mut self.fs.code[e.info as usize], nresults + 1),
+            Kind::Vararg => {
+                let freereg = self.fs.freereg;
+                let i = &mut self.fs.code[e.info as usize];
+                set_b(i, nresults + 1);
+                set_a(i, freereg);
+                self.reserveregs(1)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(super) fn setmultret(&mut self, e: &Exp) -> R<()> {
+        self.setreturns(e, MULTRET)
+    }
+
+    pub(super) fn setoneret(&mut self, e: &mut Exp) {
+        match e.k {
+            Kind::Call => {
+                e.k = Kind::NonReloc;
+                e.info = arg_a(self.fs.code[e.info as usize]);
+            }
+            Kind::Vararg => {
+                set_b(&mut self.fs.code[e.info as usize], 2);
+                e.k = Kind::Relocable;
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn dischargevars(&mut self, e: &mut Exp) -> R<()> {
+        match e.k {
+            Kind::Local => e.k = Kind::NonReloc,
+            Kind::Upval => {
+                e.info = self.code_abc(op::GETUPVAL, 0, e.info, 0)?;
+                e.k = Kind::Relocable;
+            }
+            Kind::Global => {
+                e.info = self.code_abx(op::GETGLOBAL, 0, e.info)?;
+                e.k = Kind::Relocable;
+            }
+            Kind::Indexed => {
+                self.fs.freereg(e.aux);
+                self.fs.freereg(e.info);
+                e.info = self.code_abc(op::GETTABLE, 0, e.info, e.aux)?;
+                e.k = Kind::Relocable;
+            }
+            Kind::Vararg | Kind::Call => self.setoneret(e),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn code_label(&mut self, a: i32, b: i32, jump: i32) -> R<i32> {
+        self.fs.getlabel();
+        self.code_abc(op::LOADBOOL, a, b, jump)
+    }
+
+    fn discharge2reg(&mut self, e: &mut Exp, reg: i32) -> R<()> {
+        self.dischargevars(e)?;
+        match e.k {
+            Kind::Nil => self.nil(reg, 1)?,
+            Kind::False | Kind::True => {
+                self.code_abc(op::LOADBOOL, reg, i32::from(e.k == Kind::True), 0)?;
+            }
+            Kind::K => {
+                self.code_abx(op::LOADK, reg, e.info)?;
+            }
+            Kind::KNum => {
+                let k = self.number_k(e.nval)?;
+                self.code_abx(op::LOADK, reg, k)?;
+            }
+            Kind::Relocable => set_a(&mut self.fs.code[e.info as usize], reg),
+            Kind::NonReloc => {
+                if reg != e.info {
+                    self.code_abc(op::MOVE, reg, e.info, 0)?;
+                }
+            }
+            _ => return Ok(()),
+        }
+        e.info = reg;
+        e.k = Kind::NonReloc;
+        Ok(())
+    }
+
+    fn discharge2anyreg(&mut self, e: &mut Exp) -> R<()> {
+        if e.k != Kind::NonReloc {
+            self.reserveregs(1)?;
+            let reg = self.fs.freereg - 1;
+            self.discharge2reg(e, reg)?;
+        }
+        Ok(())
+    }
+
+    fn exp2reg(&mut self, e: &mut Exp, reg: i32) -> R<()> {
+        self.discharge2reg(e, reg)?;
+        if e.k == Kind::Jmp {
+            e.t = self.concat(e.t, e.info)?;
+        }
+        if e.has_jumps() {
+            let mut p_f = NO_JUMP;
+            let mut p_t = NO_JUMP;
+            if self.fs.need_value(e.t) || self.fs.need_value(e.f) {
+                let fj = if e.k == Kind::Jmp { NO_JUMP } else { self.jump()? };
+                p_f = self.code_label(reg, 0, 1)?;
+                p_t = self.code_label(reg, 1, 0)?;
+                self.patchtohere(fj)?;
+            }
+            let end = self.fs.getlabel();
+            self.patchlistaux(e.f, end, reg, p_f)?;
+            self.patchlistaux(e.t, end, reg, p_t)?;
+        }
+        e.f = NO_JUMP;
+        e.t = NO_JUMP;
+        e.info = reg;
+        e.k = Kind::NonReloc;
+        Ok(())
+    }
+
+    pub(super) fn exp2nextreg(&mut self, e: &mut Exp) -> R<()> {
+        self.dischargevars(e)?;
+        self.fs.freeexp(e);
+        self.reserveregs(1)?;
+        let reg = self.fs.freereg - 1;
+        self.exp2reg(e, reg)
+    }
+
+    pub(super) fn exp2anyreg(&mut self, e: &mut Exp) -> R<i32> {
+        self.dischargevars(e)?;
+        if e.k == Kind::NonReloc {
+            if !e.has_jumps() {
+                return Ok(e.info);
+            }
+            if e.info >= self.fs.nactvar {
+                let reg = e.info;
+                self.exp2reg(e, reg)?;
+                return Ok(e.info);
+            }
+        }
+        self.exp2nextreg(e)?;
+        Ok(e.info)
+    }
+
+    pub(super) fn exp2val(&mut self, e: &mut Exp) -> R<()> {
+        if e.has_jumps() {
+            self.exp2anyreg(e)?;
+            Ok(())
+        } else {
+            self.dischargevars(e)
+        }
+    }
+
+    pub(super) fn exp2rk(&mut self, e: &mut Exp) -> R<i32> {
+        self.exp2val(e)?;
+        match e.k {
+            Kind::KNum | Kind::True | Kind::False | Kind::Nil if self.fs.nk <= MAXINDEXRK => {
+                e.info = match e.k {
+                    Kind::Nil => self.addk(Const::Nil)?,
+                    Kind::KNum => self.number_k(e.nval)?,
+                    _ => self.addk(Const::Bool(e.k == Kind::True))?,
+                };
+                e.k = Kind::K;
+                return Ok(e.info | BITRK);
+            }
+            Kind::K if e.info <= MAXINDEXRK => return Ok(e.info | BITRK),
+            _ => {}
+        }
+        self.exp2anyreg(e)
+    }
+
+    pub(super) fn storevar(&mut self, var: &Exp, ex: &mut Exp) -> R<()> {
+        match var.k {
+            Kind::Local => {
+                self.fs.freeexp(ex);
+                return self.exp2reg(ex, var.info);
+            }
+            Kind::Upval => {
+                let e = self.exp2anyreg(ex)?;
+                self.code_abc(op::SETUPVAL, e, var.info, 0)?;
+            }
+            Kind::Global => {
+                let e = self.exp2anyreg(ex)?;
+                self.code_abx(op::SETGLOBAL, e, var.info)?;
+            }
+            Kind::Indexed => {
+                let e = self.exp2rk(ex)?;
+                self.code_abc(op::SETTABLE, var.info, var.aux, e)?;
+            }
+            _ => {}
+        }
+        self.fs.freeexp(ex);
+        Ok(())
+    }
+
+    pub(super) fn self_(&mut self, e: &mut Exp, key: &mut Exp) -> R<()> {
+        self.exp2anyreg(e)?;
+        self.fs.freeexp(e);
+        let func = self.fs.freereg;
+        self.reserveregs(2)?;
+        let rk = self.exp2rk(key)?;
+        self.code_abc(op::SELF, func, e.info, rk)?;
+        self.fs.freeexp(key);
+        e.info = func;
+        e.k = Kind::NonReloc;
+        Ok(())
+    }
+
+    fn invertjump(&mut self, e: &Exp) {
+        let at = self.fs.getjumpcontrol(e.info);
+        let i = &mut self.fs.code[at];
+        let a = arg_a(*i);
+        set_a(i, i32::from(a == 0));
+    }
+
+    fn jumponcond(&mut self, e: &mut Exp, cond: i32) -> R<i32> {
+        if e.k == Kind::Relocable {
+            let ie = self.fs.code[e.info as usize];
+            if get_op(ie) == op::NOT {
+                // the `not` becomes the test's sense
+                self.fs.code.pop();
+                return self.condjump(op::TEST, arg_b(ie), 0, i32::from(cond == 0));
+            }
+        }
+        self.discharge2anyreg(e)?;
+        self.fs.freeexp(e);
+        self.condjump(op::TESTSET, NO_REG, e.info, cond)
+    }
+
+    pub(super) fn goiftrue(&mut self, e: &mut Exp) -> R<()> {
+        self.dischargevars(e)?;
+        let pc = match e.k {
+            Kind::K | Kind::KNum | Kind::True => NO_JUMP,
+            Kind::Jmp => {
+                self.invertjump(e);
+                e.info
+            }
+            _ => self.jumponcond(e, 0)?,
+        };
+        e.f = self.concat(e.f, pc)?;
+        self.patchtohere(e.t)?;
+        e.t = NO_JUMP;
+        Ok(())
+    }
+
+    fn goiffalse(&mut self, e: &mut Exp) -> R<()> {
+        self.dischargevars(e)?;
+        let pc = match e.k {
+            Kind::Nil | Kind::False => NO_JUMP,
+            Kind::Jmp => e.info,
+            _ => self.jumponcond(e, 1)?,
+        };
+        e.t = self.concat(e.t, pc)?;
+        self.patchtohere(e.f)?;
+        e.f = NO_JUMP;
+        Ok(())
+    }
+
+    fn codenot(&mut self, e: &mut Exp) -> R<()> {
+        self.dischargevars(e)?;
+        match e.k {
+            Kind::Nil | Kind::False => e.k = Kind::True,
+            Kind::K | Kind::KNum | Kind::True => e.k = Kind::False,
+            Kind::Jmp => self.invertjump(e),
+            Kind::Relocable | Kind::NonReloc => {
+                self.discharge2anyreg(e)?;
+                self.fs.freeexp(e);
+                e.info = self.code_abc(op::NOT, 0, e.info, 0)?;
+                e.k = Kind::Relocable;
+            }
+            _ => {}
+        }
+        std::mem::swap(&mut e.f, &mut e.t);
+        self.removevalues(e.f);
+        self.removevalues(e.t);
+        Ok(())
+    }
+
+    pub(super) fn indexed(&mut self, t: &mut Exp, k: &mut Exp) -> R<()> {
+        t.aux = self.exp2rk(k)?;
+        t.k = Kind::Indexed;
+        Ok(())
+    }
+
+    fn codearith(&mut self, o: u32, e1: &mut Exp, e2: &mut Exp) -> R<()> {
+        if constfolding(o, e1, e2) {
+            return Ok(());
+        }
+        let o2 = if o != op::UNM && o != op::LEN {
+            self.exp2rk(e2)?
+        } else {
+            0
+        };
+        let o1 = self.exp2rk(e1)?;
+        if o1 > o2 {
+            self.fs.freeexp(e1);
+            self.fs.freeexp(e2);
+        } else {
+            self.fs.freeexp(e2);
+            self.fs.freeexp(e1);
+        }
+        e1.info = self.code_abc(o, 0, o1, o2)?;
+        e1.k = Kind::Relocable;
+        Ok(())
+    }
+
+    fn codecomp(&mut self, o: u32, mut cond: i32, e1: &mut Exp, e2: &mut Exp) -> R<()> {
+        let mut o1 = self.exp2rk(e1)?;
+        let mut o2 = self.exp2rk(e2)?;
+        self.fs.freeexp(e2);
+        self.fs.freeexp(e1);
+        if cond == 0 && o != op::EQ {
+            std::mem::swap(&mut o1, &mut o2);
+            cond = 1;
+        }
+        e1.info = self.condjump(o, cond, o1, o2)?;
+        e1.k = Kind::Jmp;
+        Ok(())
+    }
+
+    pub(super) fn prefix(&mut self, o: UnOpr, e: &mut Exp) -> R<()> {
+        let mut e2 = Exp::number(0.0);
+        match o {
+            UnOpr::Minus => {
+                if !e.is_numeral() {
+                    self.exp2anyreg(e)?;
+                }
+                self.codearith(op::UNM, e, &mut e2)
+            }
+            UnOpr::Not => self.codenot(e),
+            UnOpr::Len => {
+                self.exp2anyreg(e)?;
+                self.codearith(op::LEN, e, &mut e2)
+            }
+        }
+    }
+
+    pub(super) fn infix(&mut self, o: BinOpr, v: &mut Exp) -> R<()> {
+        match o {
+            BinOpr::And => self.goiftrue(v),
+            BinOpr::Or => self.goiffalse(v),
+            BinOpr::Concat => self.exp2nextreg(v),
+            BinOpr::Add | BinOpr::Sub | BinOpr::Mul | BinOpr::Div | BinOpr::Mod | BinOpr::Pow => {
+                if !v.is_numeral() {
+                    self.exp2rk(v)?;
+                }
+                Ok(())
+            }
+            _ => {
+                self.exp2rk(v)?;
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn posfix(&mut self, o: BinOpr, e1: &mut Exp, e2: &mut Exp) -> R<()> {
+        match o {
+            BinOpr::And => {
+                self.dischargevars(e2)?;
+                e2.f = self.concat(e2.f, e1.f)?;
+                *e1 = *e2;
+                Ok(())
+            }
+            BinOpr::Or => {
+                self.dischargevars(e2)?;
+                e2.t = self.concat(e2.t, e1.t)?;
+                *e1 = *e2;
+                Ok(())
+            }
+            BinOpr::Concat => {
+                self.exp2val(e2)?;
+                if e2.k == Kind::Relocable && get_op(self.fs.code[e2.info as usize]) == op::CONCAT {
+                    self.fs.freeexp(e1);
+                    set_b(&mut self.fs.code[e2.info as usize], e1.info);
+                    e1.k = Kind::Relocable;
+                    e1.info = e2.info;
+                    Ok(())
+                } else {
+                    self.exp2nextreg(e2)?;
+                    self.codearith(op::CONCAT, e1, e2)
+                }
+            }
+            BinOpr::Add => self.codearith(op::ADD, e1, e2),
+            BinOpr::Sub => self.codearith(op::SUB, e1, e2),
+            BinOpr::Mul => self.codearith(op::MUL, e1, e2),
+            BinOpr::Div => self.codearith(op::DIV, e1, e2),
+            BinOpr::Mod => self.codearith(op::MOD, e1, e2),
+            BinOpr::Pow => self.codearith(op::POW, e1, e2),
+            BinOpr::Eq => self.codecomp(op::EQ, 1, e1, e2),
+            BinOpr::Ne => self.codecomp(op::EQ, 0, e1, e2),
+            BinOpr::Lt => self.codecomp(op::LT, 1, e1, e2),
+            BinOpr::Le => self.codecomp(op::LE, 1, e1, e2),
+            BinOpr::Gt => self.codecomp(op::LT, 0, e1, e2),
+            BinOpr::Ge => self.codecomp(op::LE, 0, e1, e2),
+        }
+    }
+
+    pub(super) fn setlist(&mut self, base: i32, nelems: i32, tostore: i32) -> R<()> {
+        let c = (nelems - 1) / LFIELDS_PER_FLUSH + 1;
+        let b = if tostore == MULTRET { 0 } else { tostore };
+        if c <= MAXARG_C {
+            self.code_abc(op::SETLIST, base, b, c)?;
+        } else {
+            self.code_abc(op::SETLIST, base, b, 0)?;
+            self.code(c as u32)?;
+        }
+        self.fs.freereg = base + 1;
+        Ok(())
+    }
+}
+
+/// Folds an operation on two numerals, as Lua does (never into a NaN, never
+/// dividing by zero), which decides what enters the constant table.
+fn constfolding(o: u32, e1: &mut Exp, e2: &Exp) -> bool {
+    if !e1.is_numeral() || !e2.is_numeral() {
+        return false;
+    }
+    let (v1, v2) = (e1.nval, e2.nval);
+    let r = match o {
+        op::ADD => v1 + v2,
+        op::SUB => v1 - v2,
+        op::MUL => v1 * v2,
+        op::DIV if v2 == 0.0 => return false,
+        op::DIV => v1 / v2,
+        op::MOD if v2 == 0.0 => return false,
+        op::MOD => v1 - (v1 / v2).floor() * v2,
+        op::POW => v1.powf(v2),
+        op::UNM => -v1,
+        _ => return false,
+    };
+    if r.is_nan() {
+        return false;
+    }
+    e1.nval = r;
+    true
+}
+
+/// Unary operators.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum UnOpr {
+    Minus,
+    Not,
+    Len,
+}
+
+/// Binary operators, with their priorities.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum BinOpr {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Concat,
+    Ne,
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+impl BinOpr {
+    /// Left and right priority: `^` and `..` are right associative.
+    pub(super) fn priority(self) -> (u32, u32) {
+        match self {
+            BinOpr::Add | BinOpr::Sub => (6, 6),
+            BinOpr::Mul | BinOpr::Div | BinOpr::Mod => (7, 7),
+            BinOpr::Pow => (10, 9),
+            BinOpr::Concat => (5, 4),
+            BinOpr::Ne | BinOpr::Eq | BinOpr::Lt | BinOpr::Le | BinOpr::Gt | BinOpr::Ge => (3, 3),
+            BinOpr::And => (2, 2),
+            BinOpr::Or => (1, 1),
+        }
+    }
+}
+
+/// Priority of unary operators.
+pub(super) const UNARY_PRIORITY: u32 = 8;

@@ -1,0 +1,627 @@
+//! Lua 5.1's lexer (`llex.c` of 5.1.5, as Redis embeds it), with its errors: tokens are
+//! read one at a time as the parser asks, so an error is raised at the same point of
+//! the text, with the same line, as in Redis.
+//!
+//! Character classes are the C locale's (Redis sets only `LC_COLLATE`): names are ASCII
+//! letters, digits and `_`; white space is space, `\t`, `\n`, `\v`, `\f`, `\r`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+
+use super::{Refusal, What, number};
+
+/// End of input, as `zgetc` returns it.
+const EOZ: i32 = -1;
+
+/// A token: a single character, a reserved word, or a multi-character symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Tk {
+    Char(u8),
+    And,
+    Break,
+    Do,
+    Else,
+    Elseif,
+    End,
+    False,
+    For,
+    Function,
+    If,
+    In,
+    Local,
+    Nil,
+    Not,
+    Or,
+    Repeat,
+    Return,
+    Then,
+    True,
+    Until,
+    While,
+    Concat,
+    Dots,
+    Eq,
+    Ge,
+    Le,
+    Ne,
+    Number,
+    Name,
+    String,
+    Eos,
+}
+
+impl Tk {
+    /// `luaX_token2str`: how an error message names a token.
+    pub(super) fn text(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Tk::Char(c) if c.is_ascii_control() => return Cow::Owned(format!("char({c})")),
+            // C prints the byte itself; a byte of a UTF-8 sequence alone reads as U+FFFD
+            Tk::Char(c) => return Cow::Owned(String::from_utf8_lossy(&[c]).into_owned()),
+            Tk::And => "and",
+            Tk::Break => "break",
+            Tk::Do => "do",
+            Tk::Else => "else",
+            Tk::Elseif => "elseif",
+            Tk::End => "end",
+            Tk::False => "false",
+            Tk::For => "for",
+            Tk::Function => "function",
+            Tk::If => "if",
+            Tk::In => "in",
+            Tk::Local => "local",
+            Tk::Nil => "nil",
+            Tk::Not => "not",
+            Tk::Or => "or",
+            Tk::Repeat => "repeat",
+            Tk::Return => "return",
+            Tk::Then => "then",
+            Tk::True => "true",
+            Tk::Until => "until",
+            Tk::While => "while",
+            Tk::Concat => "..",
+            Tk::Dots => "...",
+            Tk::Eq => "==",
+            Tk::Ge => ">=",
+            Tk::Le => "<=",
+            Tk::Ne => "~=",
+            Tk::Number => "<number>",
+            Tk::Name => "<name>",
+            Tk::String => "<string>",
+            Tk::Eos => "<eof>",
+        })
+    }
+}
+
+fn reserved(word: &[u8]) -> Option<Tk> {
+    Some(match word {
+        b"and" => Tk::And,
+        b"break" => Tk::Break,
+        b"do" => Tk::Do,
+        b"else" => Tk::Else,
+        b"elseif" => Tk::Elseif,
+        b"end" => Tk::End,
+        b"false" => Tk::False,
+        b"for" => Tk::For,
+        b"function" => Tk::Function,
+        b"if" => Tk::If,
+        b"in" => Tk::In,
+        b"local" => Tk::Local,
+        b"nil" => Tk::Nil,
+        b"not" => Tk::Not,
+        b"or" => Tk::Or,
+        b"repeat" => Tk::Repeat,
+        b"return" => Tk::Return,
+        b"then" => Tk::Then,
+        b"true" => Tk::True,
+        b"until" => Tk::Until,
+        b"while" => Tk::While,
+        _ => return None,
+    })
+}
+
+/// A token with its value: a number's, or the interned text of a name or string.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Token {
+    pub(super) tk: Tk,
+    pub(super) num: f64,
+    pub(super) str: u32,
+    pub(super) range: (usize, usize),
+}
+
+impl Token {
+    const EOS: Token = Token {
+        tk: Tk::Eos,
+        num: 0.0,
+        str: 0,
+        range: (0, 0),
+    };
+}
+
+/// The FxHash function: names and strings are short, and SipHash's start-up cost
+/// dominates on them.
+#[derive(Default)]
+pub(super) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            self.write_u64(word);
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write_u64(u64::from(b));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+pub(super) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// What the last token read left in Lua's token buffer, which error messages quote
+/// ("near '...'"): a stretch of the source (names, numbers), or the saved text of a
+/// string (its quotes, escapes decoded).
+#[derive(Clone, Copy)]
+enum Buffer {
+    Source(usize, usize),
+    Saved,
+}
+
+pub(super) struct Lexer<'a> {
+    src: &'a [u8],
+    /// Where `current` is (`src.len()` and beyond: end of input).
+    pos: usize,
+    /// Lua's `linenumber`: the line the lexer is on.
+    pub(super) line: u32,
+    /// Lua's `lastline`: the line of the last token consumed.
+    pub(super) lastline: u32,
+    pub(super) t: Token,
+    pub(super) ahead: Option<Token>,
+    buffer: Buffer,
+    saved: Vec<u8>,
+    /// Where the token being read started.
+    token_start: usize,
+    strings: FxHashMap<Cow<'a, [u8]>, u32>,
+    /// Bytes to change before full_moon reads the text (see [`super::Compiled`]).
+    pub(super) masks: Vec<(usize, u8)>,
+}
+
+impl<'a> Lexer<'a> {
+    pub(super) fn new(src: &'a str) -> Self {
+        Lexer {
+            src: src.as_bytes(),
+            pos: 0,
+            line: 1,
+            lastline: 1,
+            t: Token::EOS,
+            ahead: None,
+            buffer: Buffer::Saved,
+            saved: Vec::new(),
+            token_start: 0,
+            strings: FxHashMap::default(),
+            masks: Vec::new(),
+        }
+    }
+
+    fn current(&self) -> i32 {
+        self.src.get(self.pos).map_or(EOZ, |&c| i32::from(c))
+    }
+
+    fn at_newline(&self) -> bool {
+        matches!(self.src.get(self.pos), Some(b'\n' | b'\r'))
+    }
+
+    fn save(&mut self, c: u8) {
+        self.saved.push(c);
+    }
+
+    /// `check_next`: consumes the current character if it is in `set`. Lua tests
+    /// with `strchr`, which also finds the NUL ending `set`: a NUL byte passes too
+    /// (`.\0` reads as `..`, and a NUL after a numeral joins it).
+    fn check_next(&mut self, set: &[u8]) -> bool {
+        match self.src.get(self.pos) {
+            Some(&c) if c == 0 || set.contains(&c) => {
+                self.pos += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn save_and_next(&mut self) {
+        if let Some(&c) = self.src.get(self.pos) {
+            self.saved.push(c);
+        }
+        self.pos += 1;
+    }
+
+    /// The id of a string, the same for equal texts (Lua interns every string).
+    pub(super) fn intern(&mut self, text: Cow<'a, [u8]>) -> u32 {
+        let next = self.strings.len() as u32;
+        *self.strings.entry(text).or_insert(next)
+    }
+
+    /// Where the current token is.
+    pub(super) fn here(&self) -> Range<usize> {
+        self.t.range.0..self.t.range.1
+    }
+
+    /// `luaX_lexerror`: an error at the lexer's line, "near" the text of `token`.
+    pub(super) fn error(
+        &self,
+        what: What,
+        message: impl Into<String>,
+        token: Option<Tk>,
+        at: Range<usize>,
+    ) -> Box<Refusal> {
+        Box::new(Refusal {
+            what,
+            message: message.into(),
+            near: token.map(|token| self.token_text(token)),
+            line: Some(self.line),
+            at,
+            focus: None,
+        })
+    }
+
+    /// `luaX_syntaxerror`: an error near the current token.
+    pub(super) fn syntax_error(&self, what: What, message: impl Into<String>) -> Box<Refusal> {
+        self.error(what, message, Some(self.t.tk), self.here())
+    }
+
+    /// `txtToken`: names, strings and numbers are quoted from the token buffer (up to
+    /// a NUL byte, as C's `%s` prints it).
+    fn token_text(&self, token: Tk) -> String {
+        match token {
+            Tk::Name | Tk::String | Tk::Number => {
+                let bytes = match self.buffer {
+                    Buffer::Source(start, end) => &self.src[start..end],
+                    Buffer::Saved => &self.saved[..],
+                };
+                let bytes = bytes.split(|&b| b == 0).next().unwrap_or_default();
+                String::from_utf8_lossy(bytes).into_owned()
+            }
+            other => other.text().into_owned(),
+        }
+    }
+
+    /// A lexical error in the token being read, which the message quotes.
+    fn lex_error(&self, what: What, message: &str, token: Option<Tk>) -> Box<Refusal> {
+        let end = self.pos.min(self.src.len());
+        self.error(what, message, token, self.token_start..end)
+    }
+
+    fn inclinenumber(&mut self) {
+        let old = self.current();
+        self.pos += 1;
+        if self.at_newline() && self.current() != old {
+            self.pos += 1;
+        }
+        // "chunk has too many lines" needs more than 2^31 lines: beyond a Redis
+        // argument's 512 MB
+        self.line += 1;
+    }
+
+    /// `luaX_next`: the next token becomes the current one.
+    pub(super) fn next(&mut self) -> Result<(), Box<Refusal>> {
+        self.lastline = self.line;
+        self.t = match self.ahead.take() {
+            Some(token) => token,
+            None => self.llex()?,
+        };
+        Ok(())
+    }
+
+    /// `luaX_lookahead`.
+    pub(super) fn lookahead(&mut self) -> Result<Tk, Box<Refusal>> {
+        let token = self.llex()?;
+        self.ahead = Some(token);
+        Ok(token.tk)
+    }
+
+    fn token(&self, tk: Tk) -> Token {
+        Token {
+            tk,
+            num: 0.0,
+            str: 0,
+            range: (self.token_start, self.pos.min(self.src.len())),
+        }
+    }
+
+    fn llex(&mut self) -> Result<Token, Box<Refusal>> {
+        self.saved.clear();
+        self.buffer = Buffer::Saved;
+        loop {
+            self.token_start = self.pos;
+            let Some(&c) = self.src.get(self.pos) else {
+                return Ok(self.token(Tk::Eos));
+            };
+            match c {
+                b'\n' | b'\r' => self.inclinenumber(),
+                b'-' => {
+                    self.pos += 1;
+                    if self.current() != i32::from(b'-') {
+                        return Ok(self.token(Tk::Char(b'-')));
+                    }
+                    self.pos += 1;
+                    if self.current() == i32::from(b'[') {
+                        let sep = self.skip_sep();
+                        self.saved.clear();
+                        if sep >= 0 {
+                            self.read_long_string(false, sep)?;
+                            self.saved.clear();
+                            continue;
+                        }
+                    }
+                    while !self.at_newline() && self.current() != EOZ {
+                        self.pos += 1;
+                    }
+                }
+                b'[' => {
+                    let sep = self.skip_sep();
+                    if sep >= 0 {
+                        return self.read_long_string(true, sep);
+                    } else if sep == -1 {
+                        return Ok(self.token(Tk::Char(b'[')));
+                    }
+                    return Err(self.lex_error(What::Lexical, "invalid long string delimiter", Some(Tk::String)));
+                }
+                b'=' | b'<' | b'>' | b'~' => {
+                    self.pos += 1;
+                    if self.current() != i32::from(b'=') {
+                        return Ok(self.token(Tk::Char(c)));
+                    }
+                    self.pos += 1;
+                    return Ok(self.token(match c {
+                        b'=' => Tk::Eq,
+                        b'<' => Tk::Le,
+                        b'>' => Tk::Ge,
+                        _ => Tk::Ne,
+                    }));
+                }
+                b'"' | b'\'' => return self.read_string(c),
+                b'.' => {
+                    self.pos += 1;
+                    if self.check_next(b".") {
+                        let tk = if self.check_next(b".") { Tk::Dots } else { Tk::Concat };
+                        for at in self.token_start..self.pos {
+                            if self.src[at] == 0 {
+                                self.masks.push((at, b'.'));
+                            }
+                        }
+                        return Ok(self.token(tk));
+                    }
+                    if !self.src.get(self.pos).is_some_and(u8::is_ascii_digit) {
+                        return Ok(self.token(Tk::Char(b'.')));
+                    }
+                    return self.read_numeral();
+                }
+                b' ' | b'\t' => self.pos += 1,
+                // white space to C, not to full_moon
+                0x0b | 0x0c => {
+                    self.masks.push((self.pos, b' '));
+                    self.pos += 1;
+                }
+                b'0'..=b'9' => return self.read_numeral(),
+                c if c.is_ascii_alphabetic() || c == b'_' => {
+                    let start = self.pos;
+                    while self
+                        .src
+                        .get(self.pos)
+                        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+                    {
+                        self.pos += 1;
+                    }
+                    let word = &self.src[start..self.pos];
+                    if let Some(tk) = reserved(word) {
+                        return Ok(self.token(tk));
+                    }
+                    self.buffer = Buffer::Source(start, self.pos);
+                    let id = self.intern(Cow::Borrowed(word));
+                    return Ok(Token {
+                        str: id,
+                        ..self.token(Tk::Name)
+                    });
+                }
+                _ => {
+                    self.pos += 1;
+                    return Ok(self.token(Tk::Char(c)));
+                }
+            }
+        }
+    }
+
+    fn read_numeral(&mut self) -> Result<Token, Box<Refusal>> {
+        let start = self.token_start;
+        self.pos = number::token_end(self.src, start);
+        self.buffer = Buffer::Source(start, self.pos);
+        let text = &self.src[start..self.pos];
+        match number::str2d(text) {
+            Some(num) => {
+                // full_moon reads neither a NUL byte (C's strings end there, so what
+                // follows it in the token is not part of the number) nor `0x1p4`
+                let nul = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+                self.masks.extend((start + nul..self.pos).map(|at| (at, b' ')));
+                if text.starts_with(b"0x") || text.starts_with(b"0X") {
+                    let p = text[..nul].iter().position(|&b| b == b'p' || b == b'P');
+                    self.masks.extend(p.map(|p| (start + p, b'0')));
+                }
+                Ok(Token {
+                    num,
+                    ..self.token(Tk::Number)
+                })
+            }
+            None => Err(self.lex_error(What::MalformedNumber, "malformed number", Some(Tk::Number))),
+        }
+    }
+
+    /// At a `[` or `]`: the level of the long bracket it opens or closes (the number
+    /// of `=`), or `-(level) - 1` when the second bracket is missing.
+    fn skip_sep(&mut self) -> i64 {
+        let s = self.current();
+        self.save_and_next();
+        let mut count = 0;
+        while self.current() == i32::from(b'=') {
+            self.save_and_next();
+            count += 1;
+        }
+        if self.current() == s { count } else { -count - 1 }
+    }
+
+    fn read_long_string(&mut self, string: bool, sep: i64) -> Result<Token, Box<Refusal>> {
+        self.save_and_next();
+        if self.at_newline() {
+            self.inclinenumber();
+        }
+        loop {
+            match self.current() {
+                EOZ => {
+                    let (what, message) = if string {
+                        (What::UnfinishedLongString, "unfinished long string")
+                    } else {
+                        (What::UnfinishedLongComment, "unfinished long comment")
+                    };
+                    return Err(self.lex_error(what, message, Some(Tk::Eos)));
+                }
+                // Lua 5.1.5 (LUA_COMPAT_LSTR 1) refuses a `[[` inside `[[...]]`, "nesting
+                // of [[...]] is deprecated"; Redis's fix for CVE-2025-46819 (7.2.11,
+                // 7.4.6, 8.2.2, and distribution builds of older releases such as
+                // Debian's 7.0.15) changed what `skip_sep` returns, and the check never
+                // fires since. The bracket is text, as in those builds.
+                0x5d /* ] */ => {
+                    if self.skip_sep() == sep {
+                        self.save_and_next();
+                        break;
+                    }
+                }
+                0x0a | 0x0d => {
+                    self.save(b'\n');
+                    self.inclinenumber();
+                    if !string {
+                        self.saved.clear();
+                    }
+                }
+                _ => {
+                    if string {
+                        self.save_and_next();
+                    } else {
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+        if !string {
+            return Ok(self.token(Tk::Eos));
+        }
+        let level = 2 + sep as usize;
+        let content = self.saved[level..self.saved.len() - level].to_vec();
+        let id = self.intern(Cow::Owned(content));
+        Ok(Token {
+            str: id,
+            ..self.token(Tk::String)
+        })
+    }
+
+    fn read_string(&mut self, quote: u8) -> Result<Token, Box<Refusal>> {
+        self.save_and_next();
+        loop {
+            let c = self.current();
+            if c == i32::from(quote) {
+                break;
+            }
+            match c {
+                EOZ => return Err(self.lex_error(What::UnfinishedString, "unfinished string", Some(Tk::Eos))),
+                0x0a | 0x0d => {
+                    return Err(self.lex_error(What::UnfinishedString, "unfinished string", Some(Tk::String)));
+                }
+                0x5c /* \ */ => {
+                    self.pos += 1;
+                    let escaped = match self.current() {
+                        EOZ => continue,
+                        0x0a | 0x0d => {
+                            self.save(b'\n');
+                            let newline = self.pos;
+                            self.inclinenumber();
+                            // one escaped line break of two characters: full_moon
+                            // escapes only the first and ends the string at the second
+                            if self.pos == newline + 2 {
+                                self.masks.push((newline + 1, b' '));
+                            }
+                            continue;
+                        }
+                        c => c as u8,
+                    };
+                    let decoded = match escaped {
+                        b'a' => 0x07,
+                        b'b' => 0x08,
+                        b'f' => 0x0c,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'v' => 0x0b,
+                        b'0'..=b'9' => {
+                            let mut value: u32 = 0;
+                            let mut digits = 0;
+                            while digits < 3 && self.src.get(self.pos).is_some_and(u8::is_ascii_digit) {
+                                value = 10 * value + u32::from(self.src[self.pos] - b'0');
+                                self.pos += 1;
+                                digits += 1;
+                            }
+                            if value > 255 {
+                                return Err(self.lex_error(
+                                    What::EscapeTooLarge,
+                                    "escape sequence too large",
+                                    Some(Tk::String),
+                                ));
+                            }
+                            self.save(value as u8);
+                            continue;
+                        }
+                        // `\\`, `\"`, `\'` and any other character stand for themselves
+                        _ => {
+                            self.save_and_next();
+                            continue;
+                        }
+                    };
+                    self.save(decoded);
+                    self.pos += 1;
+                }
+                _ => self.save_and_next(),
+            }
+        }
+        self.save_and_next();
+        let content = &self.saved[1..self.saved.len() - 1];
+        let source = &self.src[self.token_start + 1..self.pos - 1];
+        let text = if content == source {
+            Cow::Borrowed(source)
+        } else {
+            Cow::Owned(content.to_vec())
+        };
+        let id = self.intern(text);
+        Ok(Token {
+            str: id,
+            ..self.token(Tk::String)
+        })
+    }
+}

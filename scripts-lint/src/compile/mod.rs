@@ -1,0 +1,146 @@
+//! What Lua 5.1 refuses to compile, decided as Redis decides it: a port of the lexer,
+//! parser and code generator of the Lua 5.1.5 Redis embeds (`llex.c`, `lparser.c`,
+//! `lcode.c`, with Redis's `luaconf.h`), run over the script before full_moon builds
+//! the tree the lints read.
+//!
+//! full_moon's Lua 5.1 grammar accepts scripts Lua refuses (more than 200 locals in a
+//! function, `break` outside a loop, a call too large for the 250 registers) and the
+//! reverse (`0x1p4`), so what compiles is decided here, and each refusal comes with
+//! the line and the text Redis gives: `user_script:3: no loop to break near 'end'`.
+//!
+//! Left out, because no script Redis accepts can reach them: "chunk has too many
+//! lines" and "code size overflow" (2^31 lines or instructions) and "lexical element
+//! too long" (half the address space), all beyond a Redis argument's 512 MB.
+
+use std::ops::Range;
+
+mod code;
+mod lex;
+pub(crate) mod number;
+mod parser;
+
+/// Why Lua refused a script, for the help text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum What {
+    /// An unexpected or missing token.
+    Syntax,
+    /// A character or bracket the lexer cannot read.
+    Lexical,
+    MalformedNumber,
+    UnfinishedString,
+    UnfinishedLongString,
+    UnfinishedLongComment,
+    /// `\256` and above.
+    EscapeTooLarge,
+    /// More than 200 locals in scope in one function.
+    TooManyLocals,
+    /// More than 32,767 locals declared in one function.
+    TooManyDeclared,
+    /// More than 60 upvalues in one function.
+    TooManyUpvalues,
+    /// More than 200 nested blocks and expressions.
+    TooManyLevels,
+    /// Too many targets on the left of one `=`.
+    TooManyAssigned,
+    /// More than 250 registers.
+    TooComplex,
+    /// More than 262,143 constants or nested functions in one function.
+    ConstantOverflow,
+    /// A jump over more than 131,071 instructions.
+    ControlTooLong,
+    /// A line starting with `(` after an expression.
+    AmbiguousCall,
+    /// `break` outside a loop.
+    NoLoop,
+    /// `...` in a function without `...` parameters.
+    VarargOutside,
+}
+
+/// A script Lua 5.1 refuses to compile: the first error, as Lua raises it.
+#[derive(Clone, Debug)]
+pub(crate) struct Refusal {
+    pub(crate) what: What,
+    /// Lua's message, after its `chunk:line:` prefix and before " near": "no loop to
+    /// break".
+    pub(crate) message: String,
+    /// The text of the token Lua names ("near 'end'"), when it names one.
+    pub(crate) near: Option<String>,
+    /// The line Lua names; `None` for the errors Lua raises without a position
+    /// ("constant table overflow").
+    pub(crate) line: Option<u32>,
+    /// The token Lua stopped at, or the part of a token it could not read: on the
+    /// line Lua names.
+    pub(crate) at: Range<usize>,
+    /// What the message is about when that is not where Lua stopped: the 201st local,
+    /// the expression before an ambiguous `(`.
+    pub(crate) focus: Option<Range<usize>>,
+}
+
+impl Refusal {
+    fn runtime(what: What, message: &str, at: Range<usize>) -> Box<Refusal> {
+        Box::new(Refusal {
+            what,
+            message: message.to_owned(),
+            near: None,
+            line: None,
+            at,
+            focus: None,
+        })
+    }
+
+    /// The error as Lua words it for a chunk named `chunk` (`user_script` for
+    /// scripts, `user_function` for libraries): `user_script:3: no loop to break near 'end'`.
+    pub(crate) fn lua_text(&self, chunk: &str) -> String {
+        let message = match &self.near {
+            Some(near) => format!("{} near '{near}'", self.message),
+            None => self.message.clone(),
+        };
+        match self.line {
+            Some(line) => format!("{chunk}:{line}: {message}"),
+            None => message,
+        }
+    }
+}
+
+/// The outcome of compiling a script as Lua 5.1.
+pub(crate) struct Compiled {
+    /// The first error, where Lua stops; `None` when Redis compiles the script.
+    pub(crate) refusal: Option<Box<Refusal>>,
+    /// Bytes to replace, up to where Lua stopped, so that full_moon reads the text as
+    /// Lua does, each by an ASCII byte: `\v` and `\f` between tokens (white space to
+    /// Lua) by a space, the `p` of a hexadecimal float (`0x1p4`, which full_moon's
+    /// Lua 5.1 grammar refuses) by `0`, the second character of an escaped `\r\n` in
+    /// a string (full_moon ends the string there) by a space, and the NUL bytes Lua's
+    /// lexer takes into a number (with the rest of the number) or a `..`.
+    pub(crate) masks: Vec<(usize, u8)>,
+}
+
+impl Compiled {
+    /// `source` as full_moon must read it: the same length and line breaks, so every
+    /// position still points into `source`.
+    pub(crate) fn masked(&self, source: &str) -> Option<String> {
+        if self.masks.is_empty() {
+            return None;
+        }
+        let mut bytes = source.as_bytes().to_vec();
+        for &(at, byte) in &self.masks {
+            bytes[at] = byte;
+        }
+        // ASCII replaced by ASCII
+        String::from_utf8(bytes).ok()
+    }
+}
+
+/// Compiles `source` (a script with its shebang line blanked, as Redis loads it) as
+/// Lua 5.1.
+pub(crate) fn compile(source: &str) -> Compiled {
+    let mut compiler = parser::Compiler::new(source);
+    let refusal = compiler.main().err();
+    Compiled {
+        refusal,
+        masks: compiler.into_masks(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+//! The port against what Redis 7.0.15 replied to the same scripts (`SCRIPT LOAD`,
+//! recorded here; tests/tests/lua_compile.rs asks a live server).
+
+use super::*;
+
+/// Lua's text for `source` as a script, or `None` when it compiles.
+fn refusal(source: &str) -> Option<String> {
+    compile(source).refusal.map(|r| r.lua_text("user_script"))
+}
+
+#[test]
+fn refuses_what_redis_refuses_with_its_text() {
+    let cases: &[(&str, Option<&str>)] = &[
+        (
+            "local function f() return ... end\n",
+            Some("user_script:1: cannot use '...' outside a vararg function near '...'"),
+        ),
+        ("break\n", Some("user_script:2: no loop to break near '<eof>'")),
+        (
+            "while true do local function f() break end end\n",
+            Some("user_script:1: no loop to break near 'end'"),
+        ),
+        (
+            "local a = f\n(g)()\n",
+            Some("user_script:2: ambiguous syntax (function call x new statement) near '('"),
+        ),
+        (
+            "return f\n(1)\n",
+            Some("user_script:2: ambiguous syntax (function call x new statement) near '('"),
+        ),
+        (
+            "x = 1\r\ny = 2\r\nreturn z\r\n(1)\r\n",
+            Some("user_script:4: ambiguous syntax (function call x new statement) near '('"),
+        ),
+        ("return 1 & 2", Some("user_script:1: '<eof>' expected near '&'")),
+        ("return 1 // 2", Some("user_script:1: unexpected symbol near '/'")),
+        ("# comment\nreturn 1", Some("user_script:1: unexpected symbol near '#'")),
+        (";", Some("user_script:1: unexpected symbol near ';'")),
+        ("return 1;;", Some("user_script:1: '<eof>' expected near ';'")),
+        ("x", Some("user_script:1: '=' expected near '<eof>'")),
+        ("(x)", Some("user_script:1: syntax error near '<eof>'")),
+        ("a, f() = 1, 2", Some("user_script:1: syntax error near '='")),
+        (
+            "return x:y",
+            Some("user_script:1: function arguments expected near '<eof>'"),
+        ),
+        (
+            "local function f(..., a) end",
+            Some("user_script:1: ')' expected near ','"),
+        ),
+        ("for i do end", Some("user_script:1: '=' or 'in' expected near 'do'")),
+        (
+            "if x then else elseif y then end",
+            Some("user_script:1: 'end' expected near 'elseif'"),
+        ),
+        ("return 5..2", Some("user_script:1: malformed number near '5..2'")),
+        ("local x = 'a' 'b'", Some("user_script:1: unexpected symbol near ''b''")),
+        ("return ....x", Some("user_script:1: '<eof>' expected near '.'")),
+        ("return x.1", Some("user_script:1: '<eof>' expected near '.1'")),
+        ("local é = 1", Some("user_script:1: '<name>' expected near '�'")),
+        ("return 1\u{0}", None),
+        ("return [[ [[ ]]\n", None),
+        ("--[[ a [[ b ]]\nreturn 1\n", None),
+        (
+            "--[[ unfinished\nreturn 1\n",
+            Some("user_script:3: unfinished long comment near '<eof>'"),
+        ),
+        (
+            "return 1 --[[",
+            Some("user_script:1: unfinished long comment near '<eof>'"),
+        ),
+        (
+            "return 'a\\256'\n",
+            Some("user_script:1: escape sequence too large near ''a'"),
+        ),
+        ("return 'abc\n'\n", Some("user_script:1: unfinished string near ''abc'")),
+        ("return 'abc\n", Some("user_script:1: unfinished string near ''abc'")),
+        (
+            "return [==[a]=]\n",
+            Some("user_script:2: unfinished long string near '<eof>'"),
+        ),
+        (
+            "return [=\n",
+            Some("user_script:1: invalid long string delimiter near '[='"),
+        ),
+        (
+            "return [==x\n",
+            Some("user_script:1: invalid long string delimiter near '[=='"),
+        ),
+        ("return 0x1p4\n", None),
+        ("return 0x1p-4\n", Some("user_script:1: malformed number near '0x1p'")),
+        ("return 0x1.8p1\n", Some("user_script:1: malformed number near '.8p1'")),
+        ("return 0x\n", Some("user_script:1: malformed number near '0x'")),
+        ("return 3..2\n", Some("user_script:1: malformed number near '3..2'")),
+        ("return 1e\n", Some("user_script:1: malformed number near '1e'")),
+        ("return 08\n", None),
+        ("return 1e400\n", None),
+        ("return '\\z'\n", None),
+        ("return 'a\\\r\nb'\n", None),
+        ("return\u{b}1", None),
+        ("local goto = 1 return goto", None),
+        ("function x(a, ...) return arg end\n", None),
+        ("local f = function(a, b, ...) return select('#', ...) end\n", None),
+        ("repeat local x; local function f() return x end; until x\n", None),
+    ];
+    for (source, expected) in cases {
+        assert_eq!(refusal(source).as_deref(), *expected, "{source:?}");
+    }
+}
+
+fn locals(n: usize) -> String {
+    (0..n).map(|i| format!("local v{i} = {i}\n")).collect()
+}
+
+#[test]
+fn at_most_200_locals_in_scope() {
+    assert_eq!(refusal(&locals(200)), None);
+    assert_eq!(
+        refusal(&locals(201)).as_deref(),
+        Some("user_script:201: main function has more than 200 local variables")
+    );
+    // a function's parameters count, and a vararg function's hidden `arg`
+    let function = |params: &str, n: usize| format!("local function f({params})\n{}end\n", locals(n));
+    assert_eq!(refusal(&function("a, b", 198)), None);
+    assert!(
+        refusal(&function("a, b", 199))
+            .is_some_and(|t| t.ends_with("function at line 1 has more than 200 local variables"))
+    );
+    assert_eq!(refusal(&function("...", 199)), None);
+    assert!(refusal(&function("...", 200)).is_some());
+    // a numeric `for` keeps four in scope
+    assert_eq!(refusal(&format!("{}for i = 1, 2 do end\n", locals(196))), None);
+    assert!(refusal(&format!("{}for i = 1, 2 do end\n", locals(197))).is_some());
+    // scopes that ended free theirs
+    assert_eq!(refusal(&format!("do\n{}end\n{}", locals(150), locals(150))), None);
+}
+
+#[test]
+fn at_most_60_upvalues() {
+    let uses = |n: usize| {
+        let sum: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+        format!("{}local function f()\n  return {}\nend\n", locals(n), sum.join(" + "))
+    };
+    assert_eq!(refusal(&uses(60)), None);
+    assert_eq!(
+        refusal(&uses(61)).as_deref(),
+        Some("user_script:64: function at line 62 has more than 60 upvalues")
+    );
+}
+
+#[test]
+fn registers_levels_and_assignments() {
+    let call = |n: usize| {
+        format!(
+            "return f({})\n",
+            (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+        )
+    };
+    assert_eq!(refusal(&call(248)), None);
+    assert_eq!(
+        refusal(&call(249)).as_deref(),
+        Some("user_script:2: function or expression too complex near '<eof>'")
+    );
+    // a constructor flushes every 50 items: any length fits
+    let table = format!("return {{{}}}\n", vec!["x"; 3000].join(", "));
+    assert_eq!(refusal(&table), None);
+    let parens = |n: usize| format!("return {}1{}\n", "(".repeat(n), ")".repeat(n));
+    assert_eq!(refusal(&parens(198)), None);
+    assert_eq!(
+        refusal(&parens(199)).as_deref(),
+        Some("user_script:1: chunk has too many syntax levels")
+    );
+    let assign = |n: usize| {
+        format!(
+            "{} = 1\n",
+            (0..n).map(|i| format!("a{i}")).collect::<Vec<_>>().join(", ")
+        )
+    };
+    // the limit is 200 less the levels open (one, the main chunk): the check comes
+    // before the target it counts
+    assert_eq!(refusal(&assign(200)), None);
+    assert_eq!(
+        refusal(&assign(201)).as_deref(),
+        Some("user_script:1: main function has more than 199 variables in assignment")
+    );
+}
+
+#[test]
+fn constants_beyond_255_take_registers() {
+    // 300 distinct constants: the later ones are no longer operands, and a call of
+    // 200 of them still fits
+    let strings: Vec<String> = (0..300).map(|i| format!("'s{i}'")).collect();
+    let source = format!(
+        "local t = {{{}}}\nreturn f({})\n",
+        strings.join(", "),
+        strings[..200].join(", ")
+    );
+    assert_eq!(refusal(&source), None);
+}
+
+#[test]
+fn masks_what_full_moon_reads_otherwise() {
+    let masked = |source: &str| compile(source).masked(source);
+    assert_eq!(masked("return 0x1p4").as_deref(), Some("return 0x104"));
+    assert_eq!(masked("return\u{b}1").as_deref(), Some("return 1"));
+    assert_eq!(masked("return 'a\\\r\nb'").as_deref(), Some("return 'a\\\r b'"));
+    assert_eq!(masked("return 1\u{0}+5").as_deref(), Some("return 1   "));
+    assert_eq!(masked("return 'a' .\u{0} 'b'").as_deref(), Some("return 'a' .. 'b'"));
+    assert_eq!(masked("return 1"), None);
+}
