@@ -15,6 +15,8 @@
 use std::ops::Range;
 
 mod code;
+mod func;
+mod instr;
 mod lex;
 pub(crate) mod number;
 mod parser;
@@ -134,7 +136,7 @@ impl Compiled {
 /// Compiles `source` (a script with its shebang line blanked, as Redis loads it) as
 /// Lua 5.1.
 pub(crate) fn compile(source: &str) -> Compiled {
-    let mut compiler = parser::Compiler::new(source);
+    let mut compiler = func::Compiler::new(source);
     let refusal = compiler.main().err();
     Compiled {
         refusal,

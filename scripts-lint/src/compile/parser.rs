@@ -3,13 +3,11 @@
 
 use std::borrow::Cow;
 
-use super::code::{
-    BinOpr, Block, Exp, FuncState, Kind, LFIELDS_PER_FLUSH, MAXARG_BX, MULTRET, NO_JUMP, UNARY_PRIORITY, UnOpr, op,
-};
+use super::code::{BinOpr, UNARY_PRIORITY, UnOpr};
+use super::func::{Block, Compiler, Exp, FuncState, Kind, R};
+use super::instr::{LFIELDS_PER_FLUSH, MAXARG_BX, MULTRET, NO_JUMP, op};
 use super::lex::{Lexer, Tk};
 use super::{Refusal, What};
-
-pub(super) type R<T> = Result<T, Box<Refusal>>;
 
 /// `LUAI_MAXCCALLS`: nested blocks and expressions.
 const MAX_LEVELS: u32 = 200;
@@ -23,20 +21,6 @@ const MAX_LOCVARS: usize = 32767;
 const VARARG_HASARG: u8 = 1;
 const VARARG_ISVARARG: u8 = 2;
 const VARARG_NEEDSARG: u8 = 4;
-
-/// The state of one compilation: the lexer, the function being compiled and the
-/// ones enclosing it.
-pub(super) struct Compiler<'a> {
-    pub(super) ls: Lexer<'a>,
-    pub(super) fs: FuncState,
-    outer: Vec<FuncState>,
-    /// `nCcalls`: the current nesting of blocks and expressions.
-    levels: u32,
-    /// The left-hand sides of the assignments being compiled.
-    targets: Vec<Exp>,
-    /// Where the last token consumed was, for limit errors that name it.
-    last: (usize, usize),
-}
 
 /// A constructor being compiled (`ConsControl`).
 struct Constructor {

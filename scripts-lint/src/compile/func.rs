@@ -1,0 +1,230 @@
+//! What the compiler keeps while compiling: the function being compiled
+//! (`FuncState`), its blocks, the expressions being built (`expdesc`), and the state
+//! of the whole compilation.
+
+use super::Refusal;
+use super::instr::{BITRK, NO_JUMP, NO_REG, abc, arg_b, arg_c, arg_sbx, get_op, is_test, op, set_a, set_c, set_op};
+use super::lex::{FxHashMap, Lexer};
+
+pub(super) type R<T> = Result<T, Box<Refusal>>;
+
+/// What an expression is, so far (`expkind` of `lparser.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    Void,
+    Nil,
+    True,
+    False,
+    /// A constant: `info` is its index.
+    K,
+    /// A number not yet in the constant table.
+    KNum,
+    /// A local: `info` is its register.
+    Local,
+    /// An upvalue: `info` is its index.
+    Upval,
+    /// A global: `info` is the name's constant.
+    Global,
+    /// `t[k]`: `info` is the table's register, `aux` the key's register or constant.
+    Indexed,
+    /// A comparison: `info` is its jump.
+    Jmp,
+    /// An instruction that may still write anywhere: `info` is its position.
+    Relocable,
+    /// A value in register `info`.
+    NonReloc,
+    /// An open call: `info` is its instruction.
+    Call,
+    /// `...`: `info` is its instruction.
+    Vararg,
+}
+
+/// `expdesc`: an expression being compiled.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Exp {
+    pub(super) k: Kind,
+    pub(super) info: i32,
+    pub(super) aux: i32,
+    pub(super) nval: f64,
+    /// Jumps taken when the expression is true, and when false.
+    pub(super) t: i32,
+    pub(super) f: i32,
+}
+
+impl Exp {
+    pub(super) fn new(k: Kind, info: i32) -> Exp {
+        Exp {
+            k,
+            info,
+            aux: 0,
+            nval: 0.0,
+            t: NO_JUMP,
+            f: NO_JUMP,
+        }
+    }
+
+    pub(super) fn number(nval: f64) -> Exp {
+        Exp {
+            nval,
+            ..Exp::new(Kind::KNum, 0)
+        }
+    }
+
+    pub(super) fn has_jumps(&self) -> bool {
+        self.t != self.f
+    }
+
+    pub(super) fn is_numeral(&self) -> bool {
+        self.k == Kind::KNum && self.t == NO_JUMP && self.f == NO_JUMP
+    }
+
+    pub(super) fn has_multret(&self) -> bool {
+        matches!(self.k, Kind::Call | Kind::Vararg)
+    }
+}
+
+/// A key of a function's constant table.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Const {
+    Nil,
+    Bool(bool),
+    /// A number's bits, `-0` as `0` (equal keys in a Lua table).
+    Num(u64),
+    /// An interned string.
+    Str(u32),
+}
+
+/// `BlockCnt`: a block being compiled.
+pub(super) struct Block {
+    pub(super) breaklist: i32,
+    pub(super) nactvar: i32,
+    pub(super) upval: bool,
+    pub(super) isbreakable: bool,
+}
+
+/// `FuncState` and the parts of its `Proto` the compiler reads.
+pub(super) struct FuncState {
+    pub(super) code: Vec<u32>,
+    pub(super) consts: FxHashMap<Const, i32>,
+    pub(super) nk: i32,
+    pub(super) np: i32,
+    /// Every local the function declared, by name (`locvars`).
+    pub(super) locvars: Vec<u32>,
+    /// The locals in scope, as indices into `locvars`, and those being declared.
+    pub(super) actvar: Vec<u16>,
+    pub(super) nactvar: i32,
+    /// Kind (`Local` or `Upval`) and index of each upvalue in the enclosing function.
+    pub(super) upvalues: Vec<(Kind, i32)>,
+    pub(super) freereg: i32,
+    pub(super) maxstacksize: i32,
+    pub(super) lasttarget: i32,
+    pub(super) jpc: i32,
+    pub(super) blocks: Vec<Block>,
+    pub(super) is_vararg: u8,
+    /// The line of its `function` (0 for the main chunk), which limit messages name.
+    pub(super) linedefined: u32,
+}
+
+impl FuncState {
+    pub(super) fn new(linedefined: u32) -> FuncState {
+        FuncState {
+            code: Vec::new(),
+            consts: FxHashMap::default(),
+            nk: 0,
+            np: 0,
+            locvars: Vec::new(),
+            actvar: Vec::new(),
+            nactvar: 0,
+            upvalues: Vec::new(),
+            freereg: 0,
+            // registers 0 and 1 are always valid
+            maxstacksize: 2,
+            lasttarget: -1,
+            jpc: NO_JUMP,
+            blocks: Vec::new(),
+            is_vararg: 0,
+            linedefined,
+        }
+    }
+
+    pub(super) fn pc(&self) -> i32 {
+        self.code.len() as i32
+    }
+
+    pub(super) fn getjump(&self, pc: i32) -> i32 {
+        let offset = arg_sbx(self.code[pc as usize]);
+        if offset == NO_JUMP { NO_JUMP } else { pc + 1 + offset }
+    }
+
+    pub(super) fn getjumpcontrol(&self, pc: i32) -> usize {
+        let pc = pc as usize;
+        if pc >= 1 && is_test(get_op(self.code[pc - 1])) {
+            pc - 1
+        } else {
+            pc
+        }
+    }
+
+    pub(super) fn need_value(&self, mut list: i32) -> bool {
+        while list != NO_JUMP {
+            if get_op(self.code[self.getjumpcontrol(list)]) != op::TESTSET {
+                return true;
+            }
+            list = self.getjump(list);
+        }
+        false
+    }
+
+    pub(super) fn patchtestreg(&mut self, node: i32, reg: i32) -> bool {
+        let at = self.getjumpcontrol(node);
+        let i = self.code[at];
+        if get_op(i) != op::TESTSET {
+            return false;
+        }
+        if reg != NO_REG && reg != arg_b(i) {
+            set_a(&mut self.code[at], reg);
+        } else {
+            self.code[at] = abc(op::TEST, arg_b(i), 0, arg_c(i));
+        }
+        true
+    }
+
+    pub(super) fn freereg(&mut self, reg: i32) {
+        if reg & BITRK == 0 && reg >= self.nactvar {
+            self.freereg -= 1;
+        }
+    }
+
+    pub(super) fn freeexp(&mut self, e: &Exp) {
+        if e.k == Kind::NonReloc {
+            self.freereg(e.info);
+        }
+    }
+
+    pub(super) fn getlabel(&mut self) -> i32 {
+        self.lasttarget = self.pc();
+        self.pc()
+    }
+
+    pub(super) fn set_call_results(&mut self, e: &Exp, results: i32) {
+        set_c(&mut self.code[e.info as usize], results);
+    }
+
+    pub(super) fn make_tail_call(&mut self, e: &Exp) {
+        set_op(&mut self.code[e.info as usize], op::TAILCALL);
+    }
+}
+
+/// The state of one compilation: the lexer, the function being compiled and the
+/// ones enclosing it.
+pub(super) struct Compiler<'a> {
+    pub(super) ls: Lexer<'a>,
+    pub(super) fs: FuncState,
+    pub(super) outer: Vec<FuncState>,
+    /// `nCcalls`: the current nesting of blocks and expressions.
+    pub(super) levels: u32,
+    /// The left-hand sides of the assignments being compiled.
+    pub(super) targets: Vec<Exp>,
+    /// Where the last token consumed was, for limit errors that name it.
+    pub(super) last: (usize, usize),
+}
