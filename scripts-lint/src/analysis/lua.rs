@@ -2,7 +2,9 @@
 
 use std::ops::Range;
 
-use full_moon::ast::{Call, Expression, FunctionArgs, Index, Prefix, Suffix, TableConstructor, Var};
+use full_moon::ast::{
+    Call, Expression, FunctionArgs, FunctionBody, Index, Parameter, Prefix, Suffix, TableConstructor, Var,
+};
 use full_moon::node::Node;
 use full_moon::tokenizer::{StringLiteralQuoteType, Symbol, TokenReference, TokenType};
 
@@ -148,6 +150,16 @@ pub(crate) fn token_text(token: &TokenReference) -> &str {
         TokenType::Number { text } => text.as_str(),
         _ => "",
     }
+}
+
+/// The `...` of a vararg function's parameters. Lua 5.1, as Redis builds it
+/// (`LUA_COMPAT_VARARG`), gives such a function a local `arg`: the table of its extra
+/// arguments (nil when the body uses `...` itself).
+pub(crate) fn vararg(body: &FunctionBody) -> Option<&TokenReference> {
+    body.parameters().iter().find_map(|p| match p {
+        Parameter::Ellipsis(dots) => Some(dots),
+        _ => None,
+    })
 }
 
 /// True when an expression may produce several values (a call or `...`), which

@@ -735,7 +735,9 @@ impl<'a> Compiler<'a> {
             }
             stop
         }) else {
-            return Err(self.syntax_error(What::NoLoop, "no loop to break"));
+            let mut refusal = self.syntax_error(What::NoLoop, "no loop to break");
+            refusal.focus = Some(self.last.0..self.last.1);
+            return Err(refusal);
         };
         if upval {
             let nactvar = self.fs.blocks[at].nactvar;

@@ -45,6 +45,11 @@ pub(crate) fn merge(source: &str, found: &mut Vec<Diagnostic>, refusal: &Refusal
     match same {
         Some(finding) => finding.notes.push(redis_note(refusal, chunk)),
         None => {
+            if refusal.what == What::MalformedNumber {
+                // full_moon split the number (`1_000` is `1` and `_000` to it): what it
+                // found after is that split echoing on
+                found.retain(|d| d.primary.range.start < refusal.at.start);
+            }
             found.push(diagnostic(source, &lines, refusal, chunk));
             found.sort_by_key(|d| d.primary.range.start);
         }
@@ -57,25 +62,25 @@ pub(crate) fn diagnostic(source: &str, lines: &LineIndex, refusal: &Refusal, chu
     let focus = refusal.focus.clone().map(|focus| clamp(source, focus));
     // the place Lua stopped is on the line Redis names; what the error is about is
     // the primary place when it is on that line too
-    let (primary, secondary) = match focus {
-        Some(focus) if lines.line_of(focus.start) == lines.line_of(at.start) => (focus, None),
-        Some(focus) => (at, Some(focus)),
-        None => (at, None),
-    };
-    let mut finding = Diagnostic::new(LUA_SYNTAX, Level::Deny, primary, message(refusal))
-        .help(help(refusal.what))
-        .note(redis_note(refusal, chunk));
-    if let Some(label) = label(refusal.what) {
-        finding = finding.label(label);
+    let label = label(refusal.what);
+    match focus {
+        Some(focus) if lines.line_of(focus.start) != lines.line_of(at.start) => {
+            let finding = Diagnostic::new(LUA_SYNTAX, Level::Deny, at, message(refusal))
+                .label("Lua notices it here")
+                .help(help(refusal.what))
+                .note(redis_note(refusal, chunk));
+            finding.secondary(focus, label.unwrap_or("here"))
+        }
+        focus => {
+            let mut finding = Diagnostic::new(LUA_SYNTAX, Level::Deny, focus.unwrap_or(at), message(refusal))
+                .help(help(refusal.what))
+                .note(redis_note(refusal, chunk));
+            if let Some(label) = label {
+                finding = finding.label(label);
+            }
+            finding
+        }
     }
-    if let Some(secondary) = secondary {
-        let text = match refusal.what {
-            What::AmbiguousCall => "Lua reads the `(` as a call of this",
-            _ => "this one",
-        };
-        finding = finding.secondary(secondary, text);
-    }
-    finding
 }
 
 fn clamp(source: &str, range: Range<usize>) -> Range<usize> {
@@ -96,7 +101,9 @@ fn message(refusal: &Refusal) -> String {
     match refusal.what {
         What::NoLoop => "`break` outside a loop".to_owned(),
         What::VarargOutside => "`...` outside a vararg function".to_owned(),
-        What::AmbiguousCall | What::TooComplex | What::ControlTooLong | What::TooManyLevels => text,
+        What::AmbiguousCall | What::TooComplex | What::ControlTooLong | What::TooManyLevels | What::EscapeTooLarge => {
+            text
+        }
         _ => match refusal.near.as_deref() {
             Some("<eof>") => format!("{text} at the end of the script"),
             Some(near) if !near.is_empty() && !near.contains('\n') && near.len() <= NEAR_SHOWN => {
@@ -115,6 +122,8 @@ fn label(what: What) -> Option<&'static str> {
         What::VarargOutside => "this function takes no `...`",
         What::TooComplex => "no register left here",
         What::TooManyLevels => "more than 200 levels deep here",
+        What::AmbiguousCall => "Lua reads the `(` as a call of this",
+        What::EscapeTooLarge => "at most `\\255`",
         _ => return None,
     })
 }
