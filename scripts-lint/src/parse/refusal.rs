@@ -30,18 +30,28 @@ impl Chunk {
 const NEAR_SHOWN: usize = 60;
 
 /// Adds Lua's refusal to what full_moon found (`found`, in source order). Lua stops at
-/// its first error, and full_moon reads as Lua does up to there: a finding of
-/// full_moon's up to the line Lua stopped on is the same mistake (an unclosed `(`
-/// that Lua notices only at the end of the script), and gets Redis's text as a note
-/// (full_moon's message says more about later Lua syntax); with none, the refusal is
-/// a finding of its own.
+/// its first error. A plain syntax error full_moon saw too, on the line Lua stopped
+/// on or before it (an unclosed `(` that Lua notices only where the next statement
+/// starts), is the same mistake: full_moon's finding gets Redis's text as a note
+/// (its message says more about later Lua syntax). What full_moon's grammar lets
+/// through (a limit, `break`, `...`, an ambiguous call, a malformed number or
+/// escape) is a finding of its own.
 pub(crate) fn merge(source: &str, found: &mut Vec<Diagnostic>, refusal: &Refusal, chunk: Chunk) {
     let lines = LineIndex::new(source);
     let stop = lines.line_of(refusal.at.start.min(source.len()));
+    let plain = matches!(
+        refusal.what,
+        What::Syntax
+            | What::Lexical
+            | What::UnfinishedString
+            | What::UnfinishedLongString
+            | What::UnfinishedLongComment
+    );
     let same = found
         .iter_mut()
         .rev()
-        .find(|d| lines.line_of(d.primary.range.start) <= stop);
+        .find(|d| lines.line_of(d.primary.range.start) <= stop)
+        .filter(|_| plain);
     match same {
         Some(finding) => finding.notes.push(redis_note(refusal, chunk)),
         None => {
