@@ -179,6 +179,80 @@ impl Hasher for FxHasher {
 
 pub(super) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+/// Lua's string table: one id per distinct text, names and strings alike (a
+/// function's constant `'x'` and its global `x` share one). Open addressing over a
+/// hash of the text; source texts are borrowed.
+struct Strings<'a> {
+    /// Id + 1 of the text in each slot, 0 when empty; a power of two in length.
+    slots: Vec<u32>,
+    texts: Vec<(u64, Cow<'a, [u8]>)>,
+}
+
+impl Default for Strings<'_> {
+    fn default() -> Self {
+        Strings {
+            slots: vec![0; 256],
+            texts: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Strings<'a> {
+    fn intern(&mut self, text: Cow<'a, [u8]>) -> u32 {
+        let hash = hash_text(&text);
+        let slot = self.slot(hash, &text);
+        if self.slots[slot] != 0 {
+            return self.slots[slot] - 1;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push((hash, text));
+        self.slots[slot] = id + 1;
+        if self.texts.len() * 2 > self.slots.len() {
+            self.slots = vec![0; self.slots.len() * 2];
+            for (i, (hash, _)) in self.texts.iter().enumerate() {
+                let slot = Self::free_slot(&self.slots, *hash);
+                self.slots[slot] = i as u32 + 1;
+            }
+        }
+        id
+    }
+
+    /// The slot holding `text`, or the empty one where it goes.
+    fn slot(&self, hash: u64, text: &[u8]) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.slots[slot] {
+                0 => return slot,
+                id => {
+                    let (h, t) = &self.texts[id as usize - 1];
+                    if *h == hash && **t == *text {
+                        return slot;
+                    }
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn free_slot(slots: &[u32], hash: u64) -> usize {
+        let mask = slots.len() - 1;
+        let mut slot = hash as usize & mask;
+        while slots[slot] != 0 {
+            slot = (slot + 1) & mask;
+        }
+        slot
+    }
+}
+
+fn hash_text(text: &[u8]) -> u64 {
+    let mut hasher = FxHasher(text.len() as u64);
+    hasher.write(text);
+    // the low bits pick the slot: fold the high ones in
+    let h = hasher.finish();
+    h ^ (h >> 32)
+}
+
 /// What the last token read left in Lua's token buffer, which error messages quote
 /// ("near '...'"): a stretch of the source (names, numbers), or the saved text of a
 /// string (its quotes, escapes decoded).
@@ -202,7 +276,7 @@ pub(super) struct Lexer<'a> {
     saved: Vec<u8>,
     /// Where the token being read started.
     token_start: usize,
-    strings: FxHashMap<Cow<'a, [u8]>, u32>,
+    strings: Strings<'a>,
     /// Bytes to change before full_moon reads the text (see [`super::Compiled`]).
     pub(super) masks: Vec<(usize, u8)>,
 }
@@ -219,7 +293,7 @@ impl<'a> Lexer<'a> {
             buffer: Buffer::Saved,
             saved: Vec::new(),
             token_start: 0,
-            strings: FxHashMap::default(),
+            strings: Strings::default(),
             masks: Vec::new(),
         }
     }
@@ -258,8 +332,7 @@ impl<'a> Lexer<'a> {
 
     /// The id of a string, the same for equal texts (Lua interns every string).
     pub(super) fn intern(&mut self, text: Cow<'a, [u8]>) -> u32 {
-        let next = self.strings.len() as u32;
-        *self.strings.entry(text).or_insert(next)
+        self.strings.intern(text)
     }
 
     /// Where the current token is.
@@ -374,9 +447,8 @@ impl<'a> Lexer<'a> {
                             continue;
                         }
                     }
-                    while !self.at_newline() && self.current() != EOZ {
-                        self.pos += 1;
-                    }
+                    let rest = &self.src[self.pos.min(self.src.len())..];
+                    self.pos += rest.iter().position(|&c| c == b'\n' || c == b'\r').unwrap_or(rest.len());
                 }
                 b'[' => {
                     let sep = self.skip_sep();
@@ -417,7 +489,12 @@ impl<'a> Lexer<'a> {
                     }
                     return self.read_numeral();
                 }
-                b' ' | b'\t' => self.pos += 1,
+                b' ' | b'\t' => {
+                    self.pos += 1;
+                    while matches!(self.src.get(self.pos), Some(b' ' | b'\t')) {
+                        self.pos += 1;
+                    }
+                }
                 // white space to C, not to full_moon
                 0x0b | 0x0c => {
                     self.masks.push((self.pos, b' '));
@@ -426,13 +503,11 @@ impl<'a> Lexer<'a> {
                 b'0'..=b'9' => return self.read_numeral(),
                 c if c.is_ascii_alphabetic() || c == b'_' => {
                     let start = self.pos;
-                    while self
-                        .src
-                        .get(self.pos)
-                        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
-                    {
-                        self.pos += 1;
-                    }
+                    let rest = &self.src[start..];
+                    self.pos += rest
+                        .iter()
+                        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+                        .unwrap_or(rest.len());
                     let word = &self.src[start..self.pos];
                     if let Some(tk) = reserved(word) {
                         return Ok(self.token(tk));
@@ -457,6 +532,14 @@ impl<'a> Lexer<'a> {
         self.pos = number::token_end(self.src, start);
         self.buffer = Buffer::Source(start, self.pos);
         let text = &self.src[start..self.pos];
+        // most numbers are small integers: their value needs no parsing
+        if text.len() <= 15 && text.iter().all(u8::is_ascii_digit) {
+            let num = text.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')) as f64;
+            return Ok(Token {
+                num,
+                ..self.token(Tk::Number)
+            });
+        }
         match number::str2d(text) {
             Some(num) => {
                 // full_moon reads neither a NUL byte (C's strings end there, so what
@@ -544,6 +627,20 @@ impl<'a> Lexer<'a> {
     }
 
     fn read_string(&mut self, quote: u8) -> Result<Token, Box<Refusal>> {
+        // most strings have no escape and end on their line: their text is the source's
+        let start = self.pos;
+        let body = &self.src[start + 1..];
+        if let Some(end) = body.iter().position(|&c| c == quote || c == b'\\' || c == b'\n' || c == b'\r')
+            && body[end] == quote
+        {
+            self.pos = start + 1 + end + 1;
+            self.buffer = Buffer::Source(start, self.pos);
+            let id = self.intern(Cow::Borrowed(&self.src[start + 1..start + 1 + end]));
+            return Ok(Token {
+                str: id,
+                ..self.token(Tk::String)
+            });
+        }
         self.save_and_next();
         loop {
             let c = self.current();
