@@ -24,30 +24,30 @@ const BACKTICK: &str = "unexpected character `";
 /// Parse `source` as Lua 5.1: the AST, or every syntax error full_moon finds.
 #[cfg(test)]
 pub(crate) fn parse(source: &str) -> Result<Ast, Vec<Diagnostic>> {
-    parse_scanned(source, &Nesting::scan(source), Chunk::Script)
+    parse_scanned(
+        source,
+        &Nesting::scan(source),
+        &crate::compile::compile(source),
+        Chunk::Script,
+    )
 }
 
-/// [`parse`] with the [`Nesting`] of `source` already scanned, for Redis to load as
-/// `chunk`.
-///
-/// What compiles is what Lua 5.1 compiles ([`crate::compile`]): its refusals are
-/// reported whether or not full_moon saw them, and full_moon reads the text as Lua
-/// does (`0x1p4` included).
-pub(crate) fn parse_scanned(source: &str, nesting: &Nesting, chunk: Chunk) -> Result<Ast, Vec<Diagnostic>> {
-    let compiled = crate::compile::compile(source);
+/// [`parse`] with the [`Nesting`] of `source` already scanned and the script
+/// compiled as Lua 5.1 ([`crate::compile`]), for Redis to load as `chunk`. Lua's
+/// refusals are reported whether or not full_moon sees them, and full_moon reads the
+/// text as Lua does (`0x1p4` included).
+pub(crate) fn parse_scanned(
+    source: &str,
+    nesting: &Nesting,
+    compiled: &crate::compile::Compiled,
+    chunk: Chunk,
+) -> Result<Ast, Vec<Diagnostic>> {
     // full_moon's parser is recursive: refuse what Lua itself refuses before a deep
-    // input can exhaust the stack.
-    if let Some(at) = nesting.too_deep_at {
-        if let Some(refusal) = &compiled.refusal {
-            let lines = crate::source_map::LineIndex::new(source);
-            return Err(vec![refusal::diagnostic(source, &lines, refusal, chunk)]);
-        }
-        let end = next_char_boundary(source, at);
-        return Err(vec![
-            Diagnostic::new(LUA_SYNTAX, Level::Deny, at..end, "chunk has too many syntax levels")
-                .label(format!("more than {MAX_SYNTAX_LEVELS} levels deep here"))
-                .help("Lua 5.1 nests at most 200 blocks, brackets and operators: split the expression or move parts into local variables or functions"),
-        ]);
+    // input can exhaust the stack. (A script Lua compiles was counted to its end, and
+    // the stack sized for all of it.)
+    if let (Some(_), Some(refusal)) = (nesting.too_deep_at, &compiled.refusal) {
+        let lines = crate::source_map::LineIndex::new(source);
+        return Err(vec![refusal::diagnostic(source, &lines, refusal, chunk)]);
     }
     // full_moon 3.0 lexes a backtick as a string quote and, built without its `cfxlua`
     // feature, reaches `unreachable!()` (tokenizer/lexer.rs `read_string`). Lua 5.1
@@ -97,14 +97,6 @@ pub(crate) fn parse_scanned(source: &str, nesting: &Nesting, chunk: Chunk) -> Re
     } else {
         Err(errors)
     }
-}
-
-fn next_char_boundary(source: &str, at: usize) -> usize {
-    let mut end = (at + 1).min(source.len());
-    while !source.is_char_boundary(end) {
-        end += 1;
-    }
-    end
 }
 
 fn syntax_error(source: &str, error: &full_moon::Error) -> Diagnostic {

@@ -6,40 +6,57 @@
 //! through the code, a `LOADNIL` merged with the one before, a `NOT` removed before a
 //! test); line information and the debug tables, which decide nothing, are left out.
 
-use super::func::{Compiler, Const, Exp, Kind, R};
+use super::func::{Compiler, Const, Exp, Kind};
 use super::instr::{
     BITRK, LFIELDS_PER_FLUSH, MAXARG_BX, MAXARG_C, MAXARG_SBX, MAXINDEXRK, MAXSTACK, MULTRET, NO_JUMP, NO_REG, abc,
     abx, arg_a, arg_b, get_op, op, set_a, set_b, set_c, set_sbx,
 };
+use super::shadow;
 use super::{Refusal, What};
 
 impl Compiler<'_> {
-    fn code(&mut self, i: u32) -> R<i32> {
-        self.dischargejpc()?;
+    #[inline]
+    fn code(&mut self, i: u32) -> i32 {
+        self.dischargejpc();
         // "code size overflow" needs 2^31 instructions: beyond a Redis argument's 512 MB
         self.fs.code.push(i);
-        Ok(self.fs.pc() - 1)
+        self.fs.pc() - 1
     }
 
-    pub(super) fn code_abc(&mut self, o: u32, a: i32, b: i32, c: i32) -> R<i32> {
+    #[inline]
+    pub(super) fn code_abc(&mut self, o: u32, a: i32, b: i32, c: i32) -> i32 {
+        if self.shadow {
+            return 0;
+        }
         self.code(abc(o, a, b, c))
     }
 
-    pub(super) fn code_abx(&mut self, o: u32, a: i32, bx: i32) -> R<i32> {
+    #[inline]
+    pub(super) fn code_abx(&mut self, o: u32, a: i32, bx: i32) -> i32 {
+        if self.shadow {
+            return 0;
+        }
         self.code(abx(o, a, bx as u32))
     }
 
-    pub(super) fn code_asbx(&mut self, o: u32, a: i32, sbx: i32) -> R<i32> {
+    #[inline]
+    pub(super) fn code_asbx(&mut self, o: u32, a: i32, sbx: i32) -> i32 {
+        if self.shadow {
+            return 0;
+        }
         self.code_abx(o, a, sbx + MAXARG_SBX)
     }
 
-    pub(super) fn nil(&mut self, from: i32, n: i32) -> R<()> {
+    pub(super) fn nil(&mut self, from: i32, n: i32) {
+        if self.shadow {
+            return;
+        }
         let fs = &mut self.fs;
         let pc = fs.pc();
         if pc > fs.lasttarget {
             if pc == 0 {
                 if from >= fs.nactvar {
-                    return Ok(());
+                    return;
                 }
             } else {
                 let previous = &mut fs.code[pc as usize - 1];
@@ -50,40 +67,49 @@ impl Compiler<'_> {
                         if from + n - 1 > pto {
                             set_b(previous, from + n - 1);
                         }
-                        return Ok(());
+                        return;
                     }
                 }
             }
         }
-        self.code_abc(op::LOADNIL, from, from + n - 1, 0)?;
-        Ok(())
+        self.code_abc(op::LOADNIL, from, from + n - 1, 0);
     }
 
-    pub(super) fn jump(&mut self) -> R<i32> {
+    #[inline]
+    pub(super) fn jump(&mut self) -> i32 {
+        if self.shadow {
+            return NO_JUMP;
+        }
         let jpc = std::mem::replace(&mut self.fs.jpc, NO_JUMP);
-        let j = self.code_asbx(op::JMP, 0, NO_JUMP)?;
+        let j = self.code_asbx(op::JMP, 0, NO_JUMP);
         self.concat(j, jpc)
     }
 
-    pub(super) fn ret(&mut self, first: i32, nret: i32) -> R<()> {
-        self.code_abc(op::RETURN, first, nret + 1, 0)?;
-        Ok(())
+    #[inline]
+    pub(super) fn ret(&mut self, first: i32, nret: i32) {
+        if self.shadow {
+            return;
+        }
+        self.code_abc(op::RETURN, first, nret + 1, 0);
     }
 
-    fn condjump(&mut self, o: u32, a: i32, b: i32, c: i32) -> R<i32> {
-        self.code_abc(o, a, b, c)?;
+    #[inline]
+    fn condjump(&mut self, o: u32, a: i32, b: i32, c: i32) -> i32 {
+        self.code_abc(o, a, b, c);
         self.jump()
     }
 
-    fn fixjump(&mut self, pc: i32, dest: i32) -> R<()> {
+    #[inline]
+    fn fixjump(&mut self, pc: i32, dest: i32) {
         let offset = dest - (pc + 1);
         if offset.abs() > MAXARG_SBX {
-            return Err(self.ls.syntax_error(What::ControlTooLong, "control structure too long"));
+            self.fail(self.ls.syntax_error(What::ControlTooLong, "control structure too long"));
+            return;
         }
         set_sbx(&mut self.fs.code[pc as usize], offset);
-        Ok(())
     }
 
+    #[inline]
     fn removevalues(&mut self, mut list: i32) {
         while list != NO_JUMP {
             self.fs.patchtestreg(list, NO_REG);
@@ -91,26 +117,31 @@ impl Compiler<'_> {
         }
     }
 
-    fn patchlistaux(&mut self, mut list: i32, vtarget: i32, reg: i32, dtarget: i32) -> R<()> {
+    #[inline]
+    fn patchlistaux(&mut self, mut list: i32, vtarget: i32, reg: i32, dtarget: i32) {
         while list != NO_JUMP {
             let next = self.fs.getjump(list);
             if self.fs.patchtestreg(list, reg) {
-                self.fixjump(list, vtarget)?;
+                self.fixjump(list, vtarget);
             } else {
-                self.fixjump(list, dtarget)?;
+                self.fixjump(list, dtarget);
             }
             list = next;
         }
-        Ok(())
     }
 
-    fn dischargejpc(&mut self) -> R<()> {
+    #[inline]
+    fn dischargejpc(&mut self) {
         let pc = self.fs.pc();
         let jpc = std::mem::replace(&mut self.fs.jpc, NO_JUMP);
         self.patchlistaux(jpc, pc, NO_REG, pc)
     }
 
-    pub(super) fn patchlist(&mut self, list: i32, target: i32) -> R<()> {
+    #[inline]
+    pub(super) fn patchlist(&mut self, list: i32, target: i32) {
+        if self.shadow {
+            return;
+        }
         if target == self.fs.pc() {
             self.patchtohere(list)
         } else {
@@ -118,20 +149,26 @@ impl Compiler<'_> {
         }
     }
 
-    pub(super) fn patchtohere(&mut self, list: i32) -> R<()> {
+    #[inline]
+    pub(super) fn patchtohere(&mut self, list: i32) {
+        if self.shadow {
+            return;
+        }
         self.fs.getlabel();
         let jpc = self.fs.jpc;
-        self.fs.jpc = self.concat(jpc, list)?;
-        Ok(())
+        self.fs.jpc = self.concat(jpc, list);
     }
 
     /// `luaK_concat`: the list `l1` with `l2` appended.
-    pub(super) fn concat(&mut self, l1: i32, l2: i32) -> R<i32> {
+    pub(super) fn concat(&mut self, l1: i32, l2: i32) -> i32 {
+        if self.shadow {
+            return NO_JUMP;
+        }
         if l2 == NO_JUMP {
-            return Ok(l1);
+            return l1;
         }
         if l1 == NO_JUMP {
-            return Ok(l2);
+            return l2;
         }
         let mut list = l1;
         loop {
@@ -141,56 +178,79 @@ impl Compiler<'_> {
             }
             list = next;
         }
-        self.fixjump(list, l2)?;
-        Ok(l1)
+        self.fixjump(list, l2);
+        l1
     }
 
-    pub(super) fn checkstack(&mut self, n: i32) -> R<()> {
+    #[inline]
+    pub(super) fn checkstack(&mut self, n: i32) {
+        if self.shadow {
+            return;
+        }
         let newstack = self.fs.freereg + n;
         if newstack > self.fs.maxstacksize {
             if newstack >= MAXSTACK {
-                return Err(self
-                    .ls
-                    .syntax_error(What::TooComplex, "function or expression too complex"));
+                self.fail(
+                    self.ls
+                        .syntax_error(What::TooComplex, "function or expression too complex"),
+                );
+                return;
             }
             self.fs.maxstacksize = newstack;
         }
-        Ok(())
     }
 
-    pub(super) fn reserveregs(&mut self, n: i32) -> R<()> {
-        self.checkstack(n)?;
+    #[inline]
+    pub(super) fn reserveregs(&mut self, n: i32) {
+        if self.shadow {
+            self.fs.freereg += n;
+            return;
+        }
+        self.checkstack(n);
         self.fs.freereg += n;
-        Ok(())
     }
 
-    fn addk(&mut self, key: Const) -> R<i32> {
+    #[inline]
+    fn addk(&mut self, key: Const) -> i32 {
         if let Some(&index) = self.fs.consts.get(&key) {
-            return Ok(index);
+            return index;
         }
         if self.fs.nk >= MAXARG_BX {
-            return Err(Refusal::runtime(
+            self.fail(Refusal::runtime(
                 What::ConstantOverflow,
                 "constant table overflow",
                 self.ls.here(),
             ));
+            return 0;
         }
         let index = self.fs.nk;
         self.fs.consts.insert(key, index);
         self.fs.nk += 1;
-        Ok(index)
+        index
     }
 
-    pub(super) fn string_k(&mut self, s: u32) -> R<i32> {
+    #[inline]
+    pub(super) fn string_k(&mut self, s: u32) -> i32 {
+        if self.shadow {
+            return 0;
+        }
         self.addk(Const::Str(s))
     }
 
-    pub(super) fn number_k(&mut self, r: f64) -> R<i32> {
+    #[inline]
+    pub(super) fn number_k(&mut self, r: f64) -> i32 {
+        if self.shadow {
+            return 0;
+        }
         let r = if r == 0.0 { 0.0 } else { r };
         self.addk(Const::Num(r.to_bits()))
     }
 
-    pub(super) fn setreturns(&mut self, e: &Exp, nresults: i32) -> R<()> {
+    #[inline]
+    pub(super) fn setreturns(&mut self, e: &Exp, nresults: i32) {
+        if self.shadow {
+            return;
+        }
         match e.k {
             Kind::Call => set_c(&mut self.fs.code[e.info as usize], nresults + 1),
             Kind::Vararg => {
@@ -198,18 +258,25 @@ impl Compiler<'_> {
                 let i = &mut self.fs.code[e.info as usize];
                 set_b(i, nresults + 1);
                 set_a(i, freereg);
-                self.reserveregs(1)?;
+                self.reserveregs(1);
             }
             _ => {}
         }
-        Ok(())
     }
 
-    pub(super) fn setmultret(&mut self, e: &Exp) -> R<()> {
+    #[inline]
+    pub(super) fn setmultret(&mut self, e: &Exp) {
+        if self.shadow {
+            return;
+        }
         self.setreturns(e, MULTRET)
     }
 
+    #[inline]
     pub(super) fn setoneret(&mut self, e: &mut Exp) {
+        if self.shadow {
+            return shadow::one_result(e);
+        }
         match e.k {
             Kind::Call => {
                 e.k = Kind::NonReloc;
@@ -223,183 +290,205 @@ impl Compiler<'_> {
         }
     }
 
-    pub(super) fn dischargevars(&mut self, e: &mut Exp) -> R<()> {
+    pub(super) fn dischargevars(&mut self, e: &mut Exp) {
+        if self.shadow {
+            return shadow::discharge(e);
+        }
         match e.k {
             Kind::Local => e.k = Kind::NonReloc,
             Kind::Upval => {
-                e.info = self.code_abc(op::GETUPVAL, 0, e.info, 0)?;
+                e.info = self.code_abc(op::GETUPVAL, 0, e.info, 0);
                 e.k = Kind::Relocable;
             }
             Kind::Global => {
-                e.info = self.code_abx(op::GETGLOBAL, 0, e.info)?;
+                e.info = self.code_abx(op::GETGLOBAL, 0, e.info);
                 e.k = Kind::Relocable;
             }
             Kind::Indexed => {
                 self.fs.freereg(e.aux);
                 self.fs.freereg(e.info);
-                e.info = self.code_abc(op::GETTABLE, 0, e.info, e.aux)?;
+                e.info = self.code_abc(op::GETTABLE, 0, e.info, e.aux);
                 e.k = Kind::Relocable;
             }
             Kind::Vararg | Kind::Call => self.setoneret(e),
             _ => {}
         }
-        Ok(())
     }
 
-    fn code_label(&mut self, a: i32, b: i32, jump: i32) -> R<i32> {
+    #[inline]
+    fn code_label(&mut self, a: i32, b: i32, jump: i32) -> i32 {
         self.fs.getlabel();
         self.code_abc(op::LOADBOOL, a, b, jump)
     }
 
-    fn discharge2reg(&mut self, e: &mut Exp, reg: i32) -> R<()> {
-        self.dischargevars(e)?;
+    fn discharge2reg(&mut self, e: &mut Exp, reg: i32) {
+        self.dischargevars(e);
         match e.k {
-            Kind::Nil => self.nil(reg, 1)?,
+            Kind::Nil => self.nil(reg, 1),
             Kind::False | Kind::True => {
-                self.code_abc(op::LOADBOOL, reg, i32::from(e.k == Kind::True), 0)?;
+                self.code_abc(op::LOADBOOL, reg, i32::from(e.k == Kind::True), 0);
             }
             Kind::K => {
-                self.code_abx(op::LOADK, reg, e.info)?;
+                self.code_abx(op::LOADK, reg, e.info);
             }
             Kind::KNum => {
-                let k = self.number_k(e.nval)?;
-                self.code_abx(op::LOADK, reg, k)?;
+                let k = self.number_k(e.nval);
+                self.code_abx(op::LOADK, reg, k);
             }
             Kind::Relocable => set_a(&mut self.fs.code[e.info as usize], reg),
             Kind::NonReloc => {
                 if reg != e.info {
-                    self.code_abc(op::MOVE, reg, e.info, 0)?;
+                    self.code_abc(op::MOVE, reg, e.info, 0);
                 }
             }
-            _ => return Ok(()),
+            _ => return,
         }
         e.info = reg;
         e.k = Kind::NonReloc;
-        Ok(())
     }
 
-    fn discharge2anyreg(&mut self, e: &mut Exp) -> R<()> {
+    #[inline]
+    fn discharge2anyreg(&mut self, e: &mut Exp) {
         if e.k != Kind::NonReloc {
-            self.reserveregs(1)?;
+            self.reserveregs(1);
             let reg = self.fs.freereg - 1;
-            self.discharge2reg(e, reg)?;
+            self.discharge2reg(e, reg);
         }
-        Ok(())
     }
 
-    fn exp2reg(&mut self, e: &mut Exp, reg: i32) -> R<()> {
-        self.discharge2reg(e, reg)?;
+    fn exp2reg(&mut self, e: &mut Exp, reg: i32) {
+        self.discharge2reg(e, reg);
         if e.k == Kind::Jmp {
-            e.t = self.concat(e.t, e.info)?;
+            e.t = self.concat(e.t, e.info);
         }
         if e.has_jumps() {
             let mut p_f = NO_JUMP;
             let mut p_t = NO_JUMP;
             if self.fs.need_value(e.t) || self.fs.need_value(e.f) {
-                let fj = if e.k == Kind::Jmp { NO_JUMP } else { self.jump()? };
-                p_f = self.code_label(reg, 0, 1)?;
-                p_t = self.code_label(reg, 1, 0)?;
-                self.patchtohere(fj)?;
+                let fj = if e.k == Kind::Jmp { NO_JUMP } else { self.jump() };
+                p_f = self.code_label(reg, 0, 1);
+                p_t = self.code_label(reg, 1, 0);
+                self.patchtohere(fj);
             }
             let end = self.fs.getlabel();
-            self.patchlistaux(e.f, end, reg, p_f)?;
-            self.patchlistaux(e.t, end, reg, p_t)?;
+            self.patchlistaux(e.f, end, reg, p_f);
+            self.patchlistaux(e.t, end, reg, p_t);
         }
         e.f = NO_JUMP;
         e.t = NO_JUMP;
         e.info = reg;
         e.k = Kind::NonReloc;
-        Ok(())
     }
 
-    pub(super) fn exp2nextreg(&mut self, e: &mut Exp) -> R<()> {
-        self.dischargevars(e)?;
+    #[inline]
+    pub(super) fn exp2nextreg(&mut self, e: &mut Exp) {
+        if self.shadow {
+            return shadow::to_register(e);
+        }
+        self.dischargevars(e);
         self.fs.freeexp(e);
-        self.reserveregs(1)?;
+        self.reserveregs(1);
         let reg = self.fs.freereg - 1;
         self.exp2reg(e, reg)
     }
 
-    pub(super) fn exp2anyreg(&mut self, e: &mut Exp) -> R<i32> {
-        self.dischargevars(e)?;
+    #[inline]
+    pub(super) fn exp2anyreg(&mut self, e: &mut Exp) -> i32 {
+        if self.shadow {
+            shadow::to_register(e);
+            return e.info;
+        }
+        self.dischargevars(e);
         if e.k == Kind::NonReloc {
             if !e.has_jumps() {
-                return Ok(e.info);
+                return e.info;
             }
             if e.info >= self.fs.nactvar {
                 let reg = e.info;
-                self.exp2reg(e, reg)?;
-                return Ok(e.info);
+                self.exp2reg(e, reg);
+                return e.info;
             }
         }
-        self.exp2nextreg(e)?;
-        Ok(e.info)
+        self.exp2nextreg(e);
+        e.info
     }
 
-    pub(super) fn exp2val(&mut self, e: &mut Exp) -> R<()> {
+    #[inline]
+    pub(super) fn exp2val(&mut self, e: &mut Exp) {
+        if self.shadow {
+            return shadow::discharge(e);
+        }
         if e.has_jumps() {
-            self.exp2anyreg(e)?;
-            Ok(())
+            self.exp2anyreg(e);
         } else {
             self.dischargevars(e)
         }
     }
 
-    pub(super) fn exp2rk(&mut self, e: &mut Exp) -> R<i32> {
-        self.exp2val(e)?;
+    pub(super) fn exp2rk(&mut self, e: &mut Exp) -> i32 {
+        if self.shadow {
+            return shadow::to_rk(e);
+        }
+        self.exp2val(e);
         match e.k {
             Kind::KNum | Kind::True | Kind::False | Kind::Nil if self.fs.nk <= MAXINDEXRK => {
                 e.info = match e.k {
-                    Kind::Nil => self.addk(Const::Nil)?,
-                    Kind::KNum => self.number_k(e.nval)?,
-                    _ => self.addk(Const::Bool(e.k == Kind::True))?,
+                    Kind::Nil => self.addk(Const::Nil),
+                    Kind::KNum => self.number_k(e.nval),
+                    _ => self.addk(Const::Bool(e.k == Kind::True)),
                 };
                 e.k = Kind::K;
-                return Ok(e.info | BITRK);
+                return e.info | BITRK;
             }
-            Kind::K if e.info <= MAXINDEXRK => return Ok(e.info | BITRK),
+            Kind::K if e.info <= MAXINDEXRK => return e.info | BITRK,
             _ => {}
         }
         self.exp2anyreg(e)
     }
 
-    pub(super) fn storevar(&mut self, var: &Exp, ex: &mut Exp) -> R<()> {
+    pub(super) fn storevar(&mut self, var: &Exp, ex: &mut Exp) {
+        if self.shadow {
+            return;
+        }
         match var.k {
             Kind::Local => {
                 self.fs.freeexp(ex);
                 return self.exp2reg(ex, var.info);
             }
             Kind::Upval => {
-                let e = self.exp2anyreg(ex)?;
-                self.code_abc(op::SETUPVAL, e, var.info, 0)?;
+                let e = self.exp2anyreg(ex);
+                self.code_abc(op::SETUPVAL, e, var.info, 0);
             }
             Kind::Global => {
-                let e = self.exp2anyreg(ex)?;
-                self.code_abx(op::SETGLOBAL, e, var.info)?;
+                let e = self.exp2anyreg(ex);
+                self.code_abx(op::SETGLOBAL, e, var.info);
             }
             Kind::Indexed => {
-                let e = self.exp2rk(ex)?;
-                self.code_abc(op::SETTABLE, var.info, var.aux, e)?;
+                let e = self.exp2rk(ex);
+                self.code_abc(op::SETTABLE, var.info, var.aux, e);
             }
             _ => {}
         }
         self.fs.freeexp(ex);
-        Ok(())
     }
 
-    pub(super) fn self_(&mut self, e: &mut Exp, key: &mut Exp) -> R<()> {
-        self.exp2anyreg(e)?;
+    #[inline]
+    pub(super) fn self_(&mut self, e: &mut Exp, key: &mut Exp) {
+        if self.shadow {
+            return shadow::to_register(e);
+        }
+        self.exp2anyreg(e);
         self.fs.freeexp(e);
         let func = self.fs.freereg;
-        self.reserveregs(2)?;
-        let rk = self.exp2rk(key)?;
-        self.code_abc(op::SELF, func, e.info, rk)?;
+        self.reserveregs(2);
+        let rk = self.exp2rk(key);
+        self.code_abc(op::SELF, func, e.info, rk);
         self.fs.freeexp(key);
         e.info = func;
         e.k = Kind::NonReloc;
-        Ok(())
     }
 
+    #[inline]
     fn invertjump(&mut self, e: &Exp) {
         let at = self.fs.getjumpcontrol(e.info);
         let i = &mut self.fs.code[at];
@@ -407,7 +496,8 @@ impl Compiler<'_> {
         set_a(i, i32::from(a == 0));
     }
 
-    fn jumponcond(&mut self, e: &mut Exp, cond: i32) -> R<i32> {
+    #[inline]
+    fn jumponcond(&mut self, e: &mut Exp, cond: i32) -> i32 {
         if e.k == Kind::Relocable {
             let ie = self.fs.code[e.info as usize];
             if get_op(ie) == op::NOT {
@@ -416,50 +506,53 @@ impl Compiler<'_> {
                 return self.condjump(op::TEST, arg_b(ie), 0, i32::from(cond == 0));
             }
         }
-        self.discharge2anyreg(e)?;
+        self.discharge2anyreg(e);
         self.fs.freeexp(e);
         self.condjump(op::TESTSET, NO_REG, e.info, cond)
     }
 
-    pub(super) fn goiftrue(&mut self, e: &mut Exp) -> R<()> {
-        self.dischargevars(e)?;
+    #[inline]
+    pub(super) fn goiftrue(&mut self, e: &mut Exp) {
+        if self.shadow {
+            return shadow::to_register(e);
+        }
+        self.dischargevars(e);
         let pc = match e.k {
             Kind::K | Kind::KNum | Kind::True => NO_JUMP,
             Kind::Jmp => {
                 self.invertjump(e);
                 e.info
             }
-            _ => self.jumponcond(e, 0)?,
+            _ => self.jumponcond(e, 0),
         };
-        e.f = self.concat(e.f, pc)?;
-        self.patchtohere(e.t)?;
+        e.f = self.concat(e.f, pc);
+        self.patchtohere(e.t);
         e.t = NO_JUMP;
-        Ok(())
     }
 
-    fn goiffalse(&mut self, e: &mut Exp) -> R<()> {
-        self.dischargevars(e)?;
+    #[inline]
+    fn goiffalse(&mut self, e: &mut Exp) {
+        self.dischargevars(e);
         let pc = match e.k {
             Kind::Nil | Kind::False => NO_JUMP,
             Kind::Jmp => e.info,
-            _ => self.jumponcond(e, 1)?,
+            _ => self.jumponcond(e, 1),
         };
-        e.t = self.concat(e.t, pc)?;
-        self.patchtohere(e.f)?;
+        e.t = self.concat(e.t, pc);
+        self.patchtohere(e.f);
         e.f = NO_JUMP;
-        Ok(())
     }
 
-    fn codenot(&mut self, e: &mut Exp) -> R<()> {
-        self.dischargevars(e)?;
+    fn codenot(&mut self, e: &mut Exp) {
+        self.dischargevars(e);
         match e.k {
             Kind::Nil | Kind::False => e.k = Kind::True,
             Kind::K | Kind::KNum | Kind::True => e.k = Kind::False,
             Kind::Jmp => self.invertjump(e),
             Kind::Relocable | Kind::NonReloc => {
-                self.discharge2anyreg(e)?;
+                self.discharge2anyreg(e);
                 self.fs.freeexp(e);
-                e.info = self.code_abc(op::NOT, 0, e.info, 0)?;
+                e.info = self.code_abc(op::NOT, 0, e.info, 0);
                 e.k = Kind::Relocable;
             }
             _ => {}
@@ -467,25 +560,29 @@ impl Compiler<'_> {
         std::mem::swap(&mut e.f, &mut e.t);
         self.removevalues(e.f);
         self.removevalues(e.t);
-        Ok(())
     }
 
-    pub(super) fn indexed(&mut self, t: &mut Exp, k: &mut Exp) -> R<()> {
-        t.aux = self.exp2rk(k)?;
+    #[inline]
+    pub(super) fn indexed(&mut self, t: &mut Exp, k: &mut Exp) {
+        if self.shadow {
+            shadow::to_rk(k);
+            t.k = Kind::Indexed;
+            return;
+        }
+        t.aux = self.exp2rk(k);
         t.k = Kind::Indexed;
-        Ok(())
     }
 
-    fn codearith(&mut self, o: u32, e1: &mut Exp, e2: &mut Exp) -> R<()> {
+    fn codearith(&mut self, o: u32, e1: &mut Exp, e2: &mut Exp) {
         if constfolding(o, e1, e2) {
-            return Ok(());
+            return;
         }
         let o2 = if o != op::UNM && o != op::LEN {
-            self.exp2rk(e2)?
+            self.exp2rk(e2)
         } else {
             0
         };
-        let o1 = self.exp2rk(e1)?;
+        let o1 = self.exp2rk(e1);
         if o1 > o2 {
             self.fs.freeexp(e1);
             self.fs.freeexp(e2);
@@ -493,84 +590,88 @@ impl Compiler<'_> {
             self.fs.freeexp(e2);
             self.fs.freeexp(e1);
         }
-        e1.info = self.code_abc(o, 0, o1, o2)?;
+        e1.info = self.code_abc(o, 0, o1, o2);
         e1.k = Kind::Relocable;
-        Ok(())
     }
 
-    fn codecomp(&mut self, o: u32, mut cond: i32, e1: &mut Exp, e2: &mut Exp) -> R<()> {
-        let mut o1 = self.exp2rk(e1)?;
-        let mut o2 = self.exp2rk(e2)?;
+    #[inline]
+    fn codecomp(&mut self, o: u32, mut cond: i32, e1: &mut Exp, e2: &mut Exp) {
+        let mut o1 = self.exp2rk(e1);
+        let mut o2 = self.exp2rk(e2);
         self.fs.freeexp(e2);
         self.fs.freeexp(e1);
         if cond == 0 && o != op::EQ {
             std::mem::swap(&mut o1, &mut o2);
             cond = 1;
         }
-        e1.info = self.condjump(o, cond, o1, o2)?;
+        e1.info = self.condjump(o, cond, o1, o2);
         e1.k = Kind::Jmp;
-        Ok(())
     }
 
-    pub(super) fn prefix(&mut self, o: UnOpr, e: &mut Exp) -> R<()> {
+    pub(super) fn prefix(&mut self, o: UnOpr, e: &mut Exp) {
+        if self.shadow {
+            return shadow::value(e);
+        }
         let mut e2 = Exp::number(0.0);
         match o {
             UnOpr::Minus => {
                 if !e.is_numeral() {
-                    self.exp2anyreg(e)?;
+                    self.exp2anyreg(e);
                 }
                 self.codearith(op::UNM, e, &mut e2)
             }
             UnOpr::Not => self.codenot(e),
             UnOpr::Len => {
-                self.exp2anyreg(e)?;
+                self.exp2anyreg(e);
                 self.codearith(op::LEN, e, &mut e2)
             }
         }
     }
 
-    pub(super) fn infix(&mut self, o: BinOpr, v: &mut Exp) -> R<()> {
+    #[inline]
+    pub(super) fn infix(&mut self, o: BinOpr, v: &mut Exp) {
+        if self.shadow {
+            return shadow::discharge(v);
+        }
         match o {
             BinOpr::And => self.goiftrue(v),
             BinOpr::Or => self.goiffalse(v),
             BinOpr::Concat => self.exp2nextreg(v),
             BinOpr::Add | BinOpr::Sub | BinOpr::Mul | BinOpr::Div | BinOpr::Mod | BinOpr::Pow => {
                 if !v.is_numeral() {
-                    self.exp2rk(v)?;
+                    self.exp2rk(v);
                 }
-                Ok(())
             }
             _ => {
-                self.exp2rk(v)?;
-                Ok(())
+                self.exp2rk(v);
             }
         }
     }
 
-    pub(super) fn posfix(&mut self, o: BinOpr, e1: &mut Exp, e2: &mut Exp) -> R<()> {
+    pub(super) fn posfix(&mut self, o: BinOpr, e1: &mut Exp, e2: &mut Exp) {
+        if self.shadow {
+            return shadow::value(e1);
+        }
         match o {
             BinOpr::And => {
-                self.dischargevars(e2)?;
-                e2.f = self.concat(e2.f, e1.f)?;
+                self.dischargevars(e2);
+                e2.f = self.concat(e2.f, e1.f);
                 *e1 = *e2;
-                Ok(())
             }
             BinOpr::Or => {
-                self.dischargevars(e2)?;
-                e2.t = self.concat(e2.t, e1.t)?;
+                self.dischargevars(e2);
+                e2.t = self.concat(e2.t, e1.t);
                 *e1 = *e2;
-                Ok(())
             }
             BinOpr::Concat => {
-                self.exp2val(e2)?;
+                self.exp2val(e2);
                 if e2.k == Kind::Relocable && get_op(self.fs.code[e2.info as usize]) == op::CONCAT {
                     self.fs.freeexp(e1);
                     set_b(&mut self.fs.code[e2.info as usize], e1.info);
                     e1.k = Kind::Relocable;
                     e1.info = e2.info;
-                    Ok(())
                 } else {
-                    self.exp2nextreg(e2)?;
+                    self.exp2nextreg(e2);
                     self.codearith(op::CONCAT, e1, e2)
                 }
             }
@@ -589,17 +690,20 @@ impl Compiler<'_> {
         }
     }
 
-    pub(super) fn setlist(&mut self, base: i32, nelems: i32, tostore: i32) -> R<()> {
+    #[inline]
+    pub(super) fn setlist(&mut self, base: i32, nelems: i32, tostore: i32) {
+        if self.shadow {
+            return;
+        }
         let c = (nelems - 1) / LFIELDS_PER_FLUSH + 1;
         let b = if tostore == MULTRET { 0 } else { tostore };
         if c <= MAXARG_C {
-            self.code_abc(op::SETLIST, base, b, c)?;
+            self.code_abc(op::SETLIST, base, b, c);
         } else {
-            self.code_abc(op::SETLIST, base, b, 0)?;
-            self.code(c as u32)?;
+            self.code_abc(op::SETLIST, base, b, 0);
+            self.code(c as u32);
         }
         self.fs.freereg = base + 1;
-        Ok(())
     }
 }
 
@@ -659,6 +763,7 @@ pub(super) enum BinOpr {
 
 impl BinOpr {
     /// Left and right priority: `^` and `..` are right associative.
+    #[inline]
     pub(super) fn priority(self) -> (u32, u32) {
         match self {
             BinOpr::Add | BinOpr::Sub => (6, 6),

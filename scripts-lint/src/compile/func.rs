@@ -52,6 +52,7 @@ pub(super) struct Exp {
 }
 
 impl Exp {
+    #[inline]
     pub(super) fn new(k: Kind, info: i32) -> Exp {
         Exp {
             k,
@@ -63,6 +64,7 @@ impl Exp {
         }
     }
 
+    #[inline]
     pub(super) fn number(nval: f64) -> Exp {
         Exp {
             nval,
@@ -70,14 +72,17 @@ impl Exp {
         }
     }
 
+    #[inline]
     pub(super) fn has_jumps(&self) -> bool {
         self.t != self.f
     }
 
+    #[inline]
     pub(super) fn is_numeral(&self) -> bool {
         self.k == Kind::KNum && self.t == NO_JUMP && self.f == NO_JUMP
     }
 
+    #[inline]
     pub(super) fn has_multret(&self) -> bool {
         matches!(self.k, Kind::Call | Kind::Vararg)
     }
@@ -147,15 +152,18 @@ impl FuncState {
         }
     }
 
+    #[inline]
     pub(super) fn pc(&self) -> i32 {
         self.code.len() as i32
     }
 
+    #[inline]
     pub(super) fn getjump(&self, pc: i32) -> i32 {
         let offset = arg_sbx(self.code[pc as usize]);
         if offset == NO_JUMP { NO_JUMP } else { pc + 1 + offset }
     }
 
+    #[inline]
     pub(super) fn getjumpcontrol(&self, pc: i32) -> usize {
         let pc = pc as usize;
         if pc >= 1 && is_test(get_op(self.code[pc - 1])) {
@@ -165,6 +173,7 @@ impl FuncState {
         }
     }
 
+    #[inline]
     pub(super) fn need_value(&self, mut list: i32) -> bool {
         while list != NO_JUMP {
             if get_op(self.code[self.getjumpcontrol(list)]) != op::TESTSET {
@@ -175,6 +184,7 @@ impl FuncState {
         false
     }
 
+    #[inline]
     pub(super) fn patchtestreg(&mut self, node: i32, reg: i32) -> bool {
         let at = self.getjumpcontrol(node);
         let i = self.code[at];
@@ -189,29 +199,38 @@ impl FuncState {
         true
     }
 
+    #[inline]
     pub(super) fn freereg(&mut self, reg: i32) {
         if reg & BITRK == 0 && reg >= self.nactvar {
             self.freereg -= 1;
         }
     }
 
+    #[inline]
     pub(super) fn freeexp(&mut self, e: &Exp) {
         if e.k == Kind::NonReloc {
             self.freereg(e.info);
         }
     }
 
+    #[inline]
     pub(super) fn getlabel(&mut self) -> i32 {
         self.lasttarget = self.pc();
         self.pc()
     }
 
+    #[inline]
     pub(super) fn set_call_results(&mut self, e: &Exp, results: i32) {
-        set_c(&mut self.code[e.info as usize], results);
+        if let Some(i) = self.code.get_mut(e.info as usize) {
+            set_c(i, results);
+        }
     }
 
+    #[inline]
     pub(super) fn make_tail_call(&mut self, e: &Exp) {
-        set_op(&mut self.code[e.info as usize], op::TAILCALL);
+        if let Some(i) = self.code.get_mut(e.info as usize) {
+            set_op(i, op::TAILCALL);
+        }
     }
 }
 
@@ -227,4 +246,27 @@ pub(super) struct Compiler<'a> {
     pub(super) targets: Vec<Exp>,
     /// Where the last token consumed was, for limit errors that name it.
     pub(super) last: (usize, usize),
+    /// The first refusal of the code generator. Lua raises it at once; here the
+    /// generator records it and goes on, and the parser stops at its next token: the
+    /// generator's functions need no error path.
+    pub(super) failed: Option<Box<Refusal>>,
+    /// A first pass: the code generator only keeps the kinds of expressions (see
+    /// [`super::shadow`]), and the statements long enough for its limits are noted.
+    pub(super) shadow: bool,
+    /// In a shadow pass, a statement was long enough to need the real generator.
+    pub(super) needs_exact: bool,
+    /// Tokens read in the statements finished inside the statement being compiled.
+    pub(super) inner_tokens: usize,
+    /// The most locals in scope since the statement being compiled started.
+    pub(super) peak_locals: i32,
+}
+
+impl Compiler<'_> {
+    /// Records a refusal of the code generator (the first one counts).
+    #[inline]
+    pub(super) fn fail(&mut self, refusal: Box<Refusal>) {
+        if self.failed.is_none() {
+            self.failed = Some(refusal);
+        }
+    }
 }

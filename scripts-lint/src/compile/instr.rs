@@ -57,43 +57,56 @@ pub(super) mod op {
 }
 
 /// `testTMode`: the instruction is a test, followed by the jump it controls.
+#[inline]
 pub(super) fn is_test(opcode: u32) -> bool {
     matches!(opcode, op::EQ | op::LT | op::LE | op::TEST | op::TESTSET | op::TFORLOOP)
 }
 
+#[inline]
 pub(super) fn get_op(i: u32) -> u32 {
     i & 0x3f
 }
+#[inline]
 pub(super) fn set_op(i: &mut u32, o: u32) {
     *i = (*i & !0x3f) | o;
 }
+#[inline]
 pub(super) fn arg_a(i: u32) -> i32 {
     ((i >> 6) & 0xff) as i32
 }
+#[inline]
 pub(super) fn set_a(i: &mut u32, a: i32) {
     *i = (*i & !(0xff << 6)) | (((a as u32) & 0xff) << 6);
 }
+#[inline]
 pub(super) fn arg_b(i: u32) -> i32 {
     ((i >> 23) & 0x1ff) as i32
 }
+#[inline]
 pub(super) fn set_b(i: &mut u32, b: i32) {
     *i = (*i & !(0x1ff << 23)) | (((b as u32) & 0x1ff) << 23);
 }
+#[inline]
 pub(super) fn arg_c(i: u32) -> i32 {
     ((i >> 14) & 0x1ff) as i32
 }
+#[inline]
 pub(super) fn set_c(i: &mut u32, c: i32) {
     *i = (*i & !(0x1ff << 14)) | (((c as u32) & 0x1ff) << 14);
 }
+#[inline]
 pub(super) fn arg_sbx(i: u32) -> i32 {
     ((i >> 14) & 0x3ffff) as i32 - MAXARG_SBX
 }
+#[inline]
 pub(super) fn set_sbx(i: &mut u32, sbx: i32) {
     *i = (*i & !(0x3ffff << 14)) | ((((sbx + MAXARG_SBX) as u32) & 0x3ffff) << 14);
 }
+#[inline]
 pub(super) fn abc(o: u32, a: i32, b: i32, c: i32) -> u32 {
     o | ((a as u32) << 6) | ((b as u32) << 23) | ((c as u32) << 14)
 }
+#[inline]
 pub(super) fn abx(o: u32, a: i32, bx: u32) -> u32 {
     o | ((a as u32) << 6) | (bx << 14)
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
+use super::depth::DepthScan;
 use super::{Refusal, What, number};
 
 /// End of input, as `zgetc` returns it.
@@ -94,31 +95,34 @@ impl Tk {
     }
 }
 
+/// The reserved word `word` is, if it is one: picked by its length and first letters,
+/// then compared once (most names are not reserved, and fail at the first test).
 fn reserved(word: &[u8]) -> Option<Tk> {
-    Some(match word {
-        b"and" => Tk::And,
-        b"break" => Tk::Break,
-        b"do" => Tk::Do,
-        b"else" => Tk::Else,
-        b"elseif" => Tk::Elseif,
-        b"end" => Tk::End,
-        b"false" => Tk::False,
-        b"for" => Tk::For,
-        b"function" => Tk::Function,
-        b"if" => Tk::If,
-        b"in" => Tk::In,
-        b"local" => Tk::Local,
-        b"nil" => Tk::Nil,
-        b"not" => Tk::Not,
-        b"or" => Tk::Or,
-        b"repeat" => Tk::Repeat,
-        b"return" => Tk::Return,
-        b"then" => Tk::Then,
-        b"true" => Tk::True,
-        b"until" => Tk::Until,
-        b"while" => Tk::While,
+    let (tk, text): (Tk, &[u8]) = match (word.len(), word.first()?, word.get(1)) {
+        (3, b'a', _) => (Tk::And, b"and"),
+        (5, b'b', _) => (Tk::Break, b"break"),
+        (2, b'd', _) => (Tk::Do, b"do"),
+        (4, b'e', _) => (Tk::Else, b"else"),
+        (6, b'e', _) => (Tk::Elseif, b"elseif"),
+        (3, b'e', _) => (Tk::End, b"end"),
+        (5, b'f', _) => (Tk::False, b"false"),
+        (3, b'f', _) => (Tk::For, b"for"),
+        (8, b'f', _) => (Tk::Function, b"function"),
+        (2, b'i', Some(b'f')) => (Tk::If, b"if"),
+        (2, b'i', _) => (Tk::In, b"in"),
+        (5, b'l', _) => (Tk::Local, b"local"),
+        (3, b'n', Some(b'i')) => (Tk::Nil, b"nil"),
+        (3, b'n', _) => (Tk::Not, b"not"),
+        (2, b'o', _) => (Tk::Or, b"or"),
+        (6, b'r', Some(b'e')) if word.get(2) == Some(&b'p') => (Tk::Repeat, b"repeat"),
+        (6, b'r', _) => (Tk::Return, b"return"),
+        (4, b't', Some(b'h')) => (Tk::Then, b"then"),
+        (4, b't', _) => (Tk::True, b"true"),
+        (5, b'u', _) => (Tk::Until, b"until"),
+        (5, b'w', _) => (Tk::While, b"while"),
         _ => return None,
-    })
+    };
+    (word == text).then_some(tk)
 }
 
 /// A token with its value: a number's, or the interned text of a name or string.
@@ -127,7 +131,8 @@ pub(super) struct Token {
     pub(super) tk: Tk,
     pub(super) num: f64,
     pub(super) str: u32,
-    pub(super) range: (usize, usize),
+    /// Byte offsets (a Redis argument is at most 512 MB).
+    pub(super) range: (u32, u32),
 }
 
 impl Token {
@@ -246,12 +251,55 @@ impl<'a> Strings<'a> {
 }
 
 fn hash_text(text: &[u8]) -> u64 {
-    let mut hasher = FxHasher(text.len() as u64);
-    hasher.write(text);
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h = (text.len() as u64).wrapping_mul(K);
+    let mut words = text.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let word = rest.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
     // the low bits pick the slot: fold the high ones in
-    let h = hasher.finish();
-    h ^ (h >> 32)
+    h ^ (h >> 29)
 }
+
+/// Where the line holding `from` ends (its `\n` or `\r`, or the end of `text`):
+/// eight bytes at a time, for comments.
+fn line_end(text: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let mut at = from.min(text.len());
+    while let Some(chunk) = text.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if has(word, b'\n') || has(word, b'\r') {
+            break;
+        }
+        at += 8;
+    }
+    at + text[at..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .unwrap_or(text.len() - at)
+}
+
+/// Bytes that continue a name: ASCII letters, digits and `_` (C's `isalnum`).
+static NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    table
+};
 
 /// What the last token read left in Lua's token buffer, which error messages quote
 /// ("near '...'"): a stretch of the source (names, numbers), or the saved text of a
@@ -279,6 +327,10 @@ pub(super) struct Lexer<'a> {
     strings: Strings<'a>,
     /// Bytes to change before full_moon reads the text (see [`super::Compiled`]).
     pub(super) masks: Vec<(usize, u8)>,
+    /// How deep the tokens read so far nest.
+    pub(super) depth: DepthScan,
+    /// How many tokens the parser took.
+    pub(super) consumed: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -295,6 +347,8 @@ impl<'a> Lexer<'a> {
             token_start: 0,
             strings: Strings::default(),
             masks: Vec::new(),
+            depth: DepthScan::default(),
+            consumed: 0,
         }
     }
 
@@ -337,7 +391,7 @@ impl<'a> Lexer<'a> {
 
     /// Where the current token is.
     pub(super) fn here(&self) -> Range<usize> {
-        self.t.range.0..self.t.range.1
+        self.t.range.0 as usize..self.t.range.1 as usize
     }
 
     /// `luaX_lexerror`: an error at the lexer's line, "near" the text of `token`.
@@ -398,19 +452,27 @@ impl<'a> Lexer<'a> {
 
     /// `luaX_next`: the next token becomes the current one.
     pub(super) fn next(&mut self) -> Result<(), Box<Refusal>> {
+        self.consumed += 1;
         self.lastline = self.line;
         self.t = match self.ahead.take() {
             Some(token) => token,
-            None => self.llex()?,
+            None => self.read()?,
         };
         Ok(())
     }
 
     /// `luaX_lookahead`.
     pub(super) fn lookahead(&mut self) -> Result<Tk, Box<Refusal>> {
-        let token = self.llex()?;
+        let token = self.read()?;
         self.ahead = Some(token);
         Ok(token.tk)
+    }
+
+    /// The next token, counted for [`DepthScan`].
+    fn read(&mut self) -> Result<Token, Box<Refusal>> {
+        let token = self.llex()?;
+        self.depth.token(token.tk, token.range.0 as usize);
+        Ok(token)
     }
 
     fn token(&self, tk: Tk) -> Token {
@@ -418,7 +480,7 @@ impl<'a> Lexer<'a> {
             tk,
             num: 0.0,
             str: 0,
-            range: (self.token_start, self.pos.min(self.src.len())),
+            range: (self.token_start as u32, self.pos.min(self.src.len()) as u32),
         }
     }
 
@@ -447,8 +509,7 @@ impl<'a> Lexer<'a> {
                             continue;
                         }
                     }
-                    let rest = &self.src[self.pos.min(self.src.len())..];
-                    self.pos += rest.iter().position(|&c| c == b'\n' || c == b'\r').unwrap_or(rest.len());
+                    self.pos = line_end(self.src, self.pos);
                 }
                 b'[' => {
                     let sep = self.skip_sep();
@@ -504,10 +565,7 @@ impl<'a> Lexer<'a> {
                 c if c.is_ascii_alphabetic() || c == b'_' => {
                     let start = self.pos;
                     let rest = &self.src[start..];
-                    self.pos += rest
-                        .iter()
-                        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
-                        .unwrap_or(rest.len());
+                    self.pos += rest.iter().position(|&c| !NAME[usize::from(c)]).unwrap_or(rest.len());
                     let word = &self.src[start..self.pos];
                     if let Some(tk) = reserved(word) {
                         return Ok(self.token(tk));
@@ -630,7 +688,9 @@ impl<'a> Lexer<'a> {
         // most strings have no escape and end on their line: their text is the source's
         let start = self.pos;
         let body = &self.src[start + 1..];
-        if let Some(end) = body.iter().position(|&c| c == quote || c == b'\\' || c == b'\n' || c == b'\r')
+        if let Some(end) = body
+            .iter()
+            .position(|&c| c == quote || c == b'\\' || c == b'\n' || c == b'\r')
             && body[end] == quote
         {
             self.pos = start + 1 + end + 1;

@@ -14,12 +14,16 @@
 
 use std::ops::Range;
 
+pub(crate) use depth::Depth;
+
 mod code;
+mod depth;
 mod func;
 mod instr;
 mod lex;
 pub(crate) mod number;
 mod parser;
+mod shadow;
 
 /// Why Lua refused a script, for the help text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +119,8 @@ pub(crate) struct Compiled {
     /// a string (full_moon ends the string there) by a space, and the NUL bytes Lua's
     /// lexer takes into a number (with the rest of the number) or a `..`.
     pub(crate) masks: Vec<(usize, u8)>,
+    /// How deep the script nests, when Lua read all of it (see [`Depth`]).
+    pub(crate) depth: Option<Depth>,
 }
 
 impl Compiled {
@@ -133,14 +139,42 @@ impl Compiled {
     }
 }
 
+/// Scripts with more tokens than this are compiled with the code generator at once:
+/// a function of that size could hold a jump over more than 131,071 instructions.
+const SHADOW_TOKENS: usize = 20_000;
+
 /// Compiles `source` (a script with its shebang line blanked, as Redis loads it) as
 /// Lua 5.1.
+///
+/// A first pass runs the lexer and parser with the code generator in shadow (see
+/// [`shadow`]): when it reads the whole script, no statement long enough to run out
+/// of registers and no more tokens than a jump could span, Lua compiles the script.
+/// Otherwise (a refusal, whose place may depend on the generator, or a statement too
+/// long to be sure) the second pass, with the generator, decides.
 pub(crate) fn compile(source: &str) -> Compiled {
+    let mut first = func::Compiler::new(source);
+    first.shadow = true;
+    let refused = first.main().is_err();
+    if !refused && !first.needs_exact && first.ls.consumed <= SHADOW_TOKENS {
+        let depth = Some(first.ls.depth.finish());
+        return Compiled {
+            refusal: None,
+            masks: first.into_masks(),
+            depth,
+        };
+    }
+    exact(source)
+}
+
+/// Compiles `source` with the code generator.
+fn exact(source: &str) -> Compiled {
     let mut compiler = func::Compiler::new(source);
     let refusal = compiler.main().err();
+    let depth = refusal.is_none().then(|| compiler.ls.depth.finish());
     Compiled {
         refusal,
         masks: compiler.into_masks(),
+        depth,
     }
 }
 

@@ -18,6 +18,10 @@ const MAX_UPVALUES: usize = 60;
 /// `SHRT_MAX`: locals one function declares in all.
 const MAX_LOCVARS: usize = 32767;
 
+/// Registers a statement may take before a shadow pass hands over to the real code
+/// generator: Lua's 250, less a margin.
+const SHADOW_REGISTERS: usize = 240;
+
 const VARARG_HASARG: u8 = 1;
 const VARARG_ISVARARG: u8 = 2;
 const VARARG_NEEDSARG: u8 = 4;
@@ -40,17 +44,29 @@ impl<'a> Compiler<'a> {
             levels: 0,
             targets: Vec::new(),
             last: (0, 0),
+            failed: None,
+            shadow: false,
+            needs_exact: false,
+            inner_tokens: 0,
+            peak_locals: 0,
         }
     }
 
     /// `luaY_parser`: the main chunk, a vararg function.
     pub(super) fn main(&mut self) -> R<()> {
         self.fs.is_vararg = VARARG_ISVARARG;
-        self.next()?;
-        self.chunk()?;
-        self.check(Tk::Eos)?;
-        self.close_func()?;
-        Ok(())
+        let parsed = self
+            .next()
+            .and_then(|()| self.chunk())
+            .and_then(|()| self.check(Tk::Eos));
+        if parsed.is_ok() {
+            self.close_func();
+        }
+        // the code generator's refusal came first, whatever the parser met after it
+        match self.failed.take() {
+            Some(refusal) => Err(refusal),
+            None => parsed,
+        }
     }
 
     pub(super) fn into_masks(self) -> Vec<(usize, u8)> {
@@ -58,7 +74,10 @@ impl<'a> Compiler<'a> {
     }
 
     fn next(&mut self) -> R<()> {
-        self.last = self.ls.t.range;
+        if let Some(refusal) = self.failed.take() {
+            return Err(refusal);
+        }
+        self.last = (self.ls.t.range.0 as usize, self.ls.t.range.1 as usize);
         self.ls.next()
     }
 
@@ -126,7 +145,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn codestring(&mut self, s: u32) -> R<Exp> {
-        Ok(Exp::new(Kind::K, self.string_k(s)?))
+        Ok(Exp::new(Kind::K, self.string_k(s)))
     }
 
     fn checkname(&mut self) -> R<Exp> {
@@ -184,6 +203,7 @@ impl<'a> Compiler<'a> {
 
     fn adjustlocalvars(&mut self, nvars: i32) {
         self.fs.nactvar += nvars;
+        self.peak_locals = self.peak_locals.max(self.fs.nactvar);
     }
 
     fn removevars(&mut self, tolevel: i32) {
@@ -235,7 +255,7 @@ impl<'a> Compiler<'a> {
         let mut var = Exp::new(Kind::Void, 0);
         let level = self.outer.len();
         if self.singlevaraux(Some(level), name, &mut var, true)? == Kind::Global {
-            var.info = self.string_k(name)?;
+            var.info = self.string_k(name);
         }
         Ok(var)
     }
@@ -244,18 +264,18 @@ impl<'a> Compiler<'a> {
         let mut extra = nvars - nexps;
         if e.has_multret() {
             extra = (extra + 1).max(0);
-            self.setreturns(e, extra)?;
+            self.setreturns(e, extra);
             if extra > 1 {
-                self.reserveregs(extra - 1)?;
+                self.reserveregs(extra - 1);
             }
         } else {
             if e.k != Kind::Void {
-                self.exp2nextreg(e)?;
+                self.exp2nextreg(e);
             }
             if extra > 0 {
                 let reg = self.fs.freereg;
-                self.reserveregs(extra)?;
-                self.nil(reg, extra)?;
+                self.reserveregs(extra);
+                self.nil(reg, extra);
             }
         }
         Ok(())
@@ -294,10 +314,11 @@ impl<'a> Compiler<'a> {
         };
         self.removevars(block.nactvar);
         if block.upval {
-            self.code_abc(op::CLOSE, block.nactvar, 0, 0)?;
+            self.code_abc(op::CLOSE, block.nactvar, 0, 0);
         }
         self.fs.freereg = self.fs.nactvar;
-        self.patchtohere(block.breaklist)
+        self.patchtohere(block.breaklist);
+        Ok(())
     }
 
     fn pushclosure(&mut self, child: FuncState) -> R<Exp> {
@@ -310,10 +331,10 @@ impl<'a> Compiler<'a> {
         }
         self.fs.np += 1;
         let np = self.fs.np;
-        let v = Exp::new(Kind::Relocable, self.code_abx(op::CLOSURE, 0, np - 1)?);
+        let v = Exp::new(Kind::Relocable, self.code_abx(op::CLOSURE, 0, np - 1));
         for (k, info) in child.upvalues {
             let o = if k == Kind::Local { op::MOVE } else { op::GETUPVAL };
-            self.code_abc(o, 0, info, 0)?;
+            self.code_abc(o, 0, info, 0);
         }
         Ok(v)
     }
@@ -323,24 +344,25 @@ impl<'a> Compiler<'a> {
         self.outer.push(parent);
     }
 
-    fn close_func(&mut self) -> R<FuncState> {
+    fn close_func(&mut self) -> FuncState {
         self.removevars(0);
-        self.ret(0, 0)?;
+        self.ret(0, 0);
         let parent = self.outer.pop().unwrap_or_else(|| FuncState::new(0));
-        Ok(std::mem::replace(&mut self.fs, parent))
+        std::mem::replace(&mut self.fs, parent)
     }
 
     fn field(&mut self, v: &mut Exp) -> R<()> {
-        self.exp2anyreg(v)?;
+        self.exp2anyreg(v);
         self.next()?;
         let mut key = self.checkname()?;
-        self.indexed(v, &mut key)
+        self.indexed(v, &mut key);
+        Ok(())
     }
 
     fn yindex(&mut self) -> R<Exp> {
         self.next()?;
         let mut v = self.expr()?;
-        self.exp2val(&mut v)?;
+        self.exp2val(&mut v);
         self.checknext(Tk::Char(b']'))?;
         Ok(v)
     }
@@ -355,10 +377,10 @@ impl<'a> Compiler<'a> {
         };
         cc.nh += 1;
         self.checknext(Tk::Char(b'='))?;
-        let rkkey = self.exp2rk(&mut key)?;
+        let rkkey = self.exp2rk(&mut key);
         let mut val = self.expr()?;
-        let rkval = self.exp2rk(&mut val)?;
-        self.code_abc(op::SETTABLE, cc.table, rkkey, rkval)?;
+        let rkval = self.exp2rk(&mut val);
+        self.code_abc(op::SETTABLE, cc.table, rkkey, rkval);
         self.fs.freereg = reg;
         Ok(())
     }
@@ -367,10 +389,10 @@ impl<'a> Compiler<'a> {
         if cc.v.k == Kind::Void {
             return Ok(());
         }
-        self.exp2nextreg(&mut cc.v)?;
+        self.exp2nextreg(&mut cc.v);
         cc.v.k = Kind::Void;
         if cc.tostore == LFIELDS_PER_FLUSH {
-            self.setlist(cc.table, cc.na, cc.tostore)?;
+            self.setlist(cc.table, cc.na, cc.tostore);
             cc.tostore = 0;
         }
         Ok(())
@@ -381,14 +403,14 @@ impl<'a> Compiler<'a> {
             return Ok(());
         }
         if cc.v.has_multret() {
-            self.setmultret(&cc.v)?;
-            self.setlist(cc.table, cc.na, MULTRET)?;
+            self.setmultret(&cc.v);
+            self.setlist(cc.table, cc.na, MULTRET);
             cc.na -= 1;
         } else {
             if cc.v.k != Kind::Void {
-                self.exp2nextreg(&mut cc.v)?;
+                self.exp2nextreg(&mut cc.v);
             }
-            self.setlist(cc.table, cc.na, cc.tostore)?;
+            self.setlist(cc.table, cc.na, cc.tostore);
         }
         Ok(())
     }
@@ -402,9 +424,9 @@ impl<'a> Compiler<'a> {
 
     fn constructor(&mut self) -> R<Exp> {
         let line = self.ls.line;
-        let pc = self.code_abc(op::NEWTABLE, 0, 0, 0)?;
+        let pc = self.code_abc(op::NEWTABLE, 0, 0, 0);
         let mut t = Exp::new(Kind::Relocable, pc);
-        self.exp2nextreg(&mut t)?;
+        self.exp2nextreg(&mut t);
         let mut cc = Constructor {
             v: Exp::new(Kind::Void, 0),
             table: t.info,
@@ -465,7 +487,8 @@ impl<'a> Compiler<'a> {
         }
         self.adjustlocalvars(nparams);
         let n = self.fs.nactvar;
-        self.reserveregs(n)
+        self.reserveregs(n);
+        Ok(())
     }
 
     fn body(&mut self, needself: bool, line: u32) -> R<Exp> {
@@ -479,7 +502,7 @@ impl<'a> Compiler<'a> {
         self.checknext(Tk::Char(b')'))?;
         self.chunk()?;
         self.check_match(Tk::End, Tk::Function, line)?;
-        let child = self.close_func()?;
+        let child = self.close_func();
         self.pushclosure(child)
     }
 
@@ -488,7 +511,7 @@ impl<'a> Compiler<'a> {
         let mut n = 1;
         let mut v = self.expr()?;
         while self.testnext(Tk::Char(b','))? {
-            self.exp2nextreg(&mut v)?;
+            self.exp2nextreg(&mut v);
             v = self.expr()?;
             n += 1;
         }
@@ -510,7 +533,7 @@ impl<'a> Compiler<'a> {
                     Exp::new(Kind::Void, 0)
                 } else {
                     let (_, args) = self.explist1()?;
-                    self.setmultret(&args)?;
+                    self.setmultret(&args);
                     args
                 };
                 self.check_match(Tk::Char(b')'), Tk::Char(b'('), line)?;
@@ -530,11 +553,11 @@ impl<'a> Compiler<'a> {
             MULTRET
         } else {
             if args.k != Kind::Void {
-                self.exp2nextreg(&mut args)?;
+                self.exp2nextreg(&mut args);
             }
             self.fs.freereg - (base + 1)
         };
-        *f = Exp::new(Kind::Call, self.code_abc(op::CALL, base, nparams + 1, 2)?);
+        *f = Exp::new(Kind::Call, self.code_abc(op::CALL, base, nparams + 1, 2));
         self.fs.freereg = base + 1;
         Ok(())
     }
@@ -546,7 +569,7 @@ impl<'a> Compiler<'a> {
                 self.next()?;
                 let mut v = self.expr()?;
                 self.check_match(Tk::Char(b')'), Tk::Char(b'('), line)?;
-                self.dischargevars(&mut v)?;
+                self.dischargevars(&mut v);
                 Ok(v)
             }
             Tk::Name => self.singlevar(),
@@ -560,18 +583,18 @@ impl<'a> Compiler<'a> {
             match self.ls.t.tk {
                 Tk::Char(b'.') => self.field(&mut v)?,
                 Tk::Char(b'[') => {
-                    self.exp2anyreg(&mut v)?;
+                    self.exp2anyreg(&mut v);
                     let mut key = self.yindex()?;
-                    self.indexed(&mut v, &mut key)?;
+                    self.indexed(&mut v, &mut key);
                 }
                 Tk::Char(b':') => {
                     self.next()?;
                     let mut key = self.checkname()?;
-                    self.self_(&mut v, &mut key)?;
+                    self.self_(&mut v, &mut key);
                     self.funcargs(&mut v)?;
                 }
                 Tk::Char(b'(') | Tk::String | Tk::Char(b'{') => {
-                    self.exp2nextreg(&mut v)?;
+                    self.exp2nextreg(&mut v);
                     self.funcargs(&mut v)?;
                 }
                 _ => return Ok(v),
@@ -594,7 +617,7 @@ impl<'a> Compiler<'a> {
                     return Err(self.syntax_error(What::VarargOutside, "cannot use '...' outside a vararg function"));
                 }
                 self.fs.is_vararg &= !VARARG_NEEDSARG;
-                Exp::new(Kind::Vararg, self.code_abc(op::VARARG, 0, 1, 0)?)
+                Exp::new(Kind::Vararg, self.code_abc(op::VARARG, 0, 1, 0))
             }
             Tk::Char(b'{') => return self.constructor(),
             Tk::Function => {
@@ -614,7 +637,7 @@ impl<'a> Compiler<'a> {
             Some(uop) => {
                 self.next()?;
                 let (mut v, _) = self.subexpr(UNARY_PRIORITY)?;
-                self.prefix(uop, &mut v)?;
+                self.prefix(uop, &mut v);
                 v
             }
             None => self.simpleexp()?,
@@ -625,9 +648,9 @@ impl<'a> Compiler<'a> {
                 break;
             }
             self.next()?;
-            self.infix(o, &mut v)?;
+            self.infix(o, &mut v);
             let (mut v2, nextop) = self.subexpr(o.priority().1)?;
-            self.posfix(o, &mut v, &mut v2)?;
+            self.posfix(o, &mut v, &mut v2);
             op = nextop;
         }
         self.leavelevel();
@@ -662,8 +685,8 @@ impl<'a> Compiler<'a> {
             }
         }
         if conflict {
-            self.code_abc(op::MOVE, self.fs.freereg, v.info, 0)?;
-            self.reserveregs(1)?;
+            self.code_abc(op::MOVE, self.fs.freereg, v.info, 0);
+            self.reserveregs(1);
         }
         Ok(())
     }
@@ -703,15 +726,15 @@ impl<'a> Compiler<'a> {
                 self.fs.freereg -= nexps - nvars;
             }
             let mut e = Exp::new(Kind::NonReloc, self.fs.freereg - 1);
-            self.storevar(&last, &mut e)?;
+            self.storevar(&last, &mut e);
         } else {
             self.setoneret(&mut e);
-            self.storevar(&last, &mut e)?;
+            self.storevar(&last, &mut e);
         }
         for i in (from..self.targets.len() - 1).rev() {
             let target = self.targets[i];
             let mut e = Exp::new(Kind::NonReloc, self.fs.freereg - 1);
-            self.storevar(&target, &mut e)?;
+            self.storevar(&target, &mut e);
         }
         self.targets.truncate(from);
         Ok(())
@@ -722,7 +745,7 @@ impl<'a> Compiler<'a> {
         if v.k == Kind::Nil {
             v.k = Kind::False;
         }
-        self.goiftrue(&mut v)?;
+        self.goiftrue(&mut v);
         Ok(v.f)
     }
 
@@ -741,11 +764,11 @@ impl<'a> Compiler<'a> {
         };
         if upval {
             let nactvar = self.fs.blocks[at].nactvar;
-            self.code_abc(op::CLOSE, nactvar, 0, 0)?;
+            self.code_abc(op::CLOSE, nactvar, 0, 0);
         }
-        let j = self.jump()?;
+        let j = self.jump();
         let list = self.fs.blocks[at].breaklist;
-        self.fs.blocks[at].breaklist = self.concat(list, j)?;
+        self.fs.blocks[at].breaklist = self.concat(list, j);
         Ok(())
     }
 
@@ -756,11 +779,12 @@ impl<'a> Compiler<'a> {
         self.enterblock(true);
         self.checknext(Tk::Do)?;
         self.block()?;
-        let j = self.jump()?;
-        self.patchlist(j, whileinit)?;
+        let j = self.jump();
+        self.patchlist(j, whileinit);
         self.check_match(Tk::End, Tk::While, line)?;
         self.leaveblock()?;
-        self.patchtohere(condexit)
+        self.patchtohere(condexit);
+        Ok(())
     }
 
     fn repeatstat(&mut self, line: u32) -> R<()> {
@@ -774,43 +798,45 @@ impl<'a> Compiler<'a> {
         let upval = self.fs.blocks.last().is_some_and(|b| b.upval);
         if !upval {
             self.leaveblock()?;
-            self.patchlist(condexit, repeat_init)?;
+            self.patchlist(condexit, repeat_init);
         } else {
             self.breakstat()?;
-            self.patchtohere(condexit)?;
+            self.patchtohere(condexit);
             self.leaveblock()?;
-            let j = self.jump()?;
-            self.patchlist(j, repeat_init)?;
+            let j = self.jump();
+            self.patchlist(j, repeat_init);
         }
         self.leaveblock()
     }
 
     fn exp1(&mut self) -> R<()> {
         let mut e = self.expr()?;
-        self.exp2nextreg(&mut e)
+        self.exp2nextreg(&mut e);
+        Ok(())
     }
 
     fn forbody(&mut self, base: i32, nvars: i32, isnum: bool) -> R<()> {
         self.adjustlocalvars(3);
         self.checknext(Tk::Do)?;
         let prep = if isnum {
-            self.code_asbx(op::FORPREP, base, NO_JUMP)?
+            self.code_asbx(op::FORPREP, base, NO_JUMP)
         } else {
-            self.jump()?
+            self.jump()
         };
         self.enterblock(false);
         self.adjustlocalvars(nvars);
-        self.reserveregs(nvars)?;
+        self.reserveregs(nvars);
         self.block()?;
         self.leaveblock()?;
-        self.patchtohere(prep)?;
+        self.patchtohere(prep);
         let endfor = if isnum {
-            self.code_asbx(op::FORLOOP, base, NO_JUMP)?
+            self.code_asbx(op::FORLOOP, base, NO_JUMP)
         } else {
-            self.code_abc(op::TFORLOOP, base, 0, nvars)?
+            self.code_abc(op::TFORLOOP, base, 0, nvars)
         };
-        let list = if isnum { endfor } else { self.jump()? };
-        self.patchlist(list, prep + 1)
+        let list = if isnum { endfor } else { self.jump() };
+        self.patchlist(list, prep + 1);
+        Ok(())
     }
 
     fn fornum(&mut self, varname: u32) -> R<()> {
@@ -826,10 +852,10 @@ impl<'a> Compiler<'a> {
         if self.testnext(Tk::Char(b','))? {
             self.exp1()?;
         } else {
-            let k = self.number_k(1.0)?;
+            let k = self.number_k(1.0);
             let reg = self.fs.freereg;
-            self.code_abx(op::LOADK, reg, k)?;
-            self.reserveregs(1)?;
+            self.code_abx(op::LOADK, reg, k);
+            self.reserveregs(1);
         }
         self.forbody(base, 1, true)
     }
@@ -849,7 +875,7 @@ impl<'a> Compiler<'a> {
         self.checknext(Tk::In)?;
         let (n, mut e) = self.explist1()?;
         self.adjust_assign(3, n, &mut e)?;
-        self.checkstack(3)?;
+        self.checkstack(3);
         self.forbody(base, nvars - 3, false)
     }
 
@@ -878,21 +904,21 @@ impl<'a> Compiler<'a> {
         let mut flist = self.test_then_block()?;
         let mut escapelist = NO_JUMP;
         while self.ls.t.tk == Tk::Elseif {
-            let j = self.jump()?;
-            escapelist = self.concat(escapelist, j)?;
-            self.patchtohere(flist)?;
+            let j = self.jump();
+            escapelist = self.concat(escapelist, j);
+            self.patchtohere(flist);
             flist = self.test_then_block()?;
         }
         if self.ls.t.tk == Tk::Else {
-            let j = self.jump()?;
-            escapelist = self.concat(escapelist, j)?;
-            self.patchtohere(flist)?;
+            let j = self.jump();
+            escapelist = self.concat(escapelist, j);
+            self.patchtohere(flist);
             self.next()?;
             self.block()?;
         } else {
-            escapelist = self.concat(escapelist, flist)?;
+            escapelist = self.concat(escapelist, flist);
         }
-        self.patchtohere(escapelist)?;
+        self.patchtohere(escapelist);
         self.check_match(Tk::End, Tk::If, line)
     }
 
@@ -900,11 +926,12 @@ impl<'a> Compiler<'a> {
         let name = self.str_checkname()?;
         self.new_localvar(name, 0)?;
         let v = Exp::new(Kind::Local, self.fs.freereg);
-        self.reserveregs(1)?;
+        self.reserveregs(1);
         self.adjustlocalvars(1);
         let line = self.ls.line;
         let mut b = self.body(false, line)?;
-        self.storevar(&v, &mut b)
+        self.storevar(&v, &mut b);
+        Ok(())
     }
 
     fn localstat(&mut self) -> R<()> {
@@ -943,7 +970,8 @@ impl<'a> Compiler<'a> {
         self.next()?;
         let (v, needself) = self.funcname()?;
         let mut b = self.body(needself, line)?;
-        self.storevar(&v, &mut b)
+        self.storevar(&v, &mut b);
+        Ok(())
     }
 
     fn exprstat(&mut self) -> R<()> {
@@ -963,19 +991,20 @@ impl<'a> Compiler<'a> {
         } else {
             let (nret, mut e) = self.explist1()?;
             if e.has_multret() {
-                self.setmultret(&e)?;
+                self.setmultret(&e);
                 if e.k == Kind::Call && nret == 1 {
                     self.fs.make_tail_call(&e);
                 }
                 (self.fs.nactvar, MULTRET)
             } else if nret == 1 {
-                (self.exp2anyreg(&mut e)?, 1)
+                (self.exp2anyreg(&mut e), 1)
             } else {
-                self.exp2nextreg(&mut e)?;
+                self.exp2nextreg(&mut e);
                 (self.fs.nactvar, nret)
             }
         };
-        self.ret(first, nret)
+        self.ret(first, nret);
+        Ok(())
     }
 
     /// One statement; true when it must be the last of its block.
@@ -1018,12 +1047,32 @@ impl<'a> Compiler<'a> {
         self.enterlevel()?;
         let mut islast = false;
         while !islast && !block_follow(self.ls.t.tk) {
+            let started = (self.ls.consumed, self.inner_tokens, self.peak_locals);
+            self.peak_locals = self.fs.nactvar;
             islast = self.statement()?;
             self.testnext(Tk::Char(b';'))?;
+            self.statement_done(started);
             self.fs.freereg = self.fs.nactvar;
         }
         self.leavelevel();
         Ok(())
+    }
+
+    /// After a statement, in a shadow pass: notes when its registers could reach
+    /// Lua's 250. A statement holds at most the locals in scope while it runs and two
+    /// registers per token of its own (not counting the statements it contains, which
+    /// start again from the locals in scope): a call's function and arguments, a
+    /// method's object and method, a table and its pending items, the operands of a
+    /// `..`, a constant beyond the operand range, and `for` and multiple assignment
+    /// reserve no more than their names.
+    fn statement_done(&mut self, (consumed, inner, peak): (usize, usize, i32)) {
+        let total = self.ls.consumed - consumed;
+        let own = total - (self.inner_tokens - inner);
+        self.inner_tokens = inner + total;
+        if self.peak_locals as usize + 2 * own + 4 >= SHADOW_REGISTERS {
+            self.needs_exact = true;
+        }
+        self.peak_locals = self.peak_locals.max(peak);
     }
 }
 

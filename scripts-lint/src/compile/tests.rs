@@ -208,3 +208,45 @@ fn masks_what_full_moon_reads_otherwise() {
     assert_eq!(masked("return 'a' .\u{0} 'b'").as_deref(), Some("return 'a' .. 'b'"));
     assert_eq!(masked("return 1"), None);
 }
+
+/// The shadow pass decides alone only when the code generator could not refuse:
+/// statements near Lua's 250 registers, from every construct that takes registers,
+/// after many locals and inside `repeat` (whose condition sees the block's locals),
+/// get the same verdict as from the code generator.
+#[test]
+fn the_shadow_pass_hands_long_statements_to_the_code_generator() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut below = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut refused = 0;
+    for round in 0..400 {
+        let locals = [0, 50, 120, 190, 199][below(5)];
+        let n = 60 + below(200);
+        let items = |item: &dyn Fn(usize) -> String| (0..n).map(item).collect::<Vec<_>>().join(", ");
+        let statement = match round % 8 {
+            0 => format!("f({})", items(&|i| format!("v{}", i % 7))),
+            1 => format!("local t = {{{}}}", items(&|i| format!("{{{i}}}"))),
+            2 => format!("return {}", items(&|i| format!("'s{i}'")).replace(", ", " .. ")),
+            3 => format!("x:m({})", items(&|i| format!("g({i})"))),
+            4 => format!("local a = {}", items(&|i| format!("(v{} + {i})", i % 5)).replace(", ", " * ")),
+            5 => format!("repeat {} until f({})", locals_in(below(150)), items(&|i| i.to_string())),
+            6 => format!("a, b, c = {}", items(&|i| format!("t[{i}]"))),
+            _ => format!("return f(x, {})", items(&|i| format!("h(v{}, {i})", i % 3))),
+        };
+        let source = format!("{}{statement}\n", locals_in(locals));
+        let two_pass = compile(&source).refusal.map(|r| r.lua_text("user_script"));
+        let exact = exact(&source).refusal.map(|r| r.lua_text("user_script"));
+        assert_eq!(two_pass, exact, "{source}");
+        refused += usize::from(exact.is_some());
+    }
+    // both verdicts are exercised
+    assert!(refused > 50 && refused < 350, "{refused} refused");
+}
+
+fn locals_in(n: usize) -> String {
+    (0..n).map(|i| format!("local v{i} = {i}\n")).collect()
+}
