@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-use super::depth::DepthScan;
 use super::{Refusal, What, number};
 
 /// End of input, as `zgetc` returns it.
@@ -327,8 +326,6 @@ pub(super) struct Lexer<'a> {
     strings: Strings<'a>,
     /// Bytes to change before full_moon reads the text (see [`super::Compiled`]).
     pub(super) masks: Vec<(usize, u8)>,
-    /// How deep the tokens read so far nest.
-    pub(super) depth: DepthScan,
     /// How many tokens the parser took.
     pub(super) consumed: usize,
 }
@@ -347,7 +344,6 @@ impl<'a> Lexer<'a> {
             token_start: 0,
             strings: Strings::default(),
             masks: Vec::new(),
-            depth: DepthScan::default(),
             consumed: 0,
         }
     }
@@ -456,23 +452,16 @@ impl<'a> Lexer<'a> {
         self.lastline = self.line;
         self.t = match self.ahead.take() {
             Some(token) => token,
-            None => self.read()?,
+            None => self.llex()?,
         };
         Ok(())
     }
 
     /// `luaX_lookahead`.
     pub(super) fn lookahead(&mut self) -> Result<Tk, Box<Refusal>> {
-        let token = self.read()?;
+        let token = self.llex()?;
         self.ahead = Some(token);
         Ok(token.tk)
-    }
-
-    /// The next token, counted for [`DepthScan`].
-    fn read(&mut self) -> Result<Token, Box<Refusal>> {
-        let token = self.llex()?;
-        self.depth.token(token.tk, token.range.0 as usize);
-        Ok(token)
     }
 
     fn token(&self, tk: Tk) -> Token {

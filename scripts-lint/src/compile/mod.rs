@@ -156,7 +156,7 @@ pub(crate) fn compile(source: &str) -> Compiled {
     first.shadow = true;
     let refused = first.main().is_err();
     if !refused && !first.needs_exact && first.ls.consumed <= SHADOW_TOKENS {
-        let depth = Some(first.ls.depth.finish());
+        let depth = Some(first.depth.finish());
         return Compiled {
             refusal: None,
             masks: first.into_masks(),
@@ -170,7 +170,7 @@ pub(crate) fn compile(source: &str) -> Compiled {
 fn exact(source: &str) -> Compiled {
     let mut compiler = func::Compiler::new(source);
     let refusal = compiler.main().err();
-    let depth = refusal.is_none().then(|| compiler.ls.depth.finish());
+    let depth = refusal.is_none().then(|| compiler.depth.finish());
     Compiled {
         refusal,
         masks: compiler.into_masks(),

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::code::{BinOpr, UNARY_PRIORITY, UnOpr};
+use super::depth::DepthScan;
 use super::func::{Block, Compiler, Exp, FuncState, Kind, R};
 use super::instr::{LFIELDS_PER_FLUSH, MAXARG_BX, MULTRET, NO_JUMP, op};
 use super::lex::{Lexer, Tk};
@@ -49,6 +50,7 @@ impl<'a> Compiler<'a> {
             needs_exact: false,
             inner_tokens: 0,
             peak_locals: 0,
+            depth: DepthScan::default(),
         }
     }
 
@@ -78,7 +80,9 @@ impl<'a> Compiler<'a> {
             return Err(refusal);
         }
         self.last = (self.ls.t.range.0 as usize, self.ls.t.range.1 as usize);
-        self.ls.next()
+        self.ls.next()?;
+        self.depth.token(self.ls.t.tk, self.ls.t.range.0 as usize);
+        Ok(())
     }
 
     fn syntax_error(&self, what: What, message: impl Into<String>) -> Box<Refusal> {

@@ -232,8 +232,15 @@ fn the_shadow_pass_hands_long_statements_to_the_code_generator() {
             1 => format!("local t = {{{}}}", items(&|i| format!("{{{i}}}"))),
             2 => format!("return {}", items(&|i| format!("'s{i}'")).replace(", ", " .. ")),
             3 => format!("x:m({})", items(&|i| format!("g({i})"))),
-            4 => format!("local a = {}", items(&|i| format!("(v{} + {i})", i % 5)).replace(", ", " * ")),
-            5 => format!("repeat {} until f({})", locals_in(below(150)), items(&|i| i.to_string())),
+            4 => format!(
+                "local a = {}",
+                items(&|i| format!("(v{} + {i})", i % 5)).replace(", ", " * ")
+            ),
+            5 => format!(
+                "repeat {} until f({})",
+                locals_in(below(150)),
+                items(&|i| i.to_string())
+            ),
             6 => format!("a, b, c = {}", items(&|i| format!("t[{i}]"))),
             _ => format!("return f(x, {})", items(&|i| format!("h(v{}, {i})", i % 3))),
         };
