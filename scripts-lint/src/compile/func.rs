@@ -3,7 +3,6 @@
 //! of the whole compilation.
 
 use super::Refusal;
-use super::depth::DepthScan;
 use super::instr::{BITRK, NO_JUMP, NO_REG, abc, arg_b, arg_c, arg_sbx, get_op, is_test, op, set_a, set_c, set_op};
 use super::lex::{FxHashMap, Lexer};
 
@@ -260,8 +259,9 @@ pub(super) struct Compiler<'a> {
     pub(super) inner_tokens: usize,
     /// The most locals in scope since the statement being compiled started.
     pub(super) peak_locals: i32,
-    /// How deep the tokens taken so far nest.
-    pub(super) depth: DepthScan,
+    /// The deepest `levels` reached, and the binary operators read.
+    pub(super) max_levels: u32,
+    pub(super) operators: usize,
 }
 
 impl Compiler<'_> {

@@ -189,7 +189,8 @@ pub(super) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 struct Strings<'a> {
     /// Id + 1 of the text in each slot, 0 when empty; a power of two in length.
     slots: Vec<u32>,
-    texts: Vec<(u64, Cow<'a, [u8]>)>,
+    /// Each text with its hash and length.
+    texts: Vec<(u64, usize, Cow<'a, [u8]>)>,
 }
 
 impl Default for Strings<'_> {
@@ -209,11 +210,11 @@ impl<'a> Strings<'a> {
             return self.slots[slot] - 1;
         }
         let id = self.texts.len() as u32;
-        self.texts.push((hash, text));
+        self.texts.push((hash, text.len(), text));
         self.slots[slot] = id + 1;
         if self.texts.len() * 2 > self.slots.len() {
             self.slots = vec![0; self.slots.len() * 2];
-            for (i, (hash, _)) in self.texts.iter().enumerate() {
+            for (i, (hash, _, _)) in self.texts.iter().enumerate() {
                 let slot = Self::free_slot(&self.slots, *hash);
                 self.slots[slot] = i as u32 + 1;
             }
@@ -229,8 +230,10 @@ impl<'a> Strings<'a> {
             match self.slots[slot] {
                 0 => return slot,
                 id => {
-                    let (h, t) = &self.texts[id as usize - 1];
-                    if *h == hash && **t == *text {
+                    // up to eight bytes, the hash and length tell the text (each step of
+                    // `hash_text` can be undone)
+                    let (h, len, t) = &self.texts[id as usize - 1];
+                    if *h == hash && *len == text.len() && (*len <= 8 || **t == *text) {
                         return slot;
                     }
                 }
@@ -318,7 +321,9 @@ pub(super) struct Lexer<'a> {
     /// Lua's `lastline`: the line of the last token consumed.
     pub(super) lastline: u32,
     pub(super) t: Token,
-    pub(super) ahead: Option<Token>,
+    /// The token `luaX_lookahead` read, when `has_ahead`.
+    ahead: Token,
+    has_ahead: bool,
     buffer: Buffer,
     saved: Vec<u8>,
     /// Where the token being read started.
@@ -338,7 +343,8 @@ impl<'a> Lexer<'a> {
             line: 1,
             lastline: 1,
             t: Token::EOS,
-            ahead: None,
+            ahead: Token::EOS,
+            has_ahead: false,
             buffer: Buffer::Saved,
             saved: Vec::new(),
             token_start: 0,
@@ -430,6 +436,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A lexical error in the token being read, which the message quotes.
+    #[inline(never)]
     fn lex_error(&self, what: What, message: &str, token: Option<Tk>) -> Box<Refusal> {
         let end = self.pos.min(self.src.len());
         self.error(what, message, token, self.token_start..end)
@@ -450,9 +457,11 @@ impl<'a> Lexer<'a> {
     pub(super) fn next(&mut self) -> Result<(), Box<Refusal>> {
         self.consumed += 1;
         self.lastline = self.line;
-        self.t = match self.ahead.take() {
-            Some(token) => token,
-            None => self.llex()?,
+        self.t = if self.has_ahead {
+            self.has_ahead = false;
+            self.ahead
+        } else {
+            self.llex()?
         };
         Ok(())
     }
@@ -460,7 +469,8 @@ impl<'a> Lexer<'a> {
     /// `luaX_lookahead`.
     pub(super) fn lookahead(&mut self) -> Result<Tk, Box<Refusal>> {
         let token = self.llex()?;
-        self.ahead = Some(token);
+        self.ahead = token;
+        self.has_ahead = true;
         Ok(token.tk)
     }
 
@@ -488,17 +498,7 @@ impl<'a> Lexer<'a> {
                     if self.current() != i32::from(b'-') {
                         return Ok(self.token(Tk::Char(b'-')));
                     }
-                    self.pos += 1;
-                    if self.current() == i32::from(b'[') {
-                        let sep = self.skip_sep();
-                        self.saved.clear();
-                        if sep >= 0 {
-                            self.read_long_string(false, sep)?;
-                            self.saved.clear();
-                            continue;
-                        }
-                    }
-                    self.pos = line_end(self.src, self.pos);
+                    self.skip_comment()?;
                 }
                 b'[' => {
                     let sep = self.skip_sep();
@@ -574,6 +574,24 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// After `--`: a long comment, or the rest of the line.
+    #[inline(never)]
+    fn skip_comment(&mut self) -> Result<(), Box<Refusal>> {
+        self.pos += 1;
+        if self.current() == i32::from(b'[') {
+            let sep = self.skip_sep();
+            self.saved.clear();
+            if sep >= 0 {
+                self.read_long_string(false, sep)?;
+                self.saved.clear();
+                return Ok(());
+            }
+        }
+        self.pos = line_end(self.src, self.pos);
+        Ok(())
+    }
+
+    #[inline(never)]
     fn read_numeral(&mut self) -> Result<Token, Box<Refusal>> {
         let start = self.token_start;
         self.pos = number::token_end(self.src, start);
@@ -619,6 +637,7 @@ impl<'a> Lexer<'a> {
         if self.current() == s { count } else { -count - 1 }
     }
 
+    #[inline(never)]
     fn read_long_string(&mut self, string: bool, sep: i64) -> Result<Token, Box<Refusal>> {
         self.save_and_next();
         if self.at_newline() {
@@ -673,6 +692,7 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    #[inline(never)]
     fn read_string(&mut self, quote: u8) -> Result<Token, Box<Refusal>> {
         // most strings have no escape and end on their line: their text is the source's
         let start = self.pos;

@@ -14,10 +14,7 @@
 
 use std::ops::Range;
 
-pub(crate) use depth::Depth;
-
 mod code;
-mod depth;
 mod func;
 mod instr;
 mod lex;
@@ -108,6 +105,20 @@ impl Refusal {
     }
 }
 
+/// How deep a script Lua compiled nests, for `parse::Nesting` (the stack full_moon
+/// and the analysis need is sized from it).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Depth {
+    /// Lua's deepest nesting of blocks and expressions, plus two: never less than what
+    /// `parse::Nesting::scan` counts on the same text (it counts a bracket as it opens,
+    /// and a function's parameter list as a level of its own).
+    pub(crate) deepest: usize,
+    /// Binary operators.
+    pub(crate) operators: usize,
+    /// Always `None`: Lua refuses more than 200 levels.
+    pub(crate) too_deep_at: Option<usize>,
+}
+
 /// The outcome of compiling a script as Lua 5.1.
 pub(crate) struct Compiled {
     /// The first error, where Lua stops; `None` when Redis compiles the script.
@@ -156,7 +167,7 @@ pub(crate) fn compile(source: &str) -> Compiled {
     first.shadow = true;
     let refused = first.main().is_err();
     if !refused && !first.needs_exact && first.ls.consumed <= SHADOW_TOKENS {
-        let depth = Some(first.depth.finish());
+        let depth = Some(first.depth());
         return Compiled {
             refusal: None,
             masks: first.into_masks(),
@@ -170,7 +181,7 @@ pub(crate) fn compile(source: &str) -> Compiled {
 fn exact(source: &str) -> Compiled {
     let mut compiler = func::Compiler::new(source);
     let refusal = compiler.main().err();
-    let depth = refusal.is_none().then(|| compiler.depth.finish());
+    let depth = refusal.is_none().then(|| compiler.depth());
     Compiled {
         refusal,
         masks: compiler.into_masks(),

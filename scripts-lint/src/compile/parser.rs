@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use super::code::{BinOpr, UNARY_PRIORITY, UnOpr};
-use super::depth::DepthScan;
 use super::func::{Block, Compiler, Exp, FuncState, Kind, R};
 use super::instr::{LFIELDS_PER_FLUSH, MAXARG_BX, MULTRET, NO_JUMP, op};
 use super::lex::{Lexer, Tk};
@@ -50,7 +49,8 @@ impl<'a> Compiler<'a> {
             needs_exact: false,
             inner_tokens: 0,
             peak_locals: 0,
-            depth: DepthScan::default(),
+            max_levels: 0,
+            operators: 0,
         }
     }
 
@@ -80,9 +80,16 @@ impl<'a> Compiler<'a> {
             return Err(refusal);
         }
         self.last = (self.ls.t.range.0 as usize, self.ls.t.range.1 as usize);
-        self.ls.next()?;
-        self.depth.token(self.ls.t.tk, self.ls.t.range.0 as usize);
-        Ok(())
+        self.ls.next()
+    }
+
+    /// How deep the script nests (see [`super::Depth`]).
+    pub(super) fn depth(&self) -> super::Depth {
+        super::Depth {
+            deepest: self.max_levels as usize + 2,
+            operators: self.operators,
+            too_deep_at: None,
+        }
     }
 
     fn syntax_error(&self, what: What, message: impl Into<String>) -> Box<Refusal> {
@@ -287,6 +294,7 @@ impl<'a> Compiler<'a> {
 
     fn enterlevel(&mut self) -> R<()> {
         self.levels += 1;
+        self.max_levels = self.max_levels.max(self.levels);
         if self.levels > MAX_LEVELS {
             return Err(self.ls.error(
                 What::TooManyLevels,
@@ -652,6 +660,7 @@ impl<'a> Compiler<'a> {
                 break;
             }
             self.next()?;
+            self.operators += 1;
             self.infix(o, &mut v);
             let (mut v2, nextop) = self.subexpr(o.priority().1)?;
             self.posfix(o, &mut v, &mut v2);

@@ -257,3 +257,42 @@ fn the_shadow_pass_hands_long_statements_to_the_code_generator() {
 fn locals_in(n: usize) -> String {
     (0..n).map(|i| format!("local v{i} = {i}\n")).collect()
 }
+
+/// The nesting the stack is sized from, taken from Lua's levels, is never less than
+/// what the byte scan counts on the same script.
+#[test]
+fn lua_levels_cover_the_byte_scan() {
+    let nested =
+        |open: &str, middle: &str, close: &str, n: usize| format!("{}{middle}{}", open.repeat(n), close.repeat(n));
+    let mut sources = vec![
+        "local function f() end\nreturn f()".to_owned(),
+        "local t = {}\nreturn #t".to_owned(),
+        "return function(a, b) return a .. b end".to_owned(),
+        "return a + b * c ^ d .. e .. f".to_owned(),
+        "local x = not not - - #t".to_owned(),
+        "f(function() end, {}, (1))".to_owned(),
+    ];
+    for n in [1, 2, 10, 50, 150, 195] {
+        sources.push(format!("return {}", nested("(", "1", ")", n)));
+        sources.push(nested("do ", "f()", " end", n));
+        sources.push(nested("if x then ", "f()", " end", n));
+        sources.push(format!("return {}", nested("{", "", "}", n)));
+        sources.push(format!("return {}", nested("f(", "", ")", n.min(120))));
+        sources.push(nested("local function f() ", "", " end", n));
+        sources.push(format!("return {}", nested("function() return ", "1", " end", n / 2)));
+        sources.push(format!("return {}1", "- ".repeat(n)));
+        sources.push(format!("return {}", vec!["'a'"; n].join(" .. ")));
+        sources.push(format!("return t{}", nested("[t", "", "]", n)));
+    }
+    for source in &sources {
+        let compiled = compile(source);
+        let depth = compiled.depth.unwrap_or_else(|| panic!("Lua compiles {source}"));
+        let scanned = crate::parse::Nesting::scan(source);
+        assert!(
+            scanned.deepest <= depth.deepest,
+            "{} > {}: {source}",
+            scanned.deepest,
+            depth.deepest
+        );
+    }
+}
