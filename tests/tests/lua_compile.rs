@@ -5,8 +5,9 @@
 //! names, carrying the server's text (`user_script:3: no loop to break near 'end'`).
 //!
 //! The scripts: a table of the refusals of Lua 5.1's parser, lexer and code generator
-//! at their limits (200 locals fit, 201 do not), the `lua_syntax` fixtures of
-//! `scripts-lint/tests/lints/lua_syntax/`, and a few hundred generated programs.
+//! at their limits (200 locals fit, 201 do not), the limits only megabyte scripts
+//! reach, the `lua_syntax` fixtures of `scripts-lint/tests/lints/lua_syntax/`, and a
+//! few hundred generated programs.
 
 use std::path::Path;
 
@@ -347,6 +348,39 @@ fn redis_states_the_limits() {
         .query(&mut con)
         .unwrap();
     assert_eq!(value, 56);
+}
+
+/// The limits only a large script reaches, at the limit and one past it: locals
+/// declared in all (32,767), constants (262,143), the span of a jump (131,071
+/// instructions). The first two carry no line: Lua raises them outside its parser.
+#[test]
+fn large_scripts_agree_with_redis() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let declared = |n: usize| "do local a end\n".repeat(n);
+    let constants = |n: usize| format!("local t = {{{}}}\n", list(n, |i| format!("'s{i}'")).replace(", ", ","));
+    let jump = |n: usize| format!("if x then\n{}end\n", "y = 1\n".repeat(n));
+    let cases = [
+        (declared(32_767), None),
+        (declared(32_768), Some("too many local variables")),
+        (constants(262_143), None),
+        (constants(262_144), Some("constant table overflow")),
+        (jump(65_530), None),
+        (
+            jump(65_600),
+            Some("user_script:65603: control structure too long near '<eof>'"),
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (source, expected) in cases {
+        let verdict = server_verdict(&mut con, &source);
+        assert_eq!(verdict.as_deref(), expected, "{} bytes", source.len());
+        if let Some(problem) = disagreement(&source, verdict.as_deref()) {
+            problems.push(format!("{} bytes: {problem}", source.len()));
+        }
+    }
+    redis::cmd("SCRIPT").arg("FLUSH").query::<()>(&mut con).unwrap();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// The `lua_syntax` fixtures: every `bad_` one is refused, every `good_` one compiles,

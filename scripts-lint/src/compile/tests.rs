@@ -296,3 +296,25 @@ fn lua_levels_cover_the_byte_scan() {
         );
     }
 }
+
+/// The limits only a large script reaches: locals declared in all (32,767), constants
+/// (262,143) and the span of a jump (131,071 instructions). The first two carry no
+/// position: Lua raises them as run-time errors, outside the parser.
+#[test]
+fn limits_of_large_scripts() {
+    let declared = |n: usize| "do local a end\n".repeat(n);
+    assert_eq!(refusal(&declared(32767)), None);
+    assert_eq!(refusal(&declared(32768)).as_deref(), Some("too many local variables"));
+    let constants = |n: usize| {
+        let strings: Vec<String> = (0..n).map(|i| format!("'s{i}'")).collect();
+        format!("local t = {{{}}}\n", strings.join(","))
+    };
+    assert_eq!(refusal(&constants(262_143)), None);
+    assert_eq!(refusal(&constants(262_144)).as_deref(), Some("constant table overflow"));
+    let jump = |n: usize| format!("if x then\n{}end\n", "y = 1\n".repeat(n));
+    assert_eq!(refusal(&jump(65_530)), None);
+    assert_eq!(
+        refusal(&jump(65_600)).as_deref(),
+        Some("user_script:65603: control structure too long near '<eof>'")
+    );
+}
