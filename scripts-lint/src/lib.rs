@@ -265,8 +265,8 @@ pub fn check(source: &str, signature: &Signature) -> Report {
 /// closures, blocks) need under 128 KiB in a debug build.
 const COMPILE_STACK: usize = 1024 * 1024;
 
-/// What Lua 5.1 makes of `lua`, and how deep the script nests: counted on the
-/// compiler's tokens, or scanned from the text when Lua stopped before its end.
+/// What Lua 5.1 makes of `lua`, and how deep the script nests: from Lua's own
+/// levels when it compiled the script, else scanned from the text.
 fn compile(lua: &str) -> (compile::Compiled, parse::Nesting) {
     let compiled = with_stack(COMPILE_STACK, || compile::compile(lua));
     let nesting = match compiled.depth {
