@@ -99,14 +99,16 @@ impl Compiler<'_> {
         self.jump()
     }
 
+    /// Points the jump at `pc` to `dest`; false when it is too far (refused).
     #[inline]
-    fn fixjump(&mut self, pc: i32, dest: i32) {
+    fn fixjump(&mut self, pc: i32, dest: i32) -> bool {
         let offset = dest - (pc + 1);
         if offset.abs() > MAXARG_SBX {
             self.fail(self.ls.syntax_error(What::ControlTooLong, "control structure too long"));
-            return;
+            return false;
         }
         set_sbx(&mut self.fs.code[pc as usize], offset);
+        true
     }
 
     #[inline]
@@ -159,7 +161,9 @@ impl Compiler<'_> {
         self.fs.jpc = self.concat(jpc, list);
     }
 
-    /// `luaK_concat`: the list `l1` with `l2` appended.
+    /// `luaK_concat`: the list `l1` with `l2` appended. Lua walks `l1` to its last
+    /// jump; here the last jump of each list is recorded (see `FuncState::last`), so
+    /// an append costs the same however long the list.
     pub(super) fn concat(&mut self, l1: i32, l2: i32) -> i32 {
         if self.shadow {
             return NO_JUMP;
@@ -170,15 +174,11 @@ impl Compiler<'_> {
         if l1 == NO_JUMP {
             return l2;
         }
-        let mut list = l1;
-        loop {
-            let next = self.fs.getjump(list);
-            if next == NO_JUMP {
-                break;
-            }
-            list = next;
+        let last = self.fs.last(l1);
+        let new_last = self.fs.last(l2);
+        if self.fixjump(last, l2) {
+            self.fs.set_last(l1, new_last);
         }
-        self.fixjump(list, l2);
         l1
     }
 

@@ -124,6 +124,11 @@ pub(super) struct FuncState {
     pub(super) maxstacksize: i32,
     pub(super) lasttarget: i32,
     pub(super) jpc: i32,
+    /// The last jump of each pending jump list of two jumps or more, at the list's
+    /// first jump (`NO_JUMP` elsewhere): Lua walks a list to its end on every append,
+    /// which makes a chain of `n` `and`s cost `n * n / 2` steps. See
+    /// [`FuncState::last`] for why it is always exact.
+    pub(super) tails: Vec<i32>,
     pub(super) blocks: Vec<Block>,
     pub(super) is_vararg: u8,
     /// The line of its `function` (0 for the main chunk), which limit messages name.
@@ -146,6 +151,7 @@ impl FuncState {
             maxstacksize: 2,
             lasttarget: -1,
             jpc: NO_JUMP,
+            tails: Vec::new(),
             blocks: Vec::new(),
             is_vararg: 0,
             linedefined,
@@ -157,10 +163,84 @@ impl FuncState {
         self.code.len() as i32
     }
 
+    /// The jump after `pc` in its list, or where the jump at `pc` goes once patched.
     #[inline]
     pub(super) fn getjump(&self, pc: i32) -> i32 {
+        #[cfg(test)]
+        LINKS.with(|links| links.set(links.get() + 1));
+        self.link(pc)
+    }
+
+    #[inline]
+    fn link(&self, pc: i32) -> i32 {
         let offset = arg_sbx(self.code[pc as usize]);
         if offset == NO_JUMP { NO_JUMP } else { pc + 1 + offset }
+    }
+
+    /// The last jump of the pending list starting at `list`, which Lua's
+    /// `luaK_concat` finds by walking the list.
+    ///
+    /// `tails` holds it for every list of two jumps or more:
+    /// - a list is made longer only by [`Compiler::concat`], which records the new
+    ///   last jump when it writes the link (a link too long is refused, not written,
+    ///   and the list stays as it was);
+    /// - a jump is the first of a longer list only once something was appended to
+    ///   it, so a list of one jump (its link is `NO_JUMP`) has no entry;
+    /// - a list stops being pending when it is patched (`patchlistaux`, on the lists
+    ///   `dischargejpc`, `patchlist` and `exp2reg` consume) or dropped, and its
+    ///   jumps are never pending again;
+    /// - as in Lua, whoever holds a list (`jpc`, an expression's `t` and `f` and a
+    ///   comparison's `info`, a block's `breaklist`, the parser's `escapelist`,
+    ///   `flist`, `condexit` and `prep`) gives it up when it is appended to another
+    ///   list or patched, so nothing is ever appended to a list that is the end of a
+    ///   longer one (which would leave the longer one's entry behind). The one
+    ///   holder kept, a comparison's `info` after `goiftrue` or `goiffalse` put its
+    ///   jump on `f` or `t`, is never read again: `cond` and `posfix` read the list.
+    ///
+    /// So the walk from the recorded jump follows no link, and the tests assert the
+    /// recorded jump is where Lua's walk ends. Were an append ever missed, the
+    /// recorded jump would still be on the list and the walk would still end there.
+    #[inline]
+    pub(super) fn last(&self, list: i32) -> i32 {
+        let mut last = match self.tails.get(list as usize) {
+            Some(&tail) if tail != NO_JUMP => tail,
+            _ => list,
+        };
+        #[cfg(test)]
+        assert_eq!(
+            last,
+            self.walk_to_last(list),
+            "the recorded end of the jump list at {list}"
+        );
+        loop {
+            let next = self.getjump(last);
+            if next == NO_JUMP {
+                return last;
+            }
+            last = next;
+        }
+    }
+
+    /// Records `last` as the last jump of the list starting at `list`.
+    #[inline]
+    pub(super) fn set_last(&mut self, list: i32, last: i32) {
+        let at = list as usize;
+        if at >= self.tails.len() {
+            self.tails.resize(self.code.len().max(at + 1), NO_JUMP);
+        }
+        self.tails[at] = last;
+    }
+
+    /// Lua's walk to the end of a list, uncounted: what [`FuncState::last`] must find.
+    #[cfg(test)]
+    fn walk_to_last(&self, mut list: i32) -> i32 {
+        loop {
+            let next = self.link(list);
+            if next == NO_JUMP {
+                return list;
+            }
+            list = next;
+        }
     }
 
     #[inline]
@@ -232,6 +312,13 @@ impl FuncState {
             set_op(i, op::TAILCALL);
         }
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Links followed in jump lists (calls to [`FuncState::getjump`]) on this thread,
+    /// for the test that a long `and` chain costs linear work.
+    pub(super) static LINKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// The state of one compilation: the lexer, the function being compiled and the

@@ -318,3 +318,172 @@ fn limits_of_large_scripts() {
         Some("user_script:65603: control structure too long near '<eof>'")
     );
 }
+
+/// Links followed in jump lists while the code generator compiles `source`.
+fn links(source: &str) -> u64 {
+    func::LINKS.with(|links| links.set(0));
+    exact(source);
+    func::LINKS.with(|links| links.get())
+}
+
+/// Lua walks a jump list to its end on every append: a chain of `n` `and`s, `or`s,
+/// `elseif`s or `break`s costs `n * n / 2` links there. Here each append costs the
+/// same however long the list, so four times the chain is four times the links.
+#[test]
+fn long_jump_lists_cost_linear_work() {
+    let term = "tonumber(ARGV[1])";
+    let chain = |operator: &str, n: usize| format!("return {}\n", vec![term; n].join(operator));
+    let shapes: [(&str, &dyn Fn(usize) -> String); 6] = [
+        ("and", &|n| chain(" and ", n)),
+        ("or", &|n| chain(" or ", n)),
+        ("and in a condition", &|n| {
+            format!("if {} then return 1 end\n", vec![term; n].join(" and "))
+        }),
+        ("and/or", &|n| chain(" and x or ", n)),
+        ("elseif", &|n| {
+            let branches: String = (1..n).map(|i| format!("elseif a == '{i}' then return {i}\n")).collect();
+            format!("local a = ARGV[1]\nif a == '0' then return 0\n{branches}end\n")
+        }),
+        ("break", &|n| {
+            let breaks: String = (0..n).map(|i| format!("if a == '{i}' then break end\n")).collect();
+            format!("local a = ARGV[1]\nwhile true do\n{breaks}end\n")
+        }),
+    ];
+    for (name, make) in shapes {
+        let (small, large) = (links(&make(1_000)), links(&make(4_000)));
+        assert!(
+            large <= 4 * small + 100 && large <= 10 * 4_000,
+            "{name}: {small} links for 1,000 terms, {large} for 4,000"
+        );
+    }
+}
+
+/// The recorded end of each jump list (`FuncState::last`, which asserts in tests that
+/// it is where Lua's walk ends) on every script of the repository and on generated
+/// programs mixing every construct that makes jumps, compiled with the code generator.
+#[test]
+fn recorded_ends_of_jump_lists_are_where_lua_walks_to() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![
+        root.join("tests"),
+        root.join("../fuzz/seeds"),
+        root.join("../tests/lua"),
+    ];
+    let mut scripts = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "lua") {
+                let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                scripts.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    assert!(scripts.len() > 100, "{} scripts", scripts.len());
+    let mut program = Program::new(0x2545_f491_4f6c_dd1d);
+    scripts.extend((0..300).map(|_| program.chunk()));
+    let mut refused = 0;
+    for source in &scripts {
+        refused += usize::from(exact(source).refusal.is_some());
+    }
+    assert!(refused < scripts.len() / 2, "{refused} of {} refused", scripts.len());
+}
+
+/// Random Lua programs made of the constructs that make jump lists: `and`, `or`,
+/// `not`, comparisons, `if`/`elseif`/`else`, loops with `break`, nested functions.
+struct Program {
+    seed: u64,
+    loops: usize,
+}
+
+impl Program {
+    fn new(seed: u64) -> Program {
+        Program { seed, loops: 0 }
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        (self.seed % n as u64) as usize
+    }
+
+    fn exp(&mut self, depth: usize) -> String {
+        const ATOMS: [&str; 10] = ["x", "t.y", "1", "'a'", "nil", "true", "false", "f(x)", "ARGV[1]", "l"];
+        if depth == 0 {
+            return ATOMS[self.below(ATOMS.len())].to_owned();
+        }
+        let shallower = depth - 1 - self.below(depth);
+        let (a, b) = (self.exp(depth - 1), self.exp(shallower));
+        match self.below(12) {
+            0 | 1 => format!("{a} and {b}"),
+            2 | 3 => format!("{a} or {b}"),
+            4 => format!("not {a}"),
+            5 => format!("({a})"),
+            6 => format!("{a} == {b}"),
+            7 => format!("{a} < {b}"),
+            8 => format!("{a} ~= {b}"),
+            9 => format!("{a} .. {b}"),
+            10 => format!("{{{a}, {b}}}"),
+            _ => format!("g({a}, {b})"),
+        }
+    }
+
+    fn block(&mut self, depth: usize) -> String {
+        let n = 1 + self.below(4);
+        let mut out: String = (0..n).map(|_| self.statement(depth)).collect();
+        if self.below(5) == 0 {
+            out.push_str(&format!("return {}\n", self.exp(3)));
+        } else if self.loops > 0 && self.below(4) == 0 {
+            out.push_str("break\n");
+        }
+        out
+    }
+
+    fn statement(&mut self, depth: usize) -> String {
+        let choice = if depth == 0 { self.below(3) } else { self.below(11) };
+        let depth_of_e = 1 + self.below(4);
+        let e = self.exp(depth_of_e);
+        match choice {
+            0 => format!("local l = {e}\n"),
+            1 => format!("x = {e}\n"),
+            2 => format!("t.y = {e}\n"),
+            3 | 4 => {
+                let mut out = format!("if {e} then\n{}", self.block(depth - 1));
+                for _ in 0..self.below(4) {
+                    let c = self.exp(3);
+                    out.push_str(&format!("elseif {c} then\n{}", self.block(depth - 1)));
+                }
+                if self.below(2) == 0 {
+                    out.push_str(&format!("else\n{}", self.block(depth - 1)));
+                }
+                out + "end\n"
+            }
+            5 => self.looped(|p| format!("while {e} do\n{}end\n", p.block(depth - 1))),
+            6 => self.looped(|p| format!("repeat\n{}until {e}\n", p.block(depth - 1))),
+            7 => self.looped(|p| format!("for i = 1, #x do\n{}end\n", p.block(depth - 1))),
+            8 => self.looped(|p| format!("for k, v in pairs(t) do\n{}end\n", p.block(depth - 1))),
+            9 => {
+                let loops = std::mem::take(&mut self.loops);
+                let body = self.block(depth - 1);
+                self.loops = loops;
+                format!("local function h(a, ...)\n{body}end\n")
+            }
+            _ => format!("do\n{}end\n", self.block(depth - 1)),
+        }
+    }
+
+    fn looped(&mut self, body: impl FnOnce(&mut Program) -> String) -> String {
+        self.loops += 1;
+        let out = body(self);
+        self.loops -= 1;
+        out
+    }
+
+    fn chunk(&mut self) -> String {
+        let n = 2 + self.below(8);
+        (0..n).map(|_| self.statement(4)).collect()
+    }
+}
