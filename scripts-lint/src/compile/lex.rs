@@ -143,6 +143,9 @@ impl Token {
     };
 }
 
+/// FxHash's multiplier.
+const FX_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
 /// The FxHash function: names and strings are short, and SipHash's start-up cost
 /// dominates on them.
 #[derive(Default)]
@@ -150,7 +153,12 @@ pub(super) struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // a product carries each bit of its operands upwards only: without folding
+        // the high bits down, numbers whose low bits are all zero (every integer as a
+        // double) would share the low bits that pick a bucket, and a function's
+        // constant table would fill one bucket's probe sequence (quadratic)
+        let h = (self.0 ^ (self.0 >> 32)).wrapping_mul(FX_K);
+        h ^ (h >> 32)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -165,7 +173,7 @@ impl Hasher for FxHasher {
     }
 
     fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_K);
     }
 
     fn write_u8(&mut self, b: u8) {
@@ -253,17 +261,16 @@ impl<'a> Strings<'a> {
 }
 
 fn hash_text(text: &[u8]) -> u64 {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let mut h = (text.len() as u64).wrapping_mul(K);
+    let mut h = (text.len() as u64).wrapping_mul(FX_K);
     let mut words = text.chunks_exact(8);
     for word in &mut words {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ word).wrapping_mul(FX_K);
     }
     let rest = words.remainder();
     if !rest.is_empty() {
         let word = rest.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
-        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ word).wrapping_mul(FX_K);
     }
     // the low bits pick the slot: fold the high ones in
     h ^ (h >> 29)

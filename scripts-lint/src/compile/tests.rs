@@ -487,3 +487,30 @@ impl Program {
         (0..n).map(|_| self.statement(4)).collect()
     }
 }
+
+/// Lua keeps a function's constants in a hash table (`addk`), and so does the port:
+/// numbers must spread over its buckets like any key, though every integer as a
+/// double has all its low bits zero (a multiplicative hash alone gave them one
+/// bucket, and 150,000 numbers took 16 s).
+#[test]
+fn numeric_constants_spread_over_the_hash_table() {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let build = BuildHasherDefault::<lex::FxHasher>::default();
+    let buckets = |keys: &mut dyn Iterator<Item = func::Const>| {
+        keys.map(|k| build.hash_one(k) & 0xffff)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    // 65,536 keys over 65,536 buckets: about 41,400 distinct when the hash is random
+    let n = 1_u32 << 16;
+    let integers = buckets(&mut (0..n).map(|i| func::Const::Num(f64::from(i).to_bits())));
+    let large = buckets(&mut (0..n).map(|i| func::Const::Num((f64::from(i) * 4_294_967_296.0).to_bits())));
+    let strings = buckets(&mut (0..n).map(func::Const::Str));
+    for (name, distinct) in [
+        ("integers", integers),
+        ("multiples of 2^32", large),
+        ("strings", strings),
+    ] {
+        assert!(distinct > 35_000, "{name}: {distinct} buckets");
+    }
+}
