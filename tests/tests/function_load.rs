@@ -1,8 +1,9 @@
 //! `FUNCTION LOAD` is the judge of `invalid_library`: each library below is loaded on a
 //! real `redis-server`, and the checker must agree with it both ways. A library the
 //! server refuses gets an `invalid_library` finding quoting the server's reply (its
-//! text after `ERR`, `Error registering functions:` and the Lua position); a library
-//! it loads gets none.
+//! text after `ERR`, `Error registering functions:` and the Lua position), or a
+//! `lua_syntax` one where Lua's compiler refused it (`Error compiling function:`); a
+//! library it loads gets neither.
 //!
 //! The table covers the ways a library is written that the checker reads: the
 //! `#!lua name=` line (split as `sdssplitargs` splits it: quotes, escapes, case),
@@ -306,7 +307,12 @@ fn load(con: &mut redis::Connection, source: &str) -> Result<String, String> {
 /// position (`user_function:2:`).
 fn words(reply: &str) -> &str {
     let mut text = reply.trim();
-    for prefix in ["ERR ", "Error registering functions: ", "ERR "] {
+    for prefix in [
+        "ERR ",
+        "Error registering functions: ",
+        "Error compiling function: ",
+        "ERR ",
+    ] {
         text = text.strip_prefix(prefix).unwrap_or(text);
     }
     if let Some(rest) = text.strip_prefix("user_function:")
@@ -333,8 +339,25 @@ fn findings(source: &str, lint: &str) -> Vec<Diagnostic> {
 }
 
 /// Where the two disagree about `source`, if they do.
+/// The lint that reports a refusal: what Lua's compiler refuses is `lua_syntax` (the
+/// library never runs), what the loader refuses `invalid_library`.
+fn judging_lint(reply: &str) -> &'static str {
+    if reply.contains("Error compiling function") {
+        "lua_syntax"
+    } else {
+        "invalid_library"
+    }
+}
+
 fn disagreement(what: &str, source: &str, verdict: &Result<String, String>) -> Option<String> {
-    let refusals = findings(source, "invalid_library");
+    // a library the server loads gets neither; a refused one the lint of its refusal
+    let refusals: Vec<Diagnostic> = match verdict {
+        Ok(_) => ["invalid_library", "lua_syntax"]
+            .iter()
+            .flat_map(|lint| findings(source, lint))
+            .collect(),
+        Err(reply) => findings(source, judging_lint(reply)),
+    };
     let messages: Vec<&str> = refusals.iter().map(|d| d.message.as_str()).collect();
     match verdict {
         Ok(_) if refusals.is_empty() => None,
