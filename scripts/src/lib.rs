@@ -196,7 +196,7 @@ pub use scripts_runtime::testing;
 /// The README's Rust examples are doctests: the first one is compiled as written
 /// (`no_run`: it talks to the server you run), the fragments after it are `ignore`d.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
 /// Used by the code `#[redis_script]` generates; not a public API.
