@@ -1,0 +1,120 @@
+//! crates.io: `cargo package` of the five crates with its verification build, and
+//! `cargo install` of the packaged linter, the one release build the other tests reuse.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::support::{
+    CRATES, VERSION, archive_files, cargo, check_binary, fixture_project, fresh, root, run, shared, work,
+};
+
+/// The packaged crates and the linter installed from them.
+pub(crate) struct Packaged {
+    /// The `.crate` files, as `cargo publish` would upload them.
+    pub(crate) crates: Vec<PathBuf>,
+    /// The packaged `redis-lua-lint`, unpacked outside the workspace.
+    pub(crate) linter_source: PathBuf,
+    /// The target directory the release build used (maturin reuses it).
+    pub(crate) target_dir: PathBuf,
+    /// `cargo install`'s binary.
+    pub(crate) binary: PathBuf,
+}
+
+pub(crate) fn packaged() -> &'static Packaged {
+    static CELL: OnceLock<Result<Packaged, String>> = OnceLock::new();
+    shared(&CELL, package_and_install)
+}
+
+fn package_and_install() -> Packaged {
+    let target_dir = work().join("target");
+    let mut package = cargo();
+    package
+        .current_dir(root())
+        .args(["package", "--allow-dirty", "--offline", "--target-dir"]);
+    package.arg(&target_dir);
+    for name in CRATES {
+        package.args(["-p", name]);
+    }
+    // the verification build: each crate built alone from its .crate file, as crates.io
+    // users get it
+    run(&mut package, 0);
+    let crates: Vec<PathBuf> = CRATES
+        .iter()
+        .map(|name| target_dir.join("package").join(format!("{name}-{VERSION}.crate")))
+        .collect();
+
+    // Unpacked outside the workspace, or cargo would take them for its members. The
+    // linter depends on `scripts-lint = "=VERSION"`, which crates.io does not have yet:
+    // the packaged one stands in for it.
+    let mut hasher = DefaultHasher::new();
+    root().hash(&mut hasher);
+    let unpacked = fresh(std::env::temp_dir().join(format!("scripts-packaging-{:016x}", hasher.finish())));
+    for file in &crates {
+        run(Command::new("tar").arg("-xzf").arg(file).arg("-C").arg(&unpacked), 0);
+    }
+    std::fs::create_dir_all(unpacked.join(".cargo")).unwrap();
+    std::fs::write(
+        unpacked.join(".cargo/config.toml"),
+        format!("[patch.crates-io]\nscripts-lint = {{ path = \"scripts-lint-{VERSION}\" }}\n"),
+    )
+    .unwrap();
+
+    let linter_source = unpacked.join(format!("redis-lua-lint-{VERSION}"));
+    let install_root = fresh(work().join("cargo-root"));
+    run(
+        cargo()
+            .current_dir(&unpacked)
+            .args(["install", "--offline", "--path"])
+            .arg(&linter_source)
+            .arg("--root")
+            .arg(&install_root)
+            .arg("--target-dir")
+            .arg(&target_dir),
+        0,
+    );
+    Packaged {
+        crates,
+        linter_source,
+        target_dir,
+        binary: install_root.join("bin/redis-lua-lint"),
+    }
+}
+
+#[test]
+fn crates_package_and_the_linter_installs_from_its_crate() {
+    let packaged = packaged();
+    for (name, file) in CRATES.iter().zip(&packaged.crates) {
+        let prefix = format!("{name}-{VERSION}/");
+        let files: Vec<String> = archive_files(file)
+            .iter()
+            .map(|path| path.strip_prefix(&prefix).unwrap_or(path).to_owned())
+            .collect();
+        for needed in ["Cargo.toml", "README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
+            assert!(files.iter().any(|f| f == needed), "{name}: no {needed} in {files:?}");
+        }
+        // what the builds read is under src/; fixtures, benches' data and examples
+        // that need the workspace stay home
+        let stray: Vec<&String> = files
+            .iter()
+            .filter(|f| !f.starts_with("src/") && !f.starts_with("Cargo.") && !f.starts_with("LICENSE-"))
+            .filter(|f| !matches!(f.as_str(), "README.md" | ".cargo_vcs_info.json"))
+            .collect();
+        assert!(
+            stray.is_empty(),
+            "{name} ships files its build does not read: {stray:?}"
+        );
+        let size = std::fs::metadata(file).unwrap().len();
+        assert!(size < 400 * 1024, "{name}: {size} bytes compressed");
+    }
+    check_binary(
+        |args| {
+            let mut command = Command::new(&packaged.binary);
+            command.args(args);
+            command
+        },
+        &fixture_project(),
+    );
+}
