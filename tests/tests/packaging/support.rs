@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The crates a release publishes, in the order they depend on each other.
+/// The crates a release publishes, in the order they depend on each other, the
+/// command last.
 pub(crate) const CRATES: [&str; 5] = [
     "scripts-lint",
     "scripts-macro",
