@@ -28,6 +28,44 @@ pub(crate) fn packaged() -> &'static Packaged {
     shared(&CELL, package_and_install)
 }
 
+/// Forgets what an earlier run verified, so this run's sources are the ones built.
+///
+/// The verification build reads each packaged dependency from a registry cargo makes
+/// under `target_dir/package/tmp-registry`, unpacked into
+/// `$CARGO_HOME/registry/src/-<hash of that path>/<name>-<version>/`. Cargo takes a
+/// registry's crate of a given name and version to be immutable: it never unpacks one
+/// it finds there again, and never rebuilds one it finds built in the target
+/// directory. Run twice from one checkout, the second verification would build the
+/// first run's sources (and report errors of code that no longer exists).
+fn forget_earlier_verification(target_dir: &Path) {
+    let debug = target_dir.join("debug");
+    if debug.exists() {
+        std::fs::remove_dir_all(&debug).unwrap_or_else(|e| panic!("cannot remove {}: {e}", debug.display()));
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(sources) = home.map(|home| home.join("registry/src")) else {
+        return;
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        // crates.io's directory is named after its host; local registries have no name
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for name in CRATES {
+            let unpacked = registry.path().join(format!("{name}-{VERSION}"));
+            if unpacked.exists() {
+                std::fs::remove_dir_all(&unpacked)
+                    .unwrap_or_else(|e| panic!("cannot remove {}: {e}", unpacked.display()));
+            }
+        }
+    }
+}
+
 /// `cargo package` of `crates`, into `target_dir/package/`.
 fn cargo_package(target_dir: &Path, crates: &[&str], verify: bool) {
     let mut package = cargo();
@@ -46,6 +84,7 @@ fn cargo_package(target_dir: &Path, crates: &[&str], verify: bool) {
 
 fn package_and_install() -> Packaged {
     let target_dir = work().join("target");
+    forget_earlier_verification(&target_dir);
     // The verification build: each library built alone from its .crate file, as
     // crates.io users get it. The linter's is its `cargo install` below, the release
     // build the other tests need anyway: a debug one too would build clap, toml and
