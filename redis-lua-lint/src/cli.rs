@@ -76,8 +76,12 @@ pub(crate) struct Args {
     pub(crate) stdin_filename: Option<PathBuf>,
 
     /// Print findings only: no notes, no summary
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub(crate) quiet: bool,
+
+    /// Name every script a note is about (by default the first three)
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
 
     /// List every lint with its default level, and exit
     #[arg(long, exclusive = true)]

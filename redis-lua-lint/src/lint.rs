@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use scripts_lint::header::{self, Header};
 use scripts_lint::{
-    Diagnostic, Level, LibrarySignature, LineIndex, Param, ParamRef, ParamType, Position, Signature, check,
+    Diagnostic, Host, Level, LibrarySignature, LineIndex, Param, ParamRef, ParamType, Position, Signature, check,
     check_library,
 };
 
-use crate::config::Settings;
+use crate::config::{Scripts, Settings};
 use crate::include::{Part, Spliced};
 use crate::paths;
 use crate::rules::UNRESOLVED_INCLUDE;
@@ -24,6 +24,9 @@ pub(crate) struct Source {
     pub(crate) shown: String,
     pub(crate) text: Arc<str>,
     pub(crate) lines: LineIndex,
+    /// The configuration file: its findings are about the scripts it declares, not
+    /// about Lua it holds.
+    pub(crate) is_config: bool,
 }
 
 /// Where a finding is, in the file it is written in.
@@ -78,6 +81,8 @@ pub(crate) struct Unknown {
 /// The outcome of checking one script.
 #[derive(Debug, Default)]
 pub(crate) struct Outcome {
+    /// The script, as shown.
+    pub(crate) shown: String,
     pub(crate) findings: Vec<Finding>,
     pub(crate) unknown: Unknown,
     /// It has `--- @include` lines, and includes are off.
@@ -90,7 +95,7 @@ pub(crate) type Reader<'a> = dyn FnMut(&Path) -> Result<Arc<str>, String> + 'a;
 /// Checks the script at `path` (absolute; `shown` in the output) whose text is `text`.
 pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<str>, read: &mut Reader<'_>) -> Outcome {
     let header = header::parse(&text);
-    let (signature, unknown) = signature(settings, path, &header);
+    let (signature, unknown, counted_by) = signature(settings, path, &header);
     let root = Part {
         path: path.to_path_buf(),
         text: text.clone(),
@@ -121,7 +126,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
     };
 
     // every file taking part, with its suppressions, indexed once
-    let sources: Vec<Arc<Source>> = spliced
+    let mut sources: Vec<Arc<Source>> = spliced
         .parts
         .iter()
         .enumerate()
@@ -134,10 +139,25 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
                 },
                 text: part.text.clone(),
                 lines: LineIndex::new(&part.text),
+                is_config: false,
             })
         })
         .collect();
-    let suppressions: Vec<Suppressions> = sources.iter().map(|s| Suppressions::parse(&s.text, &s.lines)).collect();
+    let mut suppressions: Vec<Suppressions> = sources.iter().map(|s| Suppressions::parse(&s.text, &s.lines)).collect();
+    // a parameter the configuration declared is pointed at there, in a part of its own
+    let declared_in_config = match (counted_by, &settings.config) {
+        (Some(entry), Some(config)) => entry.signature.as_ref().zip(entry.signature_at).map(|(declared, at)| {
+            sources.push(Arc::new(Source {
+                shown: paths::display(&config.path, &settings.cwd),
+                text: config.text.clone(),
+                lines: LineIndex::new(&config.text),
+                is_config: true,
+            }));
+            suppressions.push(Suppressions::default());
+            (sources.len() - 1, declared, at)
+        }),
+        _ => None,
+    };
 
     let mut findings = Vec::new();
     let own = |part: usize, diagnostic: Diagnostic| {
@@ -172,8 +192,26 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
                 diagnostic.param = None;
                 diagnostic.primary.range = range.clone();
                 diagnostic.secondary.clear();
+                placed.push((0, diagnostic));
+                continue;
             }
-            placed.push((0, diagnostic));
+            let in_config = declared_in_config.and_then(|(part, declared, at)| {
+                let range = match param {
+                    ParamRef::Key(i) => declared.key_ranges.get(i),
+                    ParamRef::Arg(i) => declared.arg_ranges.get(i),
+                    _ => None,
+                }?;
+                Some((part, range.start + at..range.end + at))
+            });
+            match in_config {
+                Some((part, range)) => {
+                    diagnostic.param = None;
+                    diagnostic.primary.range = range;
+                    diagnostic.secondary.clear();
+                    placed.push((part, diagnostic));
+                }
+                None => placed.push((0, diagnostic)),
+            }
             continue;
         }
         let (part, range) = spliced.locate_range(&diagnostic.primary.range);
@@ -219,7 +257,16 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
             script: shown.to_owned(),
         });
     }
+    if unspliced_includes && let Some(first) = findings.iter_mut().find(|f| f.diagnostic.lint == "undefined_global") {
+        // the helpers an include would define are unknown: say so where it shows first
+        first.diagnostic.notes.push(
+            "this script's `--- @include` lines were not expanded, so what they define is unknown here: \
+             pass `--includes` (or set `includes = true` in `redis-lua-lint.toml`)"
+                .to_owned(),
+        );
+    }
     Outcome {
+        shown: shown.to_owned(),
         findings,
         unknown,
         unspliced_includes,
@@ -258,45 +305,67 @@ fn effective_level(levels: &[(String, Level)], lint: &str, default: Level) -> Le
 
 /// The signature of the script at `path`: configuration entries matching it, then its
 /// header; counts from `name-N.lua` when asked and nothing declared them; otherwise
-/// open counts, with the lints that need them quiet.
-pub(crate) fn signature(settings: &Settings, path: &Path, header: &Header) -> (Signature, Unknown) {
+/// open counts, with the lints that need them quiet. With it, the configuration entry
+/// whose `signature` declared the counts, when one did and the header did not.
+pub(crate) fn signature<'a>(
+    settings: &'a Settings,
+    path: &Path,
+    header: &Header,
+) -> (Signature, Unknown, Option<&'a Scripts>) {
     let mut signature = Header::default().signature;
     let mut counts = false;
+    let mut counted_by = None;
     if let Some(target) = settings.target {
         signature.target = target;
     }
-    let mut merge = |signature: &mut Signature, declared: &Header| {
+    // help texts say what to write where the last declaration was written
+    let mut merge = |signature: &mut Signature, declared: &Header, host: Host| {
         // a header with mistakes may have read a list wrong (`keys: a b`): its counts are
         // not trusted, so the count checks do not pile onto the header's own error
+        let mut declares = false;
         if declared.declares_counts() && declared.errors.is_empty() {
             signature.keys = declared.signature.keys.clone();
             signature.args = declared.signature.args.clone();
-            counts = true;
+            declares = true;
         }
         if declared.has_returns {
             signature.returns = declared.signature.returns.clone();
             signature.return_text = declared.signature.return_text.clone();
+            declares = true;
         }
         signature.read_only |= declared.signature.read_only;
         if declared.has_min_version {
             signature.target = declared.signature.target;
+            declares = true;
+        }
+        // counts decide the texts that matter most: a later `min_version` alone does not
+        // move them from where the counts were declared
+        if declares && (declared.declares_counts() || !counts) {
+            signature.host = host;
         }
         signature.levels.extend(declared.signature.levels.iter().cloned());
+        let counted = declared.declares_counts() && declared.errors.is_empty();
+        counts |= counted;
+        counted
     };
     if let Some(config) = &settings.config {
         signature.levels.extend(config.levels.iter().cloned());
         for entry in config.scripts_for(path) {
             signature.levels.extend(entry.levels.iter().cloned());
-            if let Some(declared) = &entry.signature {
-                merge(&mut signature, declared);
+            if let Some(declared) = &entry.signature
+                && merge(&mut signature, declared, Host::Config)
+            {
+                counted_by = Some(entry);
             }
         }
     }
     // the command line outranks the configuration; the file's own header outranks both
     signature.levels.extend(settings.levels.iter().cloned());
-    merge(&mut signature, header);
+    if merge(&mut signature, header, Host::Header) {
+        counted_by = None;
+    }
     if counts {
-        return (signature, Unknown::default());
+        return (signature, Unknown::default(), counted_by);
     }
     let broken = header.declares_counts();
     if settings.keys_from_file_name
@@ -309,16 +378,18 @@ pub(crate) fn signature(settings: &Settings, path: &Path, header: &Header) -> (S
             .collect();
         signature.args = vec![Param::new("args", ParamType::Other, true)];
         signature.levels.push(("unused_arg".to_owned(), Level::Allow));
+        signature.host = Host::FileName;
         return (
             signature,
             Unknown {
                 keys: false,
                 args: !broken,
             },
+            None,
         );
     }
     let open = !broken;
-    (signature.permissive(), Unknown { keys: open, args: open })
+    (signature.permissive(), Unknown { keys: open, args: open }, None)
 }
 
 /// N in `name-N.lua`.
@@ -352,7 +423,7 @@ mod tests {
             ..Settings::default()
         };
         let header = header::parse("--! keys: a  allow: dynamic_command\n");
-        let (signature, unknown) = signature(&settings, Path::new("/q/x-3.lua"), &header);
+        let (signature, unknown, _) = signature(&settings, Path::new("/q/x-3.lua"), &header);
         assert_eq!(signature.key_count(), Count::Exact(1));
         assert!(!unknown.keys && !unknown.args);
         assert_eq!(
@@ -369,6 +440,7 @@ mod tests {
     }
 
     fn signature_for_empty(settings: &Settings, path: &str) -> (Signature, Unknown) {
-        signature(settings, Path::new(path), &header::parse(""))
+        let (signature, unknown, _) = signature(settings, Path::new(path), &header::parse(""));
+        (signature, unknown)
     }
 }

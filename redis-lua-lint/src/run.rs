@@ -49,11 +49,13 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
             }
         };
         if outcome.unknown.keys {
-            run.unknown_counts += 1;
+            run.unknown_counts.push(outcome.shown.clone());
         } else if outcome.unknown.args {
-            run.unknown_args += 1;
+            run.unknown_args.push(outcome.shown.clone());
         }
-        run.unspliced += usize::from(outcome.unspliced_includes);
+        if outcome.unspliced_includes {
+            run.unspliced.push(outcome.shown.clone());
+        }
         run.findings.extend(outcome.findings);
     }
     run.findings = once_each(std::mem::take(&mut run.findings));
@@ -178,7 +180,12 @@ fn once_each(mut findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     for (finding, scripts) in kept.iter_mut().zip(includers) {
-        if finding.script != finding.source.shown {
+        if finding.source.is_config {
+            finding
+                .diagnostic
+                .notes
+                .push(format!("declared here for {}", scripts.join(", ")));
+        } else if finding.script != finding.source.shown {
             finding
                 .diagnostic
                 .notes

@@ -60,8 +60,8 @@ fn every_kind_of_result_is_valid_sarif() {
     let project = fixtures().join("project");
     // results with regions, related locations, findings in included files
     let full = sarif(&project, &[], None);
-    // results without a region (parameters declared outside the file), from stdin
-    let unplaced = sarif(
+    // parameters declared outside the file (in the configuration), from stdin
+    let in_config = sarif(
         &project,
         &["--stdin-filename", "limiter/token_bucket.lua", "-"],
         Some("return redis.call('HGET', KEYS[1], 'tokens')\n"),
@@ -70,20 +70,21 @@ fn every_kind_of_result_is_valid_sarif() {
     let clean = sarif(&project, &["lock/acquire.lua"], None);
     // a syntax error, a broken header
     let bad = sarif(&fixtures().join("bad"), &["goto.lua", "header.lua"], None);
-    for log in [&full, &unplaced, &clean, &bad] {
+    for log in [&full, &in_config, &clean, &bad] {
         assert_valid(&validator, log);
     }
 
     let results = |log: &Value| log["runs"][0]["results"].as_array().expect("results").clone();
     assert!(results(&full).len() >= 10);
     assert!(results(&clean).is_empty());
-    let no_region = results(&unplaced);
-    assert!(!no_region.is_empty());
-    assert!(
-        no_region
-            .iter()
-            .all(|r| r["locations"][0]["physicalLocation"]["region"].is_null())
-    );
+    // each at its name in the configuration's `signature`, not at the script
+    let declared = results(&in_config);
+    assert!(!declared.is_empty());
+    for result in &declared {
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "redis-lua-lint.toml", "{result}");
+        assert!(location["region"]["startLine"].as_u64().is_some(), "{result}");
+    }
     assert!(results(&full).iter().any(|r| r["relatedLocations"].is_array()));
 }
 

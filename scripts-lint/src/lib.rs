@@ -64,9 +64,15 @@ pub enum Host {
     /// `min_version = "7.4"`, `scripts::Result<Option<T>>`.
     #[default]
     Rust,
-    /// A `--!` header (or a configuration file) of a `.lua` script: `queue(prefix)`,
-    /// `--! min_version: 7.4`, `--! returns: integer?`.
+    /// A `--!` header of a `.lua` script: `queue(prefix)`, `--! min_version: 7.4`,
+    /// `--! returns: integer?`.
     Header,
+    /// The `signature` of a `[[scripts]]` entry in `redis-lua-lint.toml`: the header's
+    /// syntax, written in the configuration.
+    Config,
+    /// Keys counted from a `name-N.lua` file name (`--keys-from-file-name`), nothing else
+    /// declared: what the script takes is said by renaming it or adding a header.
+    FileName,
 }
 
 impl Signature {

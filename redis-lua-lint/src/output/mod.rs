@@ -20,12 +20,12 @@ pub(crate) struct Run {
     pub(crate) scripts: usize,
     /// Files checked as part of those scripts only (spliced includes).
     pub(crate) included: usize,
-    /// Scripts whose key and argument counts nothing declared.
-    pub(crate) unknown_counts: usize,
+    /// Scripts whose key and argument counts nothing declared, as shown.
+    pub(crate) unknown_counts: Vec<String>,
     /// Scripts whose keys were declared (by their file name) but not their arguments.
-    pub(crate) unknown_args: usize,
+    pub(crate) unknown_args: Vec<String>,
     /// Scripts with `--- @include` lines that were not spliced.
-    pub(crate) unspliced: usize,
+    pub(crate) unspliced: Vec<String>,
     /// Files that could not be read, as messages.
     pub(crate) input_errors: Vec<String>,
 }
@@ -39,35 +39,46 @@ impl Run {
         self.findings.iter().filter(|f| f.level() == Level::Warn).count()
     }
 
-    /// The notes said once per run, each with its help line.
-    fn notes(&self) -> Vec<(String, &'static str)> {
+    /// The notes said once per run, each with its help line. Each names its scripts:
+    /// the first few, or all when `verbose`.
+    fn notes(&self, verbose: bool) -> Vec<(String, &'static str)> {
         let mut notes = Vec::new();
         let declare = "declare them in a header (`--! keys: job  args: token`), in `redis-lua-lint.toml` \
                        (`[[scripts]]`), or name files `name-N.lua` and pass `--keys-from-file-name`";
-        if self.unknown_counts > 0 {
+        if !self.unknown_counts.is_empty() {
+            let n = self.unknown_counts.len();
             notes.push((
                 format!(
-                    "{} no keys or arguments: `keys_out_of_range`, `argv_out_of_range`, \
+                    "{} no keys or arguments{}: `keys_out_of_range`, `argv_out_of_range`, \
                      `unused_key` and `unused_arg` were skipped for {}",
-                    self.how_many(self.unknown_counts),
-                    them(self.unknown_counts)
+                    self.how_many(n),
+                    named(&self.unknown_counts, self.scripts, verbose),
+                    them(n)
                 ),
                 declare,
             ));
         }
-        if self.unknown_args > 0 {
+        if !self.unknown_args.is_empty() {
+            let n = self.unknown_args.len();
             notes.push((
                 format!(
-                    "{} no arguments: `argv_out_of_range` and `unused_arg` were skipped for {}",
-                    self.how_many(self.unknown_args),
-                    them(self.unknown_args)
+                    "{} no arguments{}: `argv_out_of_range` and `unused_arg` were skipped for {}",
+                    self.how_many(n),
+                    named(&self.unknown_args, self.scripts, verbose),
+                    them(n)
                 ),
                 "declare them in a header (`--! args: token, ttl:integer`) or in `redis-lua-lint.toml` (`[[scripts]]`)",
             ));
         }
-        if self.unspliced > 0 {
+        if !self.unspliced.is_empty() {
+            let n = self.unspliced.len();
             notes.push((
-                format!("{} {} `--- @include` lines", scripts(self.unspliced), if self.unspliced == 1 { "has" } else { "have" }),
+                format!(
+                    "{} {} `--- @include` lines, not expanded{}",
+                    scripts(n),
+                    if n == 1 { "has" } else { "have" },
+                    named(&self.unspliced, self.scripts, verbose)
+                ),
                 "pass `--includes` (or set `includes = true` in `redis-lua-lint.toml`) to check them with the files they include",
             ));
         }
@@ -116,6 +127,28 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The scripts a note is about, in parentheses: none when the run checked one script
+/// (it is the one), the first few and how many more unless `verbose`.
+fn named(shown: &[String], total: usize, verbose: bool) -> String {
+    const FEW: usize = 3;
+    if total == 1 {
+        return String::new();
+    }
+    let mut sorted: Vec<&String> = shown.iter().collect();
+    sorted.sort();
+    let listed: Vec<String> = sorted
+        .iter()
+        .take(if verbose { usize::MAX } else { FEW })
+        .map(|s| format!("`{s}`"))
+        .collect();
+    let rest = sorted.len() - listed.len();
+    if rest == 0 {
+        format!(" ({})", listed.join(", "))
+    } else {
+        format!(" ({} and {rest} more; `--verbose` lists them)", listed.join(", "))
+    }
+}
+
 fn them(n: usize) -> &'static str {
     if n == 1 { "it" } else { "them" }
 }
@@ -127,7 +160,13 @@ fn scripts(n: usize) -> String {
 /// Prints `run` in `format`: findings to standard output; notes and the summary after
 /// them for `human`/`concise`, to standard error for the machine formats (whose
 /// standard output is the document alone).
-pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, quiet: bool) -> io::Result<()> {
+pub(crate) fn print(
+    run: &Run,
+    format: Format,
+    color: anstream::ColorChoice,
+    quiet: bool,
+    verbose: bool,
+) -> io::Result<()> {
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
     let mut err = anstream::AutoStream::new(io::stderr().lock(), color);
     let colored = matches!(
@@ -158,7 +197,7 @@ pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, qui
         Format::Human | Format::Concise => &mut out,
         _ => &mut err,
     };
-    for (note, help) in run.notes() {
+    for (note, help) in run.notes(verbose) {
         writeln!(
             tail,
             "{}note{}: {note}",

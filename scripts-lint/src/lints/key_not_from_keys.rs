@@ -20,7 +20,7 @@ impl Lint for KeyNotFromKeys {
         default_level: Level::Deny,
         allowable: true,
         always_denied_because: None,
-        summary: "a key argument of `redis.call` that does not come from `KEYS` (or a `#[key(prefix)]` it extends)",
+        summary: "a key argument of `redis.call` that does not come from `KEYS` (or a declared key prefix it extends)",
         doc: include_str!("key_not_from_keys.md"),
     };
 
@@ -145,9 +145,10 @@ fn prefix_help(cx: &Context<'_>, params: &[(usize, Option<&Param>)]) -> String {
     } else {
         format!("if it is a prefix the script builds keys from, declare {}", declared.join(" and "))
     };
-    let guard = match cx.signature.host {
-        crate::Host::Rust => "the runtime then refuses a value without a hash tag (`bull:{orders}:`)",
-        crate::Host::Header => "callers must then pass it with a hash tag (`bull:{orders}:`)",
+    let guard = if cx.in_rust() {
+        "the runtime then refuses a value without a hash tag (`bull:{orders}:`)"
+    } else {
+        "callers must then pass it with a hash tag (`bull:{orders}:`)"
     };
     format!(
         "{declare}: {guard}, so every key built from it stays in its slot; otherwise pass this key as {}",

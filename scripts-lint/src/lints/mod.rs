@@ -126,7 +126,8 @@ impl<'a> Context<'a> {
     pub(crate) fn declare_prefix(&self, name: &str) -> String {
         match self.signature.host {
             Host::Rust => format!("`#[key(prefix)] {name}`"),
-            Host::Header => format!("`{name}(prefix)` in the `--! keys:` header"),
+            Host::Header | Host::FileName => format!("`{name}(prefix)` in the `--! keys:` header"),
+            Host::Config => format!("`{name}(prefix)` in the `keys:` of its `signature` in `redis-lua-lint.toml`"),
         }
     }
 
@@ -135,6 +136,8 @@ impl<'a> Context<'a> {
         match self.signature.host {
             Host::Rust => "a `#[key]` parameter",
             Host::Header => "a `--! keys:` entry",
+            Host::Config => "a `keys:` entry of its `signature` in `redis-lua-lint.toml`",
+            Host::FileName => "one more key (counted in its file name, `name-N.lua`)",
         }
     }
 
@@ -142,7 +145,8 @@ impl<'a> Context<'a> {
     pub(crate) fn declare_min_version(&self, target: crate::Target) -> String {
         match self.signature.host {
             Host::Rust => format!("`min_version = \"{}\"`", target.spelling()),
-            Host::Header => format!("`--! min_version: {}`", target.spelling()),
+            Host::Header | Host::FileName => format!("`--! min_version: {}`", target.spelling()),
+            Host::Config => format!("`min_version = \"{}\"` in `redis-lua-lint.toml`", target.spelling()),
         }
     }
 
@@ -150,7 +154,8 @@ impl<'a> Context<'a> {
     pub(crate) fn optional_return(&self) -> &'static str {
         match self.signature.host {
             Host::Rust => "`scripts::Result<Option<...>>`",
-            Host::Header => "a `?` return type in the header (`--! returns: integer?`)",
+            Host::Header | Host::FileName => "a `?` return type in the header (`--! returns: integer?`)",
+            Host::Config => "a `?` return type in its `signature` in `redis-lua-lint.toml` (`returns: integer?`)",
         }
     }
 
@@ -158,8 +163,15 @@ impl<'a> Context<'a> {
     pub(crate) fn json_return(&self) -> &'static str {
         match self.signature.host {
             Host::Rust => "`scripts::Json<T>`",
-            Host::Header => "`--! returns: json`",
+            Host::Header | Host::FileName => "`--! returns: json`",
+            Host::Config => "`returns: json` in its `signature` in `redis-lua-lint.toml`",
         }
+    }
+
+    /// True when the signature is a Rust declaration, whose callers go through the
+    /// generated function (and its run-time checks).
+    pub(crate) fn in_rust(&self) -> bool {
+        self.signature.host == Host::Rust
     }
 
     /// True when the script may not write: `#!lua flags=no-writes` or `read_only`.

@@ -34,7 +34,7 @@ impl Lint for UndeclaredFunction {
                         "declare it in the module: `{attribute}pub async fn {rust}(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<T>;` with its `#[key]` parameters and arguments; if only other clients call it, add `stable_names` (they cannot know the versioned name `{name}_v...`) and `allow(undeclared_function)`"
                     )
                 }
-                Host::Header => format!("declare `{name}` where the library's functions are declared, or allow `undeclared_function`"),
+                Host::Header | Host::Config | Host::FileName => format!("declare `{name}` where the library's functions are declared, or allow `undeclared_function`"),
             };
             out.push(
                 Self::finding(

@@ -42,7 +42,7 @@ impl Lint for UnregisteredFunction {
                 crate::Host::Rust => {
                     "every call would load the library and still fail with `Error::NoFunction` (`ERR Function not found`)"
                 }
-                crate::Host::Header => "every `FCALL` would answer `ERR Function not found`",
+                crate::Host::Header | crate::Host::Config | crate::Host::FileName => "every `FCALL` would answer `ERR Function not found`",
             };
             let finding = Self::finding(at.clone(), format!("library `{library_name}` registers no function `{name}`"))
                 .label(format!("registers no `{name}`"))
