@@ -448,10 +448,12 @@ impl<'a> Analyzer<'a> {
             ("bit", _) | ("string", "len" | "byte") | ("table", "getn" | "maxn") => one(Value::number(None)),
             ("string", "find") => Values::many(Value::of(kind::NUMBER | kind::NIL)),
             ("string", "format") => one(self.format(&args).at(range)),
-            ("string", _) | ("table", "concat") | ("cmsgpack", "pack") | ("struct", "pack") => {
-                one(Value::string(None).at(range))
-            }
+            ("table", "concat") => one(self.joined(&first).at(range)),
+            ("string", _) | ("cmsgpack", "pack") | ("struct", "pack") => one(Value::string(None).at(range)),
             ("table", "insert") => {
+                if args.len() > 2 {
+                    self.forget_first_field(&first);
+                }
                 if let Some(value) = args.last().map(|a| a.value.clone()) {
                     self.note_escape(&value);
                     if args.len() >= 2 {
@@ -460,8 +462,15 @@ impl<'a> Analyzer<'a> {
                 }
                 one(Value::nil())
             }
-            ("table", "remove") => one(self.elements(&first).join(&Value::nil())),
-            ("table", "sort" | "foreach" | "foreachi" | "setn") => one(Value::nil()),
+            ("table", "remove") => {
+                self.forget_first_field(&first);
+                one(self.elements(&first).join(&Value::nil()))
+            }
+            ("table", "sort") => {
+                self.forget_first_field(&first);
+                one(Value::nil())
+            }
+            ("table", "foreach" | "foreachi" | "setn") => one(Value::nil()),
             ("cjson", "encode") => one(Value::string(None).marked(Marker::Json).at(range)),
             ("cjson", "decode") => one(Value::table(None).at(range)),
             ("cmsgpack", "unpack") | ("struct", "unpack") => unknown_result(range),
@@ -502,6 +511,34 @@ impl<'a> Analyzer<'a> {
             value = value.join(&super::value::reply_value(reply, shapes, bounded));
         }
         value
+    }
+
+    /// `table.concat(t, sep)` of a table built in the script: what appending the rest to
+    /// its first field makes (`table.concat({KEYS[1], 'job', id}, ':')` is a key derived
+    /// from `KEYS[1]`), else a new string.
+    fn joined(&self, table: &Value) -> Value {
+        let first = match table.table {
+            Some(Table::Local(id)) if table.only(kind::TABLE) => self.walk.first_fields.get(&id),
+            _ => None,
+        };
+        match first {
+            Some(first) => {
+                let mut value = super::expr::concat(first);
+                if value.has(kind::CONCAT) {
+                    value.kinds = (value.kinds & !kind::CONCAT) | kind::STRING;
+                }
+                value
+            }
+            None => Value::string(None),
+        }
+    }
+
+    /// `table.insert(t, 1, v)`, `table.remove(t)`, `table.sort(t)`, `t[k] = v`: the
+    /// first field of `t` may no longer be the one it was built with.
+    pub(super) fn forget_first_field(&mut self, table: &Value) {
+        if let Some(Table::Local(id)) = table.table {
+            self.walk.first_fields.remove(&id);
+        }
     }
 
     /// `string.format(fmt, ...)`: a key when the format starts with `%s` filled by a

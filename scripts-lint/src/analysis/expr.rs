@@ -14,6 +14,7 @@ use super::{
     Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Table, Undefined, Value, Values, kind, lua,
     static_member,
 };
+use crate::annotation::FieldKey;
 use crate::redis::globals::{self, Kind};
 
 impl<'a> Analyzer<'a> {
@@ -492,6 +493,7 @@ impl<'a> Analyzer<'a> {
         // a library's `register_function{...}` reads its fields back
         let library = self.library.mode != super::Mode::Script;
         let mut constructed = super::Constructed::default();
+        let mut first_field = None;
         for (i, field) in table.fields().iter().enumerate() {
             let value = match field {
                 Field::ExpressionKey {
@@ -548,6 +550,9 @@ impl<'a> Analyzer<'a> {
                 }
                 Field::NoKey(value) => {
                     let v = self.expr(value);
+                    if shape.positional.is_empty() {
+                        first_field = Some(v.clone());
+                    }
                     shape.positional.push((lua::expr_range(value), v.clone()));
                     if library {
                         constructed.positional.push((lua::expr_range(value), v.clone()));
@@ -560,6 +565,10 @@ impl<'a> Analyzer<'a> {
             self.store_into(&Value::table(Some(Table::Local(offset))), &value);
         }
         constructed.grown = shape.grown;
+        match first_field {
+            Some(first) => self.walk.first_fields.insert(offset, first),
+            None => self.walk.first_fields.remove(&offset),
+        };
         if self.walk.recording {
             self.facts.tables.insert(offset, shape);
         }
@@ -675,6 +684,20 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => Value::of(kind::FIELD).at(range),
             },
+            Some(Table::Annotated(table)) => {
+                let notes = self.notes;
+                let field = notes.tables.get(table as usize).and_then(|table| {
+                    table.fields.iter().find(|(field, _)| match field {
+                        FieldKey::Number(n) => constant == Some(*n),
+                        FieldKey::Name(name) => key.literal() == Some(&**name),
+                    })
+                });
+                match field {
+                    Some(&(_, target)) => super::value::annotated(target, &Value::bottom()).at(range),
+                    // the other fields are what the table holds, which is not followed
+                    None => Value::of(kind::FIELD).at(range),
+                }
+            }
             Some(Table::Reply(reply, _)) => match key.literal() {
                 // `h.owner`: arrays have no names (unless the value may be a status or
                 // error table, whose `ok`/`err` this reads)
@@ -758,24 +781,31 @@ fn comparison_op(binop: &BinOp) -> &'static str {
     }
 }
 
-/// The value of `left .. anything`: a key built by appending to a key stays a key of
-/// that key's slot (when the key carries a hash tag); a caller's value stays one; any
-/// other start makes a new string.
+/// The value of `left .. anything`: a string built by appending to a possible key
+/// prefix (a key, an argument, an annotated value, or such a string already) is a
+/// derived string that remembers which (whether it may serve as a key is the
+/// signature's to say); a caller's value stays one; any other start makes a new string.
 pub(super) fn concat(left: &Value) -> Value {
+    const PREFIXES: u32 = kind::KEY | kind::DERIVED | kind::ARGV | kind::ANNOTATED;
     let mut kinds = 0;
-    if left.has(kind::KEY | kind::DERIVED) {
+    if left.has(PREFIXES) {
         kinds |= kind::DERIVED;
     }
     if left.has(kind::PARAM) {
         kinds |= kind::PARAM;
     }
-    if left.kinds & !(kind::KEY | kind::DERIVED | kind::PARAM) != 0 {
+    if left.kinds & !(PREFIXES | kind::PARAM) != 0 {
         kinds |= kind::CONCAT;
     }
     let mut value = Value::of(kinds);
     if left.has(kind::KEY) {
         value.derived_from |= left.key_sources();
     }
+    if left.has(kind::ARGV) {
+        value.args_from |= key_bit(left.argv_index);
+    }
     value.derived_from |= left.derived_from;
+    value.args_from |= left.args_from;
+    value.notes_from |= left.notes_from;
     value
 }
