@@ -55,6 +55,9 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
         }
         run.unspliced += usize::from(outcome.unspliced_includes);
         run.findings.extend(outcome.findings);
+        if !outcome.prefixed.is_empty() {
+            run.prefixed.push((outcome.script, outcome.prefixed));
+        }
     }
     run.findings = once_each(std::mem::take(&mut run.findings));
     run

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use scripts_lint::Level;
 
 use crate::cli::Format;
-use crate::lint::Finding;
+use crate::lint::{Finding, KeysFromPrefix};
 
 /// Everything a run found, sorted by file and place.
 #[derive(Debug, Default)]
@@ -28,6 +28,8 @@ pub(crate) struct Run {
     pub(crate) unspliced: usize,
     /// Files that could not be read, as messages.
     pub(crate) input_errors: Vec<String>,
+    /// The scripts that build keys from prefixes (in the order checked), with those keys.
+    pub(crate) prefixed: Vec<(String, Vec<KeysFromPrefix>)>,
 }
 
 impl Run {
@@ -63,6 +65,43 @@ impl Run {
                     them(self.unknown_args)
                 ),
                 "declare them in a header (`--! args: token, ttl:integer`) or in `redis-lua-lint.toml` (`[[scripts]]`)",
+            ));
+        }
+        let outside: Vec<String> = self
+            .prefixed
+            .iter()
+            .filter(|(_, keys)| keys.iter().any(KeysFromPrefix::outside_keys))
+            .map(|(script, _)| format!("`{script}`"))
+            .collect();
+        if !outside.is_empty() {
+            notes.push((
+                format!(
+                    "{} keys {} not {} in `KEYS`, built from argument prefixes or annotated values: {}",
+                    scripts_reach(outside.len()),
+                    if outside.len() == 1 { "it does" } else { "they do" },
+                    "declare",
+                    listed(&outside)
+                ),
+                "on Redis Cluster pass each such prefix with a hash tag of the declared keys' slot (`bull:{orders}:`); \
+                 Dragonfly and Kvrocks run them only with their undeclared-keys option; \
+                 `--format json` lists where each key comes from (`undeclared_keys`)",
+            ));
+        }
+        let assumed: Vec<String> = self
+            .prefixed
+            .iter()
+            .filter_map(|(script, keys)| {
+                let taken: Vec<&str> = keys.iter().filter(|k| k.assumed()).map(|k| k.from.as_str()).collect();
+                (!taken.is_empty()).then(|| format!("`{script}`: `{}`", taken.join("`, `")))
+            })
+            .collect();
+        if !assumed.is_empty() {
+            notes.push((
+                format!(
+                    "keys whose role nothing declares (counted from a file name, or not declared) were taken as prefixes where the script builds keys from them: {}",
+                    listed(&assumed)
+                ),
+                "declare them `name(prefix)` in a header or `redis-lua-lint.toml` to make it explicit, and pass them with a hash tag (`bull:{orders}:`)",
             ));
         }
         if self.unspliced > 0 {
@@ -112,6 +151,25 @@ impl Run {
     }
 }
 
+/// "1 script reaches", "3 scripts reach".
+fn scripts_reach(n: usize) -> String {
+    if n == 1 {
+        "1 script reaches".to_owned()
+    } else {
+        format!("{n} scripts reach")
+    }
+}
+
+/// At most a few entries, then how many more.
+fn listed(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    if names.len() > SHOWN {
+        out += &format!(" and {} more", names.len() - SHOWN);
+    }
+    out
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -145,9 +203,9 @@ pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, qui
     match format {
         Format::Human => human::findings(&mut out, &run.findings, colored)?,
         Format::Concise => human::concise(&mut out, &run.findings)?,
-        Format::Json => json::array(&mut out, &run.findings)?,
-        Format::JsonLines => json::lines(&mut out, &run.findings)?,
-        Format::Sarif => sarif::document(&mut out, &run.findings)?,
+        Format::Json => json::array(&mut out, &run.findings, &run.prefixed)?,
+        Format::JsonLines => json::lines(&mut out, &run.findings, &run.prefixed)?,
+        Format::Sarif => sarif::document(&mut out, &run.findings, &run.prefixed)?,
         Format::Github => github::commands(&mut out, &run.findings)?,
     }
     out.flush()?;
