@@ -659,8 +659,15 @@ impl<'a> Analyzer<'a> {
                     }
                     None => self.facts.argv_dynamic = true,
                 }
+                let argv_index = constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as u32);
+                // `ARGV[i]` for `i = 2, #ARGV` is one of the entries after the first
+                let argv_mask = match (argv_index, key.at_least) {
+                    (None, Some(from)) if key.only(kind::NUMBER) && from > 1 => keys_from(from),
+                    _ => 0,
+                };
                 Value {
-                    argv_index: constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as u32),
+                    argv_index,
+                    argv_mask,
                     ..Value::of(kind::ARGV)
                 }
                 .at(range)
@@ -802,7 +809,10 @@ pub(super) fn concat(left: &Value) -> Value {
         value.derived_from |= left.key_sources();
     }
     if left.has(kind::ARGV) {
-        value.args_from |= key_bit(left.argv_index);
+        value.args_from |= match (left.argv_index, left.argv_mask) {
+            (None, mask) if mask != 0 => mask,
+            (index, _) => key_bit(index),
+        };
     }
     value.derived_from |= left.derived_from;
     value.args_from |= left.args_from;

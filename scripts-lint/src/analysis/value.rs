@@ -163,6 +163,9 @@ pub(crate) struct Value {
     pub(crate) notes_from: u64,
     /// Which `ARGV` entry, when it is exactly one known entry.
     pub(crate) argv_index: Option<u32>,
+    /// For an [`kind::ARGV`] value whose index is not one constant: the entries it may
+    /// be ([`keys_from`]: `ARGV[i]` for `i = 2, #ARGV`); 0 when not tracked (any entry).
+    pub(crate) argv_mask: u64,
     pub(crate) number: Option<f64>,
     /// A lower bound of a small positive integer (a `for` index from a constant start,
     /// up to the last `KEYS` entry [`key_bit`] tracks).
@@ -202,6 +205,7 @@ impl Value {
             args_from: 0,
             notes_from: 0,
             argv_index: None,
+            argv_mask: 0,
             number: None,
             at_least: None,
             string: None,
@@ -398,6 +402,12 @@ impl Value {
             args_from: self.args_from | other.args_from,
             notes_from: self.notes_from | other.notes_from,
             argv_index: pick(self, &self.argv_index, other, &other.argv_index, kind::ARGV),
+            argv_mask: match (self.has(kind::ARGV), other.has(kind::ARGV)) {
+                (true, false) => self.argv_mask,
+                (false, true) => other.argv_mask,
+                _ if self.argv_mask == 0 || other.argv_mask == 0 => 0,
+                _ => self.argv_mask | other.argv_mask,
+            },
             number: match (self.has(kind::NUMBER), other.has(kind::NUMBER)) {
                 (true, false) => self.number,
                 (false, true) => other.number,

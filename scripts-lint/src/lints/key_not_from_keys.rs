@@ -99,10 +99,13 @@ impl Lint for KeyNotFromKeys {
 /// The kinds that make a key at a key position: [`KEYISH`], and an `ARGV` entry the
 /// signature declares a prefix (a prefix used as a key as it is).
 fn keyish(cx: &Context<'_>, value: &Value) -> u32 {
-    match value.argv_index {
-        Some(index) if value.has(kind::ARGV) && arg_is_prefix(cx, index as usize) => KEYISH | kind::ARGV,
-        _ => KEYISH,
-    }
+    let prefix = match (value.argv_index, value.argv_mask) {
+        (Some(index), _) => arg_is_prefix(cx, index as usize),
+        // `ARGV[i]` for `i = 2, #ARGV`: every entry it may be is a prefix
+        (None, mask) if mask != 0 => (1..63).filter(|i| mask & (1 << i) != 0).all(|i| arg_is_prefix(cx, i)),
+        _ => false,
+    };
+    if prefix && value.has(kind::ARGV) { KEYISH | kind::ARGV } else { KEYISH }
 }
 
 fn arg_is_prefix(cx: &Context<'_>, index: usize) -> bool {
@@ -348,10 +351,15 @@ pub(crate) fn derived_keys(cx: &Context<'_>) -> Vec<DerivedKeys> {
                     add(KeySource::Arg(index), &arg.range);
                 }
             }
-            if value.has(kind::ARGV)
-                && let Some(index) = value.argv_index
-            {
-                add(KeySource::Arg(index as usize), &arg.range);
+            if value.has(kind::ARGV) {
+                match value.argv_index {
+                    Some(index) => add(KeySource::Arg(index as usize), &arg.range),
+                    None => {
+                        for index in prefixes_in(&cx.signature.args, value.argv_mask) {
+                            add(KeySource::Arg(index), &arg.range);
+                        }
+                    }
+                }
             }
             for (index, target) in cx.annotations.targets.iter().enumerate() {
                 if value.notes_from & crate::analysis::value::note_bit(index) != 0 {
