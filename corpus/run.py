@@ -72,6 +72,7 @@ def tally(binary: str, corpus: Path) -> dict:
     errors = []
     problems = {}
     registry = defaultdict(lambda: Counter())
+    records: dict[str, list[dict]] = {}
     for pkg in manifest["packages"]:
         if pkg["scripts"] == 0:
             continue
@@ -83,6 +84,10 @@ def tally(binary: str, corpus: Path) -> dict:
         levels = Counter()
         lints = defaultdict(Counter)
         for f in findings:
+            if f.get("kind") == "script":
+                # a script's record, not a finding: where its keys beyond `KEYS` come from
+                records[f["script"]] = f["undeclared_keys"]
+                continue
             by_lint[f["lint"]][f["level"]] += 1
             lints[f["lint"]][f["level"]] += 1
             levels[f["level"]] += 1
@@ -118,6 +123,11 @@ def tally(binary: str, corpus: Path) -> dict:
     sources = Counter(s.get("signature_source") for s in scripts.values() if s["role"] == "script")
     argv_prefix_scripts = sum(1 for s in scripts.values() if s.get("argv_prefixes"))
     argv_prefix_entries = sum(len(s.get("argv_prefixes", [])) for s in scripts.values())
+    roles = Counter()
+    for keys in records.values():
+        for role in {k["role"] for k in keys}:
+            roles[role] += 1
+    assumed = sum(1 for keys in records.values() if any(k["declared_by"] in ("file name", "nothing") for k in keys))
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
     return {
         "binary": version,
@@ -132,12 +142,17 @@ def tally(binary: str, corpus: Path) -> dict:
             "scripts_without_signature": undeclared,
             "scripts_with_argv_prefixes": argv_prefix_scripts,
             "argv_prefix_entries": argv_prefix_entries,
+            # scripts whose keys beyond `KEYS` come from each kind of prefix, as the run
+            # reports them (`kind: "script"` records)
+            "scripts_building_keys_from": dict(sorted(roles.items())),
+            "scripts_with_keys_taken_as_prefixes": assumed,
         },
         "registries": {k: dict(v) for k, v in sorted(registry.items())},
         "lints": {k: dict(v) for k, v in sorted(by_lint.items())},
         "packages": packages,
         "problems": problems,
         "errors": sorted(errors, key=lambda e: (e["package"], e["file"], e["line"] or 0, e["lint"])),
+        "undeclared_keys": dict(sorted(records.items())),
     }
 
 
