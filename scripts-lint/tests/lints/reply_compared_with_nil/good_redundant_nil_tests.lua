@@ -62,5 +62,9 @@ if limit > 0 and attempts >= limit then
   return {'FAILED', attempts}
 end
 bump('retried', 1)
+-- `SET` without NX, XX or GET always replies `OK`: the test is redundant
+if rcall('SET', base .. ':lease:' .. job_id, now_ms, 'PX', 30000) ~= nil then
+  rcall('SADD', base .. ':leased', job_id)
+end
 rcall('HSET', k_job, 'state', 'wait', 'updated_ms', now_ms)
 return {'OK', attempts}
