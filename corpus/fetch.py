@@ -993,7 +993,8 @@ def signature_of(s: Script, hand: list[dict], whole: str):
     prefixes = signatures.arg_prefixes(whole_use, doc)
     rel = s.out[len(s.package.dirname) + 1:]
     if s.fixed_signature:
-        return signatures.Signature(s.fixed_signature[0], "hand"), [s.fixed_signature[1]], prefixes, use, doc
+        text = signatures.with_key_prefixes(s.fixed_signature[0], use)
+        return signatures.Signature(text, "hand"), [s.fixed_signature[1]], prefixes, use, doc
     for entry in hand:
         if entry["package"] == s.package.name and any(fnmatch.fnmatchcase(rel, g) for g in entry["files"]):
             notes = [entry["why"]] if entry.get("why") else []

@@ -335,6 +335,19 @@ def _arg_names(doc: Doc, upto: int, taken: set[str]) -> list[str]:
     return [_ident(doc.args.get(i, ""), f"arg{i}", taken) for i in range(1, upto + 1)]
 
 
+def with_key_prefixes(text: str, use: Usage) -> str:
+    """A signature written for a whole family of scripts (assemble.toml) with the keys
+    this script appends to (`KEYS[1] .. 'temp'`) declared `name(prefix)`."""
+    m = re.match(r"^keys:(.*?)(\s{2,}.*)?$", text)
+    if not m or not use.key_prefixes:
+        return text
+    keys = [k.strip() for k in m.group(1).split(",")]
+    for i in use.key_prefixes:
+        if 1 <= i <= len(keys) and keys[i - 1] and not keys[i - 1].startswith("*") and "(prefix)" not in keys[i - 1]:
+            keys[i - 1] += "(prefix)"
+    return f"keys: {', '.join(keys)}{m.group(2) or ''}"
+
+
 def with_arg_prefixes(sig: Signature, prefixes: list[dict], doc: Doc, file_name_keys: bool) -> Signature:
     """`sig` with the `ARGV` entries of `prefixes` declared `name(prefix)`.
 
