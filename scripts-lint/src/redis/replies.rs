@@ -254,7 +254,10 @@ mod tests {
         // `SET k v`, `SET k v PX <ms>`, `SET k v EX 10 KEEPTTL`: always `OK`
         assert_eq!(refined(&[None, None]), shape::STATUS);
         assert_eq!(refined(&[None, None, Some("px"), None]), shape::STATUS);
-        assert_eq!(refined(&[None, None, Some("EX"), Some("10"), Some("KEEPTTL")]), shape::STATUS);
+        assert_eq!(
+            refined(&[None, None, Some("EX"), Some("10"), Some("KEEPTTL")]),
+            shape::STATUS
+        );
         // NX/XX may not set (null); a word known only at run time may be either
         for args in [
             &[None, None, Some("NX")][..],
