@@ -17,6 +17,7 @@
 
 mod analysis;
 pub mod annotation;
+mod compile;
 mod diagnostic;
 pub mod header;
 mod library;
@@ -329,10 +330,30 @@ pub fn check(source: &str, signature: &Signature) -> Report {
     // the parser never sees the shebang line, as in Redis (see `shebang::blank`)
     let blanked = shebang::blank(source);
     let lua = blanked.as_deref().unwrap_or(source);
-    let nesting = parse::Nesting::scan(lua);
+    let (compiled, nesting) = compile(lua);
     with_stack(stack_needed(&nesting), || {
-        check_scanned(source, lua, &nesting, signature)
+        check_scanned(source, lua, &nesting, &compiled, signature)
     })
+}
+
+/// Stack for Lua 5.1's compiler ([`compile`](crate::compile)): it refuses more than
+/// 200 nested levels, and the deepest shapes it accepts (brackets, calls, tables,
+/// closures, blocks) need under 128 KiB in a debug build.
+const COMPILE_STACK: usize = 1024 * 1024;
+
+/// What Lua 5.1 makes of `lua`, and how deep the script nests: from Lua's own
+/// levels when it compiled the script, else scanned from the text.
+fn compile(lua: &str) -> (compile::Compiled, parse::Nesting) {
+    let compiled = with_stack(COMPILE_STACK, || compile::compile(lua));
+    let nesting = match compiled.depth {
+        Some(depth) => parse::Nesting {
+            deepest: depth.deepest,
+            operators: depth.operators,
+            too_deep_at: depth.too_deep_at,
+        },
+        None => parse::Nesting::scan(lua),
+    };
+    (compiled, nesting)
 }
 
 /// The stack a check of a script with this `nesting` needs, from the measured bounds.
@@ -349,9 +370,15 @@ pub(crate) fn with_stack<T>(needed: usize, f: impl FnOnce() -> T) -> T {
     stacker::maybe_grow(needed, needed.saturating_mul(2), f)
 }
 
-fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &Signature) -> Report {
+fn check_scanned(
+    source: &str,
+    lua: &str,
+    nesting: &parse::Nesting,
+    compiled: &compile::Compiled,
+    signature: &Signature,
+) -> Report {
     let shebang = shebang::read(source);
-    let ast = match parse::parse_scanned(lua, nesting) {
+    let ast = match parse::parse_scanned(lua, nesting, compiled, parse::Chunk::Script) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return Report {
@@ -471,9 +498,9 @@ impl LibraryReport {
 pub fn check_library(source: &str, signature: &LibrarySignature) -> LibraryReport {
     let blanked = shebang::blank(source);
     let lua = blanked.as_deref().unwrap_or(source);
-    let nesting = parse::Nesting::scan(lua);
+    let (compiled, nesting) = compile(lua);
     with_stack(stack_needed(&nesting), || {
-        library::check(source, lua, &nesting, signature)
+        library::check(source, lua, &nesting, &compiled, signature)
     })
 }
 

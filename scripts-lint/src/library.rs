@@ -10,11 +10,17 @@ use crate::lints::{self, Context, Library};
 use crate::shebang::{self, Shebang};
 use crate::{Diagnostic, FunctionReport, LibraryReport, LibrarySignature, Signature, parse, settle};
 
-pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature: &LibrarySignature) -> LibraryReport {
+pub(crate) fn check(
+    source: &str,
+    lua: &str,
+    nesting: &parse::Nesting,
+    compiled: &crate::compile::Compiled,
+    signature: &LibrarySignature,
+) -> LibraryReport {
     let line = shebang::read_library(source);
     let name = line.name.as_ref().map(|(name, _)| name.clone());
     let name_range = line.name.as_ref().map(|(_, range)| range.clone());
-    let ast = match parse::parse_scanned(lua, nesting) {
+    let ast = match parse::parse_scanned(lua, nesting, compiled, parse::Chunk::Library) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return LibraryReport {

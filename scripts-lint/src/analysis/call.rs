@@ -215,6 +215,9 @@ impl<'a> Analyzer<'a> {
                 self.declare(token, value);
             }
         }
+        if let Some(dots) = super::lua::vararg(definition.body) {
+            self.declare_named("arg".into(), super::lua::range(dots).start, Value::of(kind::TABLE));
+        }
         // the scope entries declared so far are the parameters
         if let Some(frame) = self.walk.frames.last_mut() {
             frame.params_end = self.locals.scopes.len();

@@ -87,8 +87,9 @@ impl<'a> Analyzer<'a> {
         }
         let range = lua::expr_range(expression);
         match expression {
-            Expression::Number(token) => {
-                let text = lua::token_text(token);
+            Expression::Number(_) => {
+                // the script's own text: full_moon was shown `0x1p4` as `0x104`
+                let text = lua::source(self.source, range.clone());
                 let number = lua::parse_number(text);
                 if self.walk.recording
                     && let Some(n) = number

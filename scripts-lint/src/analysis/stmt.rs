@@ -528,6 +528,9 @@ impl<'a> Analyzer<'a> {
                 index += 1;
             }
         }
+        if let Some(dots) = lua::vararg(body) {
+            self.declare_named("arg".into(), lua::range(dots).start, Value::of(kind::TABLE));
+        }
         // the scope entries declared so far are the parameters
         if let Some(frame) = self.walk.frames.last_mut() {
             frame.params_end = self.locals.scopes.len();

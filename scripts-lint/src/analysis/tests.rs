@@ -373,6 +373,8 @@ fn a_library_loop_analysed_again_records_its_body_once() {
         let source = format!(
             "#!lua name=lib\nlocal n = 0\n{looping}\n  n = n + 1\n  local text = tostring\n  redis.register_function('f' .. n, function(keys) return redis.call('GET', keys[1]) end)\nend\n"
         );
+        // Redis hides the `#!lua` line from Lua's compiler: so does the checker
+        let source = crate::shebang::blank(&source).expect("a shebang line");
         crate::with_stack(16 * 1024 * 1024, || {
             let ast = crate::parse::parse(&source).expect("parses");
             analyse_library(&source, &ast, &crate::annotation::read(&source, &ast))
