@@ -367,7 +367,19 @@ impl<'a> Analyzer<'a> {
                         value: first.clone(),
                     });
                 }
-                Values::many(self.elements(&first).at(range))
+                let elements = self.elements(&first).at(range.clone());
+                // `unpack(t)` of a table whose leading fields are known passes them first
+                let known = match first.table {
+                    Some(Table::Local(id)) if args.len() == 1 && first.only(kind::TABLE) => self.walk.fields.get(&id),
+                    _ => None,
+                };
+                match known {
+                    Some(fields) => Values {
+                        fixed: fields.iter().map(|f| f.clone().at(range.clone())).collect(),
+                        rest: Some(elements),
+                    },
+                    None => Values::many(elements),
+                }
             }
             ("", "ipairs" | "pairs") => {
                 self.note_escape(&first);
@@ -455,7 +467,7 @@ impl<'a> Analyzer<'a> {
             ("string", _) | ("cmsgpack", "pack") | ("struct", "pack") => one(Value::string(None).at(range)),
             ("table", "insert") => {
                 if args.len() > 2 {
-                    self.forget_first_field(&first);
+                    self.forget_fields(&first, 1);
                 }
                 if let Some(value) = args.last().map(|a| a.value.clone()) {
                     self.note_escape(&value);
@@ -466,11 +478,11 @@ impl<'a> Analyzer<'a> {
                 one(Value::nil())
             }
             ("table", "remove") => {
-                self.forget_first_field(&first);
+                self.forget_fields(&first, 1);
                 one(self.elements(&first).join(&Value::nil()))
             }
             ("table", "sort") => {
-                self.forget_first_field(&first);
+                self.forget_fields(&first, 1);
                 one(Value::nil())
             }
             ("table", "foreach" | "foreachi" | "setn") => one(Value::nil()),
@@ -521,7 +533,7 @@ impl<'a> Analyzer<'a> {
     /// from `KEYS[1]`), else a new string.
     fn joined(&self, table: &Value) -> Value {
         let first = match table.table {
-            Some(Table::Local(id)) if table.only(kind::TABLE) => self.walk.first_fields.get(&id),
+            Some(Table::Local(id)) if table.only(kind::TABLE) => self.walk.fields.get(&id).and_then(|f| f.first()),
             _ => None,
         };
         match first {
@@ -537,10 +549,16 @@ impl<'a> Analyzer<'a> {
     }
 
     /// `table.insert(t, 1, v)`, `table.remove(t)`, `table.sort(t)`, `t[k] = v`: the
-    /// first field of `t` may no longer be the one it was built with.
-    pub(super) fn forget_first_field(&mut self, table: &Value) {
+    /// positional fields of `t` from `from` (1-based; 1: all) may no longer be the ones
+    /// it was built with.
+    pub(super) fn forget_fields(&mut self, table: &Value, from: usize) {
         if let Some(Table::Local(id)) = table.table {
-            self.walk.first_fields.remove(&id);
+            match self.walk.fields.get_mut(&id) {
+                Some(fields) if from > 1 => fields.truncate(from - 1),
+                _ => {
+                    self.walk.fields.remove(&id);
+                }
+            }
         }
     }
 

@@ -494,7 +494,8 @@ impl<'a> Analyzer<'a> {
         // a library's `register_function{...}` reads its fields back
         let library = self.library.mode != super::Mode::Script;
         let mut constructed = super::Constructed::default();
-        let mut first_field = None;
+        // the leading positional fields, up to a field that may shift or replace them
+        let mut fields: Option<Vec<Value>> = Some(Vec::new());
         for (i, field) in table.fields().iter().enumerate() {
             let value = match field {
                 Field::ExpressionKey {
@@ -503,6 +504,9 @@ impl<'a> Analyzer<'a> {
                     ..
                 } => {
                     let key_value = self.expr(key);
+                    if key_value.has(kind::NUMBER) {
+                        fields = None;
+                    }
                     if !key_value.only(kind::NUMBER) {
                         shape.named.push(lua::expr_range(key));
                     }
@@ -542,6 +546,7 @@ impl<'a> Analyzer<'a> {
                 Field::NoKey(value) if i + 1 == count && lua::may_expand(value) => {
                     // `{f()}`, `{...}`: every value the last one produces
                     shape.grown = true;
+                    fields = None;
                     let values = self.expr_values(value);
                     let mut all = values.rest.clone().unwrap_or_default();
                     for v in values.fixed.iter() {
@@ -551,8 +556,8 @@ impl<'a> Analyzer<'a> {
                 }
                 Field::NoKey(value) => {
                     let v = self.expr(value);
-                    if shape.positional.is_empty() {
-                        first_field = Some(v.clone());
+                    if let Some(fields) = fields.as_mut() {
+                        fields.push(v.clone());
                     }
                     shape.positional.push((lua::expr_range(value), v.clone()));
                     if library {
@@ -566,9 +571,9 @@ impl<'a> Analyzer<'a> {
             self.store_into(&Value::table(Some(Table::Local(offset))), &value);
         }
         constructed.grown = shape.grown;
-        match first_field {
-            Some(first) => self.walk.first_fields.insert(offset, first),
-            None => self.walk.first_fields.remove(&offset),
+        match fields {
+            Some(fields) if !fields.is_empty() => self.walk.fields.insert(offset, fields),
+            _ => self.walk.fields.remove(&offset),
         };
         if self.walk.recording {
             self.facts.tables.insert(offset, shape);
@@ -680,6 +685,14 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => Value::unknown().at(range),
             },
+            // a positional field no write replaced since the constructor: itself
+            Some(Table::Local(id))
+                if let Some(field) = constant
+                    .filter(|n| n.fract() == 0.0 && *n >= 1.0)
+                    .and_then(|n| self.walk.fields.get(&id)?.get(n as usize - 1)) =>
+            {
+                field.clone().at(range)
+            }
             Some(Table::Local(id)) => match self.read_table(id) {
                 // the fields of a table share one summary: which of them may be a
                 // missing reply is not known, so none is said to be

@@ -329,10 +329,11 @@ struct Walk {
     /// `redis.setresp(3)` was called: replies have RESP3 shapes (maps, `nil`, ...),
     /// which the reply lints do not model, so they are unknown from there on.
     resp3: bool,
-    /// The first positional field of each table constructor as last evaluated, while
-    /// no assignment may have replaced it: `table.concat({KEYS[1], 'job', id}, ':')`
-    /// appends to it.
-    first_fields: HashMap<usize, Value>,
+    /// The leading positional fields of each table constructor as last evaluated,
+    /// while no write may have replaced them: `table.concat({KEYS[1], 'job', id}, ':')`
+    /// appends to the first, `{id, data_key, meta_prefix}` keeps a key at `[2]`, and
+    /// `unpack({KEYS[1], owner, 'NX'})` passes the key first.
+    fields: HashMap<usize, Vec<Value>>,
 }
 
 impl Walk {
@@ -347,7 +348,7 @@ impl Walk {
             probing: false,
             untracked: false,
             resp3: false,
-            first_fields: HashMap::new(),
+            fields: HashMap::new(),
         }
     }
 }

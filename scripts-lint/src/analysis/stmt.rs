@@ -416,8 +416,13 @@ impl<'a> Analyzer<'a> {
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
                     let key = self.expr(key);
                     named = !key.has(kind::NUMBER);
-                    if !named && !key.number.is_some_and(|n| n != 1.0 && key.only(kind::NUMBER)) {
-                        self.forget_first_field(&target);
+                    if !named {
+                        // `t[3] = v` replaces the third field on; an unknown index any
+                        let from = key
+                            .number
+                            .filter(|n| key.only(kind::NUMBER) && n.fract() == 0.0 && *n >= 1.0)
+                            .map_or(1, |n| n as usize);
+                        self.forget_fields(&target, from);
                     }
                 }
                 if let (true, Some(Table::Local(id)), true) = (named, target.table, self.walk.recording) {
