@@ -49,14 +49,17 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
             }
         };
         if outcome.unknown.keys {
-            run.unknown_counts.push(outcome.shown.clone());
+            run.unknown_counts.push(outcome.script.clone());
         } else if outcome.unknown.args {
-            run.unknown_args.push(outcome.shown.clone());
+            run.unknown_args.push(outcome.script.clone());
         }
         if outcome.unspliced_includes {
-            run.unspliced.push(outcome.shown.clone());
+            run.unspliced.push(outcome.script.clone());
         }
         run.findings.extend(outcome.findings);
+        if !outcome.prefixed.is_empty() {
+            run.prefixed.push((outcome.script, outcome.prefixed));
+        }
     }
     run.findings = once_each(std::mem::take(&mut run.findings));
     run

@@ -124,3 +124,34 @@ fn the_validator_rejects_what_the_schema_forbids() {
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = Value::from(0);
     assert!(!validator.is_valid(&log));
 }
+
+#[test]
+fn scripts_that_reach_undeclared_keys_are_artifacts_with_the_keys_as_a_property() {
+    let validator = validator();
+    let log = sarif(&fixtures().join("prefixes"), &[], None);
+    assert_valid(&validator, &log);
+    let artifacts = log["runs"][0]["artifacts"].as_array().expect("artifacts");
+    let uris: Vec<&str> = artifacts
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().expect("a uri"))
+        .collect();
+    assert_eq!(uris, ["addJob-3.lua", "moveToActive-3.lua"]);
+    let keys = artifacts[0]["properties"]["undeclaredKeys"].as_array().expect("keys");
+    assert_eq!(keys[0]["from"], "args[1]");
+    assert_eq!(keys[0]["role"], "annotated prefix");
+    assert_eq!(keys[0]["tag_checkable"], false);
+    let argument = &artifacts[1]["properties"]["undeclaredKeys"][0];
+    assert_eq!(
+        (argument["from"].as_str(), argument["param"].as_str()),
+        (Some("ARGV[1]"), Some("prefix"))
+    );
+    assert_eq!(argument["uses"].as_array().map(Vec::len), Some(2));
+    // properties, not results: code scanning raises no alert for them
+    assert!(
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .all(|r| r["ruleId"] != "undeclared_keys")
+    );
+}

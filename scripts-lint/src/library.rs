@@ -32,7 +32,8 @@ pub(crate) fn check(
             };
         }
     };
-    let (load, mut function_facts) = analysis::analyse_library(source, &ast);
+    let annotations = crate::annotation::read(lua, &ast);
+    let (load, mut function_facts) = analysis::analyse_library(source, &ast, &annotations);
     let library = |function| Library {
         line: &line,
         signature,
@@ -46,7 +47,7 @@ pub(crate) fn check(
         ..Signature::default()
     }
     .permissive();
-    let cx = Context::new(source, &load, &top, None).in_library(library(None));
+    let cx = Context::new(source, &load, &top, None, &annotations).in_library(library(None));
     let mut diagnostics = Vec::new();
     lints::run(&cx, &mut diagnostics);
     settle(&mut diagnostics, &top.levels);
@@ -83,6 +84,7 @@ pub(crate) fn check(
             flags,
             declaration,
             diagnostics: Vec::new(),
+            derived_keys: Vec::new(),
         };
         if let Some((Callback::Function(_), _)) = registration.callback {
             let facts = std::mem::take(&mut function_facts[i]);
@@ -101,7 +103,7 @@ pub(crate) fn check(
                 flags: report.flags.clone(),
                 problems: Vec::new(),
             };
-            let cx = Context::new(source, &facts, &function, Some(&flagged)).in_library(library(Some(i)));
+            let cx = Context::new(source, &facts, &function, Some(&flagged), &annotations).in_library(library(Some(i)));
             let mut found: Vec<Diagnostic> = Vec::new();
             lints::run(&cx, &mut found);
             settle(&mut found, &function.levels);
@@ -112,6 +114,7 @@ pub(crate) fn check(
             }
             found.retain(|d| d.param.is_some() || seen.insert((d.lint, d.primary.range.clone(), d.message.clone())));
             report.diagnostics = found;
+            report.derived_keys = lints::derived_keys(&cx);
         }
         functions.push(report);
     }

@@ -198,8 +198,14 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let expansion = match (ready, registered, &declaration.conn, &library) {
             (true, Some(registered), Some(conn), Some(library)) => {
                 let value = function_value(&declaration, registered, library);
-                let mut expansion =
-                    codegen::expand_value(&declaration, &Host::Module, conn, &value, TokenStream::new());
+                let mut expansion = codegen::expand_value(
+                    &declaration,
+                    &Host::Module,
+                    conn,
+                    &value,
+                    TokenStream::new(),
+                    &registered.derived_keys,
+                );
                 expansion.inner = with_doc(expansion.inner, &module_name, registered);
                 expansion
             }

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use scripts_lint::Level;
 
 use crate::cli::Format;
-use crate::lint::Finding;
+use crate::lint::{Finding, KeysFromPrefix};
 
 /// Everything a run found, sorted by file and place.
 #[derive(Debug, Default)]
@@ -28,6 +28,8 @@ pub(crate) struct Run {
     pub(crate) unspliced: Vec<String>,
     /// Files that could not be read, as messages.
     pub(crate) input_errors: Vec<String>,
+    /// The scripts that build keys from prefixes (in the order checked), with those keys.
+    pub(crate) prefixed: Vec<(String, Vec<KeysFromPrefix>)>,
 }
 
 impl Run {
@@ -68,6 +70,43 @@ impl Run {
                     them(n)
                 ),
                 "declare them in a header (`--! args: token, ttl:integer`) or in `redis-lua-lint.toml` (`[[scripts]]`)",
+            ));
+        }
+        let outside: Vec<String> = self
+            .prefixed
+            .iter()
+            .filter(|(_, keys)| keys.iter().any(KeysFromPrefix::outside_keys))
+            .map(|(script, _)| format!("`{script}`"))
+            .collect();
+        if !outside.is_empty() {
+            notes.push((
+                format!(
+                    "{} keys {} not {} in `KEYS`, built from argument prefixes or annotated values: {}",
+                    scripts_reach(outside.len()),
+                    if outside.len() == 1 { "it does" } else { "they do" },
+                    "declare",
+                    listed(&outside, "; ", verbose)
+                ),
+                "on Redis Cluster pass each such prefix with a hash tag of the declared keys' slot (`bull:{orders}:`); \
+                 Dragonfly and Kvrocks run them only with their undeclared-keys option; \
+                 `--format json` lists where each key comes from (`undeclared_keys`)",
+            ));
+        }
+        let assumed: Vec<String> = self
+            .prefixed
+            .iter()
+            .filter_map(|(script, keys)| {
+                let taken: Vec<&str> = keys.iter().filter(|k| k.assumed()).map(|k| k.from.as_str()).collect();
+                (!taken.is_empty()).then(|| format!("`{script}`: `{}`", taken.join("`, `")))
+            })
+            .collect();
+        if !assumed.is_empty() {
+            notes.push((
+                format!(
+                    "keys whose role nothing declares (counted from a file name, or not declared) were taken as prefixes where the script builds keys from them: {}",
+                    listed(&assumed, "; ", verbose)
+                ),
+                "declare them `name(prefix)` in a header or `redis-lua-lint.toml` to make it explicit, and pass them with a hash tag (`bull:{orders}:`)",
             ));
         }
         if !self.unspliced.is_empty() {
@@ -123,6 +162,27 @@ impl Run {
     }
 }
 
+/// "1 script reaches", "3 scripts reach".
+fn scripts_reach(n: usize) -> String {
+    if n == 1 {
+        "1 script reaches".to_owned()
+    } else {
+        format!("{n} scripts reach")
+    }
+}
+
+/// The first few of `names` joined by `separator`, then how many more (all when
+/// `verbose`).
+fn listed(names: &[String], separator: &str, verbose: bool) -> String {
+    const FEW: usize = 3;
+    let shown = if verbose { names.len() } else { names.len().min(FEW) };
+    let mut out = names[..shown].join(separator);
+    if names.len() > shown {
+        out += &format!(" and {} more; `--verbose` lists them", names.len() - shown);
+    }
+    out
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -130,23 +190,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The scripts a note is about, in parentheses: none when the run checked one script
 /// (it is the one), the first few and how many more unless `verbose`.
 fn named(shown: &[String], total: usize, verbose: bool) -> String {
-    const FEW: usize = 3;
     if total == 1 {
         return String::new();
     }
-    let mut sorted: Vec<&String> = shown.iter().collect();
+    let mut sorted: Vec<String> = shown.iter().map(|s| format!("`{s}`")).collect();
     sorted.sort();
-    let listed: Vec<String> = sorted
-        .iter()
-        .take(if verbose { usize::MAX } else { FEW })
-        .map(|s| format!("`{s}`"))
-        .collect();
-    let rest = sorted.len() - listed.len();
-    if rest == 0 {
-        format!(" ({})", listed.join(", "))
-    } else {
-        format!(" ({} and {rest} more; `--verbose` lists them)", listed.join(", "))
-    }
+    format!(" ({})", listed(&sorted, ", ", verbose))
 }
 
 fn them(n: usize) -> &'static str {
@@ -184,9 +233,9 @@ pub(crate) fn print(
     match format {
         Format::Human => human::findings(&mut out, &run.findings, colored)?,
         Format::Concise => human::concise(&mut out, &run.findings)?,
-        Format::Json => json::array(&mut out, &run.findings)?,
-        Format::JsonLines => json::lines(&mut out, &run.findings)?,
-        Format::Sarif => sarif::document(&mut out, &run.findings)?,
+        Format::Json => json::array(&mut out, &run.findings, &run.prefixed)?,
+        Format::JsonLines => json::lines(&mut out, &run.findings, &run.prefixed)?,
+        Format::Sarif => sarif::document(&mut out, &run.findings, &run.prefixed)?,
         Format::Github => github::commands(&mut out, &run.findings)?,
     }
     out.flush()?;

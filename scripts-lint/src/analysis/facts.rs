@@ -546,4 +546,7 @@ facts! {
     /// Globals (and `redis` members) a library reads while it loads, which Redis does
     /// not provide then: (where, what).
     load_time: Vec<(Range<usize>, String)>,
+    /// Annotation targets that no assignment took: the statement an annotation is next
+    /// to does not assign the local it names (indices into the annotations' targets).
+    untaken_annotations: Vec<usize>,
 }

@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use crate::analysis::{Arg, CommandCall, Facts, Registration, Value};
+use crate::annotation::Annotations;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::library_line::LibraryLine;
 pub(crate) use crate::redis::commands::Resolved;
@@ -41,6 +42,8 @@ pub(crate) struct Context<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) signature: &'a Signature,
     pub(crate) shebang: Option<&'a Shebang>,
+    /// The script's annotation comments.
+    pub(crate) annotations: &'a Annotations,
     /// Set when checking a function library.
     pub(crate) library: Option<Library<'a>>,
     /// The commands `facts.calls` may run, looked up once for every lint, in call
@@ -55,6 +58,7 @@ impl<'a> Context<'a> {
         facts: &'a Facts,
         signature: &'a Signature,
         shebang: Option<&'a Shebang>,
+        annotations: &'a Annotations,
     ) -> Self {
         let mut resolved = Vec::with_capacity(facts.calls.len());
         let spans = facts
@@ -74,6 +78,7 @@ impl<'a> Context<'a> {
             facts,
             signature,
             shebang,
+            annotations,
             library: None,
             resolved,
             spans,
@@ -128,6 +133,15 @@ impl<'a> Context<'a> {
             Host::Rust => format!("`#[key(prefix)] {name}`"),
             Host::Header | Host::FileName => format!("`{name}(prefix)` in the `--! keys:` header"),
             Host::Config => format!("`{name}(prefix)` in the `keys:` of its `signature` in `redis-lua-lint.toml`"),
+        }
+    }
+
+    /// How to declare argument `name` a key prefix where the signature is written.
+    pub(crate) fn declare_arg_prefix(&self, name: &str) -> String {
+        match self.signature.host {
+            Host::Rust => format!("`#[arg(prefix)] {name}`"),
+            Host::Header | Host::FileName => format!("`{name}(prefix)` in the `--! args:` header"),
+            Host::Config => format!("`{name}(prefix)` in the `args:` of its `signature` in `redis-lua-lint.toml`"),
         }
     }
 
@@ -222,6 +236,7 @@ macro_rules! register {
 }
 
 mod indices;
+pub(crate) use key_not_from_keys::derived_keys;
 
 register! {
     argv_out_of_range::ArgvOutOfRange,
@@ -232,6 +247,7 @@ register! {
     float_return::FloatReturn,
     forbidden_command::ForbiddenCommand,
     global_assignment::GlobalAssignment,
+    invalid_annotation::InvalidAnnotation,
     invalid_argument::InvalidArgument,
     invalid_header::InvalidHeader,
     invalid_library::InvalidLibrary,
@@ -399,7 +415,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 37);
+        assert_eq!(ALL.len(), 38);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 
