@@ -47,7 +47,7 @@ use full_moon::tokenizer::TokenReference;
 use crate::redis::globals::{self, Kind};
 pub(crate) use facts::{
     Arg, Callback, CommandCall, Comparison, ConvertedUse, ErrorReply, Facts, GlobalWrite, GlobalWriteKind, NamedRead,
-    NumericOp, NumericUse, Registration, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked,
+    NumericOp, NumericUse, Registration, ReplyUse, ReplyUseKind, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked,
     command_names, seed,
 };
 pub(crate) use value::{Func, Marker, Table, Value, Values, kind};
@@ -323,6 +323,9 @@ struct Walk {
     /// `redis.setresp(3)` was called: replies have RESP3 shapes (maps, `nil`, ...),
     /// which the reply lints do not model, so they are unknown from there on.
     resp3: bool,
+    /// Evaluating the condition of an `if`, `while` or `repeat` (its tests, not the
+    /// values inside them): a reply tested there is tested for truth.
+    condition: bool,
 }
 
 impl Walk {
@@ -335,6 +338,7 @@ impl Walk {
             recording: true,
             evaluating: Vec::new(),
             probing: false,
+            condition: false,
             untracked: false,
             resp3: false,
         }
@@ -727,7 +731,7 @@ impl<'a> Analyzer<'a> {
                 Some(elements) if elements.kinds != 0 => elements.clone(),
                 _ => Value::of(kind::FIELD),
             },
-            Some(Table::Reply(reply, _)) => value::elements_of(reply),
+            Some(Table::Reply(reply, _)) => value::elements_of(reply, false),
             _ if table.only(kind::PARAM) => Value::of(kind::PARAM),
             _ => Value::of(kind::FIELD),
         }

@@ -514,6 +514,9 @@ impl<'a> Analyzer<'a> {
 
     /// Evaluates a condition and returns what it says about the locals it tests.
     pub(super) fn condition(&mut self, expression: &'a Expression) -> super::refine::Test {
-        self.test(expression).1
+        let outer = std::mem::replace(&mut self.walk.condition, true);
+        let test = self.test(expression).1;
+        self.walk.condition = outer;
+        test
     }
 }

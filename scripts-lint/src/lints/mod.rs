@@ -232,6 +232,7 @@ register! {
     precision_loss::PrecisionLoss,
     reply_compared_with_nil::ReplyComparedWithNil,
     reply_indexed_by_name::ReplyIndexedByName,
+    reply_type_mismatch::ReplyTypeMismatch,
     reply_without_tonumber::ReplyWithoutTonumber,
     return_type_mismatch::ReturnTypeMismatch,
     server_error_code::ServerErrorCode,
@@ -386,7 +387,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 37);
+        assert_eq!(ALL.len(), 38);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 

@@ -17,6 +17,12 @@ impl Lint for NilArithmetic {
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for used in cx.facts.numeric_uses.iter().filter(|u| u.value.may_be_missing()) {
+            // a status or error table fails there whether or not it is missing: `reply_type_mismatch`
+            if used.value.has(kind::STATUS | kind::ERROR | kind::TABLE)
+                && !used.value.has(kind::STRINGY | kind::NUMBER | kind::OPAQUE)
+            {
+                continue;
+            }
             let text = cx.text(&used.range);
             let command = reply_command(&used.value);
             let falsy = if used.value.has(kind::MISSING_NIL) { "nil" } else { "false" };
