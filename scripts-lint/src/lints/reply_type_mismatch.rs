@@ -99,7 +99,11 @@ impl Lint for ReplyTypeMismatch {
                 }
                 let Some(what) = table(&reply.1) else { continue };
                 // a status against a string is `status_compared_with_string`'s
-                let scalar = if reply.1.has(kind::STATUS) { kind::NUMBER } else { kind::NUMBER | kind::STRING };
+                let scalar = if reply.1.has(kind::STATUS) {
+                    kind::NUMBER | (kind::STRINGY & !kind::STRING)
+                } else {
+                    kind::NUMBER | kind::STRINGY
+                };
                 if other.1.only(scalar) {
                     out.push(
                         Self::finding(
