@@ -173,7 +173,12 @@ impl<'a> Analyzer<'a> {
         let mut lrange = lua::expr_range(leftmost);
         let start = lrange.start;
         let (mut left, mut test) = if logical {
-            self.test_at(leftmost, depth + 1)
+            // in `x == 1 or y` the condition tests `x == 1`, not `x`
+            let outer = self.walk.condition;
+            self.walk.condition &= spine.last().is_some_and(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
+            let tested = self.test_at(leftmost, depth + 1);
+            self.walk.condition = outer;
+            tested
         } else {
             (self.expr(leftmost), Test::default())
         };
@@ -261,7 +266,7 @@ impl<'a> Analyzer<'a> {
                 | BinOp::GreaterThan(_)
                 | BinOp::LessThanEqual(_)
                 | BinOp::GreaterThanEqual(_)
-        ) && (left.reply.is_some() || right.reply.is_some())
+        ) && (left.reply.is_some() || right.reply.is_some() || !self.walk.frames.is_empty())
             && self.walk.recording
         {
             self.facts.comparisons.push(super::Comparison {
@@ -339,7 +344,9 @@ impl<'a> Analyzer<'a> {
     pub(super) fn reply_use(&mut self, range: Range<usize>, how: ReplyUseKind, value: &Value) {
         let typed = value.has(kind::STATUS | kind::ERROR)
             || (value.reply.is_some() && value.has(kind::NUMBER | kind::TABLE));
-        if typed && self.walk.recording {
+        // in a function, every use: a helper evaluated with each call's arguments is
+        // reported only where every call gets the wrong type
+        if (typed || !self.walk.frames.is_empty()) && self.walk.recording {
             self.facts.reply_uses.push(ReplyUse {
                 range,
                 how,

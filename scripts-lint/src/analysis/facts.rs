@@ -179,7 +179,7 @@ pub(crate) struct Comparison {
 }
 
 /// How a reply is used, where its type may make the use fail or mean nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum ReplyUseKind {
     /// Tested for truth: `if r then`, `not r`, `r and ...` in a condition.
     Truth,
