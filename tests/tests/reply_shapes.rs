@@ -407,44 +407,89 @@ const MATRIX: &[(&str, &str)] = &[
     ("redis.call('EXISTS', 'nope') and 'true' or 'false'", "string: true"),
     ("redis.call('EXISTS', 'cnt') == '1'", "boolean: false"),
     ("redis.call('EXISTS', 'cnt') == nil", "boolean: false"),
-    ("#redis.call('EXISTS', 'cnt')", "raises: user_script:1: attempt to get length of a number value"),
-    ("redis.call('EXISTS', 'cnt').x", "raises: user_script:1: attempt to index a number value"),
+    (
+        "#redis.call('EXISTS', 'cnt')",
+        "raises: user_script:1: attempt to get length of a number value",
+    ),
+    (
+        "redis.call('EXISTS', 'cnt').x",
+        "raises: user_script:1: attempt to index a number value",
+    ),
     ("'n' .. redis.call('EXISTS', 'cnt')", "string: n1"),
     ("cjson.decode(redis.call('EXISTS', 'cnt'))", "number: 1"),
     ("string.len(redis.call('EXISTS', 'cnt'))", "number: 1"),
     // bulk string
     ("redis.call('GET', 'cnt') == 10", "boolean: false"),
-    ("redis.call('GET', 'cnt') < 11", "raises: user_script:1: attempt to compare string with number"),
+    (
+        "redis.call('GET', 'cnt') < 11",
+        "raises: user_script:1: attempt to compare string with number",
+    ),
     ("redis.call('GET', 'cnt') + 1", "number: 11"),
-    ("redis.call('GET', 'str') + 1", "raises: user_script:1: attempt to perform arithmetic on a string value"),
+    (
+        "redis.call('GET', 'str') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a string value",
+    ),
     ("redis.call('GET', 'str').name", "nil: nil"),
     ("#redis.call('GET', 'str')", "number: 3"),
     // `false` (a null reply)
     ("redis.call('GET', 'nope') == nil", "boolean: false"),
     ("redis.call('GET', 'nope') == false", "boolean: true"),
-    ("'x' .. redis.call('GET', 'nope')", "raises: user_script:1: attempt to concatenate a boolean value"),
-    ("redis.call('GET', 'nope') + 1", "raises: user_script:1: attempt to perform arithmetic on a boolean value"),
-    ("redis.call('GET', 'nope').x", "raises: user_script:1: attempt to index a boolean value"),
+    (
+        "'x' .. redis.call('GET', 'nope')",
+        "raises: user_script:1: attempt to concatenate a boolean value",
+    ),
+    (
+        "redis.call('GET', 'nope') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a boolean value",
+    ),
+    (
+        "redis.call('GET', 'nope').x",
+        "raises: user_script:1: attempt to index a boolean value",
+    ),
     ("tonumber(redis.call('GET', 'nope'))", "nil: nil"),
     ("tonumber(redis.call('GET', 'nope') or 0)", "number: 0"),
-    ("redis.call('SET', 'nx', '1', 'NX') and redis.call('SET', 'nx', '1', 'NX')", "boolean: false"),
+    (
+        "redis.call('SET', 'nx', '1', 'NX') and redis.call('SET', 'nx', '1', 'NX')",
+        "boolean: false",
+    ),
     // status
-    ("'x' .. redis.call('SET', 's', '1')", "raises: user_script:1: attempt to concatenate a table value"),
+    (
+        "'x' .. redis.call('SET', 's', '1')",
+        "raises: user_script:1: attempt to concatenate a table value",
+    ),
     ("redis.call('PING') == 'PONG'", "boolean: false"),
     ("redis.call('PING').ok", "string: PONG"),
     ("#redis.call('PING')", "number: 0"),
     ("tonumber(redis.call('PING'))", "nil: nil"),
-    ("string.lower(redis.call('PING'))", "raises: user_script:1: bad argument #1 to 'lower' (string expected, got table)"),
-    ("cjson.decode(redis.call('PING'))", "raises: user_script:1: bad argument #1 to 'decode' (string expected, got table)"),
-    ("redis.call('PING') + 1", "raises: user_script:1: attempt to perform arithmetic on a table value"),
-    ("redis.call('PING') < 1", "raises: user_script:1: attempt to compare table with number"),
+    (
+        "string.lower(redis.call('PING'))",
+        "raises: user_script:1: bad argument #1 to 'lower' (string expected, got table)",
+    ),
+    (
+        "cjson.decode(redis.call('PING'))",
+        "raises: user_script:1: bad argument #1 to 'decode' (string expected, got table)",
+    ),
+    (
+        "redis.call('PING') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a table value",
+    ),
+    (
+        "redis.call('PING') < 1",
+        "raises: user_script:1: attempt to compare table with number",
+    ),
     // error table under `pcall`
     ("redis.pcall('INCR', 'str') == 'ERR'", "boolean: false"),
-    ("redis.pcall('INCR', 'str') + 1", "raises: user_script:1: attempt to perform arithmetic on a table value"),
+    (
+        "redis.pcall('INCR', 'str') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a table value",
+    ),
     ("redis.pcall('INCR', 'str') and 'true' or 'false'", "string: true"),
     // arrays, and arrays whose elements may be `false`
     ("redis.call('LRANGE', 'l', 0, -1) == 'x'", "boolean: false"),
-    ("'x' .. redis.call('LRANGE', 'l', 0, -1)", "raises: user_script:1: attempt to concatenate a table value"),
+    (
+        "'x' .. redis.call('LRANGE', 'l', 0, -1)",
+        "raises: user_script:1: attempt to concatenate a table value",
+    ),
     ("tonumber(redis.call('LRANGE', 'l', 0, -1))", "nil: nil"),
     ("#redis.call('LRANGE', 'l', 0, -1)", "number: 2"),
     ("redis.call('LRANGE', 'l', 0, -1) == nil", "boolean: false"),

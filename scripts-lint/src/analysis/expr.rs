@@ -11,8 +11,8 @@ use full_moon::tokenizer::{Symbol, TokenType};
 use super::refine::Test;
 use super::value::{ANY_KEY, key_bit, keys_from};
 use super::{
-    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, ReplyUse, ReplyUseKind, Table, Undefined, Value, Values, kind, lua,
-    static_member,
+    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, ReplyUse, ReplyUseKind, Table, Undefined, Value,
+    Values, kind, lua, static_member,
 };
 use crate::redis::globals::{self, Kind};
 
@@ -175,7 +175,9 @@ impl<'a> Analyzer<'a> {
         let (mut left, mut test) = if logical {
             // in `x == 1 or y` the condition tests `x == 1`, not `x`
             let outer = self.walk.condition;
-            self.walk.condition &= spine.last().is_some_and(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
+            self.walk.condition &= spine
+                .last()
+                .is_some_and(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
             let tested = self.test_at(leftmost, depth + 1);
             self.walk.condition = outer;
             tested
@@ -342,8 +344,8 @@ impl<'a> Analyzer<'a> {
 
     /// Records a use its type decides, of a reply that may be a table or a number.
     pub(super) fn reply_use(&mut self, range: Range<usize>, how: ReplyUseKind, value: &Value) {
-        let typed = value.has(kind::STATUS | kind::ERROR)
-            || (value.reply.is_some() && value.has(kind::NUMBER | kind::TABLE));
+        let typed =
+            value.has(kind::STATUS | kind::ERROR) || (value.reply.is_some() && value.has(kind::NUMBER | kind::TABLE));
         // in a function, every use: a helper evaluated with each call's arguments is
         // reported only where every call gets the wrong type
         if (typed || !self.walk.frames.is_empty()) && self.walk.recording {
@@ -756,7 +758,9 @@ impl<'a> Analyzer<'a> {
             }
             None if base.reply.is_some()
                 && base.only(kind::NUMBER | kind::REPLY | kind::MISSING_FALSE)
-                && key.literal().is_some_and(|name| !(base.has(kind::REPLY) && string_member(name))) =>
+                && key
+                    .literal()
+                    .is_some_and(|name| !(base.has(kind::REPLY) && string_member(name))) =>
             {
                 // `n.count` of a count, `v.name` of a string: no such field
                 if self.walk.recording {

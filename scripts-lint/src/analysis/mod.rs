@@ -47,8 +47,8 @@ use full_moon::tokenizer::TokenReference;
 use crate::redis::globals::{self, Kind};
 pub(crate) use facts::{
     Arg, Callback, CommandCall, Comparison, ConvertedUse, ErrorReply, Facts, GlobalWrite, GlobalWriteKind, NamedRead,
-    NumericOp, NumericUse, Registration, ReplyUse, ReplyUseKind, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked,
-    command_names, seed,
+    NumericOp, NumericUse, Registration, RegistrationForm, ReplyUse, ReplyUseKind, Return, Shadow, TableShape,
+    Undefined, Unpacked, command_names, seed,
 };
 pub(crate) use value::{Func, Marker, Table, Value, Values, kind};
 
