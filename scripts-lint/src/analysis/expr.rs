@@ -344,8 +344,9 @@ impl<'a> Analyzer<'a> {
 
     /// Records a use its type decides, of a reply that may be a table or a number.
     pub(super) fn reply_use(&mut self, range: Range<usize>, how: ReplyUseKind, value: &Value) {
-        let typed =
-            value.has(kind::STATUS | kind::ERROR) || (value.reply.is_some() && value.has(kind::NUMBER | kind::TABLE));
+        let typed = value.has(kind::STATUS | kind::ERROR)
+            || (value.reply.is_some() && value.has(kind::NUMBER | kind::TABLE))
+            || (value.may_be_missing() && how != ReplyUseKind::Truth);
         // in a function, every use: a helper evaluated with each call's arguments is
         // reported only where every call gets the wrong type
         if (typed || !self.walk.frames.is_empty()) && self.walk.recording {
