@@ -398,3 +398,142 @@ fn a_key_set_with_an_expiry_stays_while_the_script_runs() {
     let after: Option<String> = scripts::redis::cmd("GET").arg("frozen").query(&mut con).unwrap();
     assert_eq!(after, None, "and expired after it");
 }
+
+/// The reply matrix of the lint docs (`reply_type_mismatch.md`), cell by cell: what
+/// Lua 5.1 inside Redis does with each kind of reply in each use. `raises: ...` is the
+/// error the use raises, otherwise the Lua type and value it gives.
+const MATRIX: &[(&str, &str)] = &[
+    // integer
+    ("redis.call('EXISTS', 'nope') and 'true' or 'false'", "string: true"),
+    ("redis.call('EXISTS', 'cnt') == '1'", "boolean: false"),
+    ("redis.call('EXISTS', 'cnt') == nil", "boolean: false"),
+    (
+        "#redis.call('EXISTS', 'cnt')",
+        "raises: user_script:1: attempt to get length of a number value",
+    ),
+    (
+        "redis.call('EXISTS', 'cnt').x",
+        "raises: user_script:1: attempt to index a number value",
+    ),
+    ("'n' .. redis.call('EXISTS', 'cnt')", "string: n1"),
+    ("cjson.decode(redis.call('EXISTS', 'cnt'))", "number: 1"),
+    ("string.len(redis.call('EXISTS', 'cnt'))", "number: 1"),
+    // bulk string
+    ("redis.call('GET', 'cnt') == 10", "boolean: false"),
+    (
+        "redis.call('GET', 'cnt') < 11",
+        "raises: user_script:1: attempt to compare string with number",
+    ),
+    ("redis.call('GET', 'cnt') + 1", "number: 11"),
+    (
+        "redis.call('GET', 'str') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a string value",
+    ),
+    ("redis.call('GET', 'str').name", "nil: nil"),
+    ("#redis.call('GET', 'str')", "number: 3"),
+    // `false` (a null reply)
+    ("redis.call('GET', 'nope') == nil", "boolean: false"),
+    ("redis.call('GET', 'nope') == false", "boolean: true"),
+    (
+        "'x' .. redis.call('GET', 'nope')",
+        "raises: user_script:1: attempt to concatenate a boolean value",
+    ),
+    (
+        "redis.call('GET', 'nope') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a boolean value",
+    ),
+    (
+        "redis.call('GET', 'nope').x",
+        "raises: user_script:1: attempt to index a boolean value",
+    ),
+    ("tonumber(redis.call('GET', 'nope'))", "nil: nil"),
+    ("tonumber(redis.call('GET', 'nope') or 0)", "number: 0"),
+    (
+        "redis.call('SET', 'nx', '1', 'NX') and redis.call('SET', 'nx', '1', 'NX')",
+        "boolean: false",
+    ),
+    // status
+    (
+        "'x' .. redis.call('SET', 's', '1')",
+        "raises: user_script:1: attempt to concatenate a table value",
+    ),
+    ("redis.call('PING') == 'PONG'", "boolean: false"),
+    ("redis.call('PING').ok", "string: PONG"),
+    ("#redis.call('PING')", "number: 0"),
+    ("tonumber(redis.call('PING'))", "nil: nil"),
+    (
+        "string.lower(redis.call('PING'))",
+        "raises: user_script:1: bad argument #1 to 'lower' (string expected, got table)",
+    ),
+    (
+        "cjson.decode(redis.call('PING'))",
+        "raises: user_script:1: bad argument #1 to 'decode' (string expected, got table)",
+    ),
+    (
+        "redis.call('PING') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a table value",
+    ),
+    (
+        "redis.call('PING') < 1",
+        "raises: user_script:1: attempt to compare table with number",
+    ),
+    // error table under `pcall`
+    ("redis.pcall('INCR', 'str') == 'ERR'", "boolean: false"),
+    (
+        "redis.pcall('INCR', 'str') + 1",
+        "raises: user_script:1: attempt to perform arithmetic on a table value",
+    ),
+    ("redis.pcall('INCR', 'str') and 'true' or 'false'", "string: true"),
+    // arrays, and arrays whose elements may be `false`
+    ("redis.call('LRANGE', 'l', 0, -1) == 'x'", "boolean: false"),
+    (
+        "'x' .. redis.call('LRANGE', 'l', 0, -1)",
+        "raises: user_script:1: attempt to concatenate a table value",
+    ),
+    ("tonumber(redis.call('LRANGE', 'l', 0, -1))", "nil: nil"),
+    ("#redis.call('LRANGE', 'l', 0, -1)", "number: 2"),
+    ("redis.call('LRANGE', 'l', 0, -1) == nil", "boolean: false"),
+    ("redis.call('HGETALL', 'h').a", "nil: nil"),
+    ("redis.call('HMGET', 'h', 'a', 'zz')[2] == nil", "boolean: false"),
+    ("redis.call('HMGET', 'h', 'a', 'zz')[2] == false", "boolean: true"),
+    ("redis.call('HMGET', 'h', 'a', 'zz')[3] == nil", "boolean: true"),
+    // a double is a string
+    ("redis.call('ZSCORE', 'z', 'm') == 1.5", "boolean: false"),
+    ("redis.call('ZSCORE', 'z', 'm') + 1", "number: 2.5"),
+    // as a command argument
+    (
+        "redis.call('SET', 't', redis.call('PING'))",
+        "raises: ERR Lua redis lib command arguments must be strings or integers",
+    ),
+    (
+        "redis.call('SET', 't', redis.call('LRANGE', 'l', 0, -1))",
+        "raises: ERR Lua redis lib command arguments must be strings or integers",
+    ),
+    (
+        "redis.call('SET', 't', redis.call('GET', 'nope'))",
+        "raises: ERR Lua redis lib command arguments must be strings or integers",
+    ),
+    ("redis.call('SET', 't', redis.call('INCR', 'cnt')).ok", "string: OK"),
+];
+
+#[test]
+fn the_reply_matrix_of_the_lint_docs_matches_a_live_server() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    let mut wrong = Vec::new();
+    for (expression, expected) in MATRIX {
+        let _: () = scripts::redis::cmd("FLUSHALL").query(&mut con).unwrap();
+        let script = format!(
+            "redis.call('SET', 'cnt', '10') redis.call('SET', 'str', 'abc') redis.call('HSET', 'h', 'a', '1') \
+             redis.call('RPUSH', 'l', 'x', 'y') redis.call('ZADD', 'z', '1.5', 'm') \
+             local ok, r = pcall(function() return {expression} end) \
+             if not ok then return 'raises: ' .. tostring(r) end \
+             return type(r) .. ': ' .. tostring(r)"
+        );
+        let got: String = scripts::redis::cmd("EVAL").arg(script).arg(0).query(&mut con).unwrap();
+        if got != *expected {
+            wrong.push(format!("{expression}: expected `{expected}`, got `{got}`"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -282,6 +282,11 @@ impl<'a> Analyzer<'a> {
         {
             self.stop_tracking();
         }
+        if matches!((lib, name), ("", "tonumber") | ("cjson", "decode") | ("string", _))
+            && let Some(arg) = args.first()
+        {
+            self.reply_use(arg.range.clone(), super::ReplyUseKind::Passed(lib, name), &arg.value);
+        }
         let one = |value: Value| Values::one(value);
         match (lib, name) {
             ("redis", "call" | "pcall") => {

@@ -11,8 +11,8 @@ use full_moon::tokenizer::{Symbol, TokenType};
 use super::refine::Test;
 use super::value::{ANY_KEY, key_bit, keys_from};
 use super::{
-    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Table, Undefined, Value, Values, kind, lua,
-    static_member,
+    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, ReplyUse, ReplyUseKind, Table, Undefined, Value,
+    Values, kind, lua, static_member,
 };
 use crate::annotation::FieldKey;
 use crate::redis::globals::{self, Kind};
@@ -82,6 +82,17 @@ impl<'a> Analyzer<'a> {
     }
 
     pub(super) fn expr(&mut self, expression: &'a Expression) -> Value {
+        // inside a condition, a sub-expression is a value, not a test (`if f(x or 0) then`)
+        if self.walk.condition {
+            self.walk.condition = false;
+            let value = self.value_of(expression);
+            self.walk.condition = true;
+            return value;
+        }
+        self.value_of(expression)
+    }
+
+    fn value_of(&mut self, expression: &'a Expression) -> Value {
         if let Expression::BinaryOperator { .. } = expression {
             return self.binary_chain(expression, 0).0;
         }
@@ -116,10 +127,15 @@ impl<'a> Analyzer<'a> {
                         if operand.has(NUMERIC_WATCH) {
                             self.numeric_use(lua::expr_range(expression), NumericOp::Negation, operand.clone());
                         }
+                        self.reply_use(lua::expr_range(expression), ReplyUseKind::Negation, &operand);
                         Value::number(operand.number.map(|n| -n)).at(range)
                     }
-                    UnOp::Not(_) => Value::boolean(None),
+                    UnOp::Not(_) => {
+                        self.reply_use(lua::expr_range(expression), ReplyUseKind::Truth, &operand);
+                        Value::boolean(None)
+                    }
                     _ => {
+                        self.reply_use(lua::expr_range(expression), ReplyUseKind::Length, &operand);
                         // `#KEYS` counts the keys: the script takes all of them as a whole
                         self.note_escape(&operand);
                         Value::number(None).at(range)
@@ -158,7 +174,14 @@ impl<'a> Analyzer<'a> {
         let mut lrange = lua::expr_range(leftmost);
         let start = lrange.start;
         let (mut left, mut test) = if logical {
-            self.test_at(leftmost, depth + 1)
+            // in `x == 1 or y` the condition tests `x == 1`, not `x`
+            let outer = self.walk.condition;
+            self.walk.condition &= spine
+                .last()
+                .is_some_and(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
+            let tested = self.test_at(leftmost, depth + 1);
+            self.walk.condition = outer;
+            tested
         } else {
             (self.expr(leftmost), Test::default())
         };
@@ -216,6 +239,7 @@ impl<'a> Analyzer<'a> {
                 if value.has(NUMERIC_WATCH) {
                     self.numeric_use(r.clone(), NumericOp::Arithmetic(op), value.clone());
                 }
+                self.reply_use(r.clone(), ReplyUseKind::Arithmetic(op), value);
             }
             let folded = match (left.number, right.number) {
                 (Some(a), Some(b)) if left.only(kind::NUMBER) && right.only(kind::NUMBER) => match op {
@@ -245,7 +269,7 @@ impl<'a> Analyzer<'a> {
                 | BinOp::GreaterThan(_)
                 | BinOp::LessThanEqual(_)
                 | BinOp::GreaterThanEqual(_)
-        ) && (left.reply.is_some() || right.reply.is_some())
+        ) && (left.reply.is_some() || right.reply.is_some() || !self.walk.frames.is_empty())
             && self.walk.recording
         {
             self.facts.comparisons.push(super::Comparison {
@@ -261,6 +285,7 @@ impl<'a> Analyzer<'a> {
                     if value.may_be_missing() {
                         self.numeric_use(r.clone(), NumericOp::Concat, value.clone());
                     }
+                    self.reply_use(r.clone(), ReplyUseKind::Concat, value);
                 }
                 let mut joined = concat(&left).at(range);
                 joined.id = super::exists::joined(&left, &right).and_then(std::num::NonZeroU64::new);
@@ -274,6 +299,9 @@ impl<'a> Analyzer<'a> {
                     _ => ">=",
                 };
                 let both = left.has(kind::ARGV) && right.has(kind::ARGV);
+                for (value, r) in [(&left, &lrange), (&right, &rrange)] {
+                    self.reply_use(r.clone(), ReplyUseKind::Ordering(op), value);
+                }
                 for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
                     // against a string made in the script the comparison is meant to
                     // be alphabetical (`ARGV[1] < 'm'`); a missing value raises anyway
@@ -311,6 +339,22 @@ impl<'a> Analyzer<'a> {
                 range: range.clone(),
                 converted: value.origin(),
                 command,
+            });
+        }
+    }
+
+    /// Records a use its type decides, of a reply that may be a table or a number.
+    pub(super) fn reply_use(&mut self, range: Range<usize>, how: ReplyUseKind, value: &Value) {
+        let typed = value.has(kind::STATUS | kind::ERROR)
+            || (value.reply.is_some() && value.has(kind::NUMBER | kind::TABLE))
+            || (value.may_be_missing() && how != ReplyUseKind::Truth);
+        // in a function, every use: a helper evaluated with each call's arguments is
+        // reported only where every call gets the wrong type
+        if (typed || !self.walk.frames.is_empty()) && self.walk.recording {
+            self.facts.reply_uses.push(ReplyUse {
+                range,
+                how,
+                value: value.clone(),
             });
         }
     }
@@ -742,7 +786,10 @@ impl<'a> Analyzer<'a> {
                     }
                     value.at(range)
                 }
-                None => super::value::elements_of(reply).at(range),
+                None => {
+                    let at_index = constant.is_some_and(|i| i >= 1.0 && i.fract() == 0.0);
+                    super::value::elements_of(reply, at_index).at(range)
+                }
             },
             None if base.has(kind::STATUS | kind::ERROR) && key.only(kind::STRING) => {
                 // `res.ok`, `res.err`: the text of a status or error reply
@@ -757,6 +804,22 @@ impl<'a> Analyzer<'a> {
                 } else {
                     field.join(&Value::nil()).at(range)
                 }
+            }
+            None if base.reply.is_some()
+                && base.only(kind::NUMBER | kind::REPLY | kind::MISSING_FALSE)
+                && key
+                    .literal()
+                    .is_some_and(|name| !(base.has(kind::REPLY) && string_member(name))) =>
+            {
+                // `n.count` of a count, `v.name` of a string: no such field
+                if self.walk.recording {
+                    self.facts.named_reads.push(super::NamedRead {
+                        range: range.clone(),
+                        base: base.clone(),
+                        name: key.literal().unwrap_or_default().to_owned(),
+                    });
+                }
+                Value::nil().at(range)
             }
             None if base.only(kind::STRINGY) => {
                 // indexing a string reaches the string library (its metatable)
@@ -794,6 +857,11 @@ impl<'a> Analyzer<'a> {
 
 /// Values whose use as a number a lint looks at: `ARGV` strings, reply strings, and
 /// null replies.
+/// A member of the string library, which indexing a string reaches (`s.len`).
+fn string_member(name: &str) -> bool {
+    matches!(globals::global("string"), Some(Kind::Library(members)) if globals::member(members, name).is_some())
+}
+
 const NUMERIC_WATCH: u32 = kind::ARGV | kind::REPLY | kind::MISSING;
 
 fn comparison_op(binop: &BinOp) -> &'static str {

@@ -178,6 +178,36 @@ pub(crate) struct Comparison {
     pub(crate) right: (Range<usize>, Value),
 }
 
+/// How a reply is used, where its type may make the use fail or mean nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ReplyUseKind {
+    /// Tested for truth: `if r then`, `not r`, `r and ...` in a condition.
+    Truth,
+    /// `+ - * / % ^`, with the operator.
+    Arithmetic(&'static str),
+    /// Unary `-`.
+    Negation,
+    /// `< > <= >=`.
+    Ordering(&'static str),
+    /// `..`.
+    Concat,
+    /// `#`.
+    Length,
+    /// Passed to a function of Lua or Redis that takes a string (`tonumber`,
+    /// `cjson.decode`, `string.*`): its name as written (`string.len`).
+    Passed(&'static str, &'static str),
+}
+
+/// A reply (a table, a number) used in a way its type decides: recorded for every reply
+/// that may be a table or a number (the lint decides which uses fail).
+#[derive(Clone, Debug)]
+pub(crate) struct ReplyUse {
+    /// Where the value is written.
+    pub(crate) range: Range<usize>,
+    pub(crate) how: ReplyUseKind,
+    pub(crate) value: Value,
+}
+
 /// A field of an array reply read by name (`h.owner`, `h['owner']`), always `nil`.
 #[derive(Clone, Debug)]
 pub(crate) struct NamedRead {
@@ -534,6 +564,8 @@ facts! {
     numbers: Vec<(Range<usize>, f64, String)>,
     comparisons: Vec<Comparison>,
     named_reads: Vec<NamedRead>,
+    /// Replies that may be tables or numbers, where their type decides the use.
+    reply_uses: Vec<ReplyUse>,
     unpacks: Vec<Unpacked>,
     /// `redis.error_reply(...)`/`redis.status_reply(...)` called as a statement.
     discarded: Vec<(Range<usize>, Marker)>,

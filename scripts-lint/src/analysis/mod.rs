@@ -48,8 +48,8 @@ use crate::annotation::Annotations;
 use crate::redis::globals::{self, Kind};
 pub(crate) use facts::{
     Arg, Callback, CommandCall, Comparison, ConvertedUse, ErrorReply, Facts, GlobalWrite, GlobalWriteKind, NamedRead,
-    NumericOp, NumericUse, Registration, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked, WrongType,
-    command_names, seed,
+    NumericOp, NumericUse, Registration, RegistrationForm, ReplyUse, ReplyUseKind, Return, Shadow, TableShape,
+    Undefined, Unpacked, WrongType, command_names, seed,
 };
 pub(crate) use value::{Func, Marker, Table, Value, Values, kind};
 
@@ -334,6 +334,9 @@ struct Walk {
     /// appends to the first, `{id, data_key, meta_prefix}` keeps a key at `[2]`, and
     /// `unpack({KEYS[1], owner, 'NX'})` passes the key first.
     fields: HashMap<usize, Vec<Value>>,
+    /// Evaluating the condition of an `if`, `while` or `repeat` (its tests, not the
+    /// values inside them): a reply tested there is tested for truth.
+    condition: bool,
 }
 
 impl Walk {
@@ -346,6 +349,7 @@ impl Walk {
             recording: true,
             evaluating: Vec::new(),
             probing: false,
+            condition: false,
             untracked: false,
             resp3: false,
             fields: HashMap::new(),
@@ -757,7 +761,7 @@ impl<'a> Analyzer<'a> {
                 Some(elements) if elements.kinds != 0 => elements.clone(),
                 _ => Value::of(kind::FIELD),
             },
-            Some(Table::Reply(reply, _)) => value::elements_of(reply),
+            Some(Table::Reply(reply, _)) => value::elements_of(reply, false),
             _ if table.only(kind::PARAM) => Value::of(kind::PARAM),
             _ => Value::of(kind::FIELD),
         }

@@ -91,13 +91,31 @@ impl<'a> Analyzer<'a> {
         if depth > TEST_DEPTH {
             return (self.expr(expression), Test::default());
         }
+        let (value, test) = self.test_operand(expression, depth);
+        // an operand the condition tests itself (not `not x`, which records its own,
+        // nor `a and b`, whose operands do)
+        if self.walk.condition
+            && !matches!(
+                expression,
+                Expression::Parentheses { .. } | Expression::UnaryOperator { .. } | Expression::BinaryOperator { .. }
+            )
+        {
+            self.reply_use(lua::expr_range(expression), super::ReplyUseKind::Truth, &value);
+        }
+        (value, test)
+    }
+
+    fn test_operand(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
         match expression {
             Expression::Parentheses { expression, .. } => self.test_at(expression, depth + 1),
             Expression::UnaryOperator {
                 unop: UnOp::Not(_),
                 expression,
             } => {
-                let (_, test) = self.test_at(expression, depth + 1);
+                let (value, test) = self.test_at(expression, depth + 1);
+                if !self.walk.condition {
+                    self.reply_use(lua::expr_range(expression), super::ReplyUseKind::Truth, &value);
+                }
                 (Value::boolean(None), test.swap())
             }
             Expression::Var(Var::Name(token)) => match self.resolve(lua::token_text(token)) {

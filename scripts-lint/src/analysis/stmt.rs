@@ -148,7 +148,14 @@ impl<'a> Analyzer<'a> {
             Stmt::If(if_stmt) => {
                 let fork = self.fork();
                 let mut branches = Vec::new();
+                let mark = self.facts.reply_uses.len();
                 let first = self.condition(if_stmt.condition());
+                if gives_a_default(if_stmt) {
+                    // `if not n then n = 0 end`: a test that cannot fail is harmless there
+                    let tested = self.facts.reply_uses.split_off(mark);
+                    let kept = tested.into_iter().filter(|u| u.how != super::ReplyUseKind::Truth);
+                    self.facts.reply_uses.extend(kept);
+                }
                 self.narrow(&first.when_true);
                 self.block(if_stmt.block());
                 branches.push(self.end_branch(&fork));
@@ -576,6 +583,36 @@ impl<'a> Analyzer<'a> {
 
     /// Evaluates a condition and returns what it says about the locals it tests.
     pub(super) fn condition(&mut self, expression: &'a Expression) -> super::refine::Test {
-        self.test(expression).1
+        let outer = std::mem::replace(&mut self.walk.condition, true);
+        let test = self.test(expression).1;
+        self.walk.condition = outer;
+        test
     }
+}
+
+/// `if not x then x = <value> end`, with nothing else: a default for a local.
+fn gives_a_default(if_stmt: &full_moon::ast::If) -> bool {
+    use full_moon::ast::{Expression, Stmt, UnOp, Var};
+    if if_stmt.else_if().is_some() || if_stmt.else_block().is_some() {
+        return false;
+    }
+    let Expression::UnaryOperator {
+        unop: UnOp::Not(_),
+        expression,
+    } = if_stmt.condition()
+    else {
+        return false;
+    };
+    let Expression::Var(Var::Name(tested)) = &**expression else {
+        return false;
+    };
+    let mut stmts = if_stmt.block().stmts();
+    let (Some(Stmt::Assignment(assignment)), None) = (stmts.next(), stmts.next()) else {
+        return false;
+    };
+    if if_stmt.block().last_stmt().is_some() {
+        return false;
+    }
+    let mut vars = assignment.variables().iter();
+    matches!((vars.next(), vars.next()), (Some(Var::Name(name)), None) if lua::token_text(name) == lua::token_text(tested))
 }

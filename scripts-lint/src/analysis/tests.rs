@@ -340,6 +340,7 @@ const EVERY_FACT: &str = "\
   local owner = redis.call('HGETALL', KEYS[1]).owner
   local items = {unpack(redis.call('LRANGE', KEYS[1], 0, -1))}
   local pair = {1, 2}
+  if redis.call('EXISTS', KEYS[2]) then pair = {} end
   pair.name = owner
   redis.error_reply('dropped')
   local unused = 1 -- redis-lua-lint: key(other)
@@ -437,4 +438,33 @@ fn annotations_declare_locals_and_fields() {
     assert_eq!(lock.kinds, kind::ANNOTATED);
     assert_eq!(lock.notes_from, value::note_bit(2));
     assert_eq!(f.untaken_annotations, [3]);
+}
+
+#[test]
+fn replies_are_tested_for_truth_only_where_a_condition_tests_them() {
+    // `n or 0` and `f(n or 0)` use `n` as a value; `if n` and `not n` test it
+    let f = facts(
+        "local n = redis.call('EXISTS', KEYS[1])\nlocal d = n or 0\nlocal gone = not n\n\
+         if tostring(n or 0) then return 1 end\nif n then return d end\nreturn gone\n",
+    );
+    let tested: Vec<_> = f
+        .reply_uses
+        .iter()
+        .filter(|u| u.how == super::ReplyUseKind::Truth)
+        .map(|u| u.range.clone())
+        .collect();
+    assert_eq!(tested.len(), 2, "{tested:?}");
+}
+
+#[test]
+fn an_element_at_a_literal_position_of_hmget_is_a_string_or_false() {
+    let f = facts(
+        "local v = redis.call('HMGET', KEYS[1], 'a', 'b')\nlocal r = redis.call('LRANGE', KEYS[1], 0, 1)\n\
+         return v[1] + v[tonumber(ARGV[1])] + r[1]\n",
+    );
+    let kinds: Vec<u32> = f.numeric_uses.iter().map(|u| u.value.kinds).collect();
+    assert_eq!(kinds[0], kind::REPLY | kind::MISSING_FALSE);
+    // a computed position may be past the end; `LRANGE` has no null elements
+    assert_eq!(kinds[1], kind::REPLY | kind::MISSING_FALSE | kind::UNKNOWN);
+    assert_eq!(kinds[2], kind::REPLY | kind::UNKNOWN);
 }

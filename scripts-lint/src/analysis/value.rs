@@ -612,15 +612,19 @@ pub(crate) fn reply_value(reply: &'static Reply, shapes: u8, bounded: bool) -> V
     value
 }
 
-/// An element of an array reply.
+/// An element of an array reply; `at_index`: read at a literal position of a reply whose
+/// length is the count of what it was asked for (`v[2]` of `HMGET key a b`).
 ///
-/// Elements carry no null of their own (they are partly unknown instead): a missing field of `HMGET` (`false`) or a read past the end
-/// (`nil`) is usually excluded by what the script knows of its data (a settings hash it
-/// wrote, `if #r > 0`), which the analysis cannot see, and reporting every use would
-/// cry wolf. Nested arrays, which only some replies have (`XRANGE`, `GEOPOS`), are
-/// tables when every element is one, and unknown when strings and arrays mix (RESP3
-/// pairs that RESP2 sends flat: `ZRANGE ... WITHSCORES`).
-pub(crate) fn elements_of(reply: &'static Reply) -> Value {
+/// A read past the end (`nil`) is usually excluded by what the script knows of its
+/// data (`if #r > 0`), which the analysis cannot see, so an element is partly unknown
+/// instead. A null element (`false`: a missing field of `HMGET`, a missing key of
+/// `MGET`) is in the reply's shape: it is kept, so using one as a number or a string is
+/// a warning (the data may guarantee the field), and at a literal position of such a
+/// reply (which is inside it: one element per argument) the element is exactly a
+/// string or `false`, never `nil`. Nested arrays, which only some replies have
+/// (`XRANGE`, `GEOPOS`), are tables when every element is one, and unknown when
+/// strings and arrays mix (RESP3 pairs that RESP2 sends flat: `ZRANGE ... WITHSCORES`).
+pub(crate) fn elements_of(reply: &'static Reply, at_index: bool) -> Value {
     use crate::redis::replies::shape;
     let e = reply.elements;
     let mut value = Value::of(scalar_kinds(e));
@@ -631,8 +635,14 @@ pub(crate) fn elements_of(reply: &'static Reply) -> Value {
             kind::UNKNOWN
         };
     }
-    // null elements and reads past the end, which no lint reports (see above)
-    value.kinds |= kind::UNKNOWN;
+    let nullable = e & shape::NIL != 0;
+    if nullable {
+        value.kinds |= kind::MISSING_FALSE;
+    }
+    // past the end: see above
+    if !(at_index && nullable && reply.bounded) {
+        value.kinds |= kind::UNKNOWN;
+    }
     value.reply = Some(reply);
     value
 }

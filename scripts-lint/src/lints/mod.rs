@@ -261,6 +261,7 @@ register! {
     precision_loss::PrecisionLoss,
     reply_compared_with_nil::ReplyComparedWithNil,
     reply_indexed_by_name::ReplyIndexedByName,
+    reply_type_mismatch::ReplyTypeMismatch,
     reply_without_tonumber::ReplyWithoutTonumber,
     return_type_mismatch::ReturnTypeMismatch,
     server_error_code::ServerErrorCode,

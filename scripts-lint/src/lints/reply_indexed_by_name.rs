@@ -1,5 +1,5 @@
 use super::{Context, Lint, LintInfo, reply_command};
-use crate::analysis::Table;
+use crate::analysis::{Table, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
 #[doc = include_str!("reply_indexed_by_name.md")]
@@ -11,15 +11,31 @@ impl Lint for ReplyIndexedByName {
         default_level: Level::Deny,
         allowable: true,
         always_denied_because: None,
-        summary: "a field read by name on an array reply (`HGETALL`), which is always `nil`",
+        summary: "a field read by name on an array, string or number reply (`HGETALL`, `GET`), which has none",
         doc: include_str!("reply_indexed_by_name.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for read in &cx.facts.named_reads {
-            let Some(Table::Reply(reply, _)) = read.base.table else { continue };
             let command = reply_command(&read.base);
             let name = &read.name;
+            let Some(Table::Reply(reply, _)) = read.base.table else {
+                // a string or a number: no fields
+                let (shape, outcome) = if read.base.has(kind::NUMBER) {
+                    ("a number", "raises `attempt to index a number value`")
+                } else if read.base.has(kind::REPLY) {
+                    ("a string", "is always nil (a string's fields are the string library's)")
+                } else {
+                    ("`false` (a null reply)", "raises `attempt to index a boolean value`")
+                };
+                out.push(
+                    Self::finding(read.range.clone(), format!("{command} replies with {shape} in a script: `.{name}` {outcome}"))
+                        .label("no such field")
+                        .note("only status (`.ok`) and error (`.err`) replies are tables with names")
+                        .help("use the reply itself; for a JSON value, decode it first: `cjson.decode(reply).".to_owned() + name + "`"),
+                );
+                continue;
+            };
             let (shape, help) = if reply.map {
                 (
                     "a flat array `{field1, value1, field2, value2, ...}`",
