@@ -612,14 +612,14 @@ mod tests {
             ..Settings::default()
         };
         let header = header::parse("--! args: id, prefix(prefix)\n");
-        let (counted, unknown, from) = signature(&settings, Path::new("/q/move-3.lua"), &header);
+        let (counted, unknown, from, _) = signature(&settings, Path::new("/q/move-3.lua"), &header);
         assert_eq!(counted.key_count(), Count::Exact(3));
         assert_eq!(counted.arg_count(), Count::Exact(2));
         assert!(counted.args[1].prefix);
         assert!(!unknown.keys && !unknown.args);
         assert_eq!(from, KeysFrom::FileName);
         // without a count in the name, `args:` alone declares no keys
-        let (uncounted, _, from) = signature(&settings, Path::new("/q/move.lua"), &header);
+        let (uncounted, _, from, _) = signature(&settings, Path::new("/q/move.lua"), &header);
         assert_eq!(uncounted.key_count(), Count::Exact(0));
         assert_eq!(from, KeysFrom::Declaration);
     }
