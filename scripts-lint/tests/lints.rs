@@ -166,10 +166,21 @@ fn tally(diagnostics: &[Diagnostic]) -> std::collections::BTreeMap<&'static str,
     out
 }
 
+/// Lints whose fixes correct a name the checker could not read (a command, a global, a
+/// flag, a header directive): with the name right, it checks what the name governs, so
+/// other findings may appear (a function now declared `no-writes` that writes).
+const REVEALING: &[&str] = &[
+    "invalid_header",
+    "invalid_library",
+    "invalid_shebang",
+    "undefined_global",
+    "unknown_command",
+];
+
 /// Every fix of every fixture, applied alone (as an editor's quick fix) and all
 /// together until none is left (as `redis-lua-lint --fix`): the result parses, the
-/// fixed finding is gone and no other appears. The text with every fix applied is kept
-/// beside the fixture as `<case>.fixed`, to read.
+/// fixed finding is gone and no other appears (but see [`REVEALING`]). The text with
+/// every fix applied is kept beside the fixture as `<case>.fixed`, to read.
 #[test]
 fn every_fix_removes_its_finding_and_nothing_else() {
     let bless = std::env::var_os("SCRIPTS_BLESS").is_some();
@@ -199,6 +210,8 @@ fn every_fix_removes_its_finding_and_nothing_else() {
                 Some("the fixed text does not parse".to_owned())
             } else if after_counts.get(finding.lint) >= counts.get(finding.lint) {
                 Some("the finding is still there".to_owned())
+            } else if REVEALING.contains(&finding.lint) {
+                None
             } else {
                 after_counts
                     .iter()
@@ -237,10 +250,11 @@ fn every_fix_removes_its_finding_and_nothing_else() {
         }
         fixed_fixtures += 1;
         let after = tally(&findings(&text, &lint));
+        let revealing = before.iter().any(|d| d.fix.is_some() && REVEALING.contains(&d.lint));
         for (name, n) in &counts {
             let fixable = before.iter().filter(|d| d.lint == *name && d.fix.is_some()).count();
             let left = after.get(name).copied().unwrap_or(0);
-            if left > n - fixable {
+            if left > n - fixable && !(revealing && fixable == 0) {
                 failures.push(format!("{shown}: {left} `{name}` left after fixing {fixable} of {n}"));
             }
         }
@@ -254,4 +268,35 @@ fn every_fix_removes_its_finding_and_nothing_else() {
     }
     assert!(fixed_fixtures > 0, "no fixture has a fix");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A lint's documentation says whether it has a fix (`#### Fix`: Yes or No), which
+/// docs/lints.md lists: a lint that says Yes fixes something in its bad fixtures, and
+/// one that says No never offers a fix.
+#[test]
+fn fixes_are_where_the_documentation_says() {
+    let mut fixed: std::collections::BTreeSet<&str> = Default::default();
+    for path in fixtures() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let lint = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for finding in findings(&source, &lint) {
+            if finding.fix.is_some() {
+                fixed.insert(finding.lint);
+            }
+        }
+    }
+    for lint in lints::ALL {
+        assert_eq!(
+            fixed.contains(lint.name),
+            lint.fixable(),
+            "`{}`: its `#### Fix` section and its fixtures disagree",
+            lint.name
+        );
+    }
 }

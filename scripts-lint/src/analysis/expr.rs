@@ -108,13 +108,19 @@ impl<'a> Analyzer<'a> {
             },
             Expression::Parentheses { expression, .. } => self.expr(expression),
             Expression::UnaryOperator { unop, expression } => {
-                let operand = self.expr(expression);
+                let (operand, several) = self.operand(expression);
                 match unop {
                     UnOp::Minus(_) => {
+                        let number = operand.number.map(|n| -n);
                         if operand.has(NUMERIC_WATCH) {
-                            self.numeric_use(lua::expr_range(expression), NumericOp::Negation, operand.clone());
+                            let side = Side {
+                                value: operand,
+                                range: lua::expr_range(expression),
+                                several,
+                            };
+                            self.numeric_use(&side, NumericOp::Negation);
                         }
-                        Value::number(operand.number.map(|n| -n)).at(range)
+                        Value::number(number).at(range)
                     }
                     UnOp::Not(_) => Value::boolean(None),
                     _ => {
@@ -159,10 +165,12 @@ impl<'a> Analyzer<'a> {
         let logical = |op: &BinOp| matches!(op, BinOp::And(_) | BinOp::Or(_));
         let mut lrange = lua::expr_range(leftmost);
         let start = lrange.start;
-        let (mut left, mut test) = if spine.iter().any(|(op, _)| logical(op)) {
-            self.test_at(leftmost, depth + 1, condition && logical(spine[0].0))
+        let (mut left, mut test, mut several) = if spine.iter().any(|(op, _)| logical(op)) {
+            let (value, test) = self.test_at(leftmost, depth + 1, condition && logical(spine[0].0));
+            (value, test, lua::may_expand(leftmost))
         } else {
-            (self.expr(leftmost), Test::default())
+            let (value, several) = self.operand(leftmost);
+            (value, Test::default(), several)
         };
         for (i, &(binop, rhs)) in spine.iter().enumerate() {
             let rrange = lua::expr_range(rhs);
@@ -179,7 +187,7 @@ impl<'a> Analyzer<'a> {
                     test = test.or(right_test);
                 }
                 _ => {
-                    let right = self.expr(rhs);
+                    let (right, right_several) = self.operand(rhs);
                     test = if i == 0 {
                         self.nil_comparison(binop, leftmost, rhs, &left)
                     } else {
@@ -203,23 +211,40 @@ impl<'a> Analyzer<'a> {
                             condition: used_as_condition,
                         });
                     }
-                    left = self.binary(left, lrange, binop, right, rrange, range.clone());
+                    let sides = [
+                        Side {
+                            value: left,
+                            range: lrange,
+                            several,
+                        },
+                        Side {
+                            value: right,
+                            range: rrange,
+                            several: right_several,
+                        },
+                    ];
+                    left = self.binary(sides, binop, range.clone());
                 }
             }
+            several = false;
             lrange = range;
         }
         (left, test)
     }
 
-    fn binary(
-        &mut self,
-        left: Value,
-        lrange: Range<usize>,
-        binop: &BinOp,
-        right: Value,
-        rrange: Range<usize>,
-        range: Range<usize>,
-    ) -> Value {
+    /// Evaluates an operand of an operator, which takes its first value only: the
+    /// value, and whether the expression may give more than one (a call of a function
+    /// the analysis does not know, `...`), which `tonumber(...)` around it would take too.
+    pub(super) fn operand(&mut self, expression: &'a Expression) -> (Value, bool) {
+        if !lua::may_expand(expression) {
+            return (self.expr(expression), false);
+        }
+        let values = self.expr_values(expression);
+        let several = values.rest.is_some() || values.fixed.len() > 1;
+        (values.into_first(), several)
+    }
+
+    fn binary(&mut self, [left, right]: [Side; 2], binop: &BinOp, range: Range<usize>) -> Value {
         let op = match binop {
             BinOp::Plus(_) => Some("+"),
             BinOp::Minus(_) => Some("-"),
@@ -230,11 +255,12 @@ impl<'a> Analyzer<'a> {
             _ => None,
         };
         if let Some(op) = op {
-            for (value, r) in [(&left, &lrange), (&right, &rrange)] {
-                if value.has(NUMERIC_WATCH) {
-                    self.numeric_use(r.clone(), NumericOp::Arithmetic(op), value.clone());
+            for side in [&left, &right] {
+                if side.value.has(NUMERIC_WATCH) {
+                    self.numeric_use(side, NumericOp::Arithmetic(op));
                 }
             }
+            let (left, right) = (left.value, right.value);
             let folded = match (left.number, right.number) {
                 (Some(a), Some(b)) if left.only(kind::NUMBER) && right.only(kind::NUMBER) => match op {
                     "+" => Some(a + b),
@@ -257,13 +283,13 @@ impl<'a> Analyzer<'a> {
         }
         match binop {
             BinOp::TwoDots(_) => {
-                for (value, r) in [(&left, &lrange), (&right, &rrange)] {
-                    if value.may_be_missing() {
-                        self.numeric_use(r.clone(), NumericOp::Concat, value.clone());
+                for side in [&left, &right] {
+                    if side.value.may_be_missing() {
+                        self.numeric_use(side, NumericOp::Concat);
                     }
                 }
-                let mut joined = concat(&left).at(range);
-                joined.id = super::exists::joined(&left, &right).and_then(std::num::NonZeroU64::new);
+                let mut joined = concat(&left.value).at(range);
+                joined.id = super::exists::joined(&left.value, &right.value).and_then(std::num::NonZeroU64::new);
                 joined
             }
             BinOp::LessThan(_) | BinOp::GreaterThan(_) | BinOp::LessThanEqual(_) | BinOp::GreaterThanEqual(_) => {
@@ -273,13 +299,13 @@ impl<'a> Analyzer<'a> {
                     BinOp::LessThanEqual(_) => "<=",
                     _ => ">=",
                 };
-                let both = left.has(kind::ARGV) && right.has(kind::ARGV);
-                for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
+                let both = left.value.has(kind::ARGV) && right.value.has(kind::ARGV);
+                for (side, other) in [(&left, &right.value), (&right, &left.value)] {
                     // against a string made in the script the comparison is meant to
                     // be alphabetical (`ARGV[1] < 'm'`); a missing value raises anyway
-                    let alphabetical = other.only(kind::STRING) && !value.may_be_missing();
-                    if value.has(NUMERIC_WATCH) && !alphabetical {
-                        self.compared_use(r.clone(), NumericOp::Ordering(op, both), value.clone(), other.kinds);
+                    let alphabetical = other.only(kind::STRING) && !side.value.may_be_missing();
+                    if side.value.has(NUMERIC_WATCH) && !alphabetical {
+                        self.compared_use(side, NumericOp::Ordering(op, both), other.kinds);
                         if both {
                             break;
                         }
@@ -293,9 +319,9 @@ impl<'a> Analyzer<'a> {
                 } else {
                     "~="
                 };
-                for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
-                    if value.has(kind::ARGV | kind::REPLY) && other.only(kind::NUMBER) {
-                        self.numeric_use(r.clone(), NumericOp::Equality(op), value.clone());
+                for (side, other) in [(&left, &right.value), (&right, &left.value)] {
+                    if side.value.has(kind::ARGV | kind::REPLY) && other.only(kind::NUMBER) {
+                        self.numeric_use(side, NumericOp::Equality(op));
                     }
                 }
                 Value::boolean(None)
@@ -315,18 +341,19 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    pub(super) fn numeric_use(&mut self, range: Range<usize>, op: NumericOp, value: Value) {
-        self.compared_use(range, op, value, 0);
+    pub(super) fn numeric_use(&mut self, side: &Side, op: NumericOp) {
+        self.compared_use(side, op, 0);
     }
 
     /// A use in a comparison, with the other side's kinds.
-    fn compared_use(&mut self, range: Range<usize>, op: NumericOp, value: Value, other: u32) {
+    fn compared_use(&mut self, side: &Side, op: NumericOp, other: u32) {
         if self.walk.recording {
             self.facts.numeric_uses.push(NumericUse {
-                range,
+                range: side.range.clone(),
                 op,
-                value,
+                value: side.value.clone(),
                 other,
+                several: side.several,
             });
         }
     }
@@ -743,6 +770,14 @@ impl<'a> Analyzer<'a> {
         }
         self.index(value.clone(), Value::string(Some(name.into())), range)
     }
+}
+
+/// An operand of an operator: its value, where it is written, and whether the
+/// expression may give more than one value (see [`Analyzer::operand`]).
+pub(super) struct Side {
+    pub(super) value: Value,
+    pub(super) range: Range<usize>,
+    pub(super) several: bool,
 }
 
 /// Values whose use as a number a lint looks at: `ARGV` strings, reply strings, and

@@ -115,6 +115,10 @@ pub(crate) struct NumericUse {
     pub(crate) value: Value,
     /// For a comparison: the other side's kinds (0 otherwise).
     pub(crate) other: u32,
+    /// The expression may give more than one value (a call of a function the
+    /// analysis does not know, `...`): `tonumber(...)` around it would take the second
+    /// as its base.
+    pub(crate) several: bool,
 }
 
 /// Seed states reaching a `math.random` call (bits).

@@ -167,11 +167,16 @@ impl<'a> Analyzer<'a> {
                     .into_iter()
                     .flatten()
                 {
-                    let value = self.expr(bound);
-                    if value.has(kind::ARGV | kind::REPLY | kind::MISSING) {
-                        self.numeric_use(lua::expr_range(bound), super::NumericOp::ForBound, value.clone());
+                    let (value, several) = self.operand(bound);
+                    let side = super::expr::Side {
+                        value,
+                        range: lua::expr_range(bound),
+                        several,
+                    };
+                    if side.value.has(kind::ARGV | kind::REPLY | kind::MISSING) {
+                        self.numeric_use(&side, super::NumericOp::ForBound);
                     }
-                    bounds.push(value);
+                    bounds.push(side.value);
                 }
                 // counting up from a constant: the index is never below it (`KEYS[i]`
                 // for `i = 2, #KEYS` is one of the keys after the first)
