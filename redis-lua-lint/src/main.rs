@@ -5,6 +5,7 @@
 //! redis-lua-lint lua/                       # every *.lua below lua/
 //! redis-lua-lint --format sarif . > redis-lua-lint.sarif
 //! redis-lua-lint --includes --keys-from-file-name src/commands
+//! redis-lua-lint --fix --diff lua/               # the certain fixes, as a diff
 //! ```
 //!
 //! Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
@@ -13,6 +14,7 @@
 mod cli;
 mod config;
 mod files;
+mod fix;
 mod include;
 mod lint;
 mod output;
@@ -93,10 +95,31 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
     } else {
         args.paths.clone()
     };
+    if args.fix && !args.diff && paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err("`--fix` writes files, not standard input: use `--fix --diff` to see the fixes".to_owned());
+    }
     let collected = files::collect(&paths, &settings, args.stdin_filename.as_deref());
-    let mut run = run::check_all(&settings, collected.inputs);
+    let mut diff = None;
+    let mut run = if args.fix {
+        let fixing = fix::fix_all(&settings, collected.inputs);
+        let mut run = fixing.run;
+        if args.diff {
+            diff = Some(fix::diff(&fixing.changes));
+        } else {
+            run.input_errors.extend(fix::write(&fixing.changes));
+        }
+        run.fixed = Some(output::Fixed {
+            applied: fixing.applied,
+            files: fixing.changes.len(),
+            written: !args.diff,
+            refused: fixing.refused,
+        });
+        run
+    } else {
+        run::check_all(&settings, collected.inputs)
+    };
     run.input_errors.extend(collected.errors);
-    match output::print(&run, args.format, color, args.quiet) {
+    match output::print(&run, args.format, color, args.quiet, diff.as_deref()) {
         // the reader went away (`| head`): nothing more to say, and nobody to say it to
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         result => result.map_err(|e| format!("cannot write the output: {e}"))?,

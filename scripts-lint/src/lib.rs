@@ -259,6 +259,20 @@ pub fn check(source: &str, signature: &Signature) -> Report {
     })
 }
 
+/// True when `source` compiles as Redis's Lua 5.1 would compile it (its `#!lua` line
+/// aside): what a tool that rewrites scripts checks before writing one.
+///
+/// ```
+/// assert!(scripts_lint::parses("#!lua flags=no-writes\nreturn redis.call('GET', KEYS[1])\n"));
+/// assert!(!scripts_lint::parses("return redis.call('GET', KEYS[1]\n"));
+/// ```
+pub fn parses(source: &str) -> bool {
+    let blanked = shebang::blank(source);
+    let lua = blanked.as_deref().unwrap_or(source);
+    let nesting = parse::Nesting::scan(lua);
+    with_stack(stack_needed(&nesting), || parse::parse_scanned(lua, &nesting).is_ok())
+}
+
 /// The stack a check of a script with this `nesting` needs, from the measured bounds.
 fn stack_needed(nesting: &parse::Nesting) -> usize {
     BASE_STACK

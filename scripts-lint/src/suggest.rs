@@ -40,9 +40,24 @@ pub fn suggest_within<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
 /// edit away (in any case, so a name written in the wrong case is one too), and no other
 /// candidate close, that is within two edits (one for a word of three letters or fewer,
 /// where two edits reach most short names: `GTE` is `GET`, though `SET` is two away).
-/// [`suggest`] is for help texts, which a person reads and may reject.
+/// For names whose case matters (Lua's), [`sure_in_case`]. [`suggest`] is for help
+/// texts, which a person reads and may reject.
 pub fn sure<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = word.to_ascii_lowercase();
+    sure_by(word, candidates, str::to_ascii_lowercase)
+}
+
+/// [`sure`] for names whose case matters, as Lua's do: `arg` (Lua 5.0's table of a
+/// function's extra arguments) is no typo of `ARGV`, which is four edits away.
+pub fn sure_in_case<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    sure_by(word, candidates, str::to_owned)
+}
+
+fn sure_by<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fold: impl Fn(&str) -> String,
+) -> Option<&'a str> {
+    let lower = fold(word);
     let length = lower.chars().count();
     let close = if length <= 3 { 1 } else { 2 };
     let mut found = None;
@@ -53,7 +68,7 @@ pub fn sure<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Op
         if candidate.chars().count().abs_diff(length) > close {
             continue;
         }
-        let distance = strsim::damerau_levenshtein(&lower, &candidate.to_ascii_lowercase());
+        let distance = strsim::damerau_levenshtein(&lower, &fold(candidate));
         if distance > close {
             continue;
         }
@@ -94,6 +109,11 @@ mod tests {
         assert_eq!(sure("zzzz", ["GET", "SET"]), None);
         // a candidate listed twice is still one
         assert_eq!(sure("GTE", ["GET", "GET"]), Some("GET"));
+        // Lua's names have a case
+        assert_eq!(sure("arg", ["ARGV", "KEYS"]), Some("ARGV"));
+        assert_eq!(sure_in_case("arg", ["ARGV", "KEYS"]), None);
+        assert_eq!(sure_in_case("Tonumber", ["tonumber", "tostring"]), Some("tonumber"));
+        assert_eq!(sure_in_case("KEY", ["KEYS", "ARGV"]), Some("KEYS"));
     }
 
     #[test]

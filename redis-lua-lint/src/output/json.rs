@@ -14,13 +14,14 @@
 //! | `notes` | array of strings | extra facts |
 //! | `labels` | array of objects | related places in the same file: `line`, `column`, `end_line`, `end_column`, `message` (string or null) |
 //! | `script` | string | the script checked: differs from `file` when the finding is in a file it includes (the first such script in path order; `notes` names them all) |
+//! | `fix` | object or null | the one certain fix (`redis-lua-lint --fix` applies it): `message` (string), `edits` (array of objects: `start`, `end` byte offsets into `file`, `line`, `column`, `end_line`, `end_column` as above, and `replacement`, the text written there; an insertion has `start` = `end`). `null` when the finding has none |
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::human::level_word;
-use crate::lint::{Finding, Span};
+use crate::lint::{Finding, Span, span_of};
 
 #[derive(Serialize)]
 struct Object<'a> {
@@ -38,6 +39,24 @@ struct Object<'a> {
     notes: &'a [String],
     labels: Vec<LabelObject<'a>>,
     script: &'a str,
+    fix: Option<FixObject<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixObject<'a> {
+    message: &'a str,
+    edits: Vec<EditObject<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditObject<'a> {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -77,6 +96,25 @@ fn object(finding: &Finding) -> Object<'_> {
             })
             .collect(),
         script: &finding.script,
+        fix: d.fix.as_ref().map(|fix| FixObject {
+            message: &fix.message,
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let span = span_of(&finding.source, &edit.range);
+                    EditObject {
+                        start: span.range.start,
+                        end: span.range.end,
+                        line: span.start.line,
+                        column: span.start.column,
+                        end_line: span.end.line,
+                        end_column: span.end.column,
+                        replacement: &edit.replacement,
+                    }
+                })
+                .collect(),
+        }),
     }
 }
 

@@ -26,8 +26,23 @@ pub(crate) struct Run {
     pub(crate) unknown_args: usize,
     /// Scripts with `--- @include` lines that were not spliced.
     pub(crate) unspliced: usize,
-    /// Files that could not be read, as messages.
+    /// Files that could not be read (or written), as messages.
     pub(crate) input_errors: Vec<String>,
+    /// What `--fix` did, when asked: the findings are then those left after it.
+    pub(crate) fixed: Option<Fixed>,
+}
+
+/// What `--fix` did.
+#[derive(Debug, Default)]
+pub(crate) struct Fixed {
+    /// Fixes applied.
+    pub(crate) applied: usize,
+    /// Files changed.
+    pub(crate) files: usize,
+    /// The files were written (else shown as a diff).
+    pub(crate) written: bool,
+    /// Files left as they were, and why.
+    pub(crate) refused: Vec<String>,
 }
 
 impl Run {
@@ -42,6 +57,12 @@ impl Run {
     /// The notes said once per run, each with its help line.
     fn notes(&self) -> Vec<(String, &'static str)> {
         let mut notes = Vec::new();
+        for refused in self.fixed.iter().flat_map(|f| &f.refused) {
+            notes.push((
+                refused.clone(),
+                "its findings stay as they are; please report the script if a fix broke it",
+            ));
+        }
         let declare = "declare them in a header (`--! keys: job  args: token`), in `redis-lua-lint.toml` \
                        (`[[scripts]]`), or name files `name-N.lua` and pass `--keys-from-file-name`";
         if self.unknown_counts > 0 {
@@ -108,7 +129,26 @@ impl Run {
             0 => String::new(),
             n => format!("; {}", plural(n, "input error", "input errors")),
         };
-        format!("{checked}: {found}{unread}")
+        let fixable = self.findings.iter().filter(|f| f.diagnostic.fix.is_some()).count();
+        let fixable = match (&self.fixed, fixable) {
+            (None, n) if n > 0 => format!(" ({n} fixable with `--fix`)"),
+            _ => String::new(),
+        };
+        let fixed = match &self.fixed {
+            Some(fixed) if fixed.applied == 0 => "nothing to fix; ".to_owned(),
+            Some(fixed) if fixed.written => format!(
+                "fixed {} in {}; then ",
+                plural(fixed.applied, "finding", "findings"),
+                plural(fixed.files, "file", "files")
+            ),
+            Some(fixed) => format!(
+                "the diff fixes {} in {}; with it, ",
+                plural(fixed.applied, "finding", "findings"),
+                plural(fixed.files, "file", "files")
+            ),
+            None => String::new(),
+        };
+        format!("{fixed}{checked}: {found}{fixable}{unread}")
     }
 }
 
@@ -126,8 +166,15 @@ fn scripts(n: usize) -> String {
 
 /// Prints `run` in `format`: findings to standard output; notes and the summary after
 /// them for `human`/`concise`, to standard error for the machine formats (whose
-/// standard output is the document alone).
-pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, quiet: bool) -> io::Result<()> {
+/// standard output is the document alone). With a `diff` (`--fix --diff`), standard
+/// output is the diff alone, and the notes and summary go to standard error.
+pub(crate) fn print(
+    run: &Run,
+    format: Format,
+    color: anstream::ColorChoice,
+    quiet: bool,
+    diff: Option<&str>,
+) -> io::Result<()> {
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
     let mut err = anstream::AutoStream::new(io::stderr().lock(), color);
     let colored = matches!(
@@ -143,6 +190,7 @@ pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, qui
         )?;
     }
     match format {
+        _ if diff.is_some() => write!(out, "{}", diff.unwrap_or_default())?,
         Format::Human => human::findings(&mut out, &run.findings, colored)?,
         Format::Concise => human::concise(&mut out, &run.findings)?,
         Format::Json => json::array(&mut out, &run.findings)?,
@@ -155,7 +203,7 @@ pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, qui
         return Ok(());
     }
     let tail: &mut dyn Write = match format {
-        Format::Human | Format::Concise => &mut out,
+        Format::Human | Format::Concise if diff.is_none() => &mut out,
         _ => &mut err,
     };
     for (note, help) in run.notes() {

@@ -700,6 +700,7 @@ impl<'a> Analyzer<'a> {
                     if value.may_be_missing() {
                         value.kinds = value.kinds & !kind::MISSING | kind::UNKNOWN;
                     }
+                    value.from_field = true;
                     value
                 }
                 _ => Value::of(kind::FIELD).at(range),

@@ -279,7 +279,7 @@ pub(crate) fn drop_echoes(diagnostics: &mut Vec<Diagnostic>) {
 
 /// Name of the syntax-error lint, reported by the parser itself.
 pub use crate::parse::LUA_SYNTAX;
-pub use crate::suggest::{suggest, suggest_within, sure};
+pub use crate::suggest::{suggest, suggest_within, sure, sure_in_case};
 /// Name of the lint for `--!` header lines that cannot be read, reported by
 /// [`crate::header`] itself.
 pub(crate) use invalid_header::NAME as INVALID_HEADER;

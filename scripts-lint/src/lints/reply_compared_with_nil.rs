@@ -39,13 +39,15 @@ impl Lint for ReplyComparedWithNil {
             .help(help);
             // a helper's comparison is evaluated once per call: each must be a reply
             // that is `false` only when null, or the fix would change another caller
-            let certain = cx
-                .facts
-                .comparisons
-                .iter()
-                .filter(|other| other.range == comparison.range)
+            let mut evaluations = cx.facts.comparisons.iter().filter(|other| other.range == comparison.range);
+            let certain = evaluations
+                .clone()
                 .all(|other| reply_and_nil(other).is_some_and(|(reply, _)| exact(&reply.value)));
-            if certain {
+            // a field of a table the script built may be absent, so `nil` after all:
+            // `not x` and `x` as a condition test both right, `x ~= false` would not
+            let field = evaluations.any(|other| other.left.value.from_field || other.right.value.from_field);
+            let as_value = comparison.op == "~=" && !comparison.condition;
+            if certain && !(field && as_value) {
                 let (message, edits) = fix(cx, comparison, reply, nil);
                 finding = finding.fix(message, edits);
             }

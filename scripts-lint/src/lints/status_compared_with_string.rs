@@ -32,7 +32,11 @@ impl Lint for StatusComparedWithString {
                 .comparisons
                 .iter()
                 .filter(|other| other.range == comparison.range)
-                .all(|other| status_and_string(other).is_some_and(|(status, _)| status.value.only(kind::STATUS)));
+                .all(|other| {
+                    // a field of a table the script built may be absent: `.ok` of it raises
+                    status_and_string(other)
+                        .is_some_and(|(status, _)| status.value.only(kind::STATUS) && !status.value.from_field)
+                });
             let mut finding = Self::finding(
                 comparison.range.clone(),
                 format!("{command} replies with a status, which a script sees as a table: comparing it with a string is {never}"),

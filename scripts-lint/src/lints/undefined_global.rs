@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, suggest, sure};
+use super::{Context, Lint, LintInfo, suggest, sure_in_case};
 use crate::analysis::Undefined;
 use crate::diagnostic::{Diagnostic, Edit, Level};
 use crate::redis::globals::{self, Kind};
@@ -56,7 +56,7 @@ impl Lint for UndefinedGlobal {
                     match (globals::absent(path), suggest(path, names())) {
                         (Some(why), _) => finding.help(why),
                         (None, Some(near)) => {
-                            respell(cx, finding.help(format!("did you mean `{near}`?")), undefined, path, sure(path, names()))
+                            respell(cx, finding.help(format!("did you mean `{near}`?")), undefined, path, sure_in_case(path, names()))
                         }
                         (None, None) => finding.help(format!(
                             "declare it with `local {path} = ...` or use one of the globals Redis provides"
@@ -86,14 +86,14 @@ impl Lint for UndefinedGlobal {
                             finding.help(format!("did you mean `:{near}()`?")),
                             undefined,
                             member,
-                            sure(member, members.iter().map(|m| m.0)),
+                            sure_in_case(member, members.iter().map(|m| m.0)),
                         ),
                         Some(near) => respell(
                             cx,
                             finding.help(format!("did you mean `{library}.{near}`?")),
                             undefined,
                             member,
-                            sure(member, members.iter().map(|m| m.0)),
+                            sure_in_case(member, members.iter().map(|m| m.0)),
                         ),
                         None => {
                             let names: Vec<&str> = members.iter().map(|m| m.0).collect();

@@ -73,5 +73,15 @@ if lease == nil or (rcall('EXISTS', key('lock')) == 1 and lease ~= nil) then
   rcall('SET', key('lease:') .. job, worker, 'PX', ARGV[3])
 end
 
+-- a table the script fills with replies: a field never set is `nil` after all, so
+-- `not x` (and `x` as a condition) test it right, but `x ~= false` as a value would
+-- not, and that one is left alone
+local waiting = {}
+waiting[job] = rcall('SMEMBERS', key('deps:') .. job)
+if waiting[worker] == nil then
+  waiting[worker] = {}
+end
+local known = waiting[claimed] ~= nil
+
 local seen = rcall('HINCRBY', KEYS[2], 'claims', 1)
-return seen
+return { seen, tostring(known) }
