@@ -6,6 +6,7 @@
 //! redis-lua-lint --format sarif . > redis-lua-lint.sarif
 //! redis-lua-lint --includes --keys-from-file-name src/commands
 //! redis-lua-lint --fix --diff lua/               # the certain fixes, as a diff
+//! redis-lua-lint --emit-definitions .redis-lua  # LuaCATS definitions for LuaLS, EmmyLua
 //! ```
 //!
 //! Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
@@ -13,6 +14,7 @@
 
 mod cli;
 mod config;
+mod definitions;
 mod files;
 mod fix;
 mod include;
@@ -63,6 +65,16 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
     }
     if let Some(name) = &args.explain {
         return explain(name);
+    }
+    if let Some(dir) = &args.emit_definitions {
+        let written = definitions::emit(dir)?;
+        println!(
+            "wrote {} files to {}: {}",
+            written.len(),
+            dir.display(),
+            written.join(", ")
+        );
+        return Ok(0);
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {}", paths::io_error(&e)))?;
