@@ -1,5 +1,7 @@
 //! `--fix` on trees the snapshot cases cannot hold: every bad fixture of the checker
-//! (`scripts-lint/tests/lints/*/bad_*.lua`) fixed at once, the rule for fixes in files
+//! (`scripts-lint/tests/lints/*/bad_*.lua`) fixed at once, and the command's own
+//! fixture project (`tests/fixtures/project`, with its configuration and includes), each
+//! fixed file parsing and a second run changing nothing; the rule for fixes in files
 //! that scripts include, `--diff` writing nothing, and a file whose fixed text would
 //! not parse.
 
@@ -18,13 +20,31 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn lint(dir: &Path, args: &[&str]) -> Output {
+    lint_configured(dir, &[&["--no-config"][..], args].concat())
+}
+
+/// The command with the configuration it finds (`redis-lua-lint.toml`).
+fn lint_configured(dir: &Path, args: &[&str]) -> Output {
     Command::new(cargo_bin!("redis-lua-lint"))
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .arg("--no-config")
         .args(args)
         .output()
         .expect("the command runs")
+}
+
+/// A copy of the directory `from` at `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 /// The findings of `--format json`.
@@ -117,6 +137,40 @@ fn every_bad_fixture_of_the_checker_is_fixed_parses_and_stays_fixed() {
     );
     assert_eq!(findings(&second).len(), left.len());
     assert_eq!(second.status.code(), first.status.code());
+}
+
+#[test]
+fn the_commands_own_fixture_project_is_fixed_parses_and_stays_fixed() {
+    // a queue with includes, limiters, locks, a vendored script, and its configuration
+    let dir = scratch("fix-project");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project"),
+        &dir,
+    );
+    let args = ["--includes", "--format", "json", "."];
+    let before = texts(&dir);
+    let fixable = findings(&lint_configured(&dir, &args))
+        .iter()
+        .filter(|f| !f["fix"].is_null())
+        .count();
+    assert!(fixable > 0, "the project has findings with a fix");
+
+    let first = lint_configured(&dir, &[&["--fix"][..], &args].concat());
+    let still: Vec<Value> = findings(&first).into_iter().filter(|f| !f["fix"].is_null()).collect();
+    assert!(still.is_empty(), "findings with a fix left after `--fix`: {still:#?}");
+    let after = texts(&dir);
+    assert_ne!(after, before);
+    for (path, text) in &after {
+        assert!(
+            scripts_lint::parses(text),
+            "{} does not parse after `--fix`:\n{text}",
+            path.display()
+        );
+    }
+
+    let second = lint_configured(&dir, &[&["--fix"][..], &args].concat());
+    assert_eq!(texts(&dir), after, "a second `--fix` changed a file");
+    assert!(String::from_utf8_lossy(&second.stderr).contains("nothing to fix; checked"));
 }
 
 /// A queue whose scripts include helpers (BullMQ's `--- @include`).
