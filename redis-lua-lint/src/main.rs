@@ -131,7 +131,7 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
         run::check_all(&settings, collected.inputs)
     };
     run.input_errors.extend(collected.errors);
-    match output::print(&run, args.format, color, args.quiet, diff.as_deref()) {
+    match output::print(&run, args.format, color, args.quiet, args.verbose, diff.as_deref()) {
         // the reader went away (`| head`): nothing more to say, and nobody to say it to
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         result => result.map_err(|e| format!("cannot write the output: {e}"))?,

@@ -64,12 +64,17 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
             }
         };
         if outcome.unknown.keys {
-            run.unknown_counts += 1;
+            run.unknown_counts.push(outcome.script.clone());
         } else if outcome.unknown.args {
-            run.unknown_args += 1;
+            run.unknown_args.push(outcome.script.clone());
         }
-        run.unspliced += usize::from(outcome.unspliced_includes);
+        if outcome.unspliced_includes {
+            run.unspliced.push(outcome.script.clone());
+        }
         run.findings.extend(outcome.findings);
+        if !outcome.prefixed.is_empty() {
+            run.prefixed.push((outcome.script, outcome.prefixed));
+        }
     }
     run.findings = once_each(std::mem::take(&mut run.findings), |finding, agreeing| {
         // a fix in an included file changes every script that includes it: each must
@@ -207,7 +212,14 @@ fn once_each(mut findings: Vec<Finding>, fixable: impl Fn(&Finding, &[String]) -
         }
     }
     for ((finding, scripts), agreeing) in kept.iter_mut().zip(includers).zip(agreeing) {
-        if finding.script != finding.source.shown {
+        if finding.source.is_config {
+            // `--fix` edits scripts, never the configuration
+            finding.diagnostic.fix = None;
+            finding
+                .diagnostic
+                .notes
+                .push(format!("declared here for {}", scripts.join(", ")));
+        } else if finding.script != finding.source.shown {
             if finding.diagnostic.fix.is_some() && !fixable(finding, &agreeing) {
                 finding.diagnostic.fix = None;
             }

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Ident, Item, ItemFn, LitStr};
@@ -78,8 +79,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
 
-    // the declarations, each with its own errors (a broken one falls back alone)
+    // the declarations, each with its own errors (a broken one falls back alone) and
+    // the name it calls
     let mut declarations: Vec<(ScriptFn, Errors)> = Vec::new();
+    let mut registered: Vec<Registered> = Vec::new();
     let mut others: Vec<Item> = Vec::new();
     for item in items {
         let function = match item {
@@ -118,7 +121,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 None
             }
         };
-        if let Some((function, mut own)) = function {
+        if let Some((mut function, mut own)) = function {
+            registered.push(registered_name(&mut function, &mut own));
             let declaration = parse::parse_declaration(function, &mut own);
             declarations.push((declaration, own));
         }
@@ -141,15 +145,26 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     signature
         .levels
         .extend(crate::signature::checked_levels(&options.levels, &mut errors));
-    for (declaration, own) in &mut declarations {
+    for (i, (declaration, own)) in declarations.iter_mut().enumerate() {
+        let name = &registered[i];
+        if let Some(earlier) = registered[..i]
+            .iter()
+            .find(|r| scripts_lint::same_function_name(&r.name, &name.name))
+        {
+            own.at(
+                name.span,
+                format!(
+                    "`{}` is declared twice: `{}` calls it already; declare each registered function once",
+                    name.name, earlier.rust
+                ),
+            );
+        }
         let mut declared = crate::signature::signature(declaration, &config, own);
         if !own.is_empty() {
             // the declaration is broken: check its function's Lua alone
             declared = declared.permissive();
         }
-        signature
-            .functions
-            .push((declaration.item.sig.ident.to_string(), declared));
+        signature.functions.push((name.name.clone(), declared));
     }
     let module_name = module.ident.to_string();
     let checked = body
@@ -157,7 +172,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         .map(|body| diag::check_library(body, &signature, &module_name));
     let mut warnings = TokenStream::new();
     if let Some(checked) = &checked {
-        let declared: Vec<&ScriptFn> = declarations.iter().map(|(d, _)| d).collect();
+        let declared: Vec<(&ScriptFn, Span)> = declarations
+            .iter()
+            .zip(&registered)
+            .map(|((d, _), r)| (d, r.span))
+            .collect();
         warnings.extend(checked.emit(&declared, config.always_warn, &mut errors));
     }
     warnings.extend(config.tracking());
@@ -179,8 +198,14 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let expansion = match (ready, registered, &declaration.conn, &library) {
             (true, Some(registered), Some(conn), Some(library)) => {
                 let value = function_value(&declaration, registered, library);
-                let mut expansion =
-                    codegen::expand_value(&declaration, &Host::Module, conn, &value, TokenStream::new());
+                let mut expansion = codegen::expand_value(
+                    &declaration,
+                    &Host::Module,
+                    conn,
+                    &value,
+                    TokenStream::new(),
+                    &registered.derived_keys,
+                );
                 expansion.inner = with_doc(expansion.inner, &module_name, registered);
                 expansion
             }
@@ -220,6 +245,81 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// The registered name a declaration calls: its `#[function(name = "...")]`, or the
+/// function's own name (`r#type` calls `type`).
+struct Registered {
+    name: String,
+    /// Where that name is written.
+    span: Span,
+    /// The Rust function, for messages.
+    rust: String,
+}
+
+/// How to give a declaration the registered name it calls, for messages.
+const FUNCTION_ATTRIBUTE: &str = "`#[function(name = \"registered_name\")]`";
+
+/// Takes the declaration's `#[function(name = "...")]`, if any, and says which
+/// registered name it calls.
+fn registered_name(function: &mut ItemFn, errors: &mut Errors) -> Registered {
+    let ident = &function.sig.ident;
+    let rust = ident.unraw().to_string();
+    let mut out = Registered {
+        name: rust.clone(),
+        span: ident.span(),
+        rust,
+    };
+    let mut seen = false;
+    function.attrs.retain(|attr| {
+        if !attr.path().is_ident("function") {
+            return true;
+        }
+        if std::mem::replace(&mut seen, true) {
+            errors.spanned(attr, format!("`#[function]` is given twice: give the registered name once, {FUNCTION_ATTRIBUTE}"));
+            return false;
+        }
+        let mut name: Option<LitStr> = None;
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                let lit: LitStr = meta.value()?.parse()?;
+                if name.is_some() {
+                    errors.at(lit.span(), "`name` is given twice");
+                }
+                name = Some(lit);
+                return Ok(());
+            }
+            errors.at(
+                meta.path.span(),
+                format!(
+                    "unknown `function` option `{}`: the only one is the name the library registers the function under, {FUNCTION_ATTRIBUTE}",
+                    parse::path_text(&meta.path)
+                ),
+            );
+            parse::skip_value(&meta)
+        });
+        match (parsed, name) {
+            (Err(_), _) | (Ok(()), None) => errors.spanned(
+                attr,
+                format!("say which registered function this declaration calls: {FUNCTION_ATTRIBUTE}"),
+            ),
+            (Ok(()), Some(lit)) => {
+                let value = lit.value();
+                if !scripts_lint::valid_function_name(&value) {
+                    errors.at(
+                        lit.span(),
+                        format!(
+                            "no library can register a function named `{value}`: Redis function names are letters, digits and `_` (it answers `Library names can only contain letters, numbers, or underscores(_) and must be at least one character long`)"
+                        ),
+                    );
+                }
+                out.name = value;
+                out.span = lit.span();
+            }
+        }
+        false
+    });
+    out
+}
+
 /// The library as loaded: its names (versioned unless `stable_names`) and text.
 struct Loaded {
     declared: String,
@@ -252,7 +352,11 @@ fn loaded_library(checked: &CheckedLibrary, stable_names: bool, errors: &mut Err
     let version = &codegen::sha1_hex(source)[..8];
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     if let Some(range) = report.name_range.clone() {
-        edits.push((range, format!("{declared}_v{version}")));
+        // the name's text, or the whole `"name=..."` word when a quote opens before
+        // the `=` (a valid name has no `=`)
+        let whole_word = source[range.clone()].contains('=');
+        let prefix = if whole_word { "name=" } else { "" };
+        edits.push((range, format!("{prefix}{declared}_v{version}")));
     }
     let mut names = Vec::new();
     for function in &report.functions {
@@ -330,7 +434,7 @@ fn library_tokens(library: &Loaded, checked: &CheckedLibrary, body: &Body, stabl
 
 /// The `Script` descriptor of one declared function: `FCALL` of its loaded name.
 fn function_value(declaration: &ScriptFn, registered: &FunctionReport, library: &Loaded) -> TokenStream {
-    let name = declaration.item.sig.ident.to_string();
+    let name = declaration.item.sig.ident.unraw().to_string();
     let written = registered.name.clone().unwrap_or_default();
     let loaded = library
         .names

@@ -39,7 +39,7 @@ impl Lint for ArgvWithoutTonumber {
                 NumericOp::Arithmetic(op) => (
                     format!("{what} is a string{some_paths}, used in arithmetic (`{op}`)"),
                     "a string".to_owned(),
-                    format!("convert it once and use the number: `local n = {fix}`"),
+                    format!("convert it once and use the number: `local n = {fix}`, so a caller's non-number fails where it is read"),
                 ),
                 NumericOp::Negation => (
                     format!("{what} is a string{some_paths}, negated with `-`"),
@@ -72,6 +72,13 @@ impl Lint for ArgvWithoutTonumber {
                 .label(label)
                 .note("Redis passes every `ARGV` entry as a string")
                 .help(help);
+            // Lua 5.1 converts a numeric string for arithmetic, `-` and a `for` bound
+            // (lvm.c `luaV_tonumber`, as `tonumber` does, `0x10` and `1e3` alike), and a
+            // non-numeric one raises there as `tonumber`'s nil would: the code works as
+            // written, so converting once is advice. Comparisons differ on every value.
+            if matches!(used.op, NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound) {
+                finding.level = Level::Warn;
+            }
             // a 64-bit integer past 2^53 is rounded by `tonumber` as by arithmetic, but
             // then the right fix is to keep the string (`precision_loss`), not this one
             let int64 = |p: &crate::Param| p.ty == ParamType::Int64;

@@ -74,8 +74,7 @@ if lease == nil or (rcall('EXISTS', key('lock')) == 1 and lease ~= nil) then
 end
 
 -- a table the script fills with replies: a field never set is `nil` after all, so
--- `not x` (and `x` as a condition) test it right, but `x ~= false` as a value would
--- not, and that one is left alone
+-- comparing it with `nil` is no mistake, and nothing here is reported or fixed
 local waiting = {}
 waiting[job] = rcall('SMEMBERS', key('deps:') .. job)
 if waiting[worker] == nil then
