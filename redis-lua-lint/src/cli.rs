@@ -19,8 +19,9 @@ fn version() -> &'static str {
 /// unknown commands and wrong arity, globals, Lua 5.2+ syntax, unseeded `math.random`
 /// and more (`--list-lints`).
 ///
-/// Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
-/// configuration could not be read or the command line is wrong.
+/// Exit status: 0 when no error-level finding (with `--fix`: none left), 1 when there is
+/// one, 2 when a file or the configuration could not be read or written, or the command
+/// line is wrong.
 #[derive(Debug, Parser)]
 #[command(name = "redis-lua-lint", version = version(), max_term_width = 100)]
 pub(crate) struct Args {
@@ -75,6 +76,15 @@ pub(crate) struct Args {
     #[arg(long, value_name = "PATH")]
     pub(crate) stdin_filename: Option<PathBuf>,
 
+    /// Apply every fix that is certain to the files, check them again, and report
+    /// what remains (a file is written only when its fixed text parses)
+    #[arg(long)]
+    pub(crate) fix: bool,
+
+    /// With `--fix`: print the fixes as a unified diff instead of writing the files
+    #[arg(long, requires = "fix")]
+    pub(crate) diff: bool,
+
     /// Print findings only: no notes, no summary
     #[arg(short, long, conflicts_with = "verbose")]
     pub(crate) quiet: bool,
@@ -90,6 +100,13 @@ pub(crate) struct Args {
     /// Print the documentation of a lint, and exit
     #[arg(long, value_name = "LINT", exclusive = true)]
     pub(crate) explain: Option<String>,
+
+    /// Write LuaCATS definitions of the Redis scripting environment (`KEYS`, `ARGV`,
+    /// `redis.*` with a `redis.call` overload per command, `cjson`, `cmsgpack`,
+    /// `struct`, `bit`, Lua 5.1 as Redis has it) into DIR, for LuaLS and EmmyLua
+    /// (`workspace.library`), and exit
+    #[arg(long, value_name = "DIR", exclusive = true)]
+    pub(crate) emit_definitions: Option<PathBuf>,
 }
 
 /// Output formats.

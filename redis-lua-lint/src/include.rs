@@ -184,6 +184,19 @@ impl Spliced {
     }
 }
 
+impl Spliced {
+    /// `range` of the spliced text in file `part`, when all of it was copied from one
+    /// run of that file: where an edit of the spliced text is made in the file. An
+    /// empty range between two runs belongs to both.
+    pub(crate) fn locate_in(&self, range: &Range<usize>, part: usize) -> Option<Range<usize>> {
+        self.segments
+            .iter()
+            .filter(|s| s.part == part)
+            .find(|s| s.start <= range.start && range.end <= s.start + s.len)
+            .map(|s| s.part_start + (range.start - s.start)..s.part_start + (range.end - s.start))
+    }
+}
+
 /// The files `text` (of the file at `path`) includes directly.
 pub(crate) fn included_by(path: &Path, text: &str) -> Vec<PathBuf> {
     if !text.contains("@include") {

@@ -2,13 +2,13 @@
 //! includes, the check itself, and the findings moved back to the files they are in.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use scripts_lint::header::{self, Header};
 use scripts_lint::{
-    DerivedKeys, Diagnostic, Host, KeySource, Level, LibrarySignature, LineIndex, Param, ParamRef, ParamType, Position,
-    Signature, check, check_library,
+    DerivedKeys, Diagnostic, Edit, Fix, Host, KeySource, Level, LibrarySignature, LineIndex, Param, ParamRef,
+    ParamType, Position, Signature, check, check_library,
 };
 
 use crate::config::{Scripts, Settings};
@@ -20,6 +20,8 @@ use crate::suppress::Suppressions;
 /// A file's text, shared by the findings in it.
 #[derive(Debug)]
 pub(crate) struct Source {
+    /// Absolute, lexically normalised.
+    pub(crate) path: PathBuf,
     /// As shown in the output.
     pub(crate) shown: String,
     pub(crate) text: Arc<str>,
@@ -40,7 +42,8 @@ pub(crate) struct Span {
 /// One finding, placed in the file where its text is written.
 #[derive(Debug)]
 pub(crate) struct Finding {
-    /// Lint, level, message, help, notes; its ranges are in `source`'s text.
+    /// Lint, level, message, help, notes, fix; its ranges are in `source`'s text (a fix
+    /// whose edits are not all in that file is dropped).
     pub(crate) diagnostic: Diagnostic,
     pub(crate) source: Arc<Source>,
     /// `None`: about the file as a whole (a key declared outside it, never read).
@@ -138,6 +141,8 @@ pub(crate) struct Outcome {
     pub(crate) unknown: Unknown,
     /// It has `--- @include` lines, and includes are off.
     pub(crate) unspliced_includes: bool,
+    /// The files it includes (spliced), by path.
+    pub(crate) included: Vec<PathBuf>,
     /// The script, as shown.
     pub(crate) script: String,
     /// The keys it builds from prefixes, by prefix.
@@ -190,6 +195,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         .enumerate()
         .map(|(i, part)| {
             Arc::new(Source {
+                path: part.path.clone(),
                 shown: if i == 0 {
                     shown.to_owned()
                 } else {
@@ -206,6 +212,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
     let declared_in_config = match (counted_by, &settings.config) {
         (Some(entry), Some(config)) => entry.signature.as_ref().zip(entry.signature_at).map(|(declared, at)| {
             sources.push(Arc::new(Source {
+                path: config.path.clone(),
                 shown: paths::display(&config.path, &settings.cwd),
                 text: config.text.clone(),
                 lines: LineIndex::new(&config.text),
@@ -240,7 +247,10 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
     }
     for mut diagnostic in diagnostics {
         if let Some(param) = diagnostic.param {
-            // about a parameter: at its name in the header, when the header declared it
+            // about a parameter, shown where it is declared: a fix's edits, made in the
+            // script, would not be where the finding is
+            diagnostic.fix = None;
+            // at its name in the header, when the header declared it
             let range = match param {
                 ParamRef::Key(i) if header.has_keys => header.key_ranges.get(i),
                 ParamRef::Arg(i) if header.has_args => header.arg_ranges.get(i),
@@ -274,6 +284,15 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         }
         let (part, range) = spliced.locate_range(&diagnostic.primary.range);
         diagnostic.primary.range = range;
+        // the fix, in the same file as the finding, or none
+        diagnostic.fix = diagnostic.fix.take().and_then(|fix| {
+            let edits = fix
+                .edits
+                .into_iter()
+                .map(|edit| Some(Edit::new(spliced.locate_in(&edit.range, part)?, edit.replacement)))
+                .collect::<Option<Vec<Edit>>>()?;
+            Some(Fix { edits, ..fix })
+        });
         let mut secondary = Vec::new();
         for label in std::mem::take(&mut diagnostic.secondary) {
             let (label_part, range) = spliced.locate_range(&label.range);
@@ -341,6 +360,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         findings,
         unknown,
         unspliced_includes,
+        included: spliced.parts.iter().skip(1).map(|part| part.path.clone()).collect(),
         script: shown.to_owned(),
         prefixed,
     }
@@ -411,7 +431,8 @@ fn span(source: &Source, range: &Range<usize>) -> Span {
     span_of(source, range)
 }
 
-fn span_of(source: &Source, range: &Range<usize>) -> Span {
+/// Where `range` of the file is, by line and column.
+pub(crate) fn span_of(source: &Source, range: &Range<usize>) -> Span {
     let start = range.start.min(source.text.len());
     let end = range.end.clamp(start, source.text.len());
     Span {

@@ -5,6 +5,8 @@
 //! redis-lua-lint lua/                       # every *.lua below lua/
 //! redis-lua-lint --format sarif . > redis-lua-lint.sarif
 //! redis-lua-lint --includes --keys-from-file-name src/commands
+//! redis-lua-lint --fix --diff lua/               # the certain fixes, as a diff
+//! redis-lua-lint --emit-definitions .redis-lua  # LuaCATS definitions for LuaLS, EmmyLua
 //! ```
 //!
 //! Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
@@ -12,7 +14,9 @@
 
 mod cli;
 mod config;
+mod definitions;
 mod files;
+mod fix;
 mod include;
 mod lint;
 mod output;
@@ -62,6 +66,16 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
     if let Some(name) = &args.explain {
         return explain(name);
     }
+    if let Some(dir) = &args.emit_definitions {
+        let written = definitions::emit(dir)?;
+        println!(
+            "wrote {} files to {}: {}",
+            written.len(),
+            dir.display(),
+            written.join(", ")
+        );
+        return Ok(0);
+    }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {}", paths::io_error(&e)))?;
     let config = if args.no_config {
@@ -93,10 +107,31 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
     } else {
         args.paths.clone()
     };
+    if args.fix && !args.diff && paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err("`--fix` writes files, not standard input: use `--fix --diff` to see the fixes".to_owned());
+    }
     let collected = files::collect(&paths, &settings, args.stdin_filename.as_deref());
-    let mut run = run::check_all(&settings, collected.inputs);
+    let mut diff = None;
+    let mut run = if args.fix {
+        let fixing = fix::fix_all(&settings, collected.inputs);
+        let mut run = fixing.run;
+        if args.diff {
+            diff = Some(fix::diff(&fixing.changes));
+        } else {
+            run.input_errors.extend(fix::write(&fixing.changes));
+        }
+        run.fixed = Some(output::Fixed {
+            applied: fixing.applied,
+            files: fixing.changes.len(),
+            written: !args.diff,
+            refused: fixing.refused,
+        });
+        run
+    } else {
+        run::check_all(&settings, collected.inputs)
+    };
     run.input_errors.extend(collected.errors);
-    match output::print(&run, args.format, color, args.quiet, args.verbose) {
+    match output::print(&run, args.format, color, args.quiet, args.verbose, diff.as_deref()) {
         // the reader went away (`| head`): nothing more to say, and nobody to say it to
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         result => result.map_err(|e| format!("cannot write the output: {e}"))?,

@@ -29,7 +29,10 @@ static OWN: [LintInfo; 2] = [
               -- redis-lua-lint: allow(dynamic_comand)    -- bad: did you mean `dynamic_command`?\n\
               -- redis-lua-lint: allow(dynamic_command)   -- good\n\
               return redis.call(ARGV[1], KEYS[1])\n\
-              ```",
+              ```\n\n\
+              #### Fix\n\
+              Yes, for a misspelt lint name one edit from a single lint, with no other within \
+              two: it is written instead.",
     },
     LintInfo {
         name: UNRESOLVED_INCLUDE,
@@ -48,7 +51,9 @@ static OWN: [LintInfo; 2] = [
               #### Example\n\
               ```lua\n\
               --- @include \"includes/removeJob\"   -- looks for includes/removeJob.lua next to this file\n\
-              ```",
+              ```\n\n\
+              #### Fix\n\
+              No. Which file was meant is not known.",
     },
 ];
 
@@ -95,6 +100,7 @@ mod tests {
                 rule.doc
             );
             assert!(doc(rule).contains("#### Example"), "{}", rule.name);
+            assert!(doc(rule).contains("#### Fix"), "{}", rule.name);
         }
         for rule in all() {
             assert_eq!(rule.allowable, rule.always_denied_because.is_none(), "{}", rule.name);

@@ -1,6 +1,7 @@
 //! One run over the scripts: each checked on a pool of threads (one per core), the
 //! files they include read once for all of them, a checker panic costing one file
-//! rather than the run, and a finding in a file several scripts include reported once.
+//! rather than the run, and a finding in a file several scripts include reported once,
+//! with its fix only when every script of the run that includes the file agrees on it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
         HashSet::new()
     };
     let (roots, helpers): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| !included.contains(&i.path));
+    let helper_paths: HashSet<PathBuf> = helpers.iter().map(|h| h.path.clone()).collect();
     let cache = Includes::new(helpers);
     let outcomes = in_parallel(
         &roots,
@@ -40,6 +42,19 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
         included: cache.read_count(),
         ..Run::default()
     };
+    // which scripts include each file
+    let mut includers: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    for (root, outcome) in roots.iter().zip(&outcomes) {
+        for path in outcome.iter().flat_map(|o| &o.included) {
+            includers.entry(path.clone()).or_default().insert(root.shown.clone());
+        }
+        if outcome.is_err() {
+            // a script that could not be checked cannot agree to a fix of what it includes
+            for path in include::included_by(&root.path, &root.text) {
+                includers.entry(path).or_default().insert(root.shown.clone());
+            }
+        }
+    }
     for outcome in outcomes {
         let outcome = match outcome {
             Ok(outcome) => outcome,
@@ -61,7 +76,15 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
             run.prefixed.push((outcome.script, outcome.prefixed));
         }
     }
-    run.findings = once_each(std::mem::take(&mut run.findings));
+    run.findings = once_each(std::mem::take(&mut run.findings), |finding, agreeing| {
+        // a fix in an included file changes every script that includes it: each must
+        // have found it, and the file must be one of the run's, not one from outside it
+        // whose other includers the run does not see
+        helper_paths.contains(&finding.source.path)
+            && includers
+                .get(&finding.source.path)
+                .is_some_and(|all| all.iter().all(|script| agreeing.contains(script)))
+    });
     run
 }
 
@@ -152,8 +175,9 @@ fn in_parallel(
 }
 
 /// `findings` sorted by file and place, a finding in a file several scripts include
-/// kept once with a note naming them all.
-fn once_each(mut findings: Vec<Finding>) -> Vec<Finding> {
+/// kept once with a note naming them all; its fix kept when `fixable` says so, given
+/// the scripts that found it with that same fix.
+fn once_each(mut findings: Vec<Finding>, fixable: impl Fn(&Finding, &[String]) -> bool) -> Vec<Finding> {
     // by file and place; at one place (findings about the file as a whole), in the order
     // the checker reports them
     findings.sort_by(|a, b| {
@@ -166,11 +190,15 @@ fn once_each(mut findings: Vec<Finding>) -> Vec<Finding> {
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut index: HashMap<(String, usize, usize, &'static str, String), usize> = HashMap::new();
     let mut includers: Vec<Vec<String>> = Vec::new();
+    let mut agreeing: Vec<Vec<String>> = Vec::new();
     for finding in findings {
         let (file, start, end, lint, message) = finding.key();
         let key = (file.to_owned(), start, end, lint, message.to_owned());
         match index.get(&key) {
             Some(&i) => {
+                if kept[i].diagnostic.fix.is_some() && kept[i].diagnostic.fix == finding.diagnostic.fix {
+                    agreeing[i].push(finding.script.clone());
+                }
                 if !includers[i].contains(&finding.script) {
                     includers[i].push(finding.script);
                 }
@@ -178,17 +206,23 @@ fn once_each(mut findings: Vec<Finding>) -> Vec<Finding> {
             None => {
                 index.insert(key, kept.len());
                 includers.push(vec![finding.script.clone()]);
+                agreeing.push(vec![finding.script.clone()]);
                 kept.push(finding);
             }
         }
     }
-    for (finding, scripts) in kept.iter_mut().zip(includers) {
+    for ((finding, scripts), agreeing) in kept.iter_mut().zip(includers).zip(agreeing) {
         if finding.source.is_config {
+            // `--fix` edits scripts, never the configuration
+            finding.diagnostic.fix = None;
             finding
                 .diagnostic
                 .notes
                 .push(format!("declared here for {}", scripts.join(", ")));
         } else if finding.script != finding.source.shown {
+            if finding.diagnostic.fix.is_some() && !fixable(finding, &agreeing) {
+                finding.diagnostic.fix = None;
+            }
             finding
                 .diagnostic
                 .notes

@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use scripts_lint::lints::LevelError;
-use scripts_lint::{Diagnostic, Level, LineIndex};
+use scripts_lint::{Diagnostic, Edit, Level, LineIndex};
 
 use crate::rules::{self, INVALID_SUPPRESSION};
 
@@ -157,15 +157,19 @@ impl Suppressions {
                     range,
                     format!("`{name}` cannot be allowed: {reason}"),
                 )),
-                Err(LevelError::Unknown { suggestion }) => self.problems.push(
-                    Diagnostic::new(
+                Err(LevelError::Unknown { suggestion }) => {
+                    let mut problem = Diagnostic::new(
                         INVALID_SUPPRESSION,
                         Level::Deny,
-                        range,
+                        range.clone(),
                         format!("unknown lint `{name}`"),
                     )
-                    .help(rules::unknown_lint_help(suggestion)),
-                ),
+                    .help(rules::unknown_lint_help(suggestion));
+                    if let Some(near) = scripts_lint::lints::sure(name, rules::all().iter().map(|rule| rule.name)) {
+                        problem = problem.fix(format!("write `{near}`"), vec![Edit::new(range, near)]);
+                    }
+                    self.problems.push(problem);
+                }
             }
         }
         names
@@ -255,6 +259,12 @@ mod tests {
         );
         assert_eq!(&text[s.problems[0].primary.range.clone()], "dynamic_comand");
         assert_eq!(s.problems[0].help.as_deref(), Some("did you mean `dynamic_command`?"));
+        let fix = s.problems[0].fix.as_ref().expect("a sure respelling");
+        assert_eq!(
+            scripts_lint::apply_fixes(text, [fix]).text.lines().next(),
+            Some("-- redis-lua-lint: allow(dynamic_command, lua_syntax)")
+        );
+        assert!(s.problems[1].fix.is_none() && s.problems[2].fix.is_none());
         assert_eq!(&text[s.problems[2].primary.range.clone()], "deny");
         // each lint with its own reason
         let s = parse("--# redis-lua-lint: allow(server_error_code)\nreturn 1\n");

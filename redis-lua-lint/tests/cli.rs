@@ -4,6 +4,9 @@
 //! directory, standard input, exit status) with its expected `<case>.stdout` and
 //! `<case>.stderr` next to it.
 //!
+//! A `tests/cmd/<case>.trycmd` runs its commands one after the other in a copy of
+//! `<case>.in/`, and compares the files with `<case>.out/` after them (`--fix`).
+//!
 //! After an intended change, regenerate the expected output with
 //! `TRYCMD=overwrite cargo test -p redis-lua-lint --test cli` and review the diff.
 
@@ -13,7 +16,9 @@ fn cli() {
         // colour only where a case asks for it, whatever the environment says
         .env("CLICOLOR_FORCE", "0")
         .env("NO_COLOR", "1")
-        .case("tests/cmd/*.toml");
+        .case("tests/cmd/*.toml")
+        // several commands over one copy of a tree (`--fix`, then again)
+        .case("tests/cmd/*.trycmd");
 }
 
 /// A first reader installs from the READMEs: the install line of each registry, and no

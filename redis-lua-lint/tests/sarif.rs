@@ -86,6 +86,18 @@ fn every_kind_of_result_is_valid_sarif() {
         assert!(location["region"]["startLine"].as_u64().is_some(), "{result}");
     }
     assert!(results(&full).iter().any(|r| r["relatedLocations"].is_array()));
+    // fixes: replacements of regions of the file (the header's misspellings)
+    let fixed = results(&bad);
+    let fix = fixed
+        .iter()
+        .find(|r| r["fixes"].is_array())
+        .expect("a result with a fix");
+    let change = &fix["fixes"][0]["artifactChanges"][0];
+    assert_eq!(
+        change["artifactLocation"]["uri"],
+        fix["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    );
+    assert!(change["replacements"][0]["insertedContent"]["text"].is_string());
 }
 
 #[test]

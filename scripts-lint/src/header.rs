@@ -47,9 +47,9 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, Level};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Level};
 use crate::lints::{self, LevelError};
-use crate::suggest::suggest;
+use crate::suggest::{suggest, sure};
 use crate::{Param, ParamType, ReturnType, Signature, Target};
 
 /// The name under which header mistakes are reported (an error: a wrong header would
@@ -130,6 +130,9 @@ pub struct HeaderError {
     pub message: String,
     /// What to write instead.
     pub help: Option<String>,
+    /// The one certain fix (a misspelt directive, type or lint name whose suggestion
+    /// is sure, a missing `:`), in ranges of the text parsed.
+    pub fix: Option<Fix>,
 }
 
 impl HeaderError {
@@ -137,6 +140,7 @@ impl HeaderError {
     pub fn to_diagnostic(&self) -> Diagnostic {
         let mut diagnostic = Diagnostic::new(LINT, Level::Deny, self.range.clone(), self.message.clone());
         diagnostic.help = self.help.clone();
+        diagnostic.fix = self.fix.clone();
         diagnostic
     }
 }
@@ -282,6 +286,21 @@ impl Parser {
             range,
             message: message.into(),
             help,
+            fix: None,
+        });
+    }
+
+    /// An error whose fix writes `near` over its range, when there is a sure one.
+    fn respelt(&mut self, range: Range<usize>, message: impl Into<String>, help: String, near: Option<&str>) {
+        let fix = near.map(|near| Fix {
+            message: format!("write `{near}`"),
+            edits: vec![Edit::new(range.clone(), near)],
+        });
+        self.header.errors.push(HeaderError {
+            range,
+            message: message.into(),
+            help: Some(help),
+            fix,
         });
     }
 
@@ -299,11 +318,15 @@ impl Parser {
                 .unwrap_or("");
             let range = offset + word_start..offset + word_start + word.len();
             if DIRECTIVES.contains(&word) {
-                self.error(
+                self.header.errors.push(HeaderError {
+                    fix: Some(Fix {
+                        message: format!("write `{word}:`"),
+                        edits: vec![Edit::new(range.end..range.end, ":")],
+                    }),
                     range,
-                    format!("expected `:` after `{word}`"),
-                    Some(format!("write `{word}: ...`")),
-                );
+                    message: format!("expected `:` after `{word}`"),
+                    help: Some(format!("write `{word}: ...`")),
+                });
             } else {
                 let help = match suggest(word, DIRECTIVES) {
                     Some(near) => format!("did you mean `{near}`?"),
@@ -312,7 +335,8 @@ impl Parser {
                         DIRECTIVES.map(|d| format!("`{d}`")).join(", ")
                     ),
                 };
-                self.error(range, format!("unknown header directive `{word}`"), Some(help));
+                let near = sure(word, DIRECTIVES);
+                self.respelt(range, format!("unknown header directive `{word}`"), help, near);
             }
         }
         for (i, &(start, name, value_start)) in starts.iter().enumerate() {
@@ -377,7 +401,11 @@ impl Parser {
                         self.header.signature.return_text = trimmed.to_owned();
                         self.header.has_returns = true;
                     }
-                    Err(help) => self.error(value_range, format!("unknown return type `{trimmed}`"), Some(help)),
+                    Err(help) => {
+                        // a word alone (`returns: intger`), not one inside `Option<...>` or `T?`
+                        let near = sure(trimmed, RETURN_WORDS.iter().copied());
+                        self.respelt(value_range, format!("unknown return type `{trimmed}`"), help, near);
+                    }
                 }
             }
             "read_only" => match trimmed {
@@ -446,7 +474,8 @@ impl Parser {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => "the lints are listed in docs/lints.md".into(),
                     };
-                    self.error(range, format!("unknown lint `{name}`"), Some(help));
+                    let near = sure(name, lints::ALL.iter().map(|lint| lint.name));
+                    self.respelt(range, format!("unknown lint `{name}`"), help, near);
                 }
             }
         }
@@ -480,7 +509,20 @@ impl Parser {
                     params.push(param);
                     ranges.push(range);
                 }
-                Err((message, help)) => self.error(range, message, Some(help)),
+                Err((message, help, None)) => self.error(range, message, Some(help)),
+                Err((message, help, Some((within, near)))) => {
+                    let at = range.start + within.start..range.start + within.end;
+                    let fix = Fix {
+                        message: format!("write `{near}`"),
+                        edits: vec![Edit::new(at, near)],
+                    };
+                    self.header.errors.push(HeaderError {
+                        range,
+                        message,
+                        help: Some(help),
+                        fix: Some(fix),
+                    });
+                }
             }
         }
         (params, ranges)
@@ -536,9 +578,13 @@ fn split_items(value: &str, value_at: usize) -> Vec<(&str, Range<usize>)> {
     out
 }
 
+/// A parameter that cannot be read: the message, the help, and a sure respelling of its
+/// type (where the type is written in the item, and what to write).
+type ParamError = (String, String, Option<(Range<usize>, &'static str)>);
+
 /// `name`, `name:type`, `*name` or `name..` (the rest), and `name(prefix)`: a key, or
 /// an argument, the script builds keys from.
-fn param(item: &str, key: bool) -> Result<Param, (String, String)> {
+fn param(item: &str, key: bool) -> Result<Param, ParamError> {
     let mut spec = item;
     let mut prefix = false;
     if let Some(rest) = spec.strip_suffix("(prefix)") {
@@ -572,19 +618,24 @@ fn param(item: &str, key: bool) -> Result<Param, (String, String)> {
         } else {
             "write a name, then optionally `:type`; `*name` takes the rest".to_owned()
         };
-        return Err((format!("`{item}` is not a parameter"), help));
+        return Err((format!("`{item}` is not a parameter"), help, None));
     }
     let ty = param_type(ty).ok_or_else(|| {
-        let help = match suggest(ty, PARAM_TYPES.iter().map(|(word, _)| *word)) {
+        let words = || PARAM_TYPES.iter().map(|(word, _)| *word);
+        let help = match suggest(ty, words()) {
             Some(near) => format!("did you mean `{near}`?"),
             None => "the types are `string`, `integer`, `i64`, `number`, `boolean`, `bytes` and `any`".to_owned(),
         };
-        (format!("unknown parameter type `{ty}`"), help)
+        // `ty` is a part of `item`
+        let start = ty.as_ptr() as usize - item.as_ptr() as usize;
+        let respelt = sure(ty, words()).map(|near| (start..start + ty.len(), near));
+        (format!("unknown parameter type `{ty}`"), help, respelt)
     })?;
     if prefix && !key && !matches!(ty, ParamType::Text | ParamType::Bytes | ParamType::Other) {
         return Err((
             format!("`{item}`: a key prefix is text, not `{}`", param_type_name(ty)),
             format!("drop the type (`{name}(prefix)`), or drop `(prefix)` if the script builds no keys from it"),
+            None,
         ));
     }
     let param = Param::new(name, ty, variadic);
@@ -733,6 +784,38 @@ fn return_type_name(returns: &ReturnType) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The header lines of `source` with every error's fix applied.
+    fn fixed(source: &str) -> String {
+        let header = parse(source);
+        let fixes: Vec<&Fix> = header.errors.iter().filter_map(|e| e.fix.as_ref()).collect();
+        crate::apply_fixes(source, fixes).text
+    }
+
+    #[test]
+    fn fixes_of_the_header() {
+        for (source, expected) in [
+            ("--! keys a, b\n", "--! keys: a, b\n"),
+            ("--! kyes: a\n", "--! keys: a\n"),
+            (
+                "--! args: a:integr, *rest:nubmer\n",
+                "--! args: a:integer, *rest:number\n",
+            ),
+            ("--! args: rest..:integr\n", "--! args: rest..:integer\n"),
+            ("--! returns: intger\n", "--! returns: integer\n"),
+            ("--! allow: unused_kye\n", "--! allow: unused_key\n"),
+            // no sure fix: two readings, or nothing close
+            ("--! keys: a b\n", "--! keys: a b\n"),
+            ("--! returns: intger?\n", "--! returns: intger?\n"),
+            ("--! args: a:whole\n", "--! args: a:whole\n"),
+        ] {
+            assert!(!parse(source).errors.is_empty(), "{source:?}");
+            assert_eq!(fixed(source), expected, "{source:?}");
+            if expected != source {
+                assert!(parse(expected).errors.is_empty(), "{expected:?}");
+            }
+        }
+    }
     use crate::Count;
 
     fn errors(source: &str) -> Vec<String> {

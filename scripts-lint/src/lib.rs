@@ -31,7 +31,7 @@ mod shebang;
 mod source_map;
 mod suggest;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Label, Level, ParamRef};
+pub use diagnostic::{Diagnostic, Edit, Fix, Fixed, Label, Level, ParamRef, apply_fixes};
 pub use redis::target::Target;
 pub use render::{render, render_color};
 pub use source_map::{LineIndex, Position, SourceMap};
@@ -341,6 +341,22 @@ pub fn check(source: &str, signature: &Signature) -> Report {
     let (compiled, nesting) = compile(lua);
     with_stack(stack_needed(&nesting), || {
         check_scanned(source, lua, &nesting, &compiled, signature)
+    })
+}
+
+/// True when `source` compiles as Redis's Lua 5.1 would compile it (its `#!lua` line
+/// aside): what a tool that rewrites scripts checks before writing one.
+///
+/// ```
+/// assert!(scripts_lint::parses("#!lua flags=no-writes\nreturn redis.call('GET', KEYS[1])\n"));
+/// assert!(!scripts_lint::parses("return redis.call('GET', KEYS[1]\n"));
+/// ```
+pub fn parses(source: &str) -> bool {
+    let blanked = shebang::blank(source);
+    let lua = blanked.as_deref().unwrap_or(source);
+    let (compiled, nesting) = compile(lua);
+    with_stack(stack_needed(&nesting), || {
+        parse::parse_scanned(lua, &nesting, &compiled, parse::Chunk::Script).is_ok()
     })
 }
 

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::shebang::Problem;
+use crate::shebang::{Problem, option_fix};
 
 /// What the `#!lua name=<library>` line says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -65,6 +65,7 @@ pub(crate) fn read_library(source: &str) -> LibraryLine {
         range,
         message,
         help: help.to_owned(),
+        fix: None,
     };
     // C string functions read the text: a NUL ends it
     let text = source.split('\0').next().unwrap_or("");
@@ -98,6 +99,8 @@ pub(crate) fn read_library(source: &str) -> LibraryLine {
         }
     };
     let mut words = words.into_iter();
+    // problems whose fix respells an option as `name=`: sure only for a line without one
+    let mut respelt = Vec::new();
     let engine = words.next().map(|word| (word.text[2..].to_owned(), word.range));
     for word in words {
         let written = &source[word.range.clone()];
@@ -107,14 +110,23 @@ pub(crate) fn read_library(source: &str) -> LibraryLine {
             .filter(|p| p.eq_ignore_ascii_case("name="))
             .map(|_| &word.text[5..])
         else {
-            out.problems.push(problem(
-                word.range,
+            let mut unknown = problem(
+                word.range.clone(),
                 format!(
                     "unknown library option `{}`: Redis answers `Invalid metadata value given: {}`",
                     word.text, word.text
                 ),
                 "the only option is `name=`; function flags go in `redis.register_function`",
-            ));
+            );
+            // the edit is made where the word is written: only when no quote or escape
+            // makes the written word differ from what Redis reads
+            if written == word.text {
+                unknown.fix = option_fix(&word.range, written, "name");
+                if unknown.fix.is_some() {
+                    respelt.push(out.problems.len());
+                }
+            }
+            out.problems.push(unknown);
             continue;
         };
         if out.name.is_some() {
@@ -130,6 +142,7 @@ pub(crate) fn read_library(source: &str) -> LibraryLine {
                 range: word.range,
                 message: format!("`{name}` is not a valid library name: Redis answers `{INVALID_NAME}`"),
                 help: format!("use letters, digits and `_` only: `name={}`", valid_spelling(name)),
+                fix: None,
             });
             // reported once: not also as a missing name
             out.name = Some((name.to_owned(), 0..0));
@@ -143,6 +156,13 @@ pub(crate) fn read_library(source: &str) -> LibraryLine {
             word.range
         };
         out.name = Some((name.to_owned(), range));
+    }
+    // with a `name=` already written (valid or not), the respelt option would be a
+    // second one, which Redis refuses too
+    if out.name.is_some() || respelt.len() > 1 {
+        for at in respelt {
+            out.problems[at].fix = None;
+        }
     }
     match &out.name {
         None if out.problems.is_empty() => out.problems.push(problem(
@@ -314,5 +334,20 @@ mod tests {
         assert!(message("#!python name=a\n").contains("Engine 'python' not found"));
         assert!(message("#! lua name=a\n").contains("Invalid metadata value given: lua"));
         assert_eq!(read_library("#!lua name=my-lib\n").problems.len(), 1);
+    }
+
+    #[test]
+    fn a_misspelt_name_option_is_respelt_only_when_sure() {
+        let fix = |src: &str| read_library(src).problems.into_iter().find_map(|p| p.fix);
+        let (message, edits) = fix("#!lua nme=bank\n").expect("a fix");
+        assert_eq!(message, "write `name=`");
+        assert_eq!(edits, [crate::diagnostic::Edit::new(6..9, "name")]);
+        // a name already given: `name=` twice is refused too
+        assert_eq!(fix("#!lua name=bank nme=other\n"), None);
+        assert_eq!(fix("#!lua nme=bank nam=other\n"), None);
+        // written in quotes: the edit would not land on what Redis reads
+        assert_eq!(fix("#!lua \"nme=bank\"\n"), None);
+        // not one edit from `name`
+        assert_eq!(fix("#!lua flags=no-writes\n"), None);
     }
 }

@@ -4,6 +4,9 @@
 
 use std::ops::Range;
 
+use crate::diagnostic::Edit;
+use crate::suggest::sure;
+
 /// Flags Redis accepts in a script's shebang.
 pub(crate) const FLAGS: &[&str] = &[
     "no-writes",
@@ -19,6 +22,8 @@ pub(crate) struct Problem {
     pub(crate) range: Range<usize>,
     pub(crate) message: String,
     pub(crate) help: String,
+    /// The one certain fix: what it does, and its edits.
+    pub(crate) fix: Option<(String, Vec<Edit>)>,
 }
 
 /// What the shebang line says.
@@ -50,6 +55,10 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
             message: "the shebang is not at the start of the script, so Redis reads it as Lua and fails".to_owned(),
             help: "put `#!lua` on the very first line, right after the opening quote: `r#\"#!lua flags=no-writes`"
                 .to_owned(),
+            fix: Some((
+                "start the script with the shebang".to_owned(),
+                vec![Edit::new(0..start, "")],
+            )),
         });
     }
     if line_end == source.len() {
@@ -57,6 +66,7 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
             range: start..line_end,
             message: "a shebang without a script after it: Redis answers `Invalid script shebang`".to_owned(),
             help: "end the shebang line with a newline and write the script below it".to_owned(),
+            fix: None,
         });
     }
     let line = &source[start..line_end];
@@ -66,6 +76,10 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
     match words.next() {
         Some((_, "#!lua")) => {}
         Some((range, engine)) => shebang.problems.push(Problem {
+            // `#!LUA`: the engine in the wrong case (functions take it in any case)
+            fix: engine
+                .eq_ignore_ascii_case("#!lua")
+                .then(|| ("write `#!lua`".to_owned(), vec![Edit::new(range.clone(), "#!lua")])),
             range,
             message: format!("unknown script engine `{engine}`: Redis answers `Unexpected engine in script shebang`"),
             help: "scripts run by EVAL start with exactly `#!lua`".to_owned(),
@@ -75,6 +89,7 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
     for (range, word) in words {
         let Some(list) = word.strip_prefix("flags=") else {
             shebang.problems.push(Problem {
+                fix: option_fix(&range, word, "flags"),
                 range,
                 message: format!("unknown shebang option `{word}`: Redis answers `Unknown lua shebang option`"),
                 help: "the only option is `flags=`, e.g. `#!lua flags=no-writes,allow-oom`".to_owned(),
@@ -87,6 +102,12 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
         let mut offset = range.start + "flags=".len();
         for flag in list.split(',') {
             let flag_range = offset..offset + flag.len().max(1);
+            // an empty flag goes with the comma after it, or the one before it at the end
+            let comma = if source[offset..].starts_with(',') {
+                offset..offset + 1
+            } else {
+                offset - 1..offset
+            };
             offset += flag.len() + 1;
             if FLAGS.contains(&flag) {
                 shebang.flags.push(flag.to_owned());
@@ -100,14 +121,31 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
                 None if flag.is_empty() => "remove the empty flag (a doubled or trailing comma)".to_owned(),
                 None => format!("the flags are {}", FLAGS.join(", ")),
             };
+            let fix = match sure(flag, FLAGS.iter().copied()) {
+                Some(near) => Some((format!("write `{near}`"), vec![Edit::new(flag_range.clone(), near)])),
+                None if flag.is_empty() => Some(("remove the empty flag".to_owned(), vec![Edit::new(comma, "")])),
+                None => None,
+            };
             shebang.problems.push(Problem {
                 range: flag_range,
                 message: format!("unknown script flag `{flag}`: Redis answers `Unexpected flag in script shebang`"),
                 help,
+                fix,
             });
         }
     }
     Some(shebang)
+}
+
+/// The fix of an option misspelt before its `=` (`flag=no-writes`, `nme=mylib`): the
+/// one option there is, when it is surely what was meant.
+pub(crate) fn option_fix(range: &Range<usize>, word: &str, option: &'static str) -> Option<(String, Vec<Edit>)> {
+    let (key, _) = word.split_once('=')?;
+    let near = sure(key, [option])?;
+    Some((
+        format!("write `{near}=`"),
+        vec![Edit::new(range.start..range.start + key.len(), near)],
+    ))
 }
 
 /// Whitespace-separated words with their ranges in `line`.
@@ -149,6 +187,49 @@ pub(crate) fn blank(source: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first line of `source` with every problem's fix applied.
+    fn fixed(source: &str, problems: &[Problem]) -> String {
+        let fixes: Vec<crate::Fix> = problems
+            .iter()
+            .filter_map(|p| p.fix.clone())
+            .map(|(message, edits)| crate::Fix { message, edits })
+            .collect();
+        let text = crate::apply_fixes(source, &fixes).text;
+        text.lines().next().unwrap_or("").to_owned()
+    }
+
+    #[test]
+    fn fixes_of_the_shebang() {
+        for (source, expected) in [
+            ("#!LUA flags=no-writes\nreturn 1", "#!lua flags=no-writes"),
+            ("#!lua flag=no-writes\nreturn 1", "#!lua flags=no-writes"),
+            (
+                "#!lua flags=no_writes,allow-OOM\nreturn 1",
+                "#!lua flags=no-writes,allow-oom",
+            ),
+            (
+                "#!lua flags=no-writes,,allow-oom\nreturn 1",
+                "#!lua flags=no-writes,allow-oom",
+            ),
+            ("#!lua flags=,no-writes\nreturn 1", "#!lua flags=no-writes"),
+            ("#!lua flags=no-writes,\nreturn 1", "#!lua flags=no-writes"),
+            ("\n\n#!lua flags=no-writes\nreturn 1", "#!lua flags=no-writes"),
+            // no sure fix: another engine, an option that is no `flags`, a flag far off
+            ("#!python\nreturn 1", "#!python"),
+            ("#!lua name=x\nreturn 1", "#!lua name=x"),
+            ("#!lua flags=writes-allowed\nreturn 1", "#!lua flags=writes-allowed"),
+        ] {
+            let shebang = read(source).unwrap();
+            assert!(!shebang.problems.is_empty(), "{source:?}");
+            assert_eq!(fixed(source, &shebang.problems), expected, "{source:?}");
+        }
+        let library = "#!lua nme=queue\nredis.register_function('f', function() return 1 end)";
+        assert_eq!(
+            fixed(library, &crate::library_line::read_library(library).problems),
+            "#!lua name=queue"
+        );
+    }
 
     #[test]
     fn valid_shebangs() {

@@ -1,6 +1,7 @@
 //! "Did you mean ...?": the candidate closest to a misspelt name, for every message that
 //! refuses an unknown name (a lint, a command, a flag, a directive, a type). A leaf: the
-//! parser, the header reader, the lints and the macro all use it.
+//! parser, the header reader, the lints and the macro all use it; [`sure`] is the
+//! stricter one a fix may apply.
 
 /// The candidate closest to `word`, when one is close enough to be a likely typo.
 /// The edits allowed grow with the word: `GTE` -> `GET` (a swap) but not `zzzz` -> `GET`.
@@ -35,6 +36,50 @@ pub fn suggest_within<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
         .map(|(_, candidate)| candidate)
 }
 
+/// The one candidate `word` is surely a typo of, for a fix applied without asking: one
+/// edit away (in any case, so a name written in the wrong case is one too), and no other
+/// candidate close, that is within two edits (one for a word of three letters or fewer,
+/// where two edits reach most short names: `GTE` is `GET`, though `SET` is two away).
+/// For names whose case matters (Lua's), [`sure_in_case`]. [`suggest`] is for help
+/// texts, which a person reads and may reject.
+pub fn sure<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    sure_by(word, candidates, str::to_ascii_lowercase)
+}
+
+/// [`sure`] for names whose case matters, as Lua's do: `arg` (Lua 5.0's table of a
+/// function's extra arguments) is no typo of `ARGV`, which is four edits away.
+pub fn sure_in_case<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    sure_by(word, candidates, str::to_owned)
+}
+
+fn sure_by<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fold: impl Fn(&str) -> String,
+) -> Option<&'a str> {
+    let lower = fold(word);
+    let length = lower.chars().count();
+    let close = if length <= 3 { 1 } else { 2 };
+    let mut found = None;
+    for candidate in candidates {
+        if candidate == word {
+            return None;
+        }
+        if candidate.chars().count().abs_diff(length) > close {
+            continue;
+        }
+        let distance = strsim::damerau_levenshtein(&lower, &fold(candidate));
+        if distance > close {
+            continue;
+        }
+        if found.is_some_and(|f| f != candidate) || distance > 1 {
+            return None;
+        }
+        found = Some(candidate);
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +89,31 @@ mod tests {
         assert_eq!(suggest("tonumbr", ["tonumber", "tostring"]), Some("tonumber"));
         assert_eq!(suggest("GTE", ["GET", "SET", "DEL"]), Some("GET"));
         assert_eq!(suggest("zzzz", ["GET", "SET"]), None);
+    }
+
+    #[test]
+    fn sure_only_of_a_single_close_candidate() {
+        assert_eq!(sure("GTE", ["GET", "SET", "DEL"]), Some("GET"));
+        assert_eq!(sure("tonumbr", ["tonumber", "tostring"]), Some("tonumber"));
+        assert_eq!(sure("Tonumber", ["tonumber", "tostring"]), Some("tonumber"));
+        assert_eq!(sure("cal", ["call", "pcall", "sha1hex"]), Some("call"));
+        assert_eq!(sure("decod", ["decode", "encode"]), Some("decode"));
+        // two edits is a guess, not a typo
+        assert_eq!(sure("tnumbr", ["tonumber"]), None);
+        // HGET is two edits from HSTE too
+        assert_eq!(sure("HSTE", ["HSET", "HGET"]), None);
+        assert_eq!(sure("HSTE", ["HSET", "LSET"]), None);
+        assert_eq!(sure("HSETT", ["HSET", "HSETNX"]), None);
+        // the word itself, or nothing near
+        assert_eq!(sure("GET", ["GET", "SET"]), None);
+        assert_eq!(sure("zzzz", ["GET", "SET"]), None);
+        // a candidate listed twice is still one
+        assert_eq!(sure("GTE", ["GET", "GET"]), Some("GET"));
+        // Lua's names have a case
+        assert_eq!(sure("arg", ["ARGV", "KEYS"]), Some("ARGV"));
+        assert_eq!(sure_in_case("arg", ["ARGV", "KEYS"]), None);
+        assert_eq!(sure_in_case("Tonumber", ["tonumber", "tostring"]), Some("tonumber"));
+        assert_eq!(sure_in_case("KEY", ["KEYS", "ARGV"]), Some("KEYS"));
     }
 
     #[test]

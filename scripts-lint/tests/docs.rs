@@ -7,11 +7,11 @@ use std::path::Path;
 
 use scripts_lint::{Level, lints};
 
-/// A lint's documentation (`src/lints/<name>.md`), checked for its three sections.
+/// A lint's documentation (`src/lints/<name>.md`), checked for its four sections.
 fn documentation(lint: &lints::LintInfo) -> &'static str {
     let doc = lint.doc.trim_end();
     assert!(!doc.is_empty(), "src/lints/{}.md is empty", lint.name);
-    for section in ["#### What it does", "#### Why this is bad", "#### Example"] {
+    for section in ["#### What it does", "#### Why this is bad", "#### Example", "#### Fix"] {
         assert!(
             doc.lines().any(|line| line == section),
             "src/lints/{}.md needs a `{section}` section",
@@ -19,6 +19,22 @@ fn documentation(lint: &lints::LintInfo) -> &'static str {
         );
     }
     doc
+}
+
+/// Whether the lint's findings carry a fix: its `#### Fix` section starts with `Yes` or
+/// `No`, which [`lints::LintInfo::fixable`] reads.
+fn fixable(lint: &lints::LintInfo) -> bool {
+    let section = lint
+        .doc
+        .split("#### Fix\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("src/lints/{}.md needs a `#### Fix` section", lint.name));
+    assert!(
+        section.starts_with("Yes") || section.starts_with("No"),
+        "the `#### Fix` section of src/lints/{}.md starts with `Yes` or `No`",
+        lint.name
+    );
+    lint.fixable()
 }
 
 fn level(level: Level) -> &'static str {
@@ -73,14 +89,22 @@ fn render() -> String {
          A header it cannot read is an `invalid_header` error (below). It also reports\n\
          `invalid_suppression` and `unresolved_include`, about the files themselves\n\
          (`redis-lua-lint --explain <lint>`).\n\n\
+         ## Fixes\n\n\
+         A finding whose fix is certain carries it: `redis-lua-lint --fix` applies them to the\n\
+         files (`--fix --diff` shows them), and the language server offers each as a quick fix.\n\
+         A fix is offered only when it cannot change what a correct script does and the\n\
+         finding has one reading: a misspelt name is fixed only when one name is one edit away\n\
+         and no other is close. `#[redis_script]` says the same fix in its `help:` text. The\n\
+         column \"fix\" below, and each lint's \"Fix\" section, say which lints have one.\n\n\
          ## Every lint\n\n\
-         | lint | default | catches |\n|---|---|---|\n",
+         | lint | default | fix | catches |\n|---|---|---|---|\n",
     );
     for lint in lints::ALL {
         out += &format!(
-            "| [`{0}`](#{0}) | {1} | {2} |\n",
+            "| [`{0}`](#{0}) | {1} | {2} | {3} |\n",
             lint.name,
             level(lint.default_level),
+            if fixable(lint) { "yes" } else { "no" },
             lint.summary
         );
     }

@@ -33,6 +33,17 @@ fn check_and_render(source: &str, signature: &Signature) -> Result<(), TestCaseE
         let text = render(diagnostic, source, &map);
         prop_assert!(text.starts_with(&format!("[{}]", diagnostic.lint)), "{text}");
     }
+    // the fixes of a script that parses leave one that parses
+    let fixes: Vec<&scripts_lint::Fix> = report.diagnostics.iter().filter_map(|d| d.fix.as_ref()).collect();
+    if !fixes.is_empty() && !report.diagnostics.iter().any(|d| d.lint == lints::LUA_SYNTAX) {
+        let fixed = scripts_lint::apply_fixes(source, fixes);
+        let again = check(&fixed.text, signature);
+        prop_assert!(
+            !again.diagnostics.iter().any(|d| d.lint == lints::LUA_SYNTAX),
+            "the fixes of {source:?} give {:?}, which does not parse",
+            fixed.text
+        );
+    }
     // the same text as a function library's top level, and as a registered function
     for library in [
         format!("#!lua name=p\n{source}"),

@@ -14,10 +14,11 @@
 //! | `notes` | array of strings | extra facts |
 //! | `labels` | array of objects | related places in the same file: `line`, `column`, `end_line`, `end_column`, `message` (string or null) |
 //! | `script` | string | the script checked: differs from `file` when the finding is in a file it includes (the first such script in path order; `notes` names them all) |
+//! | `fix` | object or null | the one certain fix (`redis-lua-lint --fix` applies it): `message` (string), `edits` (array of objects: `start`, `end` byte offsets into `file`, `line`, `column`, `end_line`, `end_column` as above, and `replacement`, the text written there; an insertion has `start` = `end`). `null` when the finding has none |
 //! | `kind` | string | `"finding"` |
 //!
 //! After the findings, one object per script that reaches keys other than its `KEYS`
-//! entries by building them from a prefix: `kind` is `"script"`, `lint` is null, `level`
+//! entries by building them from a prefix: `kind` is `"script"`, `lint` and `fix` are null, `level`
 //! is `"note"`, `file` and `script` name the script, and `undeclared_keys` lists each
 //! prefix (see [`KeysObject`]): a property of the script, not a finding.
 
@@ -26,7 +27,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::human::level_word;
-use crate::lint::{Finding, KeysFromPrefix, Place, Span};
+use crate::lint::{Finding, KeysFromPrefix, Place, Span, span_of};
 
 #[derive(Serialize)]
 struct Object<'a> {
@@ -44,7 +45,25 @@ struct Object<'a> {
     notes: &'a [String],
     labels: Vec<LabelObject<'a>>,
     script: &'a str,
+    fix: Option<FixObject<'a>>,
     kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct FixObject<'a> {
+    message: &'a str,
+    edits: Vec<EditObject<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditObject<'a> {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 /// A script's keys built from prefixes: the finding fields (null where they do not
@@ -65,6 +84,7 @@ struct ScriptObject<'a> {
     notes: Vec<String>,
     labels: Vec<LabelObject<'a>>,
     script: &'a str,
+    fix: Option<FixObject<'a>>,
     kind: &'static str,
     undeclared_keys: Vec<KeysObject<'a>>,
 }
@@ -155,6 +175,7 @@ fn script_object<'a>(script: &'a str, keys: &'a [KeysFromPrefix]) -> ScriptObjec
         notes: Vec::new(),
         labels: Vec::new(),
         script,
+        fix: None,
         kind: "script",
         undeclared_keys: keys.iter().map(keys_object).collect(),
     }
@@ -197,6 +218,25 @@ fn object(finding: &Finding) -> Object<'_> {
             })
             .collect(),
         script: &finding.script,
+        fix: d.fix.as_ref().map(|fix| FixObject {
+            message: &fix.message,
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let span = span_of(&finding.source, &edit.range);
+                    EditObject {
+                        start: span.range.start,
+                        end: span.range.end,
+                        line: span.start.line,
+                        column: span.start.column,
+                        end_line: span.end.line,
+                        end_column: span.end.column,
+                        replacement: &edit.replacement,
+                    }
+                })
+                .collect(),
+        }),
         kind: "finding",
     }
 }

@@ -26,10 +26,25 @@ pub(crate) struct Run {
     pub(crate) unknown_args: Vec<String>,
     /// Scripts with `--- @include` lines that were not spliced.
     pub(crate) unspliced: Vec<String>,
-    /// Files that could not be read, as messages.
+    /// Files that could not be read (or written), as messages.
     pub(crate) input_errors: Vec<String>,
     /// The scripts that build keys from prefixes (in the order checked), with those keys.
     pub(crate) prefixed: Vec<(String, Vec<KeysFromPrefix>)>,
+    /// What `--fix` did, when asked: the findings are then those left after it.
+    pub(crate) fixed: Option<Fixed>,
+}
+
+/// What `--fix` did.
+#[derive(Debug, Default)]
+pub(crate) struct Fixed {
+    /// Fixes applied.
+    pub(crate) applied: usize,
+    /// Files changed.
+    pub(crate) files: usize,
+    /// The files were written (else shown as a diff).
+    pub(crate) written: bool,
+    /// Files left as they were, and why.
+    pub(crate) refused: Vec<String>,
 }
 
 impl Run {
@@ -45,6 +60,12 @@ impl Run {
     /// the first few, or all when `verbose`.
     fn notes(&self, verbose: bool) -> Vec<(String, &'static str)> {
         let mut notes = Vec::new();
+        for refused in self.fixed.iter().flat_map(|f| &f.refused) {
+            notes.push((
+                refused.clone(),
+                "its findings stay as they are; please report the script if a fix broke it",
+            ));
+        }
         let declare = "declare them in a header (`--! keys: job  args: token`), in `redis-lua-lint.toml` \
                        (`[[scripts]]`), or name files `name-N.lua` and pass `--keys-from-file-name`";
         if !self.unknown_counts.is_empty() {
@@ -158,7 +179,26 @@ impl Run {
             0 => String::new(),
             n => format!("; {}", plural(n, "input error", "input errors")),
         };
-        format!("{checked}: {found}{unread}")
+        let fixable = self.findings.iter().filter(|f| f.diagnostic.fix.is_some()).count();
+        let fixable = match (&self.fixed, fixable) {
+            (None, n) if n > 0 => format!(" ({n} fixable with `--fix`)"),
+            _ => String::new(),
+        };
+        let fixed = match &self.fixed {
+            Some(fixed) if fixed.applied == 0 => "nothing to fix; ".to_owned(),
+            Some(fixed) if fixed.written => format!(
+                "fixed {} in {}; then ",
+                plural(fixed.applied, "finding", "findings"),
+                plural(fixed.files, "file", "files")
+            ),
+            Some(fixed) => format!(
+                "the diff fixes {} in {}; with it, ",
+                plural(fixed.applied, "finding", "findings"),
+                plural(fixed.files, "file", "files")
+            ),
+            None => String::new(),
+        };
+        format!("{fixed}{checked}: {found}{fixable}{unread}")
     }
 }
 
@@ -208,13 +248,15 @@ fn scripts(n: usize) -> String {
 
 /// Prints `run` in `format`: findings to standard output; notes and the summary after
 /// them for `human`/`concise`, to standard error for the machine formats (whose
-/// standard output is the document alone).
+/// standard output is the document alone). With a `diff` (`--fix --diff`), standard
+/// output is the diff alone, and the notes and summary go to standard error.
 pub(crate) fn print(
     run: &Run,
     format: Format,
     color: anstream::ColorChoice,
     quiet: bool,
     verbose: bool,
+    diff: Option<&str>,
 ) -> io::Result<()> {
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
     let mut err = anstream::AutoStream::new(io::stderr().lock(), color);
@@ -231,6 +273,7 @@ pub(crate) fn print(
         )?;
     }
     match format {
+        _ if diff.is_some() => write!(out, "{}", diff.unwrap_or_default())?,
         Format::Human => human::findings(&mut out, &run.findings, colored)?,
         Format::Concise => human::concise(&mut out, &run.findings)?,
         Format::Json => json::array(&mut out, &run.findings, &run.prefixed)?,
@@ -243,7 +286,7 @@ pub(crate) fn print(
         return Ok(());
     }
     let tail: &mut dyn Write = match format {
-        Format::Human | Format::Concise => &mut out,
+        Format::Human | Format::Concise if diff.is_none() => &mut out,
         _ => &mut err,
     };
     for (note, help) in run.notes(verbose) {

@@ -7,7 +7,7 @@ use scripts_lint::Level;
 use scripts_lint::lints::LintInfo;
 use serde_json::{Value, json};
 
-use crate::lint::{Finding, KeysFromPrefix, Span};
+use crate::lint::{Finding, KeysFromPrefix, Span, span_of};
 use crate::rules;
 
 fn sarif_level(level: Level) -> &'static str {
@@ -96,6 +96,25 @@ fn result(finding: &Finding, rules: &[&LintInfo]) -> Value {
         .collect();
     if !related.is_empty() {
         result["relatedLocations"] = json!(related);
+    }
+    if let Some(fix) = &d.fix {
+        // the edits, as SARIF's replacements of regions of the file (an empty region
+        // is an insertion)
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                let span = span_of(&finding.source, &edit.range);
+                let mut deleted = region(&span);
+                deleted["byteOffset"] = json!(span.range.start);
+                deleted["byteLength"] = json!(span.range.len());
+                json!({ "deletedRegion": deleted, "insertedContent": { "text": edit.replacement } })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.message },
+            "artifactChanges": [{ "artifactLocation": { "uri": uri }, "replacements": replacements }],
+        }]);
     }
     result
 }

@@ -11,8 +11,8 @@ use full_moon::tokenizer::{Symbol, TokenType};
 use super::refine::Test;
 use super::value::{ANY_KEY, key_bit, keys_from};
 use super::{
-    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, ReplyUse, ReplyUseKind, Table, Undefined, Value,
-    Values, kind, lua, static_member,
+    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Operand, ReplyUse, ReplyUseKind, Table,
+    Undefined, Value, Values, kind, lua, static_member,
 };
 use crate::annotation::FieldKey;
 use crate::redis::globals::{self, Kind};
@@ -94,7 +94,7 @@ impl<'a> Analyzer<'a> {
 
     fn value_of(&mut self, expression: &'a Expression) -> Value {
         if let Expression::BinaryOperator { .. } = expression {
-            return self.binary_chain(expression, 0).0;
+            return self.binary_chain(expression, 0, false).0;
         }
         let range = lua::expr_range(expression);
         match expression {
@@ -121,14 +121,20 @@ impl<'a> Analyzer<'a> {
             },
             Expression::Parentheses { expression, .. } => self.expr(expression),
             Expression::UnaryOperator { unop, expression } => {
-                let operand = self.expr(expression);
+                let (operand, several) = self.operand(expression);
                 match unop {
                     UnOp::Minus(_) => {
-                        if operand.has(NUMERIC_WATCH) {
-                            self.numeric_use(lua::expr_range(expression), NumericOp::Negation, operand.clone());
-                        }
+                        let number = operand.number.map(|n| -n);
                         self.reply_use(lua::expr_range(expression), ReplyUseKind::Negation, &operand);
-                        Value::number(operand.number.map(|n| -n)).at(range)
+                        if operand.has(NUMERIC_WATCH) {
+                            let side = Side {
+                                value: operand,
+                                range: lua::expr_range(expression),
+                                several,
+                            };
+                            self.numeric_use(&side, NumericOp::Negation);
+                        }
+                        Value::number(number).at(range)
                     }
                     UnOp::Not(_) => {
                         self.reply_use(lua::expr_range(expression), ReplyUseKind::Truth, &operand);
@@ -163,68 +169,107 @@ impl<'a> Analyzer<'a> {
     ///
     /// `and`/`or` evaluate their right side where the left one narrowed the locals it
     /// tests (`x and f(x)`), and the chain returns what it says about locals as a test.
-    pub(super) fn binary_chain(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
+    ///
+    /// `condition`: only the chain's truth is used (see [`super::Comparison::condition`]);
+    /// so it is for the operands of its `and`/`or`, which are its loosest operators.
+    pub(super) fn binary_chain(&mut self, expression: &'a Expression, depth: usize, condition: bool) -> (Value, Test) {
         let mut spine = Vec::new();
         let mut leftmost = expression;
         while let Expression::BinaryOperator { lhs, binop, rhs } = leftmost {
             spine.push((binop, &**rhs));
             leftmost = lhs;
         }
-        let logical = spine.iter().any(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
+        spine.reverse();
+        let logical = |op: &BinOp| matches!(op, BinOp::And(_) | BinOp::Or(_));
         let mut lrange = lua::expr_range(leftmost);
         let start = lrange.start;
-        let (mut left, mut test) = if logical {
+        let (mut left, mut test, mut several) = if spine.iter().any(|(op, _)| logical(op)) {
             // in `x == 1 or y` the condition tests `x == 1`, not `x`
             let outer = self.walk.condition;
-            self.walk.condition &= spine
-                .last()
-                .is_some_and(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
-            let tested = self.test_at(leftmost, depth + 1);
+            self.walk.condition &= logical(spine[0].0);
+            let (value, test) = self.test_at(leftmost, depth + 1, condition && logical(spine[0].0));
             self.walk.condition = outer;
-            tested
+            (value, test, lua::may_expand(leftmost))
         } else {
-            (self.expr(leftmost), Test::default())
+            let (value, several) = self.operand(leftmost);
+            (value, Test::default(), several)
         };
-        let mut first = true;
-        for (binop, rhs) in spine.into_iter().rev() {
+        for (i, &(binop, rhs)) in spine.iter().enumerate() {
             let rrange = lua::expr_range(rhs);
             let range = start..rrange.end.max(start);
             match binop {
                 BinOp::And(_) => {
-                    let (right, right_test) = self.test_where(&test.when_true, rhs, depth);
+                    let (right, right_test) = self.test_where(&test.when_true, rhs, depth, condition);
                     left = right.join(&left.falsy());
                     test = test.and(right_test);
                 }
                 BinOp::Or(_) => {
-                    let (right, right_test) = self.test_where(&test.when_false, rhs, depth);
+                    let (right, right_test) = self.test_where(&test.when_false, rhs, depth, condition);
                     left = left.truthy().join(&right);
                     test = test.or(right_test);
                 }
                 _ => {
-                    let right = self.expr(rhs);
-                    test = if first {
+                    let (right, right_several) = self.operand(rhs);
+                    test = if i == 0 {
                         self.nil_comparison(binop, leftmost, rhs, &left)
                     } else {
                         Test::default()
                     };
-                    left = self.binary(left, lrange, binop, right, rrange, range.clone());
+                    if self.walk.recording
+                        && is_comparison(binop)
+                        && (compared(&left, &right) || !self.walk.frames.is_empty())
+                    {
+                        let used_as_condition = condition && spine.get(i + 1).is_none_or(|(op, _)| logical(op));
+                        self.facts.comparisons.push(super::Comparison {
+                            range: range.clone(),
+                            op: comparison_op(binop),
+                            left: Operand {
+                                range: lrange.clone(),
+                                value: left.clone(),
+                                primary: i == 0 && primary(leftmost),
+                            },
+                            right: Operand {
+                                range: rrange.clone(),
+                                value: right.clone(),
+                                primary: primary(rhs),
+                            },
+                            condition: used_as_condition,
+                        });
+                    }
+                    let sides = [
+                        Side {
+                            value: left,
+                            range: lrange,
+                            several,
+                        },
+                        Side {
+                            value: right,
+                            range: rrange,
+                            several: right_several,
+                        },
+                    ];
+                    left = self.binary(sides, binop, range.clone());
                 }
             }
-            first = false;
+            several = false;
             lrange = range;
         }
         (left, test)
     }
 
-    fn binary(
-        &mut self,
-        left: Value,
-        lrange: Range<usize>,
-        binop: &BinOp,
-        right: Value,
-        rrange: Range<usize>,
-        range: Range<usize>,
-    ) -> Value {
+    /// Evaluates an operand of an operator, which takes its first value only: the
+    /// value, and whether the expression may give more than one (a call of a function
+    /// the analysis does not know, `...`), which `tonumber(...)` around it would take too.
+    pub(super) fn operand(&mut self, expression: &'a Expression) -> (Value, bool) {
+        if !lua::may_expand(expression) {
+            return (self.expr(expression), false);
+        }
+        let values = self.expr_values(expression);
+        let several = values.rest.is_some() || values.fixed.len() > 1;
+        (values.into_first(), several)
+    }
+
+    fn binary(&mut self, [left, right]: [Side; 2], binop: &BinOp, range: Range<usize>) -> Value {
         let op = match binop {
             BinOp::Plus(_) => Some("+"),
             BinOp::Minus(_) => Some("-"),
@@ -235,12 +280,13 @@ impl<'a> Analyzer<'a> {
             _ => None,
         };
         if let Some(op) = op {
-            for (value, r) in [(&left, &lrange), (&right, &rrange)] {
-                if value.has(NUMERIC_WATCH) {
-                    self.numeric_use(r.clone(), NumericOp::Arithmetic(op), value.clone());
+            for side in [&left, &right] {
+                if side.value.has(NUMERIC_WATCH) {
+                    self.numeric_use(side, NumericOp::Arithmetic(op));
                 }
-                self.reply_use(r.clone(), ReplyUseKind::Arithmetic(op), value);
+                self.reply_use(side.range.clone(), ReplyUseKind::Arithmetic(op), &side.value);
             }
+            let (left, right) = (left.value, right.value);
             let folded = match (left.number, right.number) {
                 (Some(a), Some(b)) if left.only(kind::NUMBER) && right.only(kind::NUMBER) => match op {
                     "+" => Some(a + b),
@@ -261,34 +307,16 @@ impl<'a> Analyzer<'a> {
             }
             return result;
         }
-        if matches!(
-            binop,
-            BinOp::TwoEqual(_)
-                | BinOp::TildeEqual(_)
-                | BinOp::LessThan(_)
-                | BinOp::GreaterThan(_)
-                | BinOp::LessThanEqual(_)
-                | BinOp::GreaterThanEqual(_)
-        ) && (left.reply.is_some() || right.reply.is_some() || !self.walk.frames.is_empty())
-            && self.walk.recording
-        {
-            self.facts.comparisons.push(super::Comparison {
-                range: range.clone(),
-                op: comparison_op(binop),
-                left: (lrange.clone(), left.clone()),
-                right: (rrange.clone(), right.clone()),
-            });
-        }
         match binop {
             BinOp::TwoDots(_) => {
-                for (value, r) in [(&left, &lrange), (&right, &rrange)] {
-                    if value.may_be_missing() {
-                        self.numeric_use(r.clone(), NumericOp::Concat, value.clone());
+                for side in [&left, &right] {
+                    if side.value.may_be_missing() {
+                        self.numeric_use(side, NumericOp::Concat);
                     }
-                    self.reply_use(r.clone(), ReplyUseKind::Concat, value);
+                    self.reply_use(side.range.clone(), ReplyUseKind::Concat, &side.value);
                 }
-                let mut joined = concat(&left).at(range);
-                joined.id = super::exists::joined(&left, &right).and_then(std::num::NonZeroU64::new);
+                let mut joined = concat(&left.value).at(range);
+                joined.id = super::exists::joined(&left.value, &right.value).and_then(std::num::NonZeroU64::new);
                 joined
             }
             BinOp::LessThan(_) | BinOp::GreaterThan(_) | BinOp::LessThanEqual(_) | BinOp::GreaterThanEqual(_) => {
@@ -298,16 +326,16 @@ impl<'a> Analyzer<'a> {
                     BinOp::LessThanEqual(_) => "<=",
                     _ => ">=",
                 };
-                let both = left.has(kind::ARGV) && right.has(kind::ARGV);
-                for (value, r) in [(&left, &lrange), (&right, &rrange)] {
-                    self.reply_use(r.clone(), ReplyUseKind::Ordering(op), value);
+                let both = left.value.has(kind::ARGV) && right.value.has(kind::ARGV);
+                for side in [&left, &right] {
+                    self.reply_use(side.range.clone(), ReplyUseKind::Ordering(op), &side.value);
                 }
-                for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
+                for (side, other) in [(&left, &right.value), (&right, &left.value)] {
                     // against a string made in the script the comparison is meant to
                     // be alphabetical (`ARGV[1] < 'm'`); a missing value raises anyway
-                    let alphabetical = other.only(kind::STRING) && !value.may_be_missing();
-                    if value.has(NUMERIC_WATCH) && !alphabetical {
-                        self.compared_use(r.clone(), NumericOp::Ordering(op, both), value.clone(), other.kinds);
+                    let alphabetical = other.only(kind::STRING) && !side.value.may_be_missing();
+                    if side.value.has(NUMERIC_WATCH) && !alphabetical {
+                        self.compared_use(side, NumericOp::Ordering(op, both), other.kinds);
                         if both {
                             break;
                         }
@@ -321,9 +349,9 @@ impl<'a> Analyzer<'a> {
                 } else {
                     "~="
                 };
-                for (value, other, r) in [(&left, &right, &lrange), (&right, &left, &rrange)] {
-                    if value.has(kind::ARGV | kind::REPLY) && other.only(kind::NUMBER) {
-                        self.numeric_use(r.clone(), NumericOp::Equality(op), value.clone());
+                for (side, other) in [(&left, &right.value), (&right, &left.value)] {
+                    if side.value.has(kind::ARGV | kind::REPLY) && other.only(kind::NUMBER) {
+                        self.numeric_use(side, NumericOp::Equality(op));
                     }
                 }
                 Value::boolean(None)
@@ -359,18 +387,19 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    pub(super) fn numeric_use(&mut self, range: Range<usize>, op: NumericOp, value: Value) {
-        self.compared_use(range, op, value, 0);
+    pub(super) fn numeric_use(&mut self, side: &Side, op: NumericOp) {
+        self.compared_use(side, op, 0);
     }
 
     /// A use in a comparison, with the other side's kinds.
-    fn compared_use(&mut self, range: Range<usize>, op: NumericOp, value: Value, other: u32) {
+    fn compared_use(&mut self, side: &Side, op: NumericOp, other: u32) {
         if self.walk.recording {
             self.facts.numeric_uses.push(NumericUse {
-                range,
+                range: side.range.clone(),
                 op,
-                value,
+                value: side.value.clone(),
                 other,
+                several: side.several,
             });
         }
     }
@@ -750,6 +779,7 @@ impl<'a> Analyzer<'a> {
                     if value.may_be_missing() {
                         value.kinds = value.kinds & !kind::MISSING | kind::UNKNOWN;
                     }
+                    value.from_field = true;
                     value
                 }
                 _ => Value::of(kind::FIELD).at(range),
@@ -855,14 +885,48 @@ impl<'a> Analyzer<'a> {
     }
 }
 
-/// Values whose use as a number a lint looks at: `ARGV` strings, reply strings, and
-/// null replies.
+/// An operand of an operator: its value, where it is written, and whether the
+/// expression may give more than one value (see [`Analyzer::operand`]).
+pub(super) struct Side {
+    pub(super) value: Value,
+    pub(super) range: Range<usize>,
+    pub(super) several: bool,
+}
+
 /// A member of the string library, which indexing a string reaches (`s.len`).
 fn string_member(name: &str) -> bool {
     matches!(globals::global("string"), Some(Kind::Library(members)) if globals::member(members, name).is_some())
 }
 
+/// Values whose use as a number a lint looks at: `ARGV` strings, reply strings, and
+/// null replies.
 const NUMERIC_WATCH: u32 = kind::ARGV | kind::REPLY | kind::MISSING;
+
+fn is_comparison(binop: &BinOp) -> bool {
+    matches!(
+        binop,
+        BinOp::TwoEqual(_)
+            | BinOp::TildeEqual(_)
+            | BinOp::LessThan(_)
+            | BinOp::GreaterThan(_)
+            | BinOp::LessThanEqual(_)
+            | BinOp::GreaterThanEqual(_)
+    )
+}
+
+/// A comparison the lints read: with a reply on one side, or with `nil` (whose fix,
+/// in a helper, must suit every value the helper compares).
+fn compared(left: &Value, right: &Value) -> bool {
+    left.reply.is_some() || right.reply.is_some() || left.only(kind::NIL) || right.only(kind::NIL)
+}
+
+/// A name, an index, a call or a parenthesised expression.
+fn primary(expression: &Expression) -> bool {
+    matches!(
+        expression,
+        Expression::Var(_) | Expression::FunctionCall(_) | Expression::Parentheses { .. }
+    )
+}
 
 fn comparison_op(binop: &BinOp) -> &'static str {
     match binop {

@@ -115,6 +115,10 @@ pub(crate) struct NumericUse {
     pub(crate) value: Value,
     /// For a comparison: the other side's kinds (0 otherwise).
     pub(crate) other: u32,
+    /// The expression may give more than one value (a call of a function the
+    /// analysis does not know, `...`): `tonumber(...)` around it would take the second
+    /// as its base.
+    pub(crate) several: bool,
 }
 
 /// Seed states reaching a `math.random` call (bits).
@@ -168,14 +172,28 @@ pub(crate) struct Shadow {
     pub(crate) misuse: Option<Range<usize>>,
 }
 
-/// A comparison with a command's reply on one side.
+/// A comparison with a command's reply on one side, or an equality with `nil` (with
+/// whatever on the other: a fix of one evaluation of a helper must suit them all).
 #[derive(Clone, Debug)]
 pub(crate) struct Comparison {
     pub(crate) range: Range<usize>,
     /// `==`, `~=`, `<`, ...
     pub(crate) op: &'static str,
-    pub(crate) left: (Range<usize>, Value),
-    pub(crate) right: (Range<usize>, Value),
+    pub(crate) left: Operand,
+    pub(crate) right: Operand,
+    /// Only its truth is used: it is the condition of an `if`, `elseif`, `while` or
+    /// `until`, the operand of `not`, or an operand of `and`/`or` in such a place.
+    pub(crate) condition: bool,
+}
+
+/// One side of a [`Comparison`].
+#[derive(Clone, Debug)]
+pub(crate) struct Operand {
+    pub(crate) range: Range<usize>,
+    pub(crate) value: Value,
+    /// A name, an index, a call or a parenthesised expression: `not` written before it
+    /// applies to all of it.
+    pub(crate) primary: bool,
 }
 
 /// How a reply is used, where its type may make the use fail or mean nothing.

@@ -48,7 +48,7 @@ use crate::annotation::Annotations;
 use crate::redis::globals::{self, Kind};
 pub(crate) use facts::{
     Arg, Callback, CommandCall, Comparison, ConvertedUse, ErrorReply, Facts, GlobalWrite, GlobalWriteKind, NamedRead,
-    NumericOp, NumericUse, Registration, RegistrationForm, ReplyUse, ReplyUseKind, Return, Shadow, TableShape,
+    NumericOp, NumericUse, Operand, Registration, RegistrationForm, ReplyUse, ReplyUseKind, Return, Shadow, TableShape,
     Undefined, Unpacked, WrongType, command_names, seed,
 };
 pub(crate) use value::{Func, Marker, Table, Value, Values, kind};

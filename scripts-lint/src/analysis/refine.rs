@@ -82,16 +82,19 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Evaluates `expression` as a condition: its value, and what it says about locals.
+    /// Evaluates `expression` as a test whose value is used too (`assert(x)`): its
+    /// value, and what it says about locals.
     pub(super) fn test(&mut self, expression: &'a Expression) -> (Value, Test) {
-        self.test_at(expression, 0)
+        self.test_at(expression, 0, false)
     }
 
-    pub(super) fn test_at(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
+    /// `condition`: only the truth of `expression` is used (an `if`'s condition, the
+    /// operand of `not`), which the fixes of comparisons read.
+    pub(super) fn test_at(&mut self, expression: &'a Expression, depth: usize, condition: bool) -> (Value, Test) {
         if depth > TEST_DEPTH {
             return (self.expr(expression), Test::default());
         }
-        let (value, test) = self.test_operand(expression, depth);
+        let (value, test) = self.test_operand(expression, depth, condition);
         // an operand the condition tests itself (not `not x`, which records its own,
         // nor `a and b`, whose operands do)
         if self.walk.condition
@@ -105,14 +108,14 @@ impl<'a> Analyzer<'a> {
         (value, test)
     }
 
-    fn test_operand(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
+    fn test_operand(&mut self, expression: &'a Expression, depth: usize, condition: bool) -> (Value, Test) {
         match expression {
-            Expression::Parentheses { expression, .. } => self.test_at(expression, depth + 1),
+            Expression::Parentheses { expression, .. } => self.test_at(expression, depth + 1, condition),
             Expression::UnaryOperator {
                 unop: UnOp::Not(_),
                 expression,
             } => {
-                let (value, test) = self.test_at(expression, depth + 1);
+                let (value, test) = self.test_at(expression, depth + 1, true);
                 if !self.walk.condition {
                     self.reply_use(lua::expr_range(expression), super::ReplyUseKind::Truth, &value);
                 }
@@ -133,7 +136,7 @@ impl<'a> Analyzer<'a> {
                 }
                 None => (self.read_name(token), Test::default()),
             },
-            Expression::BinaryOperator { .. } => self.binary_chain(expression, depth),
+            Expression::BinaryOperator { .. } => self.binary_chain(expression, depth, condition),
             _ if is_plain_var(expression) => {
                 // a missing library member read as a test is `nil`: feature detection
                 let probing = std::mem::replace(&mut self.walk.probing, true);
@@ -146,18 +149,24 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Evaluates `rhs` where `narrowing` holds, then undoes it.
-    pub(super) fn test_where(&mut self, narrowing: &Narrowing, rhs: &'a Expression, depth: usize) -> (Value, Test) {
+    pub(super) fn test_where(
+        &mut self,
+        narrowing: &Narrowing,
+        rhs: &'a Expression,
+        depth: usize,
+        condition: bool,
+    ) -> (Value, Test) {
         // `rhs` may not run: keys it made sure of are not sure after, keys it deleted are gone
         let before = self.flow.existing.clone();
         if narrowing.is_empty() {
-            let result = self.test_at(rhs, depth + 1);
+            let result = self.test_at(rhs, depth + 1, condition);
             let after = std::mem::replace(&mut self.flow.existing, before);
             self.flow.existing.intersect(&after);
             return result;
         }
         let fork = self.fork();
         self.narrow(narrowing);
-        let result = self.test_at(rhs, depth + 1);
+        let result = self.test_at(rhs, depth + 1, condition);
         let branch = self.end_branch(&fork);
         self.locals.forks -= 1;
         self.flow.existing.intersect(&branch.flow.existing);

@@ -203,11 +203,16 @@ impl<'a> Analyzer<'a> {
                     .into_iter()
                     .flatten()
                 {
-                    let value = self.expr(bound);
-                    if value.has(kind::ARGV | kind::REPLY | kind::MISSING) {
-                        self.numeric_use(lua::expr_range(bound), super::NumericOp::ForBound, value.clone());
+                    let (value, several) = self.operand(bound);
+                    let side = super::expr::Side {
+                        value,
+                        range: lua::expr_range(bound),
+                        several,
+                    };
+                    if side.value.has(kind::ARGV | kind::REPLY | kind::MISSING) {
+                        self.numeric_use(&side, super::NumericOp::ForBound);
                     }
-                    bounds.push(value);
+                    bounds.push(side.value);
                 }
                 // counting up from a constant: the index is never below it (`KEYS[i]`
                 // for `i = 2, #KEYS` is one of the keys after the first)
@@ -584,7 +589,7 @@ impl<'a> Analyzer<'a> {
     /// Evaluates a condition and returns what it says about the locals it tests.
     pub(super) fn condition(&mut self, expression: &'a Expression) -> super::refine::Test {
         let outer = std::mem::replace(&mut self.walk.condition, true);
-        let test = self.test(expression).1;
+        let test = self.test_at(expression, 0, true).1;
         self.walk.condition = outer;
         test
     }

@@ -177,6 +177,9 @@ pub(crate) struct Value {
     pub(crate) boolean: Option<bool>,
     /// True when the number is likely not an integer (`/`, `math.sqrt`, `math.random()`).
     pub(crate) fraction: bool,
+    /// Read from a field of a table the script built (`t[k]`): `nil` when that field
+    /// was never set, which the summary of the table's elements does not say.
+    pub(crate) from_field: bool,
     pub(crate) func: Option<Func>,
     pub(crate) table: Option<Table>,
     pub(crate) marker: Option<Marker>,
@@ -212,6 +215,7 @@ impl Value {
             choices: None,
             boolean: None,
             fraction: false,
+            from_field: false,
             func: None,
             table: None,
             marker: None,
@@ -428,6 +432,7 @@ impl Value {
             choices,
             boolean: pick(self, &self.boolean, other, &other.boolean, kind::BOOL),
             fraction: self.fraction || other.fraction,
+            from_field: self.from_field || other.from_field,
             func: pick(self, &self.func, other, &other.func, kind::FUNCTION),
             table: pick(self, &self.table, other, &other.table, kind::TABLE),
             marker: pick(self, &self.marker, other, &other.marker, marked),

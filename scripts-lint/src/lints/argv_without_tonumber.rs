@@ -1,4 +1,5 @@
-use super::{Context, Lint, LintInfo, argv_name};
+use super::{Context, Lint, LintInfo, argv_name, param_at, tonumber_fix};
+use crate::ParamType;
 use crate::analysis::{NumericOp, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
@@ -77,6 +78,16 @@ impl Lint for ArgvWithoutTonumber {
             // written, so converting once is advice. Comparisons differ on every value.
             if matches!(used.op, NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound) {
                 finding.level = Level::Warn;
+            }
+            // a 64-bit integer past 2^53 is rounded by `tonumber` as by arithmetic, but
+            // then the right fix is to keep the string (`precision_loss`), not this one
+            let int64 = |p: &crate::Param| p.ty == ParamType::Int64;
+            let wide = match used.value.argv_index {
+                Some(i) => param_at(&cx.signature.args, i as usize).is_some_and(int64),
+                None => cx.signature.args.iter().any(int64),
+            };
+            if !wide && let Some((message, edits)) = tonumber_fix(cx, used, kind::STRINGY | kind::NUMBER) {
+                finding = finding.fix(message, edits);
             }
             out.push(finding);
         }

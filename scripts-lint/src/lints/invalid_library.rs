@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
-use super::{Context, Lint, LintInfo, suggest};
+use super::{Context, Lint, LintInfo, name_at, suggest, sure};
 use crate::analysis::{Callback, Registration, RegistrationForm, WrongType};
-use crate::diagnostic::{Diagnostic, Level};
+use crate::diagnostic::{Diagnostic, Edit, Level};
 use crate::library_line::{INVALID_NAME, valid_name, valid_spelling};
 use crate::redis::globals;
 use crate::shebang::FLAGS;
@@ -35,11 +35,13 @@ impl Lint for InvalidLibrary {
             return;
         };
         for problem in &library.line.problems {
-            out.push(
-                Self::finding(problem.range.clone(), problem.message.clone())
-                    .label("invalid")
-                    .help(problem.help.clone()),
-            );
+            let mut finding = Self::finding(problem.range.clone(), problem.message.clone())
+                .label("invalid")
+                .help(problem.help.clone());
+            if let Some((message, edits)) = &problem.fix {
+                finding = finding.fix(message.clone(), edits.clone());
+            }
+            out.push(finding);
         }
         for (range, what) in &cx.facts.load_time {
             // Valkey's `server` exists there while a library loads
@@ -60,6 +62,21 @@ impl Lint for InvalidLibrary {
         for registration in library.registrations {
             registration_problems(cx, registration, &mut first, out);
         }
+    }
+}
+
+/// The fix of a misspelt field or flag: `near` where `written` is, as a name or inside
+/// its quotes.
+fn respell(
+    cx: &Context<'_>,
+    finding: Diagnostic,
+    range: &std::ops::Range<usize>,
+    written: &str,
+    near: Option<&str>,
+) -> Diagnostic {
+    match (near, name_at(cx, range, written)) {
+        (Some(near), Some(at)) => finding.fix(format!("write `{near}`"), vec![Edit::new(at, near)]),
+        _ => finding,
     }
 }
 
@@ -166,10 +183,11 @@ fn registration_problems<'r>(
             format!("`redis.register_function` has no field `{field}`: Redis answers `unknown argument given to redis.register_function`"),
         )
         .label("unknown field");
-        out.push(match suggest(field, FIELDS) {
+        let finding = match suggest(field, FIELDS) {
             Some(near) => finding.help(format!("did you mean `{near}`?")),
             None => finding.help("the fields are `function_name`, `callback`, `flags` and `description`"),
-        });
+        };
+        out.push(respell(cx, finding, range, field, sure(field, FIELDS)));
     }
     for (range, wrong) in &registration.wrong_types {
         out.push(wrong_type(*wrong, table, range.clone()));
@@ -196,10 +214,22 @@ fn registration_problems<'r>(
             .iter()
             .any(|word| word.eq_ignore_ascii_case(flag));
         out.push(match suggest(flag, FLAGS.iter().copied()) {
-            _ if read_only => finding.help(format!(
-                "write `flags = {{'no-writes'}}`: such functions are called with `FCALL_RO`; the flags are {all}"
-            )),
-            Some(near) => finding.help(format!("did you mean `{near}`? the flags are {all}")),
+            _ if read_only => respell(
+                cx,
+                finding.help(format!(
+                    "write `flags = {{'no-writes'}}`: such functions are called with `FCALL_RO`; the flags are {all}"
+                )),
+                range,
+                flag,
+                Some("no-writes"),
+            ),
+            Some(near) => respell(
+                cx,
+                finding.help(format!("did you mean `{near}`? the flags are {all}")),
+                range,
+                flag,
+                sure(flag, FLAGS.iter().copied()),
+            ),
             None => finding.help(format!("the flags are {all}")),
         });
     }

@@ -7,9 +7,9 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Arg, CommandCall, Facts, Registration, Value};
+use crate::analysis::{Arg, CommandCall, Facts, NumericOp, NumericUse, Registration, Value, kind};
 use crate::annotation::Annotations;
-use crate::diagnostic::{Diagnostic, Level};
+use crate::diagnostic::{Diagnostic, Edit, Level};
 use crate::library_line::LibraryLine;
 pub(crate) use crate::redis::commands::Resolved;
 use crate::redis::commands::{self, Command};
@@ -34,6 +34,17 @@ pub struct LintInfo {
     /// `#### Example` (from `src/lints/<name>.md`, next to the lint; `docs/lints.md` and
     /// `redis-lua-lint --explain` show it).
     pub doc: &'static str,
+}
+
+impl LintInfo {
+    /// Whether its findings may carry a fix (`Diagnostic::fix`): its documentation's
+    /// `#### Fix` section starts with `Yes`.
+    pub fn fixable(&self) -> bool {
+        self.doc
+            .split("#### Fix\n")
+            .nth(1)
+            .is_some_and(|section| section.starts_with("Yes"))
+    }
 }
 
 /// What a lint sees of one script.
@@ -298,7 +309,7 @@ pub(crate) fn drop_echoes(diagnostics: &mut Vec<Diagnostic>) {
 
 /// Name of the syntax-error lint, reported by the parser itself.
 pub use crate::parse::LUA_SYNTAX;
-pub use crate::suggest::{suggest, suggest_within};
+pub use crate::suggest::{suggest, suggest_within, sure, sure_in_case};
 /// Name of the lint for `--!` header lines that cannot be read, reported by
 /// [`crate::header`] itself.
 pub(crate) use invalid_header::NAME as INVALID_HEADER;
@@ -393,6 +404,68 @@ pub(crate) fn reply_command(value: &Value) -> String {
     }
 }
 
+/// The fix of a string used as a number: `tonumber(...)` around the use, where that is
+/// what Lua does with it anyway (arithmetic, negation and `for` bounds convert a
+/// numeric string the same way; a non-numeric one raises either way) or what the
+/// comparison can only mean (`<` against a number raises on a string). None for `==`
+/// (`'10' == 10` may mean the string `'10'`), for `<` against another string
+/// (alphabetical), or for a value that may be something else than a string or a number.
+pub(crate) fn tonumber_fix(cx: &Context<'_>, used: &NumericUse, may_be: u32) -> Option<(String, Vec<Edit>)> {
+    let certain = match used.op {
+        NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound => true,
+        NumericOp::Ordering(_, false) => used.other != 0 && used.other & !kind::NUMBER == 0,
+        NumericOp::Ordering(_, true) | NumericOp::Equality(_) | NumericOp::Concat => false,
+    };
+    if !certain || !used.value.only(may_be) {
+        return None;
+    }
+    let text = cx.text(&used.range);
+    // `tonumber(f())` would take `f`'s second value as its base
+    let (open, close) = if used.several {
+        ("tonumber((", "))")
+    } else {
+        ("tonumber(", ")")
+    };
+    Some((
+        format!("convert it: `{open}{text}{close}`"),
+        vec![
+            Edit::new(used.range.start..used.range.start, open),
+            Edit::new(used.range.end..used.range.end, close),
+        ],
+    ))
+}
+
+/// Where the text of a literal string is written, quotes excluded, when `value` is that
+/// one literal, written in the script in plain quotes (a caller's argument, for a
+/// helper's parameter): the place a fix of a misspelt name edits.
+pub(crate) fn literal_text_at(cx: &Context<'_>, value: &Value) -> Option<Range<usize>> {
+    name_at(cx, &value.origin()?, value.literal()?)
+}
+
+/// Where `text` is written at `at`: all of it when it is written as a name, or inside
+/// the quotes of a plain string literal (`'text'`, `"text"`; not one with escapes).
+pub(crate) fn name_at(cx: &Context<'_>, at: &Range<usize>, text: &str) -> Option<Range<usize>> {
+    let written = cx.text(at);
+    if written == text {
+        return Some(at.clone());
+    }
+    let quoted = [b'\'', b'"'].iter().any(|&q| {
+        written.len() == text.len() + 2 && written.as_bytes()[0] == q && written.as_bytes()[written.len() - 1] == q
+    });
+    (quoted && &written[1..written.len() - 1] == text).then(|| at.start + 1..at.end - 1)
+}
+
+/// `name` in the case `written` is in: all lowercase, all uppercase, or as it is.
+pub(crate) fn in_case_of(written: &str, name: &str) -> String {
+    if !written.bytes().any(|b| b.is_ascii_uppercase()) {
+        name.to_ascii_lowercase()
+    } else if !written.bytes().any(|b| b.is_ascii_lowercase()) {
+        name.to_ascii_uppercase()
+    } else {
+        name.to_owned()
+    }
+}
+
 /// The parameter list of a role, for messages: "`from`, `to`".
 pub(crate) fn param_names(params: &[crate::Param]) -> String {
     let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.name)).collect();
@@ -416,7 +489,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 38);
+        assert_eq!(ALL.len(), 39);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 

@@ -108,13 +108,13 @@ fn use_finding(cx: &Context<'_>, used: &ReplyUse) -> Option<Diagnostic> {
 fn comparison_finding(cx: &Context<'_>, comparison: &Comparison) -> Option<Diagnostic> {
     let never = if comparison.op == "==" { "never true" } else { "always true" };
     for (reply, other) in [(&comparison.left, &comparison.right), (&comparison.right, &comparison.left)] {
-        let literal = cx.text(&other.0);
-        let text = cx.text(&reply.0);
-        let command = reply_command(&reply.1);
+        let literal = cx.text(&other.range);
+        let text = cx.text(&reply.range);
+        let command = reply_command(&reply.value);
         // `ARGV` against a number is `argv_without_tonumber`'s
         let stringy = kind::STRING | kind::CONCAT | kind::REPLY;
-        if integer(&reply.1, true) && other.1.only(stringy | kind::MISSING_FALSE) && other.1.has(stringy) {
-            let or_error = if reply.1.has(kind::ERROR) { " or an error table" } else { "" };
+        if integer(&reply.value, true) && other.value.only(stringy | kind::MISSING_FALSE) && other.value.has(stringy) {
+            let or_error = if reply.value.has(kind::ERROR) { " or an error table" } else { "" };
             return Some(
                 ReplyTypeMismatch::finding(
                     comparison.range.clone(),
@@ -125,17 +125,17 @@ fn comparison_finding(cx: &Context<'_>, comparison: &Comparison) -> Option<Diagn
                 )
                 .label(never)
                 .note("Lua never finds a number equal to a string: `1 == '1'` is false")
-                .help(format!("compare numbers: `{text} {} {}`", comparison.op, number_hint(&other.1))),
+                .help(format!("compare numbers: `{text} {} {}`", comparison.op, number_hint(&other.value))),
             );
         }
-        let Some(what) = table(&reply.1) else { continue };
+        let Some(what) = table(&reply.value) else { continue };
         // a status against a string is `status_compared_with_string`'s
-        let scalar = if reply.1.has(kind::STATUS) {
+        let scalar = if reply.value.has(kind::STATUS) {
             kind::NUMBER | (kind::STRINGY & !kind::STRING)
         } else {
             kind::NUMBER | kind::STRINGY
         };
-        if other.1.only(scalar) {
+        if other.value.only(scalar) {
             return Some(
                 ReplyTypeMismatch::finding(
                     comparison.range.clone(),

@@ -1,4 +1,4 @@
-use super::{Context, Lint, LintInfo, reply_command};
+use super::{Context, Lint, LintInfo, reply_command, tonumber_fix};
 use crate::analysis::{NumericOp, kind};
 use crate::diagnostic::{Diagnostic, Level};
 
@@ -57,6 +57,11 @@ impl Lint for ReplyWithoutTonumber {
                 && used.other & kind::NUMBER == 0;
             if alphabetical || matches!(used.op, NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound) {
                 finding.level = Level::Warn;
+            }
+            // `false` (a null reply) raises in arithmetic as the `nil` of `tonumber(false)` does
+            let may_be = kind::STRINGY | kind::NUMBER | kind::MISSING_FALSE;
+            if let Some((message, edits)) = tonumber_fix(cx, used, may_be) {
+                finding = finding.fix(message, edits);
             }
             out.push(finding);
         }

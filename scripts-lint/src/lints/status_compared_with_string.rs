@@ -1,6 +1,6 @@
 use super::{Context, Lint, LintInfo, reply_command};
-use crate::analysis::kind;
-use crate::diagnostic::{Diagnostic, Level};
+use crate::analysis::{Comparison, Operand, kind};
+use crate::diagnostic::{Diagnostic, Edit, Level};
 
 #[doc = include_str!("status_compared_with_string.md")]
 pub(crate) struct StatusComparedWithString;
@@ -17,33 +17,50 @@ impl Lint for StatusComparedWithString {
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for comparison in &cx.facts.comparisons {
-            if !matches!(comparison.op, "==" | "~=") {
-                continue;
-            }
-            let (left, right) = (&comparison.left, &comparison.right);
-            let (status, text) = if left.1.has(kind::STATUS) && right.1.only(kind::STRING) {
-                (left, right)
-            } else if right.1.has(kind::STATUS) && left.1.only(kind::STRING) {
-                (right, left)
-            } else {
-                continue;
-            };
+            let Some((status, text)) = status_and_string(comparison) else { continue };
             // a reply that may also be a string could equal it
-            if status.1.has(kind::STRINGY | kind::OPAQUE) {
+            if status.value.has(kind::STRINGY | kind::OPAQUE) {
                 continue;
             }
-            let command = reply_command(&status.1);
+            let command = reply_command(&status.value);
             let never = if comparison.op == "==" { "never true" } else { "always true" };
-            let literal = cx.text(&text.0);
+            let literal = cx.text(&text.range);
+            // only a status, in every evaluation of the comparison (a helper's, once per
+            // call): with a null reply (`SET ... NX`) testing the reply itself may be meant
+            let certain = cx
+                .facts
+                .comparisons
+                .iter()
+                .filter(|other| other.range == comparison.range)
+                .all(|other| {
+                    // a field of a table the script built may be absent: `.ok` of it raises
+                    status_and_string(other)
+                        .is_some_and(|(status, _)| status.value.only(kind::STATUS) && !status.value.from_field)
+                });
+            let mut finding = Self::finding(
+                comparison.range.clone(),
+                format!("{command} replies with a status, which a script sees as a table: comparing it with a string is {never}"),
+            );
+            if certain {
+                let written = cx.text(&status.range);
+                let (open, close) = if status.primary { ("", ".ok") } else { ("(", ").ok") };
+                finding = finding.fix(
+                    format!("compare its text: `{open}{written}{close}`"),
+                    vec![
+                        Edit::new(status.range.start..status.range.start, open),
+                        Edit::new(status.range.end..status.range.end, close),
+                    ]
+                    .into_iter()
+                    .filter(|e| !e.replacement.is_empty())
+                    .collect(),
+                );
+            }
             out.push(
-                Self::finding(
-                    comparison.range.clone(),
-                    format!("{command} replies with a status, which a script sees as a table: comparing it with a string is {never}"),
-                )
+                finding
                 .label(never)
                 .note(format!("the reply is `{{ok = {literal}}}`, not {literal}"))
                 .help({
-                    let fix = format!("compare its text: `{}.ok {} {literal}`", cx.text(&status.0), comparison.op);
+                    let fix = format!("compare its text: `{}.ok {} {literal}`", cx.text(&status.range), comparison.op);
                     if command == "`SET`" {
                         format!("{fix}; or test the reply itself, which is `false` when `NX`/`XX` set nothing")
                     } else {
@@ -52,5 +69,20 @@ impl Lint for StatusComparedWithString {
                 }),
             );
         }
+    }
+}
+
+/// The status reply and the string of an `==`/`~=` between them.
+fn status_and_string(comparison: &Comparison) -> Option<(&Operand, &Operand)> {
+    if !matches!(comparison.op, "==" | "~=") {
+        return None;
+    }
+    let (left, right) = (&comparison.left, &comparison.right);
+    if left.value.has(kind::STATUS) && right.value.only(kind::STRING) {
+        Some((left, right))
+    } else if right.value.has(kind::STATUS) && left.value.only(kind::STRING) {
+        Some((right, left))
+    } else {
+        None
     }
 }

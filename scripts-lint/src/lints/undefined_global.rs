@@ -1,5 +1,6 @@
-use super::{Context, Lint, LintInfo, suggest};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Context, Lint, LintInfo, suggest, sure_in_case};
+use crate::analysis::Undefined;
+use crate::diagnostic::{Diagnostic, Edit, Level};
 use crate::redis::globals::{self, Kind};
 
 #[doc = include_str!("undefined_global.md")]
@@ -58,9 +59,12 @@ impl Lint for UndefinedGlobal {
                         );
                         continue;
                     }
-                    match (globals::absent(path), suggest(path, globals::GLOBALS.iter().map(|g| g.0))) {
+                    let names = || globals::GLOBALS.iter().map(|g| g.0);
+                    match (globals::absent(path), suggest(path, names())) {
                         (Some(why), _) => finding.help(why),
-                        (None, Some(near)) => finding.help(format!("did you mean `{near}`?")),
+                        (None, Some(near)) => {
+                            respell(cx, finding.help(format!("did you mean `{near}`?")), undefined, path, sure_in_case(path, names()))
+                        }
                         (None, None) => finding.help(format!(
                             "declare it with `local {path} = ...` or use one of the globals Redis provides"
                         )),
@@ -84,8 +88,20 @@ impl Lint for UndefinedGlobal {
                         _ if later_lua.is_some() => finding
                             .note("Redis embeds Lua 5.1; this name comes from a later Lua")
                             .help(later_lua.unwrap_or_default()),
-                        Some(near) if undefined.method => finding.help(format!("did you mean `:{near}()`?")),
-                        Some(near) => finding.help(format!("did you mean `{library}.{near}`?")),
+                        Some(near) if undefined.method => respell(
+                            cx,
+                            finding.help(format!("did you mean `:{near}()`?")),
+                            undefined,
+                            member,
+                            sure_in_case(member, members.iter().map(|m| m.0)),
+                        ),
+                        Some(near) => respell(
+                            cx,
+                            finding.help(format!("did you mean `{library}.{near}`?")),
+                            undefined,
+                            member,
+                            sure_in_case(member, members.iter().map(|m| m.0)),
+                        ),
                         None => {
                             let names: Vec<&str> = members.iter().map(|m| m.0).collect();
                             finding.help(format!("`{library}` has: {}", names.join(", ")))
@@ -132,5 +148,19 @@ fn where_(cx: &Context<'_>) -> &'static str {
     match cx.library {
         Some(_) => "Redis functions",
         None => "Redis scripts",
+    }
+}
+
+/// The fix of a misspelt name: the one sure candidate in its place. A name read with
+/// `.` or `:`, or a global, ends where the read does; one written as a string
+/// (`string['trim']`) ends with `]` and is left alone.
+fn respell(cx: &Context<'_>, finding: Diagnostic, undefined: &Undefined, name: &str, near: Option<&str>) -> Diagnostic {
+    let range = &undefined.range;
+    match near {
+        Some(near) if cx.text(range).ends_with(name) => finding.fix(
+            format!("write `{near}`"),
+            vec![Edit::new(range.end - name.len()..range.end, near)],
+        ),
+        _ => finding,
     }
 }

@@ -1,5 +1,6 @@
-use super::{Context, Lint, LintInfo, Resolved, display_name, suggest};
-use crate::diagnostic::{Diagnostic, Level};
+use super::{Context, Lint, LintInfo, Resolved, display_name, in_case_of, literal_text_at, suggest, sure};
+use crate::analysis::Arg;
+use crate::diagnostic::{Diagnostic, Edit, Level};
 use crate::redis::commands;
 use crate::redis::target::Target;
 
@@ -45,16 +46,17 @@ impl Lint for UnknownCommand {
                     });
                 }
                 Some(Resolved::Unknown(name)) => {
-                    let top_level = commands::all().iter().filter(|c| !c.name.contains('|')).map(|c| c.name);
+                    let top_level = || commands::all().iter().filter(|c| !c.name.contains('|')).map(|c| c.name);
                     let finding = Self::finding(
                         call.args[0].range.clone(),
                         format!("`{name}` is not a Redis command"),
                     )
                     .label("unknown command");
-                    out.push(match suggest(name, top_level) {
+                    let finding = match suggest(name, top_level()) {
                         Some(near) => finding.help(format!("did you mean `{near}`?")),
                         None => finding.help("check the name against the Redis command reference (Redis 7.0 to 7.4, Valkey 8)"),
-                    });
+                    };
+                    out.push(respell(cx, finding, &call.args[0], sure(name, top_level())));
                 }
                 Some(Resolved::UnknownSubcommand(container, sub)) => {
                     let prefix = format!("{}|", container.name);
@@ -68,13 +70,24 @@ impl Lint for UnknownCommand {
                         format!("`{container_name}` has no subcommand `{sub}`"),
                     )
                     .label("unknown subcommand");
-                    out.push(match suggest(sub, subs.iter().copied()) {
+                    let finding = match suggest(sub, subs.iter().copied()) {
                         Some(near) => finding.help(format!("did you mean `{container_name} {near}`?")),
                         None => finding.help(format!("`{container_name}` has: {}", subs.join(", "))),
-                    });
+                    };
+                    out.push(respell(cx, finding, &call.args[1], sure(sub, subs.iter().copied())));
                 }
                 _ => {}
             }
         }
     }
+}
+
+/// The fix of a misspelt name: the one sure candidate, written in the literal's case
+/// where the literal is written (a helper's caller, a local's assignment).
+fn respell(cx: &Context<'_>, finding: Diagnostic, arg: &Arg, near: Option<&str>) -> Diagnostic {
+    let (Some(near), Some(at)) = (near, literal_text_at(cx, &arg.value).filter(|_| !arg.spread)) else {
+        return finding;
+    };
+    let name = in_case_of(cx.text(&at), near);
+    finding.fix(format!("write `{name}`"), vec![Edit::new(at, name.clone())])
 }
