@@ -8,34 +8,20 @@ use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
-use syn::parse::Parser;
-use syn::spanned::Spanned;
-use syn::{Ident, Item, ItemFn, LitStr};
 
-use scripts_lint::{FunctionReport, Level, LibrarySignature, Target};
+use scripts_lint::FunctionReport;
 
 use crate::codegen::{self, Expansion, Host};
-use crate::config::Config;
 use crate::diag::{self, CheckedLibrary};
 use crate::errors::Errors;
 use crate::fallback;
 use crate::parse::{self, Body, ScriptFn};
 
-/// `#[redis_library(...)]` options.
-#[derive(Default)]
-struct Options {
-    file: Option<LitStr>,
-    source: Option<LitStr>,
-    levels: Vec<(Level, Ident)>,
-    target: Option<Target>,
-    stable_names: bool,
-}
-
 const FORM: &str = "`#[redis_library(file = \"lua/bank.lua\")] mod bank { pub async fn transfer(con: &mut impl scripts::AsyncConnection, #[key] from: &str, #[key] to: &str, amount: i64) -> scripts::Result<i64>; }`";
 
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let options = parse_options(attr, &mut errors);
+    let options = scripts_decl::library::parse_options(attr, &mut errors);
     let mut module: syn::ItemMod = match syn::parse2(item.clone()) {
         Ok(module) => module,
         Err(_) => {
@@ -60,7 +46,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         return out;
     };
     let body = match (&options.file, &options.source) {
-        (Some(file), None) => parse::read_file(file, "library", &mut errors),
+        (Some(file), None) => parse::read_file(file, "library", &crate::crate_root(), &mut errors),
         (None, Some(source)) => Some(Body::Literal(source.clone())),
         (Some(file), Some(_)) => {
             errors.at(
@@ -79,50 +65,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
 
     // the declarations, each with its own errors (a broken one falls back alone)
-    let mut declarations: Vec<(ScriptFn, Errors)> = Vec::new();
-    let mut others: Vec<Item> = Vec::new();
-    for item in items {
-        let function = match item {
-            Item::Fn(function) => {
-                // a body, even `{}`, says the function does something in Rust
-                let mut own = Errors::default();
-                own.at(
-                    function.block.brace_token.span.join(),
-                    "a library function's declaration takes no body: replace `{ ... }` with `;` (its code is the library's Lua)",
-                );
-                Some((function, own))
-            }
-            // `fn name(...) -> T;` reaches the macro as tokens syn does not take for a
-            // module item
-            Item::Verbatim(tokens) => match syn::parse2::<syn::ForeignItemFn>(tokens.clone()) {
-                Ok(declared) => Some((
-                    ItemFn {
-                        attrs: declared.attrs,
-                        vis: declared.vis,
-                        modifiers: Default::default(),
-                        sig: declared.sig,
-                        block: Box::new(syn::Block {
-                            brace_token: Default::default(),
-                            stmts: Vec::new(),
-                        }),
-                    },
-                    Errors::default(),
-                )),
-                Err(_) => {
-                    others.push(Item::Verbatim(tokens));
-                    None
-                }
-            },
-            other => {
-                others.push(other);
-                None
-            }
-        };
-        if let Some((function, mut own)) = function {
-            let declaration = parse::parse_declaration(function, &mut own);
-            declarations.push((declaration, own));
-        }
-    }
+    let (mut declarations, others) = scripts_decl::library::declarations(items);
     if declarations.is_empty() {
         errors.at(
             module.ident.span(),
@@ -130,27 +73,8 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         );
     }
 
-    let config = Config::load(&mut errors);
-    let mut signature = LibrarySignature {
-        declared: true,
-        levels: config.levels.clone(),
-        target: options.target.or(config.target).unwrap_or_default(),
-        host: scripts_lint::Host::Rust,
-        ..LibrarySignature::default()
-    };
-    signature
-        .levels
-        .extend(crate::signature::checked_levels(&options.levels, &mut errors));
-    for (declaration, own) in &mut declarations {
-        let mut declared = crate::signature::signature(declaration, &config, own);
-        if !own.is_empty() {
-            // the declaration is broken: check its function's Lua alone
-            declared = declared.permissive();
-        }
-        signature
-            .functions
-            .push((declaration.item.sig.ident.to_string(), declared));
-    }
+    let config = crate::load_config(&mut errors);
+    let signature = scripts_decl::library::signature(&options, &mut declarations, &config, &mut errors);
     let module_name = module.ident.to_string();
     let checked = body
         .as_ref()
@@ -160,7 +84,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let declared: Vec<&ScriptFn> = declarations.iter().map(|(d, _)| d).collect();
         warnings.extend(checked.emit(&declared, config.always_warn, &mut errors));
     }
-    warnings.extend(config.tracking());
+    warnings.extend(codegen::tracking(&config));
 
     let library = checked
         .as_ref()
@@ -372,48 +296,4 @@ fn with_doc(function: TokenStream, module: &str, registered: &FunctionReport) ->
         #[doc = #doc]
         #function
     }
-}
-
-fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
-    let mut options = Options::default();
-    let parser = syn::meta::parser(|meta| {
-        let word = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
-        match word.as_str() {
-            "file" | "source" => {
-                let lit: LitStr = meta.value()?.parse()?;
-                let slot = if word == "file" {
-                    &mut options.file
-                } else {
-                    &mut options.source
-                };
-                if slot.is_some() {
-                    errors.at(lit.span(), format!("`{word}` is given twice"));
-                }
-                *slot = Some(lit);
-            }
-            "allow" | "warn" | "deny" => parse::parse_levels(&meta, &word, &mut options.levels, errors)?,
-            "stable_names" => options.stable_names = true,
-            "min_version" => parse::parse_target(
-                &meta,
-                &mut options.target,
-                "the oldest server the library must load on",
-                errors,
-            )?,
-            _ => {
-                errors.at(
-                    meta.path.span(),
-                    format!(
-                        "unknown `redis_library` option `{}`: expected `file = \"lua/name.lua\"`, `source = r#\"...\"#`, `min_version = \"7.4\"`, `stable_names`, `allow(...)`, `warn(...)` or `deny(...)`",
-                        parse::path_text(&meta.path)
-                    ),
-                );
-                parse::skip_value(&meta)?;
-            }
-        }
-        Ok(())
-    });
-    if let Err(error) = parser.parse2(attr) {
-        errors.push(error);
-    }
-    options
 }
