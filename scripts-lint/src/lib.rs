@@ -20,6 +20,7 @@ mod diagnostic;
 pub mod header;
 mod library;
 pub mod lints;
+mod outline;
 mod parse;
 pub mod redis;
 mod render;
@@ -28,6 +29,7 @@ mod source_map;
 mod suggest;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Level, ParamRef};
+pub use outline::{Call, LocalRef, Outline, ParamRead, outline};
 pub use redis::target::Target;
 pub use render::{render, render_color};
 pub use source_map::{LineIndex, Position, SourceMap};
