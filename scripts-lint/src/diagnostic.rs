@@ -125,6 +125,79 @@ impl Edit {
     }
 }
 
+/// What [`apply_fixes`] made of a source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fixed {
+    /// The source with the fixes applied.
+    pub text: String,
+    /// How many fixes were applied (a fix repeated by another finding counts once).
+    pub applied: usize,
+    /// How many were left out because they touch a place an earlier fix changed, or
+    /// do not fit the source: applying the fixes again to a re-checked text may take them.
+    pub skipped: usize,
+}
+
+/// Applies `fixes` to `source`, each whole or not at all: a fix whose edits overlap or
+/// touch those of a fix before it (in source order), or fall outside the source, is
+/// left out. Two edits at one place in two fixes could be applied in either order, so
+/// they count as overlapping.
+///
+/// ```
+/// use scripts_lint::{Edit, Fix, apply_fixes};
+///
+/// let fix = Fix { message: "test the reply".into(), edits: vec![Edit::new(3..3, "not "), Edit::new(4..11, "")] };
+/// let fixed = apply_fixes("if v == nil then end", [&fix]);
+/// assert_eq!(fixed.text, "if not v then end");
+/// ```
+pub fn apply_fixes<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> Fixed {
+    let mut fixes: Vec<&Fix> = fixes.into_iter().filter(|f| !f.edits.is_empty()).collect();
+    fixes.sort_by_key(|f| (f.edits[0].range.start, f.edits[0].range.end));
+    let fits = |e: &Edit| {
+        e.range.start <= e.range.end
+            && source.is_char_boundary(e.range.start)
+            && source.is_char_boundary(e.range.end)
+            && e.range.end <= source.len()
+    };
+    let clash = |a: &Edit, b: &Edit| {
+        let (a, b) = (&a.range, &b.range);
+        // overlapping, or touching where one of them is an insertion
+        (a.start < b.end && b.start < a.end) || ((a.is_empty() || b.is_empty()) && a.start <= b.end && b.start <= a.end)
+    };
+    let mut taken: Vec<&Fix> = Vec::new();
+    let mut skipped = 0;
+    for fix in fixes {
+        if taken.iter().any(|t| t.edits == fix.edits) {
+            continue;
+        }
+        let ordered = fix.edits.windows(2).all(|w| w[0].range.end <= w[1].range.start);
+        let free = || {
+            taken
+                .iter()
+                .all(|t| t.edits.iter().all(|a| fix.edits.iter().all(|b| !clash(a, b))))
+        };
+        if fix.edits.iter().all(fits) && ordered && free() {
+            taken.push(fix);
+        } else {
+            skipped += 1;
+        }
+    }
+    let mut edits: Vec<&Edit> = taken.iter().flat_map(|f| &f.edits).collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut text = String::with_capacity(source.len());
+    let mut at = 0;
+    for edit in edits {
+        text.push_str(&source[at..edit.range.start]);
+        text.push_str(&edit.replacement);
+        at = edit.range.end;
+    }
+    text.push_str(&source[at..]);
+    Fixed {
+        text,
+        applied: taken.len(),
+        skipped,
+    }
+}
+
 impl Diagnostic {
     /// A finding at `range` with `message`; add help and labels with the builder methods.
     pub fn new(lint: &'static str, level: Level, range: Range<usize>, message: impl Into<String>) -> Self {

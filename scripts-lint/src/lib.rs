@@ -28,7 +28,7 @@ mod shebang;
 mod source_map;
 mod suggest;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Label, Level, ParamRef};
+pub use diagnostic::{Diagnostic, Edit, Fix, Fixed, Label, Level, ParamRef, apply_fixes};
 pub use outline::{Call, LocalRef, Outline, ParamRead, outline};
 pub use redis::target::Target;
 pub use render::{render, render_color};

@@ -156,3 +156,102 @@ fn level_word(level: Level) -> &'static str {
         Level::Allow => "allowed",
     }
 }
+
+/// How many findings of each lint.
+fn tally(diagnostics: &[Diagnostic]) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for d in diagnostics {
+        *out.entry(d.lint).or_insert(0) += 1;
+    }
+    out
+}
+
+/// Every fix of every fixture, applied alone (as an editor's quick fix) and all
+/// together until none is left (as `redis-lua-lint --fix`): the result parses, the
+/// fixed finding is gone and no other appears. The text with every fix applied is kept
+/// beside the fixture as `<case>.fixed`, to read.
+#[test]
+fn every_fix_removes_its_finding_and_nothing_else() {
+    let bless = std::env::var_os("SCRIPTS_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut fixed_fixtures = 0;
+    for path in fixtures() {
+        let source = std::fs::read_to_string(&path).unwrap();
+        let lint = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let shown = format!("{lint}/{}", path.file_name().unwrap().to_string_lossy());
+        let before = findings(&source, &lint);
+        let counts = tally(&before);
+        let snapshot = path.with_extension("fixed");
+        for finding in before.iter().filter(|d| d.fix.is_some()) {
+            let fix = finding.fix.as_ref().unwrap();
+            let fixed = scripts_lint::apply_fixes(&source, [fix]);
+            let after = findings(&fixed.text, &lint);
+            let after_counts = tally(&after);
+            let problem = if fixed.applied != 1 {
+                Some("the fix does not apply to the text it was made for".to_owned())
+            } else if after.iter().any(|d| d.lint == lints::LUA_SYNTAX) {
+                Some("the fixed text does not parse".to_owned())
+            } else if after_counts.get(finding.lint) >= counts.get(finding.lint) {
+                Some("the finding is still there".to_owned())
+            } else {
+                after_counts
+                    .iter()
+                    .find(|(l, n)| counts.get(*l).is_none_or(|before| *n > before))
+                    .map(|(l, _)| format!("the fix brings a new `{l}` finding"))
+            };
+            if let Some(problem) = problem {
+                failures.push(format!(
+                    "{shown}: fix `{}` of `{}` ({}): {problem}\n--- fixed text\n{}",
+                    fix.message, finding.lint, finding.message, fixed.text
+                ));
+            }
+        }
+        // all of them, round after round, as the command line applies them
+        let mut text = source.clone();
+        let mut rounds = 0;
+        loop {
+            let now = findings(&text, &lint);
+            let fixes: Vec<&scripts_lint::Fix> = now.iter().filter_map(|d| d.fix.as_ref()).collect();
+            if fixes.is_empty() {
+                break;
+            }
+            rounds += 1;
+            let fixed = scripts_lint::apply_fixes(&text, fixes);
+            if fixed.applied == 0 || rounds > 5 {
+                failures.push(format!("{shown}: the fixes do not reach a text without fixes"));
+                break;
+            }
+            text = fixed.text;
+        }
+        if text == source {
+            if snapshot.exists() {
+                failures.push(format!("{shown}: no fix applies; delete {}", snapshot.display()));
+            }
+            continue;
+        }
+        fixed_fixtures += 1;
+        let after = tally(&findings(&text, &lint));
+        for (name, n) in &counts {
+            let fixable = before.iter().filter(|d| d.lint == *name && d.fix.is_some()).count();
+            let left = after.get(name).copied().unwrap_or(0);
+            if left > n - fixable {
+                failures.push(format!("{shown}: {left} `{name}` left after fixing {fixable} of {n}"));
+            }
+        }
+        if bless {
+            std::fs::write(&snapshot, &text).unwrap();
+        } else if std::fs::read_to_string(&snapshot).ok().as_deref() != Some(text.as_str()) {
+            failures.push(format!(
+                "{shown}: the fixed text changed (bless with SCRIPTS_BLESS=1)\n--- fixed\n{text}"
+            ));
+        }
+    }
+    assert!(fixed_fixtures > 0, "no fixture has a fix");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

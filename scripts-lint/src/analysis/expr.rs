@@ -11,8 +11,8 @@ use full_moon::tokenizer::{Symbol, TokenType};
 use super::refine::Test;
 use super::value::{ANY_KEY, key_bit, keys_from};
 use super::{
-    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Table, Undefined, Value, Values, kind, lua,
-    static_member,
+    Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Operand, Table, Undefined, Value, Values, kind,
+    lua, static_member,
 };
 use crate::redis::globals::{self, Kind};
 
@@ -82,7 +82,7 @@ impl<'a> Analyzer<'a> {
 
     pub(super) fn expr(&mut self, expression: &'a Expression) -> Value {
         if let Expression::BinaryOperator { .. } = expression {
-            return self.binary_chain(expression, 0).0;
+            return self.binary_chain(expression, 0, false).0;
         }
         let range = lua::expr_range(expression);
         match expression {
@@ -145,47 +145,67 @@ impl<'a> Analyzer<'a> {
     ///
     /// `and`/`or` evaluate their right side where the left one narrowed the locals it
     /// tests (`x and f(x)`), and the chain returns what it says about locals as a test.
-    pub(super) fn binary_chain(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
+    ///
+    /// `condition`: only the chain's truth is used (see [`super::Comparison::condition`]);
+    /// so it is for the operands of its `and`/`or`, which are its loosest operators.
+    pub(super) fn binary_chain(&mut self, expression: &'a Expression, depth: usize, condition: bool) -> (Value, Test) {
         let mut spine = Vec::new();
         let mut leftmost = expression;
         while let Expression::BinaryOperator { lhs, binop, rhs } = leftmost {
             spine.push((binop, &**rhs));
             leftmost = lhs;
         }
-        let logical = spine.iter().any(|(op, _)| matches!(op, BinOp::And(_) | BinOp::Or(_)));
+        spine.reverse();
+        let logical = |op: &BinOp| matches!(op, BinOp::And(_) | BinOp::Or(_));
         let mut lrange = lua::expr_range(leftmost);
         let start = lrange.start;
-        let (mut left, mut test) = if logical {
-            self.test_at(leftmost, depth + 1)
+        let (mut left, mut test) = if spine.iter().any(|(op, _)| logical(op)) {
+            self.test_at(leftmost, depth + 1, condition && logical(spine[0].0))
         } else {
             (self.expr(leftmost), Test::default())
         };
-        let mut first = true;
-        for (binop, rhs) in spine.into_iter().rev() {
+        for (i, &(binop, rhs)) in spine.iter().enumerate() {
             let rrange = lua::expr_range(rhs);
             let range = start..rrange.end.max(start);
             match binop {
                 BinOp::And(_) => {
-                    let (right, right_test) = self.test_where(&test.when_true, rhs, depth);
+                    let (right, right_test) = self.test_where(&test.when_true, rhs, depth, condition);
                     left = right.join(&left.falsy());
                     test = test.and(right_test);
                 }
                 BinOp::Or(_) => {
-                    let (right, right_test) = self.test_where(&test.when_false, rhs, depth);
+                    let (right, right_test) = self.test_where(&test.when_false, rhs, depth, condition);
                     left = left.truthy().join(&right);
                     test = test.or(right_test);
                 }
                 _ => {
                     let right = self.expr(rhs);
-                    test = if first {
+                    test = if i == 0 {
                         self.nil_comparison(binop, leftmost, rhs, &left)
                     } else {
                         Test::default()
                     };
+                    if self.walk.recording && is_comparison(binop) && compared(&left, &right) {
+                        let used_as_condition = condition && spine.get(i + 1).is_none_or(|(op, _)| logical(op));
+                        self.facts.comparisons.push(super::Comparison {
+                            range: range.clone(),
+                            op: comparison_op(binop),
+                            left: Operand {
+                                range: lrange.clone(),
+                                value: left.clone(),
+                                primary: i == 0 && primary(leftmost),
+                            },
+                            right: Operand {
+                                range: rrange.clone(),
+                                value: right.clone(),
+                                primary: primary(rhs),
+                            },
+                            condition: used_as_condition,
+                        });
+                    }
                     left = self.binary(left, lrange, binop, right, rrange, range.clone());
                 }
             }
-            first = false;
             lrange = range;
         }
         (left, test)
@@ -234,24 +254,6 @@ impl<'a> Analyzer<'a> {
                 result.set_origin(origin);
             }
             return result;
-        }
-        if matches!(
-            binop,
-            BinOp::TwoEqual(_)
-                | BinOp::TildeEqual(_)
-                | BinOp::LessThan(_)
-                | BinOp::GreaterThan(_)
-                | BinOp::LessThanEqual(_)
-                | BinOp::GreaterThanEqual(_)
-        ) && (left.reply.is_some() || right.reply.is_some())
-            && self.walk.recording
-        {
-            self.facts.comparisons.push(super::Comparison {
-                range: range.clone(),
-                op: comparison_op(binop),
-                left: (lrange.clone(), left.clone()),
-                right: (rrange.clone(), right.clone()),
-            });
         }
         match binop {
             BinOp::TwoDots(_) => {
@@ -748,6 +750,32 @@ impl<'a> Analyzer<'a> {
 /// Values whose use as a number a lint looks at: `ARGV` strings, reply strings, and
 /// null replies.
 const NUMERIC_WATCH: u32 = kind::ARGV | kind::REPLY | kind::MISSING;
+
+fn is_comparison(binop: &BinOp) -> bool {
+    matches!(
+        binop,
+        BinOp::TwoEqual(_)
+            | BinOp::TildeEqual(_)
+            | BinOp::LessThan(_)
+            | BinOp::GreaterThan(_)
+            | BinOp::LessThanEqual(_)
+            | BinOp::GreaterThanEqual(_)
+    )
+}
+
+/// A comparison the lints read: with a reply on one side, or with `nil` (whose fix,
+/// in a helper, must suit every value the helper compares).
+fn compared(left: &Value, right: &Value) -> bool {
+    left.reply.is_some() || right.reply.is_some() || left.only(kind::NIL) || right.only(kind::NIL)
+}
+
+/// A name, an index, a call or a parenthesised expression.
+fn primary(expression: &Expression) -> bool {
+    matches!(
+        expression,
+        Expression::Var(_) | Expression::FunctionCall(_) | Expression::Parentheses { .. }
+    )
+}
 
 fn comparison_op(binop: &BinOp) -> &'static str {
     match binop {

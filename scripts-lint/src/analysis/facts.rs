@@ -168,14 +168,28 @@ pub(crate) struct Shadow {
     pub(crate) misuse: Option<Range<usize>>,
 }
 
-/// A comparison with a command's reply on one side.
+/// A comparison with a command's reply on one side, or an equality with `nil` (with
+/// whatever on the other: a fix of one evaluation of a helper must suit them all).
 #[derive(Clone, Debug)]
 pub(crate) struct Comparison {
     pub(crate) range: Range<usize>,
     /// `==`, `~=`, `<`, ...
     pub(crate) op: &'static str,
-    pub(crate) left: (Range<usize>, Value),
-    pub(crate) right: (Range<usize>, Value),
+    pub(crate) left: Operand,
+    pub(crate) right: Operand,
+    /// Only its truth is used: it is the condition of an `if`, `elseif`, `while` or
+    /// `until`, the operand of `not`, or an operand of `and`/`or` in such a place.
+    pub(crate) condition: bool,
+}
+
+/// One side of a [`Comparison`].
+#[derive(Clone, Debug)]
+pub(crate) struct Operand {
+    pub(crate) range: Range<usize>,
+    pub(crate) value: Value,
+    /// A name, an index, a call or a parenthesised expression: `not` written before it
+    /// applies to all of it.
+    pub(crate) primary: bool,
 }
 
 /// A field of an array reply read by name (`h.owner`, `h['owner']`), always `nil`.

@@ -47,7 +47,7 @@ use full_moon::tokenizer::TokenReference;
 use crate::redis::globals::{self, Kind};
 pub(crate) use facts::{
     Arg, Callback, CommandCall, Comparison, ConvertedUse, ErrorReply, Facts, GlobalWrite, GlobalWriteKind, NamedRead,
-    NumericOp, NumericUse, Registration, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked,
+    NumericOp, NumericUse, Operand, Registration, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked,
     command_names, seed,
 };
 pub(crate) use value::{Func, Marker, Table, Value, Values, kind};

@@ -82,22 +82,25 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Evaluates `expression` as a condition: its value, and what it says about locals.
+    /// Evaluates `expression` as a test whose value is used too (`assert(x)`): its
+    /// value, and what it says about locals.
     pub(super) fn test(&mut self, expression: &'a Expression) -> (Value, Test) {
-        self.test_at(expression, 0)
+        self.test_at(expression, 0, false)
     }
 
-    pub(super) fn test_at(&mut self, expression: &'a Expression, depth: usize) -> (Value, Test) {
+    /// `condition`: only the truth of `expression` is used (an `if`'s condition, the
+    /// operand of `not`), which the fixes of comparisons read.
+    pub(super) fn test_at(&mut self, expression: &'a Expression, depth: usize, condition: bool) -> (Value, Test) {
         if depth > TEST_DEPTH {
             return (self.expr(expression), Test::default());
         }
         match expression {
-            Expression::Parentheses { expression, .. } => self.test_at(expression, depth + 1),
+            Expression::Parentheses { expression, .. } => self.test_at(expression, depth + 1, condition),
             Expression::UnaryOperator {
                 unop: UnOp::Not(_),
                 expression,
             } => {
-                let (_, test) = self.test_at(expression, depth + 1);
+                let (_, test) = self.test_at(expression, depth + 1, true);
                 (Value::boolean(None), test.swap())
             }
             Expression::Var(Var::Name(token)) => match self.resolve(lua::token_text(token)) {
@@ -116,7 +119,7 @@ impl<'a> Analyzer<'a> {
                 }
                 None => (self.read_name(token), Test::default()),
             },
-            Expression::BinaryOperator { .. } => self.binary_chain(expression, depth),
+            Expression::BinaryOperator { .. } => self.binary_chain(expression, depth, condition),
             _ if is_plain_var(expression) => {
                 // a missing library member read as a test is `nil`: feature detection
                 let probing = std::mem::replace(&mut self.walk.probing, true);
@@ -129,18 +132,24 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Evaluates `rhs` where `narrowing` holds, then undoes it.
-    pub(super) fn test_where(&mut self, narrowing: &Narrowing, rhs: &'a Expression, depth: usize) -> (Value, Test) {
+    pub(super) fn test_where(
+        &mut self,
+        narrowing: &Narrowing,
+        rhs: &'a Expression,
+        depth: usize,
+        condition: bool,
+    ) -> (Value, Test) {
         // `rhs` may not run: keys it made sure of are not sure after, keys it deleted are gone
         let before = self.flow.existing.clone();
         if narrowing.is_empty() {
-            let result = self.test_at(rhs, depth + 1);
+            let result = self.test_at(rhs, depth + 1, condition);
             let after = std::mem::replace(&mut self.flow.existing, before);
             self.flow.existing.intersect(&after);
             return result;
         }
         let fork = self.fork();
         self.narrow(narrowing);
-        let result = self.test_at(rhs, depth + 1);
+        let result = self.test_at(rhs, depth + 1, condition);
         let branch = self.end_branch(&fork);
         self.locals.forks -= 1;
         self.flow.existing.intersect(&branch.flow.existing);

@@ -511,6 +511,6 @@ impl<'a> Analyzer<'a> {
 
     /// Evaluates a condition and returns what it says about the locals it tests.
     pub(super) fn condition(&mut self, expression: &'a Expression) -> super::refine::Test {
-        self.test(expression).1
+        self.test_at(expression, 0, true).1
     }
 }

@@ -392,3 +392,39 @@ fn a_library_loop_analysed_again_records_its_body_once() {
     assert_eq!(looped.load_time.len(), 1);
     assert_eq!(looped_functions.len(), once_functions.len());
 }
+
+#[test]
+fn comparisons_know_when_only_their_truth_is_used() {
+    let source = "local v = redis.call('GET', KEYS[1])\n\
+                  if v == nil then return 1 end\n\
+                  if not (v ~= nil) then return 2 end\n\
+                  while v == nil and ARGV[1] do break end\n\
+                  local kept = v ~= nil\n\
+                  local either = v == nil or 'x'\n\
+                  local twice = v == nil == false\n\
+                  if v == nil == false then return 3 end\n\
+                  assert(v ~= nil)\n\
+                  return kept";
+    let facts = facts(source);
+    let seen: Vec<(&str, bool)> = facts
+        .comparisons
+        .iter()
+        .filter(|c| c.right.value.only(kind::NIL))
+        .map(|c| (&source[c.range.clone()], c.condition))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("v == nil", true),
+            ("v ~= nil", true),
+            ("v == nil", true),
+            ("v ~= nil", false),
+            ("v == nil", false),
+            ("v == nil", false),
+            ("v == nil", false),
+            ("v ~= nil", false),
+        ]
+    );
+    // the reply's side is a name, which `not` may be written before
+    assert!(facts.comparisons.iter().all(|c| c.left.primary));
+}

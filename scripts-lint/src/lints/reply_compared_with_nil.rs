@@ -1,6 +1,6 @@
 use super::{Context, Lint, LintInfo, reply_command};
-use crate::analysis::kind;
-use crate::diagnostic::{Diagnostic, Level};
+use crate::analysis::{Comparison, Operand, kind};
+use crate::diagnostic::{Diagnostic, Edit, Level};
 
 #[doc = include_str!("reply_compared_with_nil.md")]
 pub(crate) struct ReplyComparedWithNil;
@@ -17,38 +17,103 @@ impl Lint for ReplyComparedWithNil {
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for comparison in &cx.facts.comparisons {
-            if !matches!(comparison.op, "==" | "~=") {
-                continue;
-            }
-            let (left, right) = (&comparison.left, &comparison.right);
-            let (reply, nil) = if right.1.only(kind::NIL) && left.1.reply.is_some() {
-                (left, right)
-            } else if left.1.only(kind::NIL) && right.1.reply.is_some() {
-                (right, left)
-            } else {
-                continue;
-            };
+            let Some((reply, nil)) = reply_and_nil(comparison) else { continue };
             // a value that may really be nil (`tonumber` of a missing value) is fine
-            if reply.1.has(kind::NIL | kind::MISSING_NIL | kind::OPAQUE) {
+            if reply.value.has(kind::NIL | kind::MISSING_NIL | kind::OPAQUE) {
                 continue;
             }
-            let command = reply_command(&reply.1);
+            let command = reply_command(&reply.value);
             let never = if comparison.op == "==" { "never true" } else { "always true" };
-            let fix = if comparison.op == "==" {
-                format!("test `if not {0} then` (missing) or `{0} == false`", cx.text(&reply.0))
+            let help = if comparison.op == "==" {
+                format!("test `if not {0} then` (missing) or `{0} == false`", cx.text(&reply.range))
             } else {
-                format!("test `if {0} then` (present) or `{0} ~= false`", cx.text(&reply.0))
+                format!("test `if {0} then` (present) or `{0} ~= false`", cx.text(&reply.range))
             };
-            out.push(
-                Self::finding(
-                    comparison.range.clone(),
-                    format!("{command} never replies `nil` to a script: `{} nil` is {never}", comparison.op),
-                )
-                .label(never)
-                .secondary(nil.0.clone(), "a null reply is `false`, not `nil`")
-                .note("Redis converts a null reply (a missing key or field) into `false` for Lua")
-                .help(fix),
-            );
+            let mut finding = Self::finding(
+                comparison.range.clone(),
+                format!("{command} never replies `nil` to a script: `{} nil` is {never}", comparison.op),
+            )
+            .label(never)
+            .secondary(nil.range.clone(), "a null reply is `false`, not `nil`")
+            .note("Redis converts a null reply (a missing key or field) into `false` for Lua")
+            .help(help);
+            // a helper's comparison is evaluated once per call: each must be a reply
+            // that is `false` only when null, or the fix would change another caller
+            let certain = cx
+                .facts
+                .comparisons
+                .iter()
+                .filter(|other| other.range == comparison.range)
+                .all(|other| reply_and_nil(other).is_some_and(|(reply, _)| exact(&reply.value)));
+            if certain {
+                let (message, edits) = fix(cx, comparison, reply, nil);
+                finding = finding.fix(message, edits);
+            }
+            out.push(finding);
         }
     }
+}
+
+/// The reply and the `nil` of an `==`/`~=` between them.
+fn reply_and_nil(comparison: &Comparison) -> Option<(&Operand, &Operand)> {
+    if !matches!(comparison.op, "==" | "~=") {
+        return None;
+    }
+    let (left, right) = (&comparison.left, &comparison.right);
+    if right.value.only(kind::NIL) && left.value.reply.is_some() {
+        Some((left, right))
+    } else if left.value.only(kind::NIL) && right.value.reply.is_some() {
+        Some((right, left))
+    } else {
+        None
+    }
+}
+
+/// A truth test of the value says what `== nil` meant: it is never `nil`, and `false`
+/// only as a null reply (not a boolean the script made).
+fn exact(value: &crate::analysis::Value) -> bool {
+    let may_be_false = value.has(kind::BOOL) && value.boolean != Some(true);
+    !value.has(kind::NIL | kind::MISSING_NIL | kind::OPAQUE) && !may_be_false
+}
+
+/// `x == nil` -> `not x`; `x ~= nil` -> `x` where only its truth is used, else
+/// `x ~= false` (a boolean still).
+fn fix(cx: &Context<'_>, comparison: &Comparison, reply: &Operand, nil: &Operand) -> (String, Vec<Edit>) {
+    let text = cx.text(&reply.range);
+    let whole = &comparison.range;
+    // what stands between the reply and the end of the comparison, or its start
+    let (before, after) = if reply.range.start == whole.start {
+        (whole.start..whole.start, reply.range.end..whole.end)
+    } else {
+        (whole.start..reply.range.start, whole.end..whole.end)
+    };
+    if comparison.op == "==" {
+        let (open, close) = if reply.primary { ("not ", "") } else { ("not (", ")") };
+        return (
+            format!("test the reply: `{open}{text}{close}`"),
+            edits([Edit::new(before, open), Edit::new(after, close)]),
+        );
+    }
+    if comparison.condition {
+        return (
+            format!("test the reply: `{text}`"),
+            edits([Edit::new(before, ""), Edit::new(after, "")]),
+        );
+    }
+    let written = if nil.range.start < reply.range.start {
+        format!("false ~= {text}")
+    } else {
+        format!("{text} ~= false")
+    };
+    (
+        format!("compare with `false`: `{written}`"),
+        vec![Edit::new(nil.range.clone(), "false")],
+    )
+}
+
+/// The edits that change something.
+fn edits<const N: usize>(all: [Edit; N]) -> Vec<Edit> {
+    all.into_iter()
+        .filter(|e| !(e.range.is_empty() && e.replacement.is_empty()))
+        .collect()
 }

@@ -21,20 +21,20 @@ impl Lint for StatusComparedWithString {
                 continue;
             }
             let (left, right) = (&comparison.left, &comparison.right);
-            let (status, text) = if left.1.has(kind::STATUS) && right.1.only(kind::STRING) {
+            let (status, text) = if left.value.has(kind::STATUS) && right.value.only(kind::STRING) {
                 (left, right)
-            } else if right.1.has(kind::STATUS) && left.1.only(kind::STRING) {
+            } else if right.value.has(kind::STATUS) && left.value.only(kind::STRING) {
                 (right, left)
             } else {
                 continue;
             };
             // a reply that may also be a string could equal it
-            if status.1.has(kind::STRINGY | kind::OPAQUE) {
+            if status.value.has(kind::STRINGY | kind::OPAQUE) {
                 continue;
             }
-            let command = reply_command(&status.1);
+            let command = reply_command(&status.value);
             let never = if comparison.op == "==" { "never true" } else { "always true" };
-            let literal = cx.text(&text.0);
+            let literal = cx.text(&text.range);
             out.push(
                 Self::finding(
                     comparison.range.clone(),
@@ -43,7 +43,7 @@ impl Lint for StatusComparedWithString {
                 .label(never)
                 .note(format!("the reply is `{{ok = {literal}}}`, not {literal}"))
                 .help({
-                    let fix = format!("compare its text: `{}.ok {} {literal}`", cx.text(&status.0), comparison.op);
+                    let fix = format!("compare its text: `{}.ok {} {literal}`", cx.text(&status.range), comparison.op);
                     if command == "`SET`" {
                         format!("{fix}; or test the reply itself, which is `false` when `NX`/`XX` set nothing")
                     } else {
