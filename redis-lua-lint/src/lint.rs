@@ -11,6 +11,8 @@ use scripts_lint::{
     check_library,
 };
 
+use scripts_decl::scan::Declared;
+
 use crate::config::Settings;
 use crate::include::{Part, Spliced};
 use crate::paths;
@@ -20,6 +22,8 @@ use crate::suppress::Suppressions;
 /// A file's text, shared by the findings in it.
 #[derive(Debug)]
 pub(crate) struct Source {
+    /// Absolute, lexically normalised (a language server publishes findings by file).
+    pub(crate) path: std::path::PathBuf,
     /// As shown in the output.
     pub(crate) shown: String,
     pub(crate) text: Arc<str>,
@@ -127,6 +131,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         .enumerate()
         .map(|(i, part)| {
             Arc::new(Source {
+                path: part.path.clone(),
                 shown: if i == 0 {
                     shown.to_owned()
                 } else {
@@ -178,6 +183,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         }
         let (part, range) = spliced.locate_range(&diagnostic.primary.range);
         diagnostic.primary.range = range;
+        diagnostic.fix = diagnostic.fix.take().and_then(|fix| located_fix(&spliced, part, fix));
         let mut secondary = Vec::new();
         for label in std::mem::take(&mut diagnostic.secondary) {
             let (label_part, range) = spliced.locate_range(&label.range);
@@ -224,6 +230,58 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         unknown,
         unspliced_includes,
     }
+}
+
+/// Checks the `.lua` file at `path` (`shown` in the output, `text` its text) as the build
+/// checks it for the Rust declaration that names it: against that declaration's
+/// signature and nothing else. The macro reads no header, configuration, include or
+/// inline suppression, so none applies here either.
+pub(crate) fn declared(path: &Path, shown: &str, text: Arc<str>, declared: &Declared) -> Outcome {
+    let diagnostics: Vec<Diagnostic> = match declared {
+        Declared::Script(signature) => check(&text, signature).diagnostics,
+        Declared::Library(signature) => check_library(&text, signature).all().cloned().collect(),
+    };
+    let source = Arc::new(Source {
+        path: path.to_path_buf(),
+        shown: shown.to_owned(),
+        lines: LineIndex::new(&text),
+        text,
+    });
+    let findings = diagnostics
+        .into_iter()
+        .map(|diagnostic| Finding {
+            // about a Rust parameter (an unused key): the declaration is elsewhere
+            span: diagnostic
+                .param
+                .is_none()
+                .then(|| span(&source, &diagnostic.primary.range)),
+            labels: diagnostic
+                .secondary
+                .iter()
+                .map(|label| (span_of(&source, &label.range), label.message.clone()))
+                .collect(),
+            diagnostic,
+            source: source.clone(),
+            script: shown.to_owned(),
+        })
+        .collect();
+    Outcome {
+        findings,
+        ..Outcome::default()
+    }
+}
+
+/// `fix` with its edits moved to the file they are in, when all of them are in `part`
+/// (the finding's file) and none crosses into another file: a fix is applied to one file.
+fn located_fix(spliced: &Spliced, part: usize, mut fix: scripts_lint::Fix) -> Option<scripts_lint::Fix> {
+    for edit in &mut fix.edits {
+        let (edit_part, range) = spliced.locate_range(&edit.range);
+        if edit_part != part || range.len() != edit.range.len() {
+            return None;
+        }
+        edit.range = range;
+    }
+    Some(fix)
 }
 
 /// True for a Redis function library (`FUNCTION LOAD`'s text): a first line

@@ -7,6 +7,8 @@
 //! redis-lua-lint --includes --keys-from-file-name src/commands
 //! ```
 //!
+//! `redis-lua-lint lsp` runs the language server (stdio), for editors.
+//!
 //! Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
 //! configuration cannot be read or the command line is wrong.
 
@@ -15,12 +17,14 @@ mod config;
 mod files;
 mod include;
 mod lint;
+mod lsp;
 mod output;
 mod paths;
 mod rules;
 mod run;
 mod suppress;
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +41,10 @@ use crate::config::Settings;
 const INPUT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // `redis-lua-lint lsp [--stdio]`: the language server, which takes no other flag
+    if std::env::args_os().nth(1).is_some_and(|a| a == "lsp") {
+        return lsp::main();
+    }
     let args = Args::parse();
     let color = match args.color {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
@@ -94,7 +102,7 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
         args.paths.clone()
     };
     let collected = files::collect(&paths, &settings, args.stdin_filename.as_deref());
-    let mut run = run::check_all(&settings, collected.inputs);
+    let mut run = run::check_all(&settings, collected.inputs, HashMap::new());
     run.input_errors.extend(collected.errors);
     match output::print(&run, args.format, color, args.quiet) {
         // the reader went away (`| head`): nothing more to say, and nobody to say it to
