@@ -1,0 +1,368 @@
+//! `redis-lua-lint lsp` spoken to over stdio, as an editor does: JSON-RPC messages
+//! with `Content-Length` headers. Each test waits for what it expects with a deadline
+//! (it never asserts a time).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    /// Notifications and responses read but not yet asked for.
+    seen: Vec<Value>,
+    next_id: i64,
+}
+
+fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp").join(relative)
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+impl Client {
+    fn start(root: &Path, options: Value, capabilities: Value) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_redis-lua-lint"))
+            .args(["lsp", "--stdio"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            messages: rx,
+            seen: Vec::new(),
+            next_id: 0,
+        };
+        let result = client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(root),
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        assert!(result["capabilities"]["hoverProvider"].as_bool().unwrap(), "{result}");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, message: Value) {
+        self.send_raw(message.to_string().as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next message matching `wanted`, waiting up to the deadline.
+    fn wait(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&wanted) {
+            return self.seen.remove(i);
+        }
+        let end = Instant::now() + DEADLINE;
+        loop {
+            match self.messages.recv_timeout(end.saturating_duration_since(Instant::now())) {
+                Ok(message) if wanted(&message) => return message,
+                Ok(message) => self.seen.push(message),
+                Err(RecvTimeoutError::Timeout) => panic!("no {what} within {DEADLINE:?}; seen: {:#?}", self.seen),
+                Err(RecvTimeoutError::Disconnected) => panic!("the server went away waiting for {what}"),
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let response = self.wait(&format!("a response to {method}"), |m| m["id"] == json!(id));
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// The diagnostics published for `uri` at `version` (older publications skipped).
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let message = self.wait(&format!("diagnostics of {uri} v{version}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == json!(version)
+        });
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "lua", "version": 1, "text": text}}),
+        );
+    }
+
+    fn stop(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status}");
+    }
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<(String, u64, u64)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn at(line: u64, character: u64) -> Value {
+    json!({"line": line, "character": character})
+}
+
+#[test]
+fn a_queue_script_is_checked_as_typed_with_hover_completion_fixes_and_definitions() {
+    let dir = fixture("queue");
+    let script = dir.join("moveToActive-3.lua");
+    let text = std::fs::read_to_string(&script).unwrap();
+    let mut client = Client::start(&dir, json!({"debounceMs": 20}), json!({}));
+    let script_uri = uri(&script);
+    client.open(&script_uri, &text);
+    // the configuration turns includes on: `lockJob` and `rcall` are found in the helper
+    let found = codes(&client.diagnostics(&script_uri, 1));
+    assert_eq!(
+        found,
+        [
+            ("reply_without_tonumber".to_owned(), 28, 18),
+            ("argv_without_tonumber".to_owned(), 30, 25)
+        ],
+        "{found:?}"
+    );
+
+    // an incremental edit: `ARGV[2] * 1` -> `tonumber(ARGV[2])`
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": script_uri, "version": 2}, "contentChanges": [
+            {"range": {"start": at(30, 25), "end": at(30, 36)}, "text": "tonumber(ARGV[2])"}
+        ]}),
+    );
+    assert_eq!(codes(&client.diagnostics(&script_uri, 2)), [("reply_without_tonumber".to_owned(), 28, 18)]);
+
+    // hover on the command name: ZADD's reply as a script sees it
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": script_uri}, "position": at(19, 10)}),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("**ZADD**") && shown.contains("`false`"), "{shown}");
+    // on `KEYS[3]`: the header's parameter
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": script_uri}, "position": at(12, 16)}),
+    );
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("the key prefix `prefix`"), "{hover}");
+    // on a local holding a reply
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": script_uri}, "position": at(23, 7)}),
+    );
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("`false` (a null reply)"), "{hover}");
+
+    // go to definition: the include line opens the helper; a helper's call its name
+    let target = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": script_uri}, "position": at(14, 18)}),
+    );
+    assert_eq!(target["uri"], uri(&dir.join("includes/lockJob.lua")));
+    let target = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": script_uri}, "position": at(29, 17)}),
+    );
+    assert_eq!(target["range"]["start"], at(16, 15), "{target}");
+    // completion after `rcall('HS`
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": script_uri, "version": 3}, "contentChanges": [
+            {"range": {"start": at(31, 0), "end": at(31, 0)}, "text": "rcall('HS"}
+        ]}),
+    );
+    let items = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": script_uri}, "position": at(31, 9)}),
+    );
+    let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"HSET") && labels.contains(&"HSETNX"), "{labels:?}");
+    assert!(!labels.contains(&"GET"), "{labels:?}");
+
+    client.stop();
+}
+
+#[test]
+fn a_nil_comparison_is_fixed_by_its_quick_fix() {
+    let dir = fixture("queue");
+    let path = dir.join("fix.lua");
+    let script_uri = uri(&path);
+    let text = "--! keys: job\nif redis.call('GET', KEYS[1]) == nil then\n  return 0\nend\nreturn 1\n";
+    let mut client = Client::start(&dir, json!({"debounceMs": 0}), json!({}));
+    client.open(&script_uri, text);
+    let diagnostics = client.diagnostics(&script_uri, 1);
+    assert_eq!(codes(&diagnostics)[0].0, "reply_compared_with_nil");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": script_uri}, "range": diagnostics[0]["range"],
+               "context": {"diagnostics": diagnostics}}),
+    );
+    let edits = actions[0]["edit"]["changes"][&script_uri].as_array().unwrap().clone();
+    assert_eq!(actions[0]["kind"], "quickfix");
+    let mut fixed = text.to_owned();
+    // edits on line 1, applied from the last
+    let line_start = fixed.find('\n').unwrap() + 1;
+    for edit in edits.iter().rev() {
+        assert_eq!(edit["range"]["start"]["line"], 1);
+        let start = line_start + edit["range"]["start"]["character"].as_u64().unwrap() as usize;
+        let end = line_start + edit["range"]["end"]["character"].as_u64().unwrap() as usize;
+        fixed.replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    assert_eq!(fixed, text.replace("if redis.call('GET', KEYS[1]) == nil then", "if not redis.call('GET', KEYS[1]) then"));
+    client.stop();
+}
+
+#[test]
+fn positions_are_utf8_when_the_client_offers_it_else_utf16() {
+    let dir = fixture("queue");
+    let path = dir.join("unicode.lua");
+    let script_uri = uri(&path);
+    // `é` and `😀` before the bug: 2 and 4 bytes, 1 and 2 UTF-16 units
+    let text = "--! args: n\nlocal s = 'é😀' return ARGV[1] + 1\n";
+    for (capabilities, column) in [
+        (json!({}), 23),
+        (json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}), 26),
+    ] {
+        let mut client = Client::start(&dir, json!({"debounceMs": 0}), capabilities);
+        client.open(&script_uri, text);
+        assert_eq!(codes(&client.diagnostics(&script_uri, 1)), [("argv_without_tonumber".to_owned(), 1, column)]);
+        client.stop();
+    }
+}
+
+#[test]
+fn bad_input_never_stops_the_server() {
+    let dir = fixture("queue");
+    let mut client = Client::start(&dir, json!({"debounceMs": 0}), json!({}));
+    // not JSON, not UTF-8, JSON that is no message: each answered, the next read
+    client.send_raw(b"{not json");
+    let error = client.wait("a parse error", |m| m["error"]["code"] == json!(-32700));
+    assert_eq!(error["id"], Value::Null);
+    client.send_raw(b"\xff\xfe\xfd");
+    client.wait("a parse error", |m| m["error"]["code"] == json!(-32700));
+    client.send(json!({"jsonrpc": "2.0", "id": 99, "method": 5}));
+    let error = client.wait("an invalid request", |m| m["error"]["code"] == json!(-32600));
+    assert_eq!(error["id"], 99);
+    // an unknown request, and parameters of the wrong shape
+    client.send(json!({"jsonrpc": "2.0", "id": 100, "method": "textDocument/hover", "params": 3}));
+    client.wait("an error", |m| m["id"] == 100 && m["error"].is_object());
+
+    // a script including a file that is not UTF-8 (a Latin-1 comment)
+    let latin1 = dir.join("includes/latin1.lua");
+    std::fs::write(&latin1, b"-- caf\xe9\nlocal function helper() return 1 end\n").unwrap();
+    let path = dir.join("uses_latin1.lua");
+    let script_uri = uri(&path);
+    client.open(&script_uri, "--- @include \"includes/latin1\"\nreturn 1\n");
+    let diagnostics = client.diagnostics(&script_uri, 1);
+    std::fs::remove_file(&latin1).ok();
+    assert_eq!(codes(&diagnostics), [("unresolved_include".to_owned(), 0, 14)]);
+    assert!(diagnostics[0]["message"].as_str().unwrap().contains("not UTF-8"), "{diagnostics:?}");
+
+    // a 5,000-line script typed into, one character at a time
+    let big = dir.join("big.lua");
+    let big_uri = uri(&big);
+    let line = "redis.call('INCR', KEYS[1])\n";
+    let mut text = format!("--! keys: counter  args: n\n{}", line.repeat(5_000));
+    client.open(&big_uri, &text);
+    // the argument is not read yet
+    let first = codes(&client.diagnostics(&big_uri, 1));
+    assert!(first.iter().all(|(code, line, _)| code == "unused_arg" && *line == 0), "{first:?}");
+    let typed = "return ARGV[1] + 1\n";
+    for (i, c) in typed.chars().enumerate() {
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": big_uri, "version": 2 + i}, "contentChanges": [
+                {"range": {"start": at(5_001, i as u64), "end": at(5_001, i as u64)}, "text": c.to_string()}
+            ]}),
+        );
+    }
+    text.push_str(typed);
+    let last = 1 + typed.len() as i64;
+    let diagnostics = client.diagnostics(&big_uri, last);
+    assert_eq!(codes(&diagnostics), [("argv_without_tonumber".to_owned(), 5_001, 7)]);
+    // hover still answers, from the edited text
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": big_uri}, "position": at(3, 13)}),
+    );
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("**INCR**"));
+    client.stop();
+}
+
+#[test]
+fn a_lua_file_named_by_a_rust_declaration_is_checked_with_its_signature() {
+    let dir = fixture("crate");
+    let path = dir.join("lua/move.lua");
+    let script_uri = uri(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut client = Client::start(&dir, json!({"debounceMs": 0}), json!({}));
+    client.open(&script_uri, &text);
+    let diagnostics = client.diagnostics(&script_uri, 1);
+    // two `#[key]` parameters, and the script reads `KEYS[3]`; no header needed
+    assert_eq!(codes(&diagnostics), [("keys_out_of_range".to_owned(), 3, 19)], "{diagnostics:#?}");
+    client.stop();
+}
