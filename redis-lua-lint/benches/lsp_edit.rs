@@ -56,8 +56,10 @@ fn main() -> ExitCode {
         "initializationOptions": {"debounceMs": 0}}}));
     wait(&mut stdout, |m| m["id"] == 1);
     send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": uri, "languageId": "lua", "version": 1, "text": text}}}));
+    send(
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "lua", "version": 1, "text": text}}}),
+    );
     let first = wait(&mut stdout, |m| m["params"]["version"] == 1);
     let findings = first["params"]["diagnostics"].as_array().map_or(0, Vec::len);
     // a comment line to type into
@@ -131,7 +133,9 @@ fn spliced_lines(script: &Path, seen: &mut Vec<PathBuf>) -> usize {
         return 0;
     }
     seen.push(script.to_owned());
-    let Ok(text) = std::fs::read_to_string(script) else { return 0 };
+    let Ok(text) = std::fs::read_to_string(script) else {
+        return 0;
+    };
     let mut lines = 0;
     for line in text.lines() {
         let name = line

@@ -31,8 +31,13 @@ fn uri(path: &Path) -> String {
 
 impl Client {
     fn start(root: &Path, options: Value, capabilities: Value) -> Client {
+        Client::start_with_env(root, options, capabilities, &[])
+    }
+
+    fn start_with_env(root: &Path, options: Value, capabilities: Value, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_redis-lua-lint"))
             .args(["lsp", "--stdio"])
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -109,7 +114,10 @@ impl Client {
         }
         let end = Instant::now() + DEADLINE;
         loop {
-            match self.messages.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            match self
+                .messages
+                .recv_timeout(end.saturating_duration_since(Instant::now()))
+            {
                 Ok(message) if wanted(&message) => return message,
                 Ok(message) => self.seen.push(message),
                 Err(RecvTimeoutError::Timeout) => panic!("no {what} within {DEADLINE:?}; seen: {:#?}", self.seen),
@@ -195,7 +203,10 @@ fn a_queue_script_is_checked_as_typed_with_hover_completion_fixes_and_definition
             {"range": {"start": at(30, 25), "end": at(30, 36)}, "text": "tonumber(ARGV[2])"}
         ]}),
     );
-    assert_eq!(codes(&client.diagnostics(&script_uri, 2)), [("reply_without_tonumber".to_owned(), 28, 18)]);
+    assert_eq!(
+        codes(&client.diagnostics(&script_uri, 2)),
+        [("reply_without_tonumber".to_owned(), 28, 18)]
+    );
 
     // hover on the command name: ZADD's reply as a script sees it
     let hover = client.request(
@@ -209,13 +220,25 @@ fn a_queue_script_is_checked_as_typed_with_hover_completion_fixes_and_definition
         "textDocument/hover",
         json!({"textDocument": {"uri": script_uri}, "position": at(12, 16)}),
     );
-    assert!(hover["contents"]["value"].as_str().unwrap().contains("the key prefix `prefix`"), "{hover}");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("the key prefix `prefix`"),
+        "{hover}"
+    );
     // on a local holding a reply
     let hover = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": script_uri}, "position": at(23, 7)}),
     );
-    assert!(hover["contents"]["value"].as_str().unwrap().contains("`false` (a null reply)"), "{hover}");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`false` (a null reply)"),
+        "{hover}"
+    );
 
     // go to definition: the include line opens the helper; a helper's call its name
     let target = client.request(
@@ -239,7 +262,12 @@ fn a_queue_script_is_checked_as_typed_with_hover_completion_fixes_and_definition
         "textDocument/completion",
         json!({"textDocument": {"uri": script_uri}, "position": at(31, 9)}),
     );
-    let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
     assert!(labels.contains(&"HSET") && labels.contains(&"HSETNX"), "{labels:?}");
     assert!(!labels.contains(&"GET"), "{labels:?}");
 
@@ -272,7 +300,13 @@ fn a_nil_comparison_is_fixed_by_its_quick_fix() {
         let end = line_start + edit["range"]["end"]["character"].as_u64().unwrap() as usize;
         fixed.replace_range(start..end, edit["newText"].as_str().unwrap());
     }
-    assert_eq!(fixed, text.replace("if redis.call('GET', KEYS[1]) == nil then", "if not redis.call('GET', KEYS[1]) then"));
+    assert_eq!(
+        fixed,
+        text.replace(
+            "if redis.call('GET', KEYS[1]) == nil then",
+            "if not redis.call('GET', KEYS[1]) then"
+        )
+    );
     client.stop();
 }
 
@@ -289,7 +323,10 @@ fn positions_are_utf8_when_the_client_offers_it_else_utf16() {
     ] {
         let mut client = Client::start(&dir, json!({"debounceMs": 0}), capabilities);
         client.open(&script_uri, text);
-        assert_eq!(codes(&client.diagnostics(&script_uri, 1)), [("argv_without_tonumber".to_owned(), 1, column)]);
+        assert_eq!(
+            codes(&client.diagnostics(&script_uri, 1)),
+            [("argv_without_tonumber".to_owned(), 1, column)]
+        );
         client.stop();
     }
 }
@@ -320,7 +357,10 @@ fn bad_input_never_stops_the_server() {
     let diagnostics = client.diagnostics(&script_uri, 1);
     std::fs::remove_file(&latin1).ok();
     assert_eq!(codes(&diagnostics), [("unresolved_include".to_owned(), 0, 14)]);
-    assert!(diagnostics[0]["message"].as_str().unwrap().contains("not UTF-8"), "{diagnostics:?}");
+    assert!(
+        diagnostics[0]["message"].as_str().unwrap().contains("not UTF-8"),
+        "{diagnostics:?}"
+    );
 
     // a 5,000-line script typed into, one character at a time
     let big = dir.join("big.lua");
@@ -330,7 +370,10 @@ fn bad_input_never_stops_the_server() {
     client.open(&big_uri, &text);
     // the argument is not read yet
     let first = codes(&client.diagnostics(&big_uri, 1));
-    assert!(first.iter().all(|(code, line, _)| code == "unused_arg" && *line == 0), "{first:?}");
+    assert!(
+        first.iter().all(|(code, line, _)| code == "unused_arg" && *line == 0),
+        "{first:?}"
+    );
     let typed = "return ARGV[1] + 1\n";
     for (i, c) in typed.chars().enumerate() {
         client.notify(
@@ -342,14 +385,36 @@ fn bad_input_never_stops_the_server() {
     }
     text.push_str(typed);
     let last = 1 + typed.len() as i64;
-    let diagnostics = client.diagnostics(&big_uri, last);
-    assert_eq!(codes(&diagnostics), [("argv_without_tonumber".to_owned(), 5_001, 7)]);
+    // every publication in the order it came, up to the last version's
+    let is_big = |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == big_uri;
+    let mut published = Vec::new();
+    loop {
+        let message = client.wait("diagnostics of the typed file", is_big);
+        published.push(message["params"]["version"].as_i64().unwrap());
+        if published.last() == Some(&last) {
+            assert_eq!(
+                codes(message["params"]["diagnostics"].as_array().unwrap()),
+                [("argv_without_tonumber".to_owned(), 5_001, 7)]
+            );
+            break;
+        }
+    }
     // hover still answers, from the edited text
     let hover = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": big_uri}, "position": at(3, 13)}),
     );
     assert!(hover["contents"]["value"].as_str().unwrap().contains("**INCR**"));
+    // debounced, and a stale result never comes after a newer one
+    published.extend(
+        client
+            .seen
+            .iter()
+            .filter(|m| is_big(m))
+            .map(|m| m["params"]["version"].as_i64().unwrap()),
+    );
+    assert!(published.windows(2).all(|w| w[0] < w[1]), "{published:?}");
+    assert_eq!(published.last(), Some(&last), "{published:?}");
     client.stop();
 }
 
@@ -363,6 +428,90 @@ fn a_lua_file_named_by_a_rust_declaration_is_checked_with_its_signature() {
     client.open(&script_uri, &text);
     let diagnostics = client.diagnostics(&script_uri, 1);
     // two `#[key]` parameters, and the script reads `KEYS[3]`; no header needed
-    assert_eq!(codes(&diagnostics), [("keys_out_of_range".to_owned(), 3, 19)], "{diagnostics:#?}");
+    assert_eq!(
+        codes(&diagnostics),
+        [("keys_out_of_range".to_owned(), 3, 19)],
+        "{diagnostics:#?}"
+    );
+    client.stop();
+}
+
+#[test]
+fn a_panic_is_caught_reported_once_and_the_server_goes_on() {
+    let dir = fixture("queue");
+    // the server's fault injection: a check or a request on a text with this marker panics
+    let marker = "-- crash here";
+    let mut client = Client::start_with_env(
+        &dir,
+        json!({"debounceMs": 0}),
+        json!({}),
+        &[("REDIS_LUA_LINT_LSP_CRASH_ON", marker), ("RUST_BACKTRACE", "0")],
+    );
+    let crashing = uri(&dir.join("crashing.lua"));
+    let text = format!("--! args: n\n{marker}\nreturn ARGV[1] + 1\n");
+    client.open(&crashing, &text);
+    let told = |m: &Value| {
+        m["method"] == "window/showMessage" && m["params"]["message"].as_str().unwrap().contains("internal error")
+    };
+    let shown = client.wait("the panic reported", told);
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("injected failure"),
+        "{shown}"
+    );
+    // typed into: it panics again, and is not reported again
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": crashing, "version": 2}, "contentChanges": [
+            {"range": {"start": at(1, 0), "end": at(1, 0)}, "text": " "}
+        ]}),
+    );
+    // a request panicking is answered with an error, and the server goes on
+    for _ in 0..2 {
+        client.next_id += 1;
+        let id = client.next_id;
+        client.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+                           "params": {"textDocument": {"uri": crashing}, "position": at(2, 8)}}));
+        let response = client.wait("an error response", |m| m["id"] == json!(id));
+        assert_eq!(response["error"]["code"], -32603, "{response}");
+    }
+    // another file is checked meanwhile
+    let healthy = uri(&dir.join("healthy.lua"));
+    client.open(&healthy, "--! args: n\nreturn ARGV[1] + 1\n");
+    assert_eq!(
+        codes(&client.diagnostics(&healthy, 1)),
+        [("argv_without_tonumber".to_owned(), 1, 7)]
+    );
+    // the marker removed: the file is checked again, after its version 2 failed
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": crashing, "version": 3}, "contentChanges": [
+            {"range": {"start": at(1, 0), "end": at(1, 14)}, "text": ""}
+        ]}),
+    );
+    assert_eq!(
+        codes(&client.diagnostics(&crashing, 3)),
+        [("argv_without_tonumber".to_owned(), 2, 7)]
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": crashing}, "position": at(2, 8)}),
+    );
+    assert!(
+        hover["contents"]["value"].as_str().unwrap().contains("ARGV[1]"),
+        "{hover}"
+    );
+    // no diagnostics of a version that failed; one report per kind of failure
+    let seen = std::mem::take(&mut client.seen);
+    assert!(
+        !seen
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == crashing),
+        "{seen:#?}"
+    );
+    let reports: Vec<&Value> = seen.iter().filter(|m| told(m)).collect();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
     client.stop();
 }

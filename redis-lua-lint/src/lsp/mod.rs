@@ -13,7 +13,9 @@
 //!   the document's: a stale result never overwrites a newer one.
 //! - A panic in a check or a request is caught, reported once (`window/showMessage`),
 //!   and the server goes on; a message that cannot be read is answered with a
-//!   JSON-RPC error and the next one read.
+//!   JSON-RPC error and the next one read. That promise is tested by a fault injected
+//!   on purpose: with [`CRASH_ENV`] set, a check of a text containing its value, or a
+//!   request about such a text, panics (no input is known to make the checker panic).
 
 mod complete;
 mod context;
@@ -58,17 +60,30 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 /// one message saying so.
 const MAX_TEXT: usize = 16 << 20;
 
+/// With this variable set, checks and requests on a text containing its value panic:
+/// the tests' way to see a panic caught, reported once, and the server going on.
+const CRASH_ENV: &str = "REDIS_LUA_LINT_LSP_CRASH_ON";
+
+/// Panics when the crash marker (see [`CRASH_ENV`]) is in `text`.
+fn injected_crash(marker: Option<&str>, text: &str) {
+    if let Some(marker) = marker.filter(|m| !m.is_empty() && text.contains(m)) {
+        panic!("injected failure: the text contains `{marker}`");
+    }
+}
+
 /// Runs the server until the client says `exit` or goes away.
 pub(crate) fn main() -> ExitCode {
     let (incoming, outgoing) = transport::stdio();
-    let (jobs, results) = worker();
+    let crash = std::env::var(CRASH_ENV).ok();
+    let (jobs, results) = worker(crash.clone());
     let mut server = Server::new(outgoing, jobs);
+    server.crash = crash;
     let clean = server.run(&incoming, &results);
     if clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 /// The check thread: jobs in, results out; a panic costs that one check.
-fn worker() -> (Sender<Job>, Receiver<Result<Checked, (Uri, String)>>) {
+fn worker(crash: Option<String>) -> (Sender<Job>, Receiver<Result<Checked, (Uri, String)>>) {
     let (job_tx, job_rx) = crossbeam_channel::unbounded::<Job>();
     let (result_tx, result_rx) = crossbeam_channel::unbounded();
     std::thread::Builder::new()
@@ -76,8 +91,11 @@ fn worker() -> (Sender<Job>, Receiver<Result<Checked, (Uri, String)>>) {
         .spawn(move || {
             for job in job_rx {
                 let uri = job.uri.clone();
-                let result = std::panic::catch_unwind(AssertUnwindSafe(|| diagnose::check(&job)))
-                    .map_err(|panic| (uri, panic_text(&panic)));
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    injected_crash(crash.as_deref(), &job.text);
+                    diagnose::check(&job)
+                }))
+                .map_err(|panic| (uri, panic_text(&panic)));
                 if result_tx.send(result).is_err() {
                     break;
                 }
@@ -114,6 +132,8 @@ struct Server {
     shutdown: bool,
     /// Problems already shown (each once).
     told: Vec<String>,
+    /// See [`CRASH_ENV`].
+    crash: Option<String>,
 }
 
 impl Server {
@@ -132,6 +152,7 @@ impl Server {
             initialized: false,
             shutdown: false,
             told: Vec::new(),
+            crash: None,
         }
     }
 
@@ -545,7 +566,9 @@ impl Server {
     }
 
     fn doc_at(&self, uri: &Uri) -> Option<&Document> {
-        self.docs.get(uri)
+        let doc = self.docs.get(uri)?;
+        injected_crash(self.crash.as_deref(), &doc.text);
+        Some(doc)
     }
 
     fn hover(&mut self, p: HoverParams) -> Option<Hover> {
