@@ -286,7 +286,7 @@ fn located_fix(spliced: &Spliced, part: usize, mut fix: scripts_lint::Fix) -> Op
 
 /// True for a Redis function library (`FUNCTION LOAD`'s text): a first line
 /// `#!lua name=...`, where a script's would be `#!lua` or `#!lua flags=...`.
-fn is_library(text: &str) -> bool {
+pub(crate) fn is_library(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
     first.starts_with("#!") && first.split_whitespace().any(|word| word.starts_with("name="))
 }

@@ -433,6 +433,30 @@ fn a_lua_file_named_by_a_rust_declaration_is_checked_with_its_signature() {
         [("keys_out_of_range".to_owned(), 3, 19)],
         "{diagnostics:#?}"
     );
+
+    // a function library a `#[redis_library]` names: each callback's `keys[i]`/`args[i]`
+    // are its own function's parameters
+    let ledger = dir.join("lua/ledger.lua");
+    let ledger_uri = uri(&ledger);
+    client.open(&ledger_uri, &std::fs::read_to_string(&ledger).unwrap());
+    let diagnostics = client.diagnostics(&ledger_uri, 1);
+    assert_eq!(codes(&diagnostics), [], "{diagnostics:#?}");
+    let mut hover = |line, character| {
+        let shown = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": ledger_uri}, "position": at(line, character)}),
+        );
+        shown["contents"]["value"].as_str().unwrap().to_owned()
+    };
+    let shown = hover(25, 55);
+    assert!(shown.contains("the argument `amount`: a 64-bit integer"), "{shown}");
+    let shown = hover(38, 40);
+    assert!(shown.contains("the key `spent_today`"), "{shown}");
+    let shown = hover(34, 27);
+    assert!(shown.contains("the argument `daily_limit`"), "{shown}");
+    // the helper every function calls: no one function's parameter
+    let shown = hover(12, 34);
+    assert!(shown.contains("callbacks of several functions"), "{shown}");
     client.stop();
 }
 

@@ -53,6 +53,10 @@ pub struct ParamRead {
     pub key: bool,
     /// The 1-based index.
     pub index: usize,
+    /// In a function library: the registered name of the function whose callback
+    /// reads it (`None` in a script, or when callbacks of several functions share the
+    /// helper that reads it).
+    pub function: Option<String>,
 }
 
 /// A name of a local, where it is declared or read.
@@ -90,7 +94,14 @@ fn collect(all: Vec<analysis::Facts>) -> Outline {
     let mut params: BTreeMap<usize, ParamRead> = BTreeMap::new();
     // a helper's body is analysed once per call: what a name holds is joined over them
     let mut locals: BTreeMap<usize, (Range<usize>, usize, Value)> = BTreeMap::new();
-    for facts in &all {
+    for (i, facts) in all.iter().enumerate() {
+        // the first facts are the script's (a library's load); then one per registration
+        let function: Option<String> = i
+            .checked_sub(1)
+            .and_then(|r| all[0].registrations.get(r))
+            .and_then(|r| r.name.as_ref())
+            .and_then(|(name, _)| name.as_deref())
+            .map(str::to_owned);
         for call in &facts.calls {
             let Some(first) = call.args.first() else { continue };
             let Some(name) = first.literal() else { continue };
@@ -110,11 +121,19 @@ fn collect(all: Vec<analysis::Facts>) -> Outline {
         for (reads, key) in [(&facts.key_reads, true), (&facts.argv_reads, false)] {
             for (index, range) in reads {
                 if *index >= 1.0 && index.fract() == 0.0 {
-                    params.entry(range.start).or_insert(ParamRead {
-                        range: range.clone(),
-                        key,
-                        index: *index as usize,
-                    });
+                    params
+                        .entry(range.start)
+                        .and_modify(|read| {
+                            if read.function != function {
+                                read.function = None;
+                            }
+                        })
+                        .or_insert_with(|| ParamRead {
+                            range: range.clone(),
+                            key,
+                            index: *index as usize,
+                            function: function.clone(),
+                        });
                 }
             }
         }
@@ -266,6 +285,29 @@ mod tests {
             .map(|p| (p.key, p.index, &source[p.range.clone()]))
             .collect();
         assert_eq!(reads, [(true, 1, "keys[1]"), (false, 2, "args[2]")]);
+        assert!(outline.params.iter().all(|p| p.function.as_deref() == Some("get")));
         assert!(super::outline("return redis.call('GET'").calls.is_empty());
+    }
+
+    #[test]
+    fn a_read_belongs_to_the_function_whose_callback_makes_it() {
+        let source = "#!lua name=lib\n\
+                      local function current(keys) return redis.call('GET', keys[1]) end\n\
+                      local function set(keys, args) redis.call('SET', keys[1], args[1]) return current(keys) end\n\
+                      local function get(keys) return current(keys) end\n\
+                      redis.register_function('set', set)\n\
+                      redis.register_function{function_name = 'get', callback = get, flags = {'no-writes'}}\n";
+        let outline = outline(source);
+        let owner = |nth: usize, text: &str| {
+            let at = source.match_indices(text).nth(nth).unwrap().0;
+            let read = outline.params.iter().find(|p| p.range.start == at).unwrap();
+            read.function.clone()
+        };
+        assert_eq!(owner(1, "keys[1]"), Some("set".to_owned()));
+        assert_eq!(owner(0, "args[1]"), Some("set".to_owned()));
+        // the helper both callbacks call: no one function
+        assert_eq!(owner(0, "keys[1]"), None);
+        let script = super::outline("return redis.call('GET', KEYS[1])");
+        assert_eq!(script.params[0].function, None);
     }
 }

@@ -10,25 +10,63 @@ use scripts_decl::scan::Declared;
 use scripts_lint::header;
 use scripts_lint::redis::commands::{self, BeginSearch, Command, FindKeys};
 use scripts_lint::redis::{docs, replies, syntax};
-use scripts_lint::{Outline, Param, ParamType, Signature, Target};
+use scripts_lint::{Outline, Param, ParamRead, ParamType, Signature, Target};
 
 use super::context;
 use super::project::Project;
 use crate::lint;
 
-/// The signature the file at `path` is checked with, and its oldest server.
-pub(crate) fn signature(project: &Project, path: &Path, text: &str) -> (Option<Signature>, Target) {
+/// What the file at `path` is checked with: a script's signature, or a function
+/// library's declared functions, and the oldest server.
+pub(crate) struct Signatures {
+    /// A script's, when something declares it.
+    pub(crate) script: Option<Signature>,
+    /// A function library's functions by registered name, when the file is one (empty
+    /// when nothing declares them).
+    pub(crate) library: Option<Vec<(String, Signature)>>,
+    pub(crate) target: Target,
+}
+
+impl Signatures {
+    /// The signature behind a read of `KEYS`/`ARGV` (a library callback's parameters).
+    fn of(&self, read: &ParamRead) -> Option<&Signature> {
+        match (&self.library, &read.function) {
+            (Some(functions), Some(name)) => functions.iter().find(|(n, _)| n == name).map(|(_, s)| s),
+            (Some(_), None) => None,
+            (None, _) => self.script.as_ref(),
+        }
+    }
+}
+
+/// What the file at `path` is checked with.
+pub(crate) fn signatures(project: &Project, path: &Path, text: &str) -> Signatures {
     if let Some((_, declaration)) = project.declarations(path).first() {
         return match &declaration.declared {
-            Declared::Script(signature) => (Some(signature.clone()), signature.target),
-            Declared::Library(library) => (None, library.target),
+            Declared::Script(signature) => Signatures {
+                script: Some(signature.clone()),
+                library: None,
+                target: signature.target,
+            },
+            Declared::Library(library) => Signatures {
+                script: None,
+                library: Some(if library.declared {
+                    library.functions.clone()
+                } else {
+                    Vec::new()
+                }),
+                target: library.target,
+            },
         };
     }
     let (settings, _) = project.settings(path);
     let (signature, unknown) = lint::signature(&settings, path, &header::parse(text));
     let target = signature.target;
     let known = !(unknown.keys && unknown.args);
-    (known.then_some(signature), target)
+    Signatures {
+        library: lint::is_library(text).then(Vec::new),
+        script: known.then_some(signature),
+        target,
+    }
 }
 
 /// Markdown for what is at `offset`, if anything.
@@ -36,9 +74,9 @@ pub(crate) fn hover(
     text: &str,
     offset: usize,
     outline: &Outline,
-    signature: Option<&Signature>,
-    target: Target,
+    signatures: &Signatures,
 ) -> Option<(std::ops::Range<usize>, String)> {
+    let target = signatures.target;
     if let Some(site) = context::command_at(text, offset) {
         let name = &text[site.name.clone()];
         let command = match &site.container {
@@ -49,11 +87,20 @@ pub(crate) fn hover(
     }
     if let Some(read) = outline.params.iter().find(|p| p.range.contains(&offset)) {
         let written = &text[read.range.clone()];
-        let declared = signature.and_then(|s| param_at(if read.key { &s.keys } else { &s.args }, read.index));
-        let what = match declared {
-            Some(param) => describe_param(param, read.key),
-            None if read.key => "a key the caller passes (no signature declares the keys)".to_owned(),
-            None => "a string the caller passes (no signature declares the arguments)".to_owned(),
+        let declared = signatures
+            .of(read)
+            .and_then(|s| param_at(if read.key { &s.keys } else { &s.args }, read.index));
+        let passed = if read.key {
+            "a key the caller passes"
+        } else {
+            "a string the caller passes"
+        };
+        let what = match (declared, &signatures.library, &read.function) {
+            (Some(param), _, _) => describe_param(param, read.key),
+            (None, Some(_), None) => format!("{passed} (callbacks of several functions reach this read)"),
+            (None, Some(_), Some(name)) => format!("{passed} (nothing declares the function `{name}`)"),
+            (None, None, _) if read.key => format!("{passed} (no signature declares the keys)"),
+            (None, None, _) => format!("{passed} (no signature declares the arguments)"),
         };
         return Some((read.range.clone(), format!("`{written}`: {what}")));
     }

@@ -577,9 +577,9 @@ impl Server {
         let lines = Lines::new(&doc.text, self.encoding);
         let offset = lines.offset(position.position);
         let path = doc.path.clone().unwrap_or_default();
-        let (signature, target) = hover::signature(&self.project, &path, &doc.text);
+        let signatures = hover::signatures(&self.project, &path, &doc.text);
         let outline = scripts_lint::outline(&doc.text);
-        let (range, text) = hover::hover(&doc.text, offset, &outline, signature.as_ref(), target)?;
+        let (range, text) = hover::hover(&doc.text, offset, &outline, &signatures)?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -597,8 +597,8 @@ impl Server {
         let lines = Lines::new(&doc.text, self.encoding);
         let offset = lines.offset(position.position);
         let path = doc.path.clone().unwrap_or_default();
-        let (signature, target) = hover::signature(&self.project, &path, &doc.text);
-        complete::complete(&doc.text, offset, &lines, signature.as_ref(), target)
+        let signatures = hover::signatures(&self.project, &path, &doc.text);
+        complete::complete(&doc.text, offset, &lines, signatures.script.as_ref(), signatures.target)
     }
 
     fn definition(&mut self, p: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
