@@ -1,8 +1,8 @@
 //! Hover: a command's documentation as a script sees it (summary, syntax, arity, key
 //! positions, the reply in Lua, since when, whether the configured oldest server lets
-//! a script call it), the declared parameter behind `KEYS[i]`/`ARGV[i]`, and what a
-//! local holds. All from the command documents and the analysis; nothing hand-written
-//! per command.
+//! a script call it), the declared parameter behind `KEYS[i]`/`ARGV[i]` (behind a
+//! library callback's `keys[i]`/`args[i]`, its function's), and what a local holds. All
+//! from the command documents and the analysis; nothing hand-written per command.
 
 use std::path::Path;
 
