@@ -186,7 +186,19 @@ fn a_queue_script_is_checked_as_typed_with_hover_completion_fixes_and_definition
     let script_uri = uri(&script);
     client.open(&script_uri, &text);
     // the configuration turns includes on: `lockJob` and `rcall` are found in the helper
-    let found = codes(&client.diagnostics(&script_uri, 1));
+    let diagnostics = client.diagnostics(&script_uri, 1);
+    let found = codes(&diagnostics);
+    // hover on a finding explains its lint
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": script_uri}, "position": at(28, 20)}),
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.starts_with("**`reply_without_tonumber`**"), "{shown}");
+    assert!(
+        shown.contains("#### Why this is bad") && shown.contains("redis-lua-lint --explain reply_without_tonumber"),
+        "{shown}"
+    );
     assert_eq!(
         found,
         [
@@ -284,6 +296,11 @@ fn a_nil_comparison_is_fixed_by_its_quick_fix() {
     client.open(&script_uri, text);
     let diagnostics = client.diagnostics(&script_uri, 1);
     assert_eq!(codes(&diagnostics)[0].0, "reply_compared_with_nil");
+    // a finding's labels are its related places
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], script_uri, "{diagnostics:#?}");
+    assert_eq!(related["location"]["range"]["start"], at(1, 33), "{related}");
+    assert_eq!(related["message"], "a null reply is `false`, not `nil`", "{related}");
     let actions = client.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": script_uri}, "range": diagnostics[0]["range"],

@@ -14,7 +14,7 @@ use scripts_lint::{Outline, Param, ParamRead, ParamType, Signature, Target};
 
 use super::context;
 use super::project::Project;
-use crate::lint;
+use crate::{lint, rules};
 
 /// What the file at `path` is checked with: a script's signature, or a function
 /// library's declared functions, and the oldest server.
@@ -124,6 +124,19 @@ pub(crate) fn hover(
         return Some((local.range.clone(), out));
     }
     None
+}
+
+/// A lint's explanation, as `redis-lua-lint --explain` prints it, for a finding under
+/// the cursor.
+pub(crate) fn explain(lint: &str) -> Option<String> {
+    let rule = rules::find(lint)?;
+    Some(format!(
+        "**`{}`**: {}\n\n{}\n\n(`redis-lua-lint --explain {}`)",
+        rule.name,
+        rule.summary,
+        rules::doc(rule),
+        rule.name
+    ))
 }
 
 /// The `index`-th (1-based) parameter, a slice taking the rest.

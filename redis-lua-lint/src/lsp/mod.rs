@@ -5,8 +5,10 @@
 //! server does little but wait for the editor and run the checker, which is
 //! synchronous code; `tower-lsp-server` would bring an async runtime for nothing.
 //!
-//! - The main loop owns the state (open documents, the workspace's [`Project`]) and
-//!   answers hover, completion, definition and code actions itself, from the text.
+//! - The main loop owns the state (open documents, the workspace's [`Project`], each
+//!   document's last published check) and answers hover, completion, definition and
+//!   code actions itself, from the text; hover on a finding adds its lint's
+//!   explanation (there is no public documentation address to link to yet).
 //! - Checks run on a worker thread, debounced (`debounceMs`, default 150): a change
 //!   bumps the document's generation and arms a timer; when the text has rested, the
 //!   worker gets a snapshot. A result is published only when its generation is still
@@ -126,8 +128,9 @@ struct Server {
     dirty: Vec<Uri>,
     /// Documents with a check at the worker.
     running: HashMap<Uri, u64>,
-    /// The quick fixes of the last published check, by document, with its version.
-    fixes: HashMap<Uri, (i32, Vec<QuickFix>)>,
+    /// The last published check of each document: hover explains its findings, code
+    /// actions offer its fixes.
+    published: HashMap<Uri, Published>,
     initialized: bool,
     shutdown: bool,
     /// Problems already shown (each once).
@@ -148,7 +151,7 @@ impl Server {
             due: None,
             dirty: Vec::new(),
             running: HashMap::new(),
-            fixes: HashMap::new(),
+            published: HashMap::new(),
             initialized: false,
             shutdown: false,
             told: Vec::new(),
@@ -407,7 +410,7 @@ impl Server {
                     return;
                 };
                 self.docs.remove(&p.text_document.uri);
-                self.fixes.remove(&p.text_document.uri);
+                self.published.remove(&p.text_document.uri);
                 self.notify(
                     lsp_types::notification::PublishDiagnostics::METHOD,
                     PublishDiagnosticsParams::new(p.text_document.uri, Vec::new(), None),
@@ -548,8 +551,21 @@ impl Server {
         let current = self.docs.get(&checked.uri);
         // the newest generation wins: an older result is dropped, never published
         if current.is_some_and(|doc| doc.generation == checked.generation) {
-            self.fixes
-                .insert(checked.uri.clone(), (checked.version, checked.fixes.clone()));
+            self.published.insert(
+                checked.uri.clone(),
+                Published {
+                    version: checked.version,
+                    lints: checked
+                        .diagnostics
+                        .iter()
+                        .filter_map(|d| match &d.code {
+                            Some(lsp_types::NumberOrString::String(lint)) => Some((d.range, lint.clone())),
+                            _ => None,
+                        })
+                        .collect(),
+                    fixes: checked.fixes.clone(),
+                },
+            );
             self.notify(
                 lsp_types::notification::PublishDiagnostics::METHOD,
                 PublishDiagnosticsParams::new(checked.uri, checked.diagnostics, Some(checked.version)),
@@ -579,13 +595,31 @@ impl Server {
         let path = doc.path.clone().unwrap_or_default();
         let signatures = hover::signatures(&self.project, &path, &doc.text);
         let outline = scripts_lint::outline(&doc.text);
-        let (range, text) = hover::hover(&doc.text, offset, &outline, &signatures)?;
+        let found = hover::hover(&doc.text, offset, &outline, &signatures);
+        // the findings here, explained (no documentation address to link to yet)
+        let mut explained: Vec<&str> = Vec::new();
+        if let Some(published) = self.published.get(&position.text_document.uri)
+            && published.version == doc.version
+        {
+            let at = position.position;
+            for (range, lint) in &published.lints {
+                if range.start <= at && at <= range.end && !explained.contains(&lint.as_str()) {
+                    explained.push(lint);
+                }
+            }
+        }
+        let mut parts: Vec<String> = explained.iter().filter_map(|lint| hover::explain(lint)).collect();
+        let range = found.as_ref().map(|(range, _)| lines.range(range));
+        parts.extend(found.map(|(_, text)| text));
+        if parts.is_empty() {
+            return None;
+        }
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: text,
+                value: parts.join("\n\n---\n\n"),
             }),
-            range: Some(lines.range(&range)),
+            range,
         })
     }
 
@@ -633,7 +667,7 @@ impl Server {
         let Some(doc) = self.doc_at(&uri) else {
             return Vec::new();
         };
-        let Some((version, fixes)) = self.fixes.get(&uri) else {
+        let Some(Published { version, fixes, .. }) = self.published.get(&uri) else {
             return Vec::new();
         };
         // edits computed for another version of the text would land in the wrong place
@@ -659,6 +693,14 @@ impl Server {
             })
             .collect()
     }
+}
+
+/// A document's last published check.
+struct Published {
+    version: i32,
+    /// Each finding's range and lint.
+    lints: Vec<(lsp_types::Range, String)>,
+    fixes: Vec<QuickFix>,
 }
 
 fn params<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
