@@ -282,7 +282,65 @@ fn a_queue_script_is_checked_as_typed_with_hover_completion_fixes_and_definition
         .collect();
     assert!(labels.contains(&"HSET") && labels.contains(&"HSETNX"), "{labels:?}");
     assert!(!labels.contains(&"GET"), "{labels:?}");
+    let hset = items.as_array().unwrap().iter().find(|i| i["label"] == "HSET").unwrap();
+    assert!(
+        hset["detail"].as_str().unwrap().starts_with("HSET key field value"),
+        "{hset}"
+    );
 
+    // `KEYS[` with the declared names, `redis.` and the Lua library as Redis has them
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": script_uri, "version": 4}, "contentChanges": [
+            {"range": {"start": at(31, 0), "end": at(31, 0)}, "text": "KEYS[\nredis.\nstring.\ni\n"}
+        ]}),
+    );
+    let mut complete = |line, character| -> Vec<(String, String)> {
+        let items = client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": script_uri}, "position": at(line, character)}),
+        );
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["label"].as_str().unwrap().to_owned(),
+                    i["detail"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let keys = complete(31, 5);
+    assert_eq!(
+        keys,
+        [("1", "wait"), ("2", "active"), ("3", "prefix (key prefix)")].map(|(i, d)| (i.to_owned(), d.to_owned()))
+    );
+    let labels = |items: Vec<(String, String)>| items.into_iter().map(|(label, _)| label).collect::<Vec<_>>();
+    let redis = labels(complete(32, 6));
+    for member in [
+        "call",
+        "pcall",
+        "sha1hex",
+        "error_reply",
+        "status_reply",
+        "log",
+        "LOG_WARNING",
+    ] {
+        assert!(redis.contains(&member.to_owned()), "{member}: {redis:?}");
+    }
+    let string = labels(complete(33, 7));
+    assert!(
+        string.contains(&"format".to_owned()) && string.contains(&"rep".to_owned()),
+        "{string:?}"
+    );
+    // names starting with `i`: `ipairs`, not `io`, which scripts do not have
+    let i = labels(complete(34, 1));
+    assert!(
+        i.contains(&"ipairs".to_owned()) && !i.contains(&"io".to_owned()),
+        "{i:?}"
+    );
     client.stop();
 }
 
