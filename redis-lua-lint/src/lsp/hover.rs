@@ -271,6 +271,7 @@ mod tests {
         let zadd = commands::lookup("ZADD").unwrap();
         let doc = command_doc(zadd, Target::Redis7_0);
         assert!(doc.starts_with("**ZADD** (sorted set, since 1.2.0)"), "{doc}");
+        assert!(doc.contains("Adds one or more members to a sorted set"), "{doc}");
         assert!(doc.contains("ZADD key [NX | XX]"), "{doc}");
         assert!(doc.contains("Arguments after the name: at least 3"), "{doc}");
         assert!(doc.contains("Keys: argument 1"), "{doc}");
@@ -280,6 +281,10 @@ mod tests {
         assert!(command_doc(hexpire, Target::Redis7_0).contains("not on 7.0: it comes with 7.4"));
         let blpop = commands::lookup("BLPOP").unwrap();
         assert!(command_doc(blpop, Target::Redis7_0).contains("refused inside scripts on 7.0"));
+        let hgetall = command_doc(commands::lookup("HGETALL").unwrap(), Target::Redis7_0);
+        assert!(hgetall.contains("a flat table of pairs"), "{hgetall}");
+        let set = command_doc(commands::lookup("SET").unwrap(), Target::Redis7_0);
+        assert!(set.contains("the status table `{ok = 'OK'}`"), "{set}");
         let mset = commands::lookup("MSET").unwrap();
         let doc = command_doc(mset, Target::Redis7_0);
         assert!(doc.contains("Keys: argument 1 and every 2 arguments after it"), "{doc}");
