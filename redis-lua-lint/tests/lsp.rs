@@ -614,3 +614,37 @@ fn a_panic_is_caught_reported_once_and_the_server_goes_on() {
     assert_eq!(reports.len(), 1, "{reports:#?}");
     client.stop();
 }
+
+#[test]
+fn a_helper_is_checked_as_part_of_the_scripts_that_include_it() {
+    let dir = fixture("queue");
+    let script = dir.join("moveToActive-3.lua");
+    let helper = dir.join("includes/lockJob.lua");
+    let (script_uri, helper_uri) = (uri(&script), uri(&helper));
+    let mut client = Client::start(&dir, json!({"debounceMs": 0}), json!({}));
+    client.open(&helper_uri, &std::fs::read_to_string(&helper).unwrap());
+    // alone, `rcall` would be an unknown global and `lockJob` unused: in the script
+    // that includes it (not open), neither is
+    let diagnostics = client.diagnostics(&helper_uri, 1);
+    assert_eq!(codes(&diagnostics), [], "{diagnostics:#?}");
+    client.open(&script_uri, &std::fs::read_to_string(&script).unwrap());
+    assert_eq!(codes(&client.diagnostics(&script_uri, 1)).len(), 2);
+    // what the includer passes decides: `token` is `ARGV[1]`, a string
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": helper_uri, "version": 2}, "contentChanges": [
+            {"range": {"start": at(5, 36), "end": at(5, 36)}, "text": " + 1"}
+        ]}),
+    );
+    let diagnostics = client.diagnostics(&helper_uri, 2);
+    assert_eq!(
+        codes(&diagnostics),
+        [("argv_without_tonumber".to_owned(), 5, 31)],
+        "{diagnostics:#?}"
+    );
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("(from `ARGV[1]`)"), "{message}");
+    // the includer is checked again with the edited helper (its version unchanged)
+    assert_eq!(codes(&client.diagnostics(&script_uri, 1)).len(), 2);
+    client.stop();
+}
