@@ -93,7 +93,7 @@ fn render(rows: &[Row]) -> String {
          //     SCRIPTS_BLESS=1 cargo test -p scripts-lint --test command_docs\n\
          // `cargo test` fails while this file and the data disagree.\n\n\
          /// `(command, summary, reply forms in Lua with when they come)`, sorted by command in byte order.\n\
-         static DOCS: &[(&str, &str, &[(&str, &str)])] = &[\n",
+         static DOCS: &[Entry] = &[\n",
     );
     for row in rows {
         out.push_str(&format!("    ({:?}, {:?}, &[", row.name, row.summary));

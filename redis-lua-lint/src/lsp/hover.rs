@@ -112,13 +112,11 @@ pub(crate) fn hover(
         let name = &text[local.range.clone()];
         let mut out = format!("`{name}` holds {}", local.holds);
         for command in &local.replies {
-            if let Some(reply) = replies::lookup(command) {
-                if reply.map {
-                    out.push_str(&format!(
-                        "\n\n`{}` replies a map, which a script receives as a flat array of field, value pairs",
-                        command.replace('|', " ")
-                    ));
-                }
+            if replies::lookup(command).is_some_and(|reply| reply.map) {
+                out.push_str(&format!(
+                    "\n\n`{}` replies a map, which a script receives as a flat array of field, value pairs",
+                    command.replace('|', " ")
+                ));
             }
         }
         return Some((local.range.clone(), out));

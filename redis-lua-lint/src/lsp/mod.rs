@@ -84,8 +84,11 @@ pub(crate) fn main() -> ExitCode {
     if clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
+/// A check's result, or the document whose check panicked with the panic's message.
+type Outcome = Result<Checked, (Uri, String)>;
+
 /// The check thread: jobs in, results out; a panic costs that one check.
-fn worker(crash: Option<String>) -> (Sender<Job>, Receiver<Result<Checked, (Uri, String)>>) {
+fn worker(crash: Option<String>) -> (Sender<Job>, Receiver<Outcome>) {
     let (job_tx, job_rx) = crossbeam_channel::unbounded::<Job>();
     let (result_tx, result_rx) = crossbeam_channel::unbounded();
     std::thread::Builder::new()
@@ -160,7 +163,7 @@ impl Server {
     }
 
     /// The main loop; true when it ended with `shutdown` then `exit`.
-    fn run(&mut self, incoming: &Receiver<Incoming>, results: &Receiver<Result<Checked, (Uri, String)>>) -> bool {
+    fn run(&mut self, incoming: &Receiver<Incoming>, results: &Receiver<Outcome>) -> bool {
         loop {
             let timeout = match self.due {
                 Some(due) => due.saturating_duration_since(Instant::now()),
@@ -532,7 +535,7 @@ impl Server {
         }
     }
 
-    fn checked(&mut self, result: Result<Checked, (Uri, String)>) {
+    fn checked(&mut self, result: Outcome) {
         let checked = match result {
             Ok(checked) => checked,
             Err((uri, panic)) => {

@@ -12,6 +12,9 @@
 //! assert_eq!(get.replies[1].0, "`false`");
 //! ```
 
+/// A row of the table: `(command, summary, reply forms in Lua with when they come)`.
+type Entry = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
 include!("docs_table.rs");
 
 /// One command's documentation.

@@ -4,7 +4,7 @@
 // `cargo test` fails while this file and the data disagree.
 
 /// `(command, summary, reply forms in Lua with when they come)`, sorted by command in byte order.
-static DOCS: &[(&str, &str, &[(&str, &str)])] = &[
+static DOCS: &[Entry] = &[
     ("ACL", "A container for Access List Control commands.", &[]),
     ("ACL|CAT", "Lists the ACL categories, or the commands inside a category.", &[("a table (an array indexed from 1)", "In case `category` was not given, a list of existing ACL categories"), ("a table (an array indexed from 1)", "In case `category` was given, list of commands that fall under the provided ACL category")]),
     ("ACL|DELUSER", "Deletes ACL users, and terminates their connections.", &[("a number", "The number of users that were deleted")]),
