@@ -263,6 +263,13 @@ fn a_queue_script_is_checked_as_typed_with_hover_completion_fixes_and_definition
         json!({"textDocument": {"uri": script_uri}, "position": at(29, 17)}),
     );
     assert_eq!(target["range"]["start"], at(16, 15), "{target}");
+    // a helper defined in an included file
+    let target = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": script_uri}, "position": at(30, 2)}),
+    );
+    assert_eq!(target["uri"], uri(&dir.join("includes/lockJob.lua")), "{target}");
+    assert_eq!(target["range"]["start"], at(3, 15), "{target}");
     // completion after `rcall('HS`
     client.notify(
         "textDocument/didChange",

@@ -129,6 +129,22 @@ pub(crate) fn include_at(text: &str, offset: usize, file: &Path) -> Option<(Rang
     Some((line_start + name.start..line_start + name.end, path))
 }
 
+/// The name (a Lua identifier) at `offset`, if any.
+pub(crate) fn name_at(text: &str, offset: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let offset = offset.min(bytes.len());
+    let mut start = offset;
+    while start > 0 && is_ident_byte(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = offset;
+    while end < bytes.len() && is_ident_byte(bytes[end]) {
+        end += 1;
+    }
+    let name = &text[start..end];
+    (!name.is_empty() && !bytes[start].is_ascii_digit()).then_some(name)
+}
+
 /// What is being typed at `offset`, for completion.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Typing {
@@ -242,6 +258,16 @@ mod tests {
             })
         );
         assert_eq!(at("local n = tonu|"), Some(Typing::Name { typed: 10..14 }));
+    }
+
+    #[test]
+    fn names_under_the_cursor() {
+        let text = "lockJob(jobKey, 12)";
+        assert_eq!(name_at(text, 0), Some("lockJob"));
+        assert_eq!(name_at(text, 7), Some("lockJob"));
+        assert_eq!(name_at(text, 10), Some("jobKey"));
+        assert_eq!(name_at(text, 17), None);
+        assert_eq!(name_at(text, 15), None);
     }
 
     #[test]

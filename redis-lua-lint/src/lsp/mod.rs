@@ -657,12 +657,40 @@ impl Server {
         let local = outline
             .locals
             .iter()
-            .find(|l| l.range.contains(&offset) || l.range.end == offset)?;
-        let declared = outline.locals.iter().find(|l| l.range.start == local.declared)?;
-        Some(GotoDefinitionResponse::Scalar(Location::new(
-            uri,
-            lines.range(&declared.range),
-        )))
+            .find(|l| l.range.contains(&offset) || l.range.end == offset);
+        if let Some(local) = local {
+            let declared = outline.locals.iter().find(|l| l.range.start == local.declared)?;
+            return Some(GotoDefinitionResponse::Scalar(Location::new(
+                uri,
+                lines.range(&declared.range),
+            )));
+        }
+        // a helper another file of the same script defines (BullMQ keeps them in
+        // included files): the local function of that name there
+        let name = context::name_at(&doc.text, offset)?;
+        let path = doc.path.as_ref()?;
+        for file in self.project.spliced_with(path) {
+            let text: Arc<str> = match self.docs.values().find(|d| d.path.as_ref() == Some(&file)) {
+                Some(open) => Arc::from(open.text.as_str()),
+                None => match crate::files::read_text(&file) {
+                    Ok(text) => text,
+                    Err(_) => continue,
+                },
+            };
+            let outline = scripts_lint::outline(&text);
+            let defined = outline
+                .locals
+                .iter()
+                .find(|l| l.function.is_some() && l.range.start == l.declared && text[l.range.clone()] == *name);
+            if let Some(defined) = defined {
+                let there = Lines::new(&text, self.encoding);
+                return Some(GotoDefinitionResponse::Scalar(Location::new(
+                    document::uri_of(&file)?,
+                    there.range(&defined.range),
+                )));
+            }
+        }
+        None
     }
 
     fn code_actions(&mut self, p: CodeActionParams) -> Vec<CodeActionOrCommand> {

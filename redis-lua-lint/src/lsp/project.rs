@@ -146,6 +146,23 @@ impl Project {
         seen.into_iter().map(Path::to_path_buf).collect()
     }
 
+    /// Every file spliced into a script with `path`: the scripts that include it (and
+    /// itself), and everything they include, transitively, `path` left out.
+    pub(crate) fn spliced_with(&self, path: &Path) -> Vec<PathBuf> {
+        let mut seen: Vec<PathBuf> = self.sharing_a_check(path);
+        let mut queue = seen.clone();
+        while let Some(file) = queue.pop() {
+            for included in self.included_by(&file) {
+                if !seen.contains(included) {
+                    seen.push(included.clone());
+                    queue.push(included.clone());
+                }
+            }
+        }
+        seen.retain(|file| file != path);
+        seen
+    }
+
     /// The files `path` includes (directly).
     pub(crate) fn included_by(&self, path: &Path) -> &[PathBuf] {
         self.includes.get(path).map_or(&[], Vec::as_slice)
