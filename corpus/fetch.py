@@ -721,6 +721,23 @@ def includes_of(script: Script, by_path: dict[str, Script], seen: set[str]) -> N
             includes_of(by_path[target], by_path, seen)
 
 
+def spliced(script: Script, by_path: dict[str, Script], seen: set[str] | None = None) -> str:
+    """The script's text with its `--- @include` lines replaced by the files they name
+    (each once), as BullMQ's loader and redis-lua-lint splice them."""
+    seen = set() if seen is None else seen
+
+    def replace(m: re.Match) -> str:
+        target = os.path.normpath(os.path.join(os.path.dirname(script.source), m.group(1)))
+        if not target.endswith(".lua"):
+            target += ".lua"
+        if target not in by_path or target in seen:
+            return ""
+        seen.add(target)
+        return spliced(by_path[target], by_path, seen)
+
+    return INCLUDE.sub(replace, script.text)
+
+
 def norm(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().splitlines())
 
@@ -745,7 +762,9 @@ def main() -> None:
     if args.only:
         only = set(args.only.split(","))
         packages = [p for p in packages if p.name in only]
-    hand = tomllib.loads((HERE / "signatures.toml").read_text()).get("scripts", [])
+    declared = tomllib.loads((HERE / "signatures.toml").read_text())
+    hand = declared.get("scripts", [])
+    hand_annotations = declared.get("annotations", [])
     rules = tomllib.loads((HERE / "assemble.toml").read_text()).get("assemble", [])
 
     pins: dict[int, tuple[str, str]] = {}
@@ -846,6 +865,27 @@ def main() -> None:
 
     manifest_scripts = []
     configs: dict[str, list[str]] = {}
+    # (path under OUT, line, annotation, why) to write into the extracted files
+    patches: list[tuple[str, int, str, str]] = []
+    for a in hand_annotations:
+        # `files` (globs) and `match` (a regular expression: every line it matches), or
+        # one `file` and its `line`
+        globs = a.get("files", [a.get("file")])
+        mine = [x for x in final if x.package.name == a["package"]
+                and any(fnmatch.fnmatchcase(x.out[len(x.package.dirname) + 1:], g) for g in globs)]
+        if not mine:
+            if not args.only or a["package"] in args.only.split(","):
+                failed.append(f"signatures.toml: annotation for {a['package']}/{globs}: no such file")
+            continue
+        for x in mine:
+            if "match" in a:
+                hits = [i for i, text in enumerate(x.text.split("\n"), start=1) if re.search(a["match"], text)]
+                if not hits:
+                    failed.append(f"signatures.toml: annotation for {x.out}: no line matches `{a['match']}`")
+                patches += [(x.out, i, a["annotation"], a["why"]) for i in hits]
+            else:
+                patches.append((x.out, a["line"], a["annotation"], a["why"]))
+    lua_files = {(s.package.key, s.source): s for s in final if s.how == "lua-file"}
     for s in final:
         entry = {
             "package": s.package.name,
@@ -867,19 +907,38 @@ def main() -> None:
         if s.parts:
             entry["assembled_from"] = s.parts
         if s.role == "script":
-            sig, notes, prefixes = signature_of(s, hand)
+            # what the included helpers do with the script's locals counts too
+            mine = {src: x for (pkg, src), x in lua_files.items() if pkg == s.package.key}
+            whole = spliced(s, mine) if s.how == "lua-file" and INCLUDE.search(s.text) else s.text
+            sig, notes, prefixes, use, doc = signature_of(s, hand, whole)
+            sig = signatures.with_arg_prefixes(sig, prefixes, doc, sig.source == "file-name")
             entry["signature"] = sig.text
             entry["signature_source"] = sig.source
             if sig.notes or notes:
                 entry["signature_notes"] = sig.notes + notes
             if prefixes:
                 entry["argv_prefixes"] = prefixes
-            if sig.text and sig.source != "file-name":
+            for a in signatures.annotations_for(use, prefixes):
+                patches.append((s.out, a["line"], a["annotation"], a["why"]))
+            if sig.text:
                 rel = s.out[len(s.package.dirname) + 1:]
                 configs.setdefault(s.package.key, []).append(
                     f'[[scripts]]  # {sig.source}\nfiles = ["{rel}"]\nsignature = "{sig.text}"\n'
                 )
         manifest_scripts.append(entry)
+
+    # annotation comments: a trailing comment on the line of the assignment they declare,
+    # so no line moves (the judged findings name lines of these files)
+    by_out = {m["path"]: m for m in manifest_scripts}
+    for path, line, annotation, why in sorted(set(patches)):
+        target = out / path
+        lines = target.read_text().split("\n")
+        if not 1 <= line <= len(lines) or "--" in lines[line - 1]:
+            failed.append(f"annotation `{annotation}` for {path}:{line}: the line is missing or has a comment already")
+            continue
+        lines[line - 1] += f"  -- redis-lua-lint: {annotation}"
+        target.write_text("\n".join(lines))
+        by_out[path].setdefault("annotations", []).append({"line": line, "annotation": annotation, "why": why})
 
     for key, scripts in by_pkg.items():
         pkg = scripts[0].package
@@ -925,23 +984,27 @@ def main() -> None:
         sys.exit(1)
 
 
-def signature_of(s: Script, hand: list[dict]):
-    """The script's signature (signatures.Signature), extra notes, and its argument prefixes."""
+def signature_of(s: Script, hand: list[dict], whole: str):
+    """The script's signature (signatures.Signature), extra notes, its argument prefixes
+    (read from `whole`, the script with its includes), and what its own code and comment
+    block say (signatures.Usage, signatures.Doc)."""
     sig, use, doc = signatures.build(s.text, s.number_of_keys, s.keys_via)
-    prefixes = signatures.arg_prefixes(use, doc)
+    whole_use = use if whole is s.text else signatures.read_usage(signatures.tokenize(whole))
+    prefixes = signatures.arg_prefixes(whole_use, doc)
     rel = s.out[len(s.package.dirname) + 1:]
     if s.fixed_signature:
-        return signatures.Signature(s.fixed_signature[0], "hand"), [s.fixed_signature[1]], prefixes
+        text = signatures.with_key_prefixes(s.fixed_signature[0], use)
+        return signatures.Signature(text, "hand"), [s.fixed_signature[1]], prefixes, use, doc
     for entry in hand:
         if entry["package"] == s.package.name and any(fnmatch.fnmatchcase(rel, g) for g in entry["files"]):
             notes = [entry["why"]] if entry.get("why") else []
             if "argv_prefixes" in entry:
                 prefixes = entry["argv_prefixes"]
-            return signatures.Signature(entry["signature"], "hand"), notes, prefixes
+            return signatures.Signature(entry["signature"], "hand"), notes, prefixes, use, doc
     if "keys-from-file-name" in s.package.flags and s.how == "lua-file" and \
             re.search(r"-\d{1,3}$", Path(s.source).stem):
-        return signatures.Signature(None, "file-name"), [], prefixes
-    return sig, [], prefixes
+        return signatures.Signature(None, "file-name"), [], prefixes, use, doc
+    return sig, [], prefixes, use, doc
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ helpers counted).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -64,6 +66,37 @@ def lint_package(binary: str, corpus: Path, pkg: dict) -> tuple[list[dict], str 
     return findings, problem
 
 
+CATEGORIES = {
+    "hazard": "real hazard",
+    "idiom": "intended idiom the declarations cannot express",
+    "mistake": "checker mistake",
+    "corpus": "not a script as the package sends it (a piece or template it completes at run time)",
+}
+
+
+def judge(errors: list[dict], rules: list[dict]) -> None:
+    """Gives each error-level finding the category and reason of the first rule of
+    judged.toml that matches it (package, file globs relative to the package's
+    directory, lint, and optionally lines or a piece of the message); "unjudged" else."""
+    for e in errors:
+        rel = e["file"].split("/", 2)[2]
+        for rule in rules:
+            if rule["package"] not in (e["package"], e["package"].split(":", 1)[1]):
+                continue
+            if not any(fnmatch.fnmatchcase(rel, g) for g in rule.get("files", ["*"])):
+                continue
+            if rule.get("lint", e["lint"]) != e["lint"]:
+                continue
+            if "lines" in rule and e["line"] not in rule["lines"]:
+                continue
+            if rule.get("message", "") not in e["message"]:
+                continue
+            e["category"], e["why"] = rule["category"], rule["why"]
+            break
+        else:
+            e["category"], e["why"] = "unjudged", ""
+
+
 def tally(binary: str, corpus: Path) -> dict:
     manifest = json.loads((corpus / "manifest.json").read_text())
     scripts = {s["path"]: s for s in manifest["scripts"]}
@@ -72,6 +105,7 @@ def tally(binary: str, corpus: Path) -> dict:
     errors = []
     problems = {}
     registry = defaultdict(lambda: Counter())
+    records: dict[str, list[dict]] = {}
     for pkg in manifest["packages"]:
         if pkg["scripts"] == 0:
             continue
@@ -83,6 +117,10 @@ def tally(binary: str, corpus: Path) -> dict:
         levels = Counter()
         lints = defaultdict(Counter)
         for f in findings:
+            if f.get("kind") == "script":
+                # a script's record, not a finding: where its keys beyond `KEYS` come from
+                records[f["script"]] = f["undeclared_keys"]
+                continue
             by_lint[f["lint"]][f["level"]] += 1
             lints[f["lint"]][f["level"]] += 1
             levels[f["level"]] += 1
@@ -118,6 +156,11 @@ def tally(binary: str, corpus: Path) -> dict:
     sources = Counter(s.get("signature_source") for s in scripts.values() if s["role"] == "script")
     argv_prefix_scripts = sum(1 for s in scripts.values() if s.get("argv_prefixes"))
     argv_prefix_entries = sum(len(s.get("argv_prefixes", [])) for s in scripts.values())
+    roles = Counter()
+    for keys in records.values():
+        for role in {k["role"] for k in keys}:
+            roles[role] += 1
+    assumed = sum(1 for keys in records.values() if any(k["declared_by"] in ("file name", "nothing") for k in keys))
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
     return {
         "binary": version,
@@ -132,19 +175,24 @@ def tally(binary: str, corpus: Path) -> dict:
             "scripts_without_signature": undeclared,
             "scripts_with_argv_prefixes": argv_prefix_scripts,
             "argv_prefix_entries": argv_prefix_entries,
+            # scripts whose keys beyond `KEYS` come from each kind of prefix, as the run
+            # reports them (`kind: "script"` records)
+            "scripts_building_keys_from": dict(sorted(roles.items())),
+            "scripts_with_keys_taken_as_prefixes": assumed,
         },
         "registries": {k: dict(v) for k, v in sorted(registry.items())},
         "lints": {k: dict(v) for k, v in sorted(by_lint.items())},
         "packages": packages,
         "problems": problems,
         "errors": sorted(errors, key=lambda e: (e["package"], e["file"], e["line"] or 0, e["lint"])),
+        "undeclared_keys": dict(sorted(records.items())),
     }
 
 
 def markdown(result: dict) -> str:
     t = result["totals"]
     out = [
-        "# Corpus baseline",
+        "# Corpus run",
         "",
         f"{t['packages']} packages, {t['scripts']} scripts, {t['lines']} lines (included helpers counted once); "
         f"{t['errors']} errors and {t['warnings']} warnings; {t['scripts_with_error']} scripts with an error.",
@@ -162,6 +210,20 @@ def markdown(result: dict) -> str:
     for p in sorted(result["packages"], key=lambda p: p["package"]):
         out.append(f"| {p['package']} | {p['version']} | {p['scripts']} | {p['lines']} | {p['errors']} | "
                    f"{p['warnings']} | {p['scripts_with_error']} |")
+    if "judged" in result:
+        out += ["", "## Every error-level finding, judged", "",
+                "| category | findings |", "|---|---:|"]
+        out += [f"| {CATEGORIES.get(c, c)} | {n} |" for c, n in result["judged"].items()]
+        out += ["", "| lint | " + " | ".join(result["judged"]) + " |", "|---|" + "---:|" * len(result["judged"])]
+        for lint, c in result["judged_by_lint"].items():
+            out.append(f"| `{lint}` | " + " | ".join(str(c.get(k, 0)) for k in result["judged"]) + " |")
+        out += ["", "| package | script:line | lint | category | why |", "|---|---|---|---|---|"]
+        for e in result["errors"]:
+            why = e["why"].replace("|", "\\|")
+            where = f"{e['file'].split('/', 2)[2]}:{e['line']}"
+            if e.get("script") and e["script"] != e["file"]:
+                where += f" (in {e['script'].rsplit('/', 1)[-1]})"
+            out.append(f"| {e['package']} | {where} | `{e['lint']}` | {e['category']} | {why} |")
     if result["problems"]:
         out += ["", "Runs that did not finish normally:", ""]
         out += [f"- {k}: {v}" for k, v in result["problems"].items()]
@@ -251,6 +313,7 @@ def main() -> None:
     ap.add_argument("--bin", required=True, help="the redis-lua-lint binary")
     ap.add_argument("--out", help="write the tallies (or the bench results) as JSON here")
     ap.add_argument("--markdown", help="write the tallies as markdown tables here")
+    ap.add_argument("--judged", help="judged.toml: the category of each error-level finding, listed in --markdown")
     ap.add_argument("--bench", action="store_true")
     ap.add_argument("--selene", help="the selene binary, for --bench")
     ap.add_argument("--runs", type=int, default=9)
@@ -263,6 +326,13 @@ def main() -> None:
         result = bench(binary, corpus, args.selene, args.runs)
     else:
         result = tally(binary, corpus)
+        if args.judged:
+            judge(result["errors"], tomllib.loads(Path(args.judged).read_text())["judged"])
+            result["judged"] = {c: sum(e["category"] == c for e in result["errors"]) for c in [*CATEGORIES, "unjudged"]}
+            by = defaultdict(Counter)
+            for e in result["errors"]:
+                by[e["lint"]][e["category"]] += 1
+            result["judged_by_lint"] = {k: dict(v) for k, v in sorted(by.items())}
         if args.markdown:
             Path(args.markdown).write_text(markdown(result))
     text = json.dumps(result, indent=1) + "\n"

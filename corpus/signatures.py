@@ -11,8 +11,10 @@ Sources, first match wins (the manifest records which one gave each signature):
 5. Keys read from the code when it builds other keys from them (declared prefixes need a
    signature): `KEYS[1] .. ':' .. id`. Recorded as inferred, not documented.
 A key that the code appends to (`KEYS[i] ..`, directly or through a local) is declared
-`name(prefix)`. Arguments the code builds keys from are listed for the manifest (an
-argument prefix cannot be declared yet).
+`name(prefix)`. An argument the code builds keys from, or that the comment block calls a
+prefix, is declared `name(prefix)` too (`with_arg_prefixes`); a field of a msgpack
+argument that is one (BullMQ's `args[1]`) is declared next to the value, by an
+annotation comment (`annotations_for`), since no signature reaches inside an argument.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class Usage:
     arg_prefixes: dict[int, list[str]] = field(default_factory=dict)
     # (ARGV index, msgpack field) -> evidence strings
     msgpack_prefixes: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    # ARGV index -> (local, line) of each `local x = cmsgpack.unpack(ARGV[i])`
+    msgpack_locals: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -146,6 +150,8 @@ def read_usage(tokens: list[Token]) -> Usage:
                             call_names.add(name)
                         else:
                             alias[name] = value
+                            if value[0] == "MSGPACK":
+                                use.msgpack_locals.setdefault(value[1], []).append((name, code[j].line))
                     else:
                         alias.pop(name, None)
                     if not (value and whole and nxt is not None and nxt.text == ","):
@@ -291,7 +297,7 @@ def arg_prefixes(use: Usage, doc: Doc) -> list[dict]:
     """ARGV entries (and msgpack fields of them) the script builds keys from."""
     out = []
     indices = set(use.arg_prefixes)
-    indices |= {i for i, d in doc.args.items() if "prefix" in d.lower()}
+    indices |= {i for i, d in doc.args.items() if "prefix" in d.lower() or documents_a_key(d)}
     for i in sorted(indices):
         entry = {"argv": i}
         if i in doc.args:
@@ -301,11 +307,105 @@ def arg_prefixes(use: Usage, doc: Doc) -> list[dict]:
         out.append(entry)
     fields = set(use.msgpack_prefixes)
     fields |= {k for k, d in doc.fields.items() if "prefix" in d.lower()}
-    for i, j in sorted(fields):
+    for i, j in sorted(fields | {k for k, d in doc.fields.items() if documents_a_key(d)}):
         entry = {"argv": i, "msgpack_field": j}
+        if (i, j) not in fields:
+            # a key the caller passes inside the argument, used as it is
+            entry["role"] = "key"
         if (i, j) in doc.fields:
             entry["documented_as"] = doc.fields[(i, j)]
         if use.msgpack_prefixes.get((i, j)):
             entry["built_from"] = use.msgpack_prefixes[(i, j)][:3]
         out.append(entry)
+    return out
+
+
+def documents_a_key(description: str) -> bool:
+    """True when a comment block describes an argument as a Redis key: its last word is
+    `key` (`ARGV[1] base key`, `[6] parent dependencies key.`), or it names one
+    (`parentKey?`, `job id key`). An id (`job id`), a `key prefix` or a table whose
+    fields name keys (`parent? {id, queueKey}`) is not one."""
+    # a table's own fields (`parent? {id, queueKey}`) are not the argument
+    d = re.sub(r"\{[^}]*\}?", "", description).strip().rstrip(".,?;:'\"").lower()
+    words = re.findall(r"[a-z]+", d.replace("key", " key"))
+    return bool(words) and words[-1] == "key" and "prefix" not in words
+
+
+def _arg_names(doc: Doc, upto: int, taken: set[str]) -> list[str]:
+    return [_ident(doc.args.get(i, ""), f"arg{i}", taken) for i in range(1, upto + 1)]
+
+
+def with_key_prefixes(text: str, use: Usage) -> str:
+    """A signature written for a whole family of scripts (assemble.toml) with the keys
+    this script appends to (`KEYS[1] .. 'temp'`) declared `name(prefix)`."""
+    m = re.match(r"^keys:(.*?)(\s{2,}.*)?$", text)
+    if not m or not use.key_prefixes:
+        return text
+    keys = [k.strip() for k in m.group(1).split(",")]
+    for i in use.key_prefixes:
+        if 1 <= i <= len(keys) and keys[i - 1] and not keys[i - 1].startswith("*") and "(prefix)" not in keys[i - 1]:
+            keys[i - 1] += "(prefix)"
+    return f"keys: {', '.join(keys)}{m.group(2) or ''}"
+
+
+def with_arg_prefixes(sig: Signature, prefixes: list[dict], doc: Doc, file_name_keys: bool) -> Signature:
+    """`sig` with the `ARGV` entries of `prefixes` declared `name(prefix)`.
+
+    A signature that names its arguments marks the prefix ones; one that takes `*args`
+    (or none at all) lists the arguments up to the last prefix, then `*more`. Keys counted
+    from a file name stay so: the declaration then gives only `args:`. A script nothing
+    declared keeps open key counts (`*keys(prefix)`, as the command assumes without a
+    signature).
+    """
+    direct = sorted({p["argv"] for p in prefixes if "msgpack_field" not in p})
+    if not direct:
+        return sig
+    note = "argument prefixes declared: " + ", ".join(f"ARGV[{i}]" for i in direct)
+    text = sig.text
+    keys_part, args_part = "", None
+    if text:
+        m = re.match(r"^keys:(.*?)(?:\s{2,}args:(.*?))?(\s{2,}.*)?$", text)
+        if m:
+            keys_part, args_part, rest = m.group(1).strip(), m.group(2), (m.group(3) or "")
+        else:
+            rest = ""
+    else:
+        rest = ""
+    taken = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", keys_part))
+    named = [a.strip() for a in args_part.split(",")] if args_part is not None else []
+    fixed = [a for a in named if a and not a.startswith("*")]
+    if fixed and len(fixed) >= max(direct):
+        args = []
+        for i, a in enumerate(named, start=1):
+            args.append(f"{a}(prefix)" if i in direct and not a.startswith("*") else a)
+    else:
+        args = [f"{n}(prefix)" if i in direct else n
+                for i, n in enumerate(_arg_names(doc, max(direct), taken), start=1)]
+        args.append("*" + _ident("", "more", taken))
+    allow = ["unused_arg"]
+    if file_name_keys:
+        new = f"args: {', '.join(args)}  allow: {', '.join(allow)}"
+    elif text:
+        new = f"keys: {keys_part}  args: {', '.join(args)}{rest}"
+    else:
+        new = f"keys: *keys(prefix)  args: {', '.join(args)}  allow: unused_key, unused_arg"
+    return Signature(new, sig.source, sig.notes + [note])
+
+
+def annotations_for(use: Usage, prefixes: list[dict]) -> list[dict]:
+    """Annotation comments for the msgpack fields of `prefixes`: `prefix(args[1])` after
+    each `local args = cmsgpack.unpack(ARGV[i])`."""
+    out = []
+    fields: dict[int, dict[str, list[int]]] = {}
+    for p in prefixes:
+        if "msgpack_field" in p:
+            fields.setdefault(p["argv"], {}).setdefault(p.get("role", "prefix"), []).append(p["msgpack_field"])
+    for argv, roles in sorted(fields.items()):
+        for name, line in use.msgpack_locals.get(argv, []):
+            words = " ".join(f"{role}({', '.join(f'{name}[{n}]' for n in sorted(numbers))})"
+                             for role, numbers in sorted(roles.items(), reverse=True))
+            out.append({"line": line, "annotation": words,
+                        "why": f"ARGV[{argv}] is a msgpack array whose fields the package documents or uses as "
+                               + "; ".join(f"{'key prefixes' if role == 'prefix' else 'keys'} {sorted(numbers)}"
+                                           for role, numbers in sorted(roles.items(), reverse=True))})
     return out

@@ -4,6 +4,17 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+/// What `--version` prints after the name: the checker's version and the servers whose
+/// command tables it carries (`0.1.0 (commands of Redis 7.0.15, Redis 7.4, Valkey 8.0.1)`),
+/// read from the table itself so a new export changes it.
+fn version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let sources = scripts_lint::redis::commands::SOURCES.join(", ");
+        format!("{} (commands of {sources})", env!("CARGO_PKG_VERSION"))
+    })
+}
+
 /// Checks Redis Lua scripts: keys that do not come from `KEYS`, `ARGV` used as numbers,
 /// unknown commands and wrong arity, globals, Lua 5.2+ syntax, unseeded `math.random`
 /// and more (`--list-lints`).
@@ -11,7 +22,7 @@ use clap::{Parser, ValueEnum};
 /// Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
 /// configuration could not be read or the command line is wrong.
 #[derive(Debug, Parser)]
-#[command(name = "redis-lua-lint", version, max_term_width = 100)]
+#[command(name = "redis-lua-lint", version = version(), max_term_width = 100)]
 pub(crate) struct Args {
     /// Files and directories to check (directories: every `*.lua` inside, honouring
     /// `.gitignore`); `-` reads a script from standard input. Default: `.`
@@ -65,8 +76,12 @@ pub(crate) struct Args {
     pub(crate) stdin_filename: Option<PathBuf>,
 
     /// Print findings only: no notes, no summary
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub(crate) quiet: bool,
+
+    /// Name every script a note is about (by default the first three)
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
 
     /// List every lint with its default level, and exit
     #[arg(long, exclusive = true)]

@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{GlobSet, GlobSetBuilder};
 use scripts_lint::header::{self, Header};
@@ -53,6 +54,9 @@ pub(crate) struct Settings {
 pub(crate) struct Config {
     /// The directory its globs are relative to (absolute).
     pub(crate) dir: PathBuf,
+    /// The file (absolute) and its text, where findings about what it declares point.
+    pub(crate) path: PathBuf,
+    pub(crate) text: Arc<str>,
     pub(crate) min_version: Option<Target>,
     pub(crate) includes: bool,
     pub(crate) keys_from_file_name: bool,
@@ -67,6 +71,9 @@ pub(crate) struct Scripts {
     pub(crate) files: GlobSet,
     /// Its `signature`, parsed with the header parser.
     pub(crate) signature: Option<Header>,
+    /// Where the `signature` string's text starts in the file, when it is written
+    /// without escapes (so the header parser's ranges map onto the file).
+    pub(crate) signature_at: Option<usize>,
     pub(crate) levels: Vec<(String, Level)>,
 }
 
@@ -129,7 +136,11 @@ pub(crate) fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Option<(Pa
     let text = String::from_utf8(text).map_err(|_| format!("the configuration `{shown}` is not UTF-8 text"))?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse(&text, dir)
-        .map(|config| Some((path, config)))
+        .map(|mut config| {
+            config.path.clone_from(&path);
+            config.text = text.as_str().into();
+            Some((path, config))
+        })
         .map_err(|(range, message)| {
             let at = match range {
                 Some(range) => {
@@ -173,18 +184,24 @@ fn parse(text: &str, dir: PathBuf) -> Result<Config, ConfigError> {
                 "`files` lists no glob: write e.g. `files = [\"lua/*.lua\"]`".into(),
             ));
         }
-        let signature = match entry.signature {
-            Some(signature_text) => Some(signature(&signature_text, text)?),
-            None => None,
+        let (signature, signature_at) = match entry.signature {
+            Some(signature_text) => (
+                Some(signature(&signature_text, text)?),
+                text_start(&signature_text, text),
+            ),
+            None => (None, None),
         };
         scripts.push(Scripts {
             files: globs(entry.files.get_ref())?,
             signature,
+            signature_at,
             levels: levels(&entry.lints)?,
         });
     }
     Ok(Config {
         dir,
+        path: PathBuf::new(),
+        text: Arc::from(""),
         min_version,
         includes: raw.includes,
         keys_from_file_name: raw.keys_from_file_name,
@@ -201,18 +218,18 @@ fn signature(value: &Spanned<String>, text: &str) -> Result<Header, ConfigError>
     let Some(error) = parsed.errors.first() else {
         return Ok(parsed);
     };
-    let span = value.span();
-    let literal = &text[span.clone()];
-    // a basic or literal string without escapes: the value starts after the quote(s)
-    let quotes = literal.len().saturating_sub(value.get_ref().len()) / 2;
-    let exact = literal.get(quotes..literal.len() - quotes) == Some(value.get_ref().as_str());
-    let at = if exact {
-        span.start + quotes + error.range.start
-    } else {
-        span.start
-    };
+    let at = text_start(value, text).map_or(value.span().start, |start| start + error.range.start);
     let help = error.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
     Err((Some(at..at), format!("in `signature`: {}{help}", error.message)))
+}
+
+/// Where a string value's text starts in `text`, when it is written without escapes
+/// (a basic or literal string: the value starts after the quote or quotes).
+fn text_start(value: &Spanned<String>, text: &str) -> Option<usize> {
+    let span = value.span();
+    let literal = text.get(span.clone())?;
+    let quotes = literal.len().saturating_sub(value.get_ref().len()) / 2;
+    (literal.get(quotes..literal.len() - quotes) == Some(value.get_ref().as_str())).then_some(span.start + quotes)
 }
 
 fn globs(patterns: &[Spanned<String>]) -> Result<GlobSet, ConfigError> {

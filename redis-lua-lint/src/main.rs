@@ -104,7 +104,7 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
     let collected = files::collect(&paths, &settings, args.stdin_filename.as_deref());
     let mut run = run::check_all(&settings, collected.inputs, HashMap::new());
     run.input_errors.extend(collected.errors);
-    match output::print(&run, args.format, color, args.quiet) {
+    match output::print(&run, args.format, color, args.quiet, args.verbose) {
         // the reader went away (`| head`): nothing more to say, and nobody to say it to
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         result => result.map_err(|e| format!("cannot write the output: {e}"))?,

@@ -50,12 +50,17 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>, known: HashMap<
             }
         };
         if outcome.unknown.keys {
-            run.unknown_counts += 1;
+            run.unknown_counts.push(outcome.script.clone());
         } else if outcome.unknown.args {
-            run.unknown_args += 1;
+            run.unknown_args.push(outcome.script.clone());
         }
-        run.unspliced += usize::from(outcome.unspliced_includes);
+        if outcome.unspliced_includes {
+            run.unspliced.push(outcome.script.clone());
+        }
         run.findings.extend(outcome.findings);
+        if !outcome.prefixed.is_empty() {
+            run.prefixed.push((outcome.script, outcome.prefixed));
+        }
     }
     run.findings = once_each(std::mem::take(&mut run.findings));
     run
@@ -183,7 +188,12 @@ fn once_each(mut findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     for (finding, scripts) in kept.iter_mut().zip(includers) {
-        if finding.script != finding.source.shown {
+        if finding.source.is_config {
+            finding
+                .diagnostic
+                .notes
+                .push(format!("declared here for {}", scripts.join(", ")));
+        } else if finding.script != finding.source.shown {
             finding
                 .diagnostic
                 .notes

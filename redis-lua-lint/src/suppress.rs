@@ -67,6 +67,10 @@ impl Suppressions {
             } else {
                 continue;
             };
+            // `prefix(...)` and `key(...)` declare keys: the checker reads those
+            if scripts_lint::annotation::is_annotation(&content[at + MARKER.len()..]) {
+                continue;
+            }
             let names = out.names(&content[at + MARKER.len()..], start + at + MARKER.len());
             if whole_file {
                 out.file.extend(names);

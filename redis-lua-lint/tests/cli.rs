@@ -15,3 +15,44 @@ fn cli() {
         .env("NO_COLOR", "1")
         .case("tests/cmd/*.toml");
 }
+
+/// A first reader installs from the READMEs: the install line of each registry, and no
+/// placeholder address anywhere (the project has no public one yet).
+#[test]
+fn readmes_install_from_the_registries() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (readme, lines) in [
+        (
+            root.join("README.md"),
+            &[
+                "npm install --save-dev redis-lua-lint",
+                "pip install redis-lua-lint",
+                "cargo install redis-lua-lint",
+                "cargo install --path redis-lua-lint",
+            ][..],
+        ),
+        (
+            root.join("../README.md"),
+            &[
+                "npm install --save-dev redis-lua-lint",
+                "pip install redis-lua-lint",
+                "cargo install redis-lua-lint",
+                "cargo install --path redis-lua-lint",
+                ".pre-commit-config.yaml",
+                "uses: ./",
+            ][..],
+        ),
+    ] {
+        let text = std::fs::read_to_string(&readme).unwrap();
+        for line in lines {
+            assert!(text.contains(line), "{} lacks `{line}`", readme.display());
+        }
+        for placeholder in ["example.invalid", "example.com", "--git https://"] {
+            assert!(
+                !text.contains(placeholder),
+                "{} names `{placeholder}`",
+                readme.display()
+            );
+        }
+    }
+}

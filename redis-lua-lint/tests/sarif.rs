@@ -60,8 +60,8 @@ fn every_kind_of_result_is_valid_sarif() {
     let project = fixtures().join("project");
     // results with regions, related locations, findings in included files
     let full = sarif(&project, &[], None);
-    // results without a region (parameters declared outside the file), from stdin
-    let unplaced = sarif(
+    // parameters declared outside the file (in the configuration), from stdin
+    let in_config = sarif(
         &project,
         &["--stdin-filename", "limiter/token_bucket.lua", "-"],
         Some("return redis.call('HGET', KEYS[1], 'tokens')\n"),
@@ -70,20 +70,21 @@ fn every_kind_of_result_is_valid_sarif() {
     let clean = sarif(&project, &["lock/acquire.lua"], None);
     // a syntax error, a broken header
     let bad = sarif(&fixtures().join("bad"), &["goto.lua", "header.lua"], None);
-    for log in [&full, &unplaced, &clean, &bad] {
+    for log in [&full, &in_config, &clean, &bad] {
         assert_valid(&validator, log);
     }
 
     let results = |log: &Value| log["runs"][0]["results"].as_array().expect("results").clone();
     assert!(results(&full).len() >= 10);
     assert!(results(&clean).is_empty());
-    let no_region = results(&unplaced);
-    assert!(!no_region.is_empty());
-    assert!(
-        no_region
-            .iter()
-            .all(|r| r["locations"][0]["physicalLocation"]["region"].is_null())
-    );
+    // each at its name in the configuration's `signature`, not at the script
+    let declared = results(&in_config);
+    assert!(!declared.is_empty());
+    for result in &declared {
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "redis-lua-lint.toml", "{result}");
+        assert!(location["region"]["startLine"].as_u64().is_some(), "{result}");
+    }
     assert!(results(&full).iter().any(|r| r["relatedLocations"].is_array()));
 }
 
@@ -122,4 +123,35 @@ fn the_validator_rejects_what_the_schema_forbids() {
     let mut log = sarif(&fixtures().join("project"), &["lock"], None);
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = Value::from(0);
     assert!(!validator.is_valid(&log));
+}
+
+#[test]
+fn scripts_that_reach_undeclared_keys_are_artifacts_with_the_keys_as_a_property() {
+    let validator = validator();
+    let log = sarif(&fixtures().join("prefixes"), &[], None);
+    assert_valid(&validator, &log);
+    let artifacts = log["runs"][0]["artifacts"].as_array().expect("artifacts");
+    let uris: Vec<&str> = artifacts
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().expect("a uri"))
+        .collect();
+    assert_eq!(uris, ["addJob-3.lua", "moveToActive-3.lua"]);
+    let keys = artifacts[0]["properties"]["undeclaredKeys"].as_array().expect("keys");
+    assert_eq!(keys[0]["from"], "args[1]");
+    assert_eq!(keys[0]["role"], "annotated prefix");
+    assert_eq!(keys[0]["tag_checkable"], false);
+    let argument = &artifacts[1]["properties"]["undeclaredKeys"][0];
+    assert_eq!(
+        (argument["from"].as_str(), argument["param"].as_str()),
+        (Some("ARGV[1]"), Some("prefix"))
+    );
+    assert_eq!(argument["uses"].as_array().map(Vec::len), Some(2));
+    // properties, not results: code scanning raises no alert for them
+    assert!(
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .all(|r| r["ruleId"] != "undeclared_keys")
+    );
 }

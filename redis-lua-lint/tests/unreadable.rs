@@ -40,7 +40,7 @@ error: cannot read `dangling.lua`: no such file or directory
 
 "#]])
             .stdout_eq(str![[r#"
-note: 1 of 2 scripts declares no keys or arguments: `keys_out_of_range`, `argv_out_of_range`, `unused_key` and `unused_arg` were skipped for it
+note: 1 of 2 scripts declares no keys or arguments (`locked.lua`): `keys_out_of_range`, `argv_out_of_range`, `unused_key` and `unused_arg` were skipped for it
   = help: declare them in a header (`--! keys: job  args: token`), in `redis-lua-lint.toml` (`[[scripts]]`), or name files `name-N.lua` and pass `--keys-from-file-name`
 checked 2 scripts: no problems found; 1 input error
 

@@ -1,7 +1,8 @@
 //! `#[redis_library(...)]` on a module: its options, its bodiless function
 //! declarations, and the [`LibrarySignature`] they make.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::spanned::Spanned;
 use syn::{Ident, Item, ItemFn, LitStr};
@@ -73,9 +74,11 @@ pub fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
 }
 
 /// The module's items split into the function declarations (each with its own errors,
-/// so a broken one falls back alone) and the other items, kept as written.
-pub fn declarations(items: Vec<Item>) -> (Vec<(ScriptFn, Errors)>, Vec<Item>) {
+/// so a broken one falls back alone), the registered name each calls (in the same
+/// order), and the other items, kept as written.
+pub fn declarations(items: Vec<Item>) -> (Vec<(ScriptFn, Errors)>, Vec<Registered>, Vec<Item>) {
     let mut declarations: Vec<(ScriptFn, Errors)> = Vec::new();
+    let mut registered: Vec<Registered> = Vec::new();
     let mut others: Vec<Item> = Vec::new();
     for item in items {
         let function = match item {
@@ -114,21 +117,101 @@ pub fn declarations(items: Vec<Item>) -> (Vec<(ScriptFn, Errors)>, Vec<Item>) {
                 None
             }
         };
-        if let Some((function, mut own)) = function {
+        if let Some((mut function, mut own)) = function {
+            registered.push(registered_name(&mut function, &mut own));
             let declaration = parse::parse_declaration(function, &mut own);
             declarations.push((declaration, own));
         }
     }
-    (declarations, others)
+    (declarations, registered, others)
+}
+
+/// The registered name a declaration calls: its `#[function(name = "...")]`, or the
+/// function's own name (`r#type` calls `type`).
+pub struct Registered {
+    /// The name the library registers the function under.
+    pub name: String,
+    /// Where that name is written.
+    pub span: Span,
+    /// The Rust function, for messages.
+    pub rust: String,
+}
+
+/// How to give a declaration the registered name it calls, for messages.
+const FUNCTION_ATTRIBUTE: &str = "`#[function(name = \"registered_name\")]`";
+
+/// Takes the declaration's `#[function(name = "...")]`, if any, and says which
+/// registered name it calls.
+fn registered_name(function: &mut ItemFn, errors: &mut Errors) -> Registered {
+    let ident = &function.sig.ident;
+    let rust = ident.unraw().to_string();
+    let mut out = Registered {
+        name: rust.clone(),
+        span: ident.span(),
+        rust,
+    };
+    let mut seen = false;
+    function.attrs.retain(|attr| {
+        if !attr.path().is_ident("function") {
+            return true;
+        }
+        if std::mem::replace(&mut seen, true) {
+            errors.spanned(attr, format!("`#[function]` is given twice: give the registered name once, {FUNCTION_ATTRIBUTE}"));
+            return false;
+        }
+        let mut name: Option<LitStr> = None;
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                let lit: LitStr = meta.value()?.parse()?;
+                if name.is_some() {
+                    errors.at(lit.span(), "`name` is given twice");
+                }
+                name = Some(lit);
+                return Ok(());
+            }
+            errors.at(
+                meta.path.span(),
+                format!(
+                    "unknown `function` option `{}`: the only one is the name the library registers the function under, {FUNCTION_ATTRIBUTE}",
+                    parse::path_text(&meta.path)
+                ),
+            );
+            parse::skip_value(&meta)
+        });
+        match (parsed, name) {
+            (Err(_), _) | (Ok(()), None) => errors.spanned(
+                attr,
+                format!("say which registered function this declaration calls: {FUNCTION_ATTRIBUTE}"),
+            ),
+            (Ok(()), Some(lit)) => {
+                let value = lit.value();
+                if !scripts_lint::valid_function_name(&value) {
+                    errors.at(
+                        lit.span(),
+                        format!(
+                            "no library can register a function named `{value}`: Redis function names are letters, digits and `_` (it answers `Library names can only contain letters, numbers, or underscores(_) and must be at least one character long`)"
+                        ),
+                    );
+                }
+                out.name = value;
+                out.span = lit.span();
+            }
+        }
+        false
+    });
+    out
 }
 
 /// What the checker needs of the library's declarations: the crate's `scripts.toml`
 /// first, the attribute's levels after it, and one signature per declaration (a broken
-/// declaration's function is checked alone, with open counts). Problems with the
-/// attribute's levels go into `errors`, each declaration's into its own.
+/// declaration's function is checked alone, with open counts), under the registered
+/// name it calls (`registered`, as [`declarations`] gives them). Problems with the
+/// attribute's levels go into `errors`, each declaration's into its own (a registered
+/// function declared twice too).
 pub fn signature(
     options: &Options,
     declarations: &mut [(ScriptFn, Errors)],
+    registered: &[Registered],
     config: &Config,
     errors: &mut Errors,
 ) -> LibrarySignature {
@@ -142,15 +225,26 @@ pub fn signature(
     signature
         .levels
         .extend(crate::signature::checked_levels(&options.levels, errors));
-    for (declaration, own) in declarations {
+    for (i, (declaration, own)) in declarations.iter_mut().enumerate() {
+        let name = &registered[i];
+        if let Some(earlier) = registered[..i]
+            .iter()
+            .find(|r| scripts_lint::same_function_name(&r.name, &name.name))
+        {
+            own.at(
+                name.span,
+                format!(
+                    "`{}` is declared twice: `{}` calls it already; declare each registered function once",
+                    name.name, earlier.rust
+                ),
+            );
+        }
         let mut declared = crate::signature::signature(declaration, config, own);
         if !own.is_empty() {
             // the declaration is broken: check its function's Lua alone
             declared = declared.permissive();
         }
-        signature
-            .functions
-            .push((declaration.item.sig.ident.to_string(), declared));
+        signature.functions.push((name.name.clone(), declared));
     }
     signature
 }

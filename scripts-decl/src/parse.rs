@@ -45,22 +45,25 @@ pub struct Param {
     pub role: Role,
     /// A slice or `Vec` that spreads into several entries.
     pub variadic: bool,
-    /// `#[key(prefix)]`: the script may build keys by appending to this one.
+    /// `#[key(prefix)]` or `#[arg(prefix)]`: the script may build keys by appending to
+    /// this one.
     pub prefix: Option<Prefix>,
 }
 
-/// How a `#[key(prefix)]` value is checked at run time.
+/// How a `#[key(prefix)]` or `#[arg(prefix)]` value is checked at run time.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Prefix {
-    /// `#[key(prefix, allow_untagged)]`: a value without a hash tag is accepted on a
-    /// single server (a cluster still refuses it).
+    /// `allow_untagged`: a value without a hash tag is accepted on a single server (a
+    /// cluster still refuses it).
     pub allow_untagged: bool,
 }
 
-/// What `#[key]` or `#[key(...)]` said about a parameter.
+/// What `#[key]`, `#[key(...)]` or `#[arg(...)]` said about a parameter.
 enum KeyAttr {
     None,
     Key(Option<Prefix>),
+    /// `#[arg(prefix)]`: an argument the script builds keys from.
+    ArgPrefix(Prefix),
 }
 
 /// Where the Lua text comes from.
@@ -296,6 +299,7 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
         let (is_key, prefix) = match take_key_attr(&mut typed.attrs, errors) {
             KeyAttr::None => (false, None),
             KeyAttr::Key(prefix) => (true, prefix),
+            KeyAttr::ArgPrefix(prefix) => (false, Some(prefix)),
         };
         let ident = match &*typed.pat {
             Pat::Ident(pat) if pat.subpat.is_none() => Some(pat.ident.clone()),
@@ -306,12 +310,12 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
         };
         if first {
             let is_connection = matches!(&*typed.ty, Type::Reference(r) if r.mutability.is_some());
-            if is_key || !is_connection {
+            if is_key || prefix.is_some() || !is_connection {
                 errors.spanned(
                     &*typed,
                     format!("the first parameter of `{fn_name}` must be the connection: {CONNECTION_HINT}"),
                 );
-                if !is_key {
+                if !is_key && prefix.is_none() {
                     continue;
                 }
             } else {
@@ -328,6 +332,15 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
             errors.spanned(
                 &ty,
                 format!("`#[key]` parameter `{ident}` is {reason}: a key is text, use `&str`, `String`, `&[u8]` or a slice of them"),
+            );
+        }
+        if role == Role::Arg
+            && prefix.is_some()
+            && let Some(reason) = not_a_key(&ty)
+        {
+            errors.spanned(
+                &ty,
+                format!("`#[arg(prefix)]` parameter `{ident}` is {reason}: a key prefix is text, use `&str`, `String`, `&[u8]` or a slice of them"),
             );
         }
         if role == Role::Arg && is_option(&ty) {
@@ -367,10 +380,12 @@ fn parse_params(item: &mut ItemFn, errors: &mut Errors) -> (Option<Ident>, Vec<P
     (conn, params)
 }
 
-/// Removes `#[key]` / `#[key(prefix)]` / `#[key(prefix, allow_untagged)]` from a
-/// parameter's attributes and says which it was.
+/// Removes `#[key]` / `#[key(prefix)]` / `#[key(prefix, allow_untagged)]` and
+/// `#[arg(prefix)]` / `#[arg(prefix, allow_untagged)]` from a parameter's attributes and
+/// says which it was.
 fn take_key_attr(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> KeyAttr {
     let mut found = KeyAttr::None;
+    let mut first: Option<&'static str> = None;
     attrs.retain(|attr| {
         if let Some(instead) = misspelt_key(attr) {
             // one clear error, and the parameter taken as the key it was meant to be
@@ -384,52 +399,90 @@ fn take_key_attr(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -> KeyAtt
                 ),
             );
             if matches!(found, KeyAttr::None) {
-                let prefix = instead.contains("prefix").then_some(Prefix { allow_untagged: false });
-                found = KeyAttr::Key(prefix);
+                let prefix = Prefix { allow_untagged: false };
+                found = if instead.starts_with("#[arg") {
+                    KeyAttr::ArgPrefix(prefix)
+                } else {
+                    KeyAttr::Key(instead.contains("prefix").then_some(prefix))
+                };
             }
             return false;
         }
-        if !attr.path().is_ident("key") {
+        let which = if attr.path().is_ident("key") {
+            "key"
+        } else if attr.path().is_ident("arg") {
+            "arg"
+        } else {
             return true;
-        }
-        if matches!(found, KeyAttr::Key(_)) {
-            errors.spanned(attr, "`#[key]` is given twice");
+        };
+        if let Some(earlier) = first {
+            let message = if earlier == which {
+                format!("`#[{which}]` is given twice")
+            } else {
+                "a parameter is a key or an argument, not both: `#[key(prefix)]` declares a key the script builds keys from, `#[arg(prefix)]` an argument it builds keys from".to_owned()
+            };
+            errors.spanned(attr, message);
             return false;
         }
-        found = KeyAttr::Key(match &attr.meta {
-            syn::Meta::Path(_) => None,
-            syn::Meta::List(_) => key_options(attr, errors),
-            syn::Meta::NameValue(_) => {
+        first = Some(which);
+        found = if which == "key" {
+            KeyAttr::Key(match &attr.meta {
+                syn::Meta::Path(_) => None,
+                syn::Meta::List(_) => prefix_options(attr, "key", errors),
+                syn::Meta::NameValue(_) => {
+                    errors.spanned(
+                        attr,
+                        "write `#[key]`, or `#[key(prefix)]` for a key the script builds other keys from",
+                    );
+                    None
+                }
+            })
+        } else {
+            let prefix = match &attr.meta {
+                syn::Meta::List(_) => prefix_options(attr, "arg", errors),
+                _ => None,
+            };
+            let empty = matches!(&attr.meta, syn::Meta::List(list) if list.tokens.is_empty());
+            if prefix.is_none() && (empty || !matches!(&attr.meta, syn::Meta::List(_))) {
                 errors.spanned(
                     attr,
-                    "write `#[key]`, or `#[key(prefix)]` for a key the script builds other keys from",
+                    "a parameter without `#[key]` is an argument already: write `#[arg(prefix)]` for an argument the script builds keys from (`ARGV[n] .. id`), or remove `#[arg]`",
                 );
-                None
             }
-        });
+            // the only meaning `#[arg]` can have: the argument taken as the prefix it was
+            // meant to be, so the keys built from it do not repeat the error
+            KeyAttr::ArgPrefix(prefix.unwrap_or(Prefix { allow_untagged: false }))
+        };
         false
     });
     found
 }
 
-/// What a parameter attribute that looks like a misspelt `#[key]` should have been:
-/// `#[keys]`, `#[Key]`, `#[kye]`, `#[prefix]`.
+/// What a parameter attribute that looks like a misspelt `#[key]` or `#[arg]` should
+/// have been: `#[keys]`, `#[Key]`, `#[kye]`, `#[prefix]`, `#[argv(prefix)]`.
 fn misspelt_key(attr: &syn::Attribute) -> Option<&'static str> {
     let name = attr.path().get_ident()?.to_string();
-    if name == "key" {
+    if name == "key" || name == "arg" {
         return None;
     }
     let lower = name.to_ascii_lowercase();
     if lower == "prefix" || lower == "key_prefix" {
         return Some("#[key(prefix)]");
     }
-    // one edit away (`kye`, `keys`, `Key`), as the checker suggests names
-    let close = scripts_lint::lints::suggest_within(&lower, ["key"], 1).is_some();
-    close.then_some("#[key]")
+    if lower == "arg_prefix" {
+        return Some("#[arg(prefix)]");
+    }
+    // one edit away (`kye`, `keys`, `Key`, `args`, `argv`), as the checker suggests names
+    match scripts_lint::lints::suggest_within(&lower, ["key", "arg"], 1) {
+        Some("key") => Some("#[key]"),
+        // `#[arg]` alone declares nothing: what it can mean is a prefix
+        Some(_) => Some("#[arg(prefix)]"),
+        None => None,
+    }
 }
 
-/// The words inside `#[key(...)]`.
-fn key_options(attr: &syn::Attribute, errors: &mut Errors) -> Option<Prefix> {
+/// The words inside `#[key(...)]` or `#[arg(...)]` (`attribute` is which).
+fn prefix_options(attr: &syn::Attribute, attribute: &str, errors: &mut Errors) -> Option<Prefix> {
     let (mut prefix, mut allow_untagged) = (false, None);
     let parsed = attr.parse_nested_meta(|meta| {
         match meta.path.get_ident().map(Ident::to_string).as_deref() {
@@ -438,7 +491,7 @@ fn key_options(attr: &syn::Attribute, errors: &mut Errors) -> Option<Prefix> {
             _ => errors.at(
                 meta.path.span(),
                 format!(
-                    "unknown `#[key]` option `{}`: expected `prefix` or `prefix, allow_untagged`",
+                    "unknown `#[{attribute}]` option `{}`: expected `prefix` or `prefix, allow_untagged`",
                     path_text(&meta.path)
                 ),
             ),
@@ -455,7 +508,7 @@ fn key_options(attr: &syn::Attribute, errors: &mut Errors) -> Option<Prefix> {
         (false, Some(span)) => {
             errors.at(
                 span,
-                "`allow_untagged` applies to prefixes: write `#[key(prefix, allow_untagged)]`",
+                format!("`allow_untagged` applies to prefixes: write `#[{attribute}(prefix, allow_untagged)]`"),
             );
             None
         }

@@ -141,9 +141,9 @@ impl Scan<'_> {
         let Some(lit) = &options.file else { return };
         let file = self.root.join(lit.value());
         let items = module.content.map(|(_, items)| items).unwrap_or_default();
-        let (mut declarations, _) = library::declarations(items);
+        let (mut declarations, registered, _) = library::declarations(items);
         let config = self.config(&mut errors);
-        let declared = library::signature(&options, &mut declarations, &config, &mut errors);
+        let declared = library::signature(&options, &mut declarations, &registered, &config, &mut errors);
         let start = module.ident.span().start();
         let mut problems: Vec<String> = errors.messages().collect();
         problems.extend(declarations.iter().flat_map(|(_, own)| own.messages()));
@@ -311,6 +311,31 @@ mod tests {
             found[3].problems
         );
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_library_declaration_is_read_as_the_macro_reads_it() {
+        // registered names (`#[function(name)]`, a raw identifier), an argument prefix,
+        // and a registered function declared twice
+        let text = r#"
+            #[redis_library(file = "lua/queue.lua")]
+            mod queue {
+                #[function(name = "addJob")]
+                pub fn add_job(con: &mut impl scripts::Connection, #[key] jobs: &str, #[arg(prefix)] base: &str) -> scripts::Result<i64>;
+                pub fn r#move(con: &mut impl scripts::Connection, #[key] from: &str) -> scripts::Result<i64>;
+                pub fn addjob(con: &mut impl scripts::Connection) -> scripts::Result<i64>;
+            }
+        "#;
+        let found = declarations(text, Path::new("/p"), None);
+        let Declared::Library(library) = &found[0].declared else {
+            panic!()
+        };
+        let names: Vec<&str> = library.functions.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["addJob", "move", "addjob"]);
+        let add_job = &library.functions[0].1;
+        assert!(add_job.args[0].prefix && !add_job.keys[0].prefix);
+        assert_eq!(found[0].problems.len(), 1, "{:?}", found[0].problems);
+        assert!(found[0].problems[0].contains("`addjob` is declared twice: `add_job` calls it already"));
     }
 
     #[test]

@@ -536,17 +536,12 @@ fn split_items(value: &str, value_at: usize) -> Vec<(&str, Range<usize>)> {
     out
 }
 
-/// `name`, `name:type`, `*name` or `name..` (the rest), and for keys `name(prefix)`.
+/// `name`, `name:type`, `*name` or `name..` (the rest), and `name(prefix)`: a key, or
+/// an argument, the script builds keys from.
 fn param(item: &str, key: bool) -> Result<Param, (String, String)> {
     let mut spec = item;
     let mut prefix = false;
     if let Some(rest) = spec.strip_suffix("(prefix)") {
-        if !key {
-            return Err((
-                format!("`{item}`: only keys can be prefixes"),
-                "drop `(prefix)`: arguments are not keys".into(),
-            ));
-        }
         spec = rest.trim_end();
         prefix = true;
     }
@@ -573,7 +568,7 @@ fn param(item: &str, key: bool) -> Result<Param, (String, String)> {
         let help = if name.contains(char::is_whitespace) {
             "separate parameters with `,`".to_owned()
         } else if name.contains('(') {
-            "the only marker in brackets is `(prefix)`, at the end of a key".to_owned()
+            "the only marker in brackets is `(prefix)`, at the end of a key or argument".to_owned()
         } else {
             "write a name, then optionally `:type`; `*name` takes the rest".to_owned()
         };
@@ -586,6 +581,12 @@ fn param(item: &str, key: bool) -> Result<Param, (String, String)> {
         };
         (format!("unknown parameter type `{ty}`"), help)
     })?;
+    if prefix && !key && !matches!(ty, ParamType::Text | ParamType::Bytes | ParamType::Other) {
+        return Err((
+            format!("`{item}`: a key prefix is text, not `{}`", param_type_name(ty)),
+            format!("drop the type (`{name}(prefix)`), or drop `(prefix)` if the script builds no keys from it"),
+        ));
+    }
     let param = Param::new(name, ty, variadic);
     Ok(if prefix { param.prefix() } else { param })
 }
@@ -803,9 +804,11 @@ mod tests {
         assert_eq!(errors("--! args: n:integr\n"), ["unknown parameter type `integr`"]);
         assert_eq!(errors("--! returns: intger\n"), ["unknown return type `intger`"]);
         assert_eq!(errors("--! returns:\n"), ["`returns` needs a type"]);
+        // arguments may be prefixes too (`args: prefix(prefix)`), of text
+        assert_eq!(errors("--! args: a(prefix)\n"), Vec::<String>::new());
         assert_eq!(
-            errors("--! args: a(prefix)\n"),
-            ["`a(prefix)`: only keys can be prefixes"]
+            errors("--! args: a:integer(prefix)\n"),
+            ["`a:integer(prefix)`: a key prefix is text, not `integer`"]
         );
         assert_eq!(
             errors("--! keys: *rest, a\n"),

@@ -16,14 +16,18 @@
 //! ```
 
 mod analysis;
+pub mod annotation;
+mod compile;
 mod diagnostic;
 pub mod header;
 mod library;
+mod library_line;
 pub mod lints;
 mod outline;
 mod parse;
 pub mod redis;
 mod render;
+mod rust_name;
 mod shebang;
 mod source_map;
 mod suggest;
@@ -63,9 +67,15 @@ pub enum Host {
     /// `min_version = "7.4"`, `scripts::Result<Option<T>>`.
     #[default]
     Rust,
-    /// A `--!` header (or a configuration file) of a `.lua` script: `queue(prefix)`,
-    /// `--! min_version: 7.4`, `--! returns: integer?`.
+    /// A `--!` header of a `.lua` script: `queue(prefix)`, `--! min_version: 7.4`,
+    /// `--! returns: integer?`.
     Header,
+    /// The `signature` of a `[[scripts]]` entry in `redis-lua-lint.toml`: the header's
+    /// syntax, written in the configuration.
+    Config,
+    /// Keys counted from a `name-N.lua` file name (`--keys-from-file-name`), nothing else
+    /// declared: what the script takes is said by renaming it or adding a header.
+    FileName,
 }
 
 impl Signature {
@@ -82,14 +92,30 @@ impl Signature {
     /// This signature without the facts that could not be known (a broken Rust
     /// signature, a `.lua` file nobody declared): any number of keys and arguments, any
     /// return type, and `unused_key`/`unused_arg` allowed, so no finding rests on a
-    /// guess. Its levels and target are kept.
+    /// guess. Its levels, target and argument prefixes are kept; every key is taken as
+    /// a prefix, while an argument not declared one stays an argument (a key built from
+    /// it is reported: arguments are rarely prefixes, keys often are).
     pub fn permissive(self) -> Signature {
         let mut levels = self.levels;
         levels.extend(["unused_key", "unused_arg"].map(|lint| (lint.to_owned(), Level::Allow)));
+        // the arguments declared a prefix stay prefixes where they were declared, so a
+        // mistake elsewhere in the signature does not turn their keys into findings
+        let mut args: Vec<Param> = Vec::new();
+        if self.args.iter().rev().skip(1).all(|p| !p.variadic) {
+            args.extend(self.args.iter().filter(|p| !p.variadic).map(|p| Param {
+                ty: ParamType::Other,
+                ..p.clone()
+            }));
+        }
+        let rest = Param::new("args", ParamType::Other, true);
+        args.push(match self.args.last() {
+            Some(last) if last.variadic && last.prefix => rest.prefix(),
+            _ => rest,
+        });
         Signature {
             // a prefix, so keys built from `KEYS` are not reported against a guess
             keys: vec![Param::new("keys", ParamType::Other, true).prefix()],
-            args: vec![Param::new("args", ParamType::Other, true)],
+            args,
             returns: ReturnType::Any,
             levels,
             ..self
@@ -115,9 +141,11 @@ pub struct Param {
     pub ty: ParamType,
     /// A slice that spreads into several entries.
     pub variadic: bool,
-    /// A key declared a prefix (`#[key(prefix)]`): the script may build keys by
-    /// appending to it (`KEYS[1] .. 'job:' .. id`). Such keys hash to the prefix's slot
-    /// when the prefix carries a hash tag, which the runtime checks before sending.
+    /// Declared a key prefix (`#[key(prefix)]`, `#[arg(prefix)]`): the script may build
+    /// keys by appending to it (`KEYS[1] .. 'job:' .. id`, `ARGV[3] .. id`). Such keys
+    /// hash to the prefix's slot when the prefix carries a hash tag, which the runtime
+    /// checks before sending. Keys built from an argument are keys the script does not
+    /// declare in `KEYS` ([`Report::derived_keys`]).
     pub prefix: bool,
 }
 
@@ -132,7 +160,7 @@ impl Param {
         }
     }
 
-    /// The same parameter, declared a prefix key.
+    /// The same parameter, declared a key prefix.
     pub fn prefix(mut self) -> Self {
         self.prefix = true;
         self
@@ -220,6 +248,63 @@ pub struct Report {
     pub read_only: bool,
     /// The flags of its `#!lua` line.
     pub flags: Vec<String>,
+    /// The keys it builds from a prefix (or takes from a prefix argument or an annotated
+    /// value as they are), by where they come from: those of [`KeySource::Arg`] and
+    /// [`KeySource::Annotation`] are keys the script does not declare in `KEYS`.
+    pub derived_keys: Vec<DerivedKeys>,
+}
+
+/// Keys a script passes to commands that are built from one prefix, or are one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DerivedKeys {
+    /// The prefix (or key) they come from.
+    pub from: KeySource,
+    /// Where each such key is passed to a command (the argument's range), in order.
+    pub uses: Vec<std::ops::Range<usize>>,
+}
+
+impl DerivedKeys {
+    /// True for keys the script does not declare in `KEYS`: on Redis Cluster they are
+    /// in the declared keys' slot only when their prefix carries a hash tag of that
+    /// slot, and Dragonfly and Kvrocks refuse them unless their undeclared-keys option
+    /// is on.
+    pub fn undeclared(&self) -> bool {
+        !matches!(self.from, KeySource::Key(_))
+    }
+}
+
+/// Where derived keys come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    /// `KEYS[i]` (1-based), a key declared (or, for keys counted from a file name,
+    /// taken as) a prefix: the keys built from it are in its slot when it carries a
+    /// hash tag.
+    Key(usize),
+    /// `ARGV[i]` (1-based), an argument declared a prefix: the keys built from it are
+    /// not in `KEYS`. A caller can check that the value carries a hash tag (the Rust
+    /// runtime does, with the slot of the declared keys).
+    Arg(usize),
+    /// A value an annotation comment declares a key or a key prefix: keys not in
+    /// `KEYS`, held in a value no caller can check (a field of a msgpack argument).
+    Annotation {
+        /// The target as written: `args[1]`.
+        target: String,
+        /// Declared with `prefix(...)` rather than `key(...)`.
+        prefix: bool,
+        /// Where the target is written in the annotation.
+        at: std::ops::Range<usize>,
+    },
+}
+
+impl KeySource {
+    /// `KEYS` first, then `ARGV`, then annotations, each in order.
+    fn order(&self) -> (u8, usize) {
+        match self {
+            KeySource::Key(i) => (0, *i),
+            KeySource::Arg(i) => (1, *i),
+            KeySource::Annotation { at, .. } => (2, at.start),
+        }
+    }
 }
 
 impl Report {
@@ -255,10 +340,30 @@ pub fn check(source: &str, signature: &Signature) -> Report {
     // the parser never sees the shebang line, as in Redis (see `shebang::blank`)
     let blanked = shebang::blank(source);
     let lua = blanked.as_deref().unwrap_or(source);
-    let nesting = parse::Nesting::scan(lua);
+    let (compiled, nesting) = compile(lua);
     with_stack(stack_needed(&nesting), || {
-        check_scanned(source, lua, &nesting, signature)
+        check_scanned(source, lua, &nesting, &compiled, signature)
     })
+}
+
+/// Stack for Lua 5.1's compiler ([`compile`](crate::compile)): it refuses more than
+/// 200 nested levels, and the deepest shapes it accepts (brackets, calls, tables,
+/// closures, blocks) need under 128 KiB in a debug build.
+const COMPILE_STACK: usize = 1024 * 1024;
+
+/// What Lua 5.1 makes of `lua`, and how deep the script nests: from Lua's own
+/// levels when it compiled the script, else scanned from the text.
+fn compile(lua: &str) -> (compile::Compiled, parse::Nesting) {
+    let compiled = with_stack(COMPILE_STACK, || compile::compile(lua));
+    let nesting = match compiled.depth {
+        Some(depth) => parse::Nesting {
+            deepest: depth.deepest,
+            operators: depth.operators,
+            too_deep_at: depth.too_deep_at,
+        },
+        None => parse::Nesting::scan(lua),
+    };
+    (compiled, nesting)
 }
 
 /// The stack a check of a script with this `nesting` needs, from the measured bounds.
@@ -275,29 +380,37 @@ pub(crate) fn with_stack<T>(needed: usize, f: impl FnOnce() -> T) -> T {
     stacker::maybe_grow(needed, needed.saturating_mul(2), f)
 }
 
-fn check_scanned(source: &str, lua: &str, nesting: &parse::Nesting, signature: &Signature) -> Report {
+fn check_scanned(
+    source: &str,
+    lua: &str,
+    nesting: &parse::Nesting,
+    compiled: &compile::Compiled,
+    signature: &Signature,
+) -> Report {
     let shebang = shebang::read(source);
-    let ast = match parse::parse_scanned(lua, nesting) {
+    let ast = match parse::parse_scanned(lua, nesting, compiled, parse::Chunk::Script) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return Report {
                 diagnostics: syntax_errors,
-                read_only: false,
-                flags: Vec::new(),
+                ..Report::default()
             };
         }
     };
-    let facts = analysis::analyse(source, &ast);
-    let cx = lints::Context::new(source, &facts, signature, shebang.as_ref());
+    let annotations = annotation::read(lua, &ast);
+    let facts = analysis::analyse(source, &ast, &annotations);
+    let cx = lints::Context::new(source, &facts, signature, shebang.as_ref(), &annotations);
     let mut diagnostics = Vec::new();
     lints::run(&cx, &mut diagnostics);
     settle(&mut diagnostics, &signature.levels);
     let read_only = cx.declared_read_only() || only_reads(&cx);
+    let derived_keys = lints::derived_keys(&cx);
     let flags = shebang.map(|s| s.flags).unwrap_or_default();
     Report {
         diagnostics,
         read_only,
         flags,
+        derived_keys,
     }
 }
 
@@ -369,6 +482,8 @@ pub struct FunctionReport {
     /// against its declaration (a finding already reported for the library or an
     /// earlier function is not repeated).
     pub diagnostics: Vec<Diagnostic>,
+    /// The keys it builds from prefixes, as [`Report::derived_keys`].
+    pub derived_keys: Vec<DerivedKeys>,
 }
 
 impl LibraryReport {
@@ -393,10 +508,32 @@ impl LibraryReport {
 pub fn check_library(source: &str, signature: &LibrarySignature) -> LibraryReport {
     let blanked = shebang::blank(source);
     let lua = blanked.as_deref().unwrap_or(source);
-    let nesting = parse::Nesting::scan(lua);
+    let (compiled, nesting) = compile(lua);
     with_stack(stack_needed(&nesting), || {
-        library::check(source, lua, &nesting, signature)
+        library::check(source, lua, &nesting, &compiled, signature)
     })
+}
+
+/// True for a name Redis can register a function under (letters, digits and `_`,
+/// at least one), as `FUNCTION LOAD` checks it.
+///
+/// ```
+/// assert!(scripts_lint::valid_function_name("add_job_2"));
+/// assert!(!scripts_lint::valid_function_name("add-job"));
+/// ```
+pub fn valid_function_name(name: &str) -> bool {
+    library_line::valid_name(name)
+}
+
+/// True when a declaration naming `declared` calls the function registered as
+/// `registered`: function names compare without case, as `FCALL` compares them.
+///
+/// ```
+/// assert!(scripts_lint::same_function_name("balance", "Balance"));
+/// assert!(!scripts_lint::same_function_name("balance", "balances"));
+/// ```
+pub fn same_function_name(declared: &str, registered: &str) -> bool {
+    library_line::same_name(declared, registered)
 }
 
 /// Applies `levels` (the last written wins), drops allowed findings and repeats, and

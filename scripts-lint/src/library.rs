@@ -6,15 +6,22 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::analysis::{self, Callback};
+use crate::library_line;
 use crate::lints::{self, Context, Library};
 use crate::shebang::{self, Shebang};
 use crate::{Diagnostic, FunctionReport, LibraryReport, LibrarySignature, Signature, parse, settle};
 
-pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature: &LibrarySignature) -> LibraryReport {
-    let line = shebang::read_library(source);
+pub(crate) fn check(
+    source: &str,
+    lua: &str,
+    nesting: &parse::Nesting,
+    compiled: &crate::compile::Compiled,
+    signature: &LibrarySignature,
+) -> LibraryReport {
+    let line = library_line::read_library(source);
     let name = line.name.as_ref().map(|(name, _)| name.clone());
     let name_range = line.name.as_ref().map(|(_, range)| range.clone());
-    let ast = match parse::parse_scanned(lua, nesting) {
+    let ast = match parse::parse_scanned(lua, nesting, compiled, parse::Chunk::Library) {
         Ok(ast) => ast,
         Err(syntax_errors) => {
             return LibraryReport {
@@ -25,7 +32,8 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
             };
         }
     };
-    let (load, mut function_facts) = analysis::analyse_library(source, &ast);
+    let annotations = crate::annotation::read(lua, &ast);
+    let (load, mut function_facts) = analysis::analyse_library(source, &ast, &annotations);
     let library = |function| Library {
         line: &line,
         signature,
@@ -39,7 +47,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
         ..Signature::default()
     }
     .permissive();
-    let cx = Context::new(source, &load, &top, None).in_library(library(None));
+    let cx = Context::new(source, &load, &top, None, &annotations).in_library(library(None));
     let mut diagnostics = Vec::new();
     lints::run(&cx, &mut diagnostics);
     settle(&mut diagnostics, &top.levels);
@@ -63,9 +71,12 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
                 flags.push(flag);
             }
         }
-        let declaration = name
-            .as_deref()
-            .and_then(|name| signature.functions.iter().position(|(declared, _)| declared == name));
+        let declaration = name.as_deref().and_then(|name| {
+            signature
+                .functions
+                .iter()
+                .position(|(declared, _)| library_line::same_name(declared, name))
+        });
         let mut report = FunctionReport {
             read_only: flags.iter().any(|f| f == "no-writes"),
             name,
@@ -73,6 +84,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
             flags,
             declaration,
             diagnostics: Vec::new(),
+            derived_keys: Vec::new(),
         };
         if let Some((Callback::Function(_), _)) = registration.callback {
             let facts = std::mem::take(&mut function_facts[i]);
@@ -91,7 +103,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
                 flags: report.flags.clone(),
                 problems: Vec::new(),
             };
-            let cx = Context::new(source, &facts, &function, Some(&flagged)).in_library(library(Some(i)));
+            let cx = Context::new(source, &facts, &function, Some(&flagged), &annotations).in_library(library(Some(i)));
             let mut found: Vec<Diagnostic> = Vec::new();
             lints::run(&cx, &mut found);
             settle(&mut found, &function.levels);
@@ -102,6 +114,7 @@ pub(crate) fn check(source: &str, lua: &str, nesting: &parse::Nesting, signature
             }
             found.retain(|d| d.param.is_some() || seen.insert((d.lint, d.primary.range.clone(), d.message.clone())));
             report.diagnostics = found;
+            report.derived_keys = lints::derived_keys(&cx);
         }
         functions.push(report);
     }

@@ -79,13 +79,19 @@ pub struct LocalRef {
 pub fn outline(source: &str) -> Outline {
     let blanked = shebang::blank(source);
     let lua = blanked.as_deref().unwrap_or(source);
-    let nesting = parse::Nesting::scan(lua);
+    let (compiled, nesting) = crate::compile(lua);
+    let library = crate::library_line::read_library(source).name.is_some();
+    let chunk = if library {
+        parse::Chunk::Library
+    } else {
+        parse::Chunk::Script
+    };
     crate::with_stack(crate::stack_needed(&nesting), || {
-        let Ok(ast) = parse::parse_scanned(lua, &nesting) else {
+        let Ok(ast) = parse::parse_scanned(lua, &nesting, &compiled, chunk) else {
             return Outline::default();
         };
-        let library = shebang::read_library(source).name.is_some();
-        collect(analysis::analyse_outline(source, &ast, library))
+        let annotations = crate::annotation::read(lua, &ast);
+        collect(analysis::analyse_outline(source, &ast, &annotations, library))
     })
 }
 

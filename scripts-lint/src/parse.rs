@@ -12,6 +12,9 @@ use crate::diagnostic::{Diagnostic, Level};
 /// `lints/lua_syntax.rs`).
 pub const LUA_SYNTAX: &str = "lua_syntax";
 
+mod refusal;
+pub(crate) use refusal::Chunk;
+
 /// Lua 5.1's parser gives up past `LUAI_MAXCCALLS` (200) nested levels with
 /// "chunk has too many syntax levels"; Redis would refuse such a script.
 pub(crate) const MAX_SYNTAX_LEVELS: usize = 200;
@@ -21,20 +24,30 @@ const BACKTICK: &str = "unexpected character `";
 /// Parse `source` as Lua 5.1: the AST, or every syntax error full_moon finds.
 #[cfg(test)]
 pub(crate) fn parse(source: &str) -> Result<Ast, Vec<Diagnostic>> {
-    parse_scanned(source, &Nesting::scan(source))
+    parse_scanned(
+        source,
+        &Nesting::scan(source),
+        &crate::compile::compile(source),
+        Chunk::Script,
+    )
 }
 
-/// [`parse`] with the [`Nesting`] of `source` already scanned.
-pub(crate) fn parse_scanned(source: &str, nesting: &Nesting) -> Result<Ast, Vec<Diagnostic>> {
+/// [`parse`] with the [`Nesting`] of `source` already scanned and the script
+/// compiled as Lua 5.1 ([`crate::compile`]), for Redis to load as `chunk`. Lua's
+/// refusals are reported whether or not full_moon sees them, and full_moon reads the
+/// text as Lua does (`0x1p4` included).
+pub(crate) fn parse_scanned(
+    source: &str,
+    nesting: &Nesting,
+    compiled: &crate::compile::Compiled,
+    chunk: Chunk,
+) -> Result<Ast, Vec<Diagnostic>> {
     // full_moon's parser is recursive: refuse what Lua itself refuses before a deep
-    // input can exhaust the stack.
-    if let Some(at) = nesting.too_deep_at {
-        let end = next_char_boundary(source, at);
-        return Err(vec![
-            Diagnostic::new(LUA_SYNTAX, Level::Deny, at..end, "chunk has too many syntax levels")
-                .label(format!("more than {MAX_SYNTAX_LEVELS} levels deep here"))
-                .help("Lua 5.1 nests at most 200 blocks, brackets and operators: split the expression or move parts into local variables or functions"),
-        ]);
+    // input can exhaust the stack. (A script Lua compiles was counted to its end, and
+    // the stack sized for all of it.)
+    if let (Some(_), Some(refusal)) = (nesting.too_deep_at, &compiled.refusal) {
+        let lines = crate::source_map::LineIndex::new(source);
+        return Err(vec![refusal::diagnostic(source, &lines, refusal, chunk)]);
     }
     // full_moon 3.0 lexes a backtick as a string quote and, built without its `cfxlua`
     // feature, reaches `unreachable!()` (tokenizer/lexer.rs `read_string`). Lua 5.1
@@ -42,8 +55,10 @@ pub(crate) fn parse_scanned(source: &str, nesting: &Nesting) -> Result<Ast, Vec<
     // each one as `$` (a plain unexpected character, same length); only when that parse
     // is clean, so that every backtick sat in a string or comment where the two read
     // alike, is the real text parsed for its AST.
-    let masked = source.contains('`').then(|| source.replace('`', "$"));
-    let result = full_moon::parse_fallible(masked.as_deref().unwrap_or(source), LuaVersion::lua51());
+    let lua_read = compiled.masked(source);
+    let text = lua_read.as_deref().unwrap_or(source);
+    let masked = text.contains('`').then(|| text.replace('`', "$"));
+    let result = full_moon::parse_fallible(masked.as_deref().unwrap_or(text), LuaVersion::lua51());
     let mut found: Vec<Diagnostic> = result.errors().iter().map(|e| syntax_error(source, e)).collect();
     if masked.is_some() {
         for diagnostic in &mut found {
@@ -71,22 +86,17 @@ pub(crate) fn parse_scanned(source: &str, nesting: &Nesting) -> Result<Ast, Vec<
     if masked.is_some() {
         errors.sort_by_key(|d| d.primary.range.start);
     }
+    if let Some(refusal) = &compiled.refusal {
+        refusal::merge(source, &mut errors, refusal, chunk);
+    }
     if errors.is_empty() {
         match masked {
-            Some(_) => Ok(full_moon::parse_fallible(source, LuaVersion::lua51()).into_ast()),
+            Some(_) => Ok(full_moon::parse_fallible(text, LuaVersion::lua51()).into_ast()),
             None => Ok(result.into_ast()),
         }
     } else {
         Err(errors)
     }
-}
-
-fn next_char_boundary(source: &str, at: usize) -> usize {
-    let mut end = (at + 1).min(source.len());
-    while !source.is_char_boundary(end) {
-        end += 1;
-    }
-    end
 }
 
 fn syntax_error(source: &str, error: &full_moon::Error) -> Diagnostic {

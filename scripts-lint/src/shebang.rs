@@ -110,80 +110,6 @@ pub(crate) fn read(source: &str) -> Option<Shebang> {
     Some(shebang)
 }
 
-/// The `#!lua name=<library>` line of a function library (src/functions.c
-/// `functionExtractLibMetaData`): the engine name is case-insensitive, `name=` is the
-/// only option and is required, and names are letters, digits and underscores.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct LibraryLine {
-    /// The library's name and where it is written.
-    pub(crate) name: Option<(String, Range<usize>)>,
-    pub(crate) problems: Vec<Problem>,
-}
-
-/// True for a name Redis accepts for a library or a function.
-pub(crate) fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-/// Reads the first line of a library.
-pub(crate) fn read_library(source: &str) -> LibraryLine {
-    let mut out = LibraryLine::default();
-    let line_end = source.find('\n').unwrap_or(source.len());
-    let line = &source[..line_end];
-    if !line.starts_with("#!") {
-        out.problems.push(Problem {
-            range: 0..line_end.min(1),
-            message: "a function library starts with `#!lua name=<library>`: Redis answers `Missing library metadata`"
-                .to_owned(),
-            help: "make the first line `#!lua name=mylib` (letters, digits and `_`)".to_owned(),
-        });
-        return out;
-    }
-    let mut words = words(line).into_iter();
-    match words.next() {
-        Some((_, engine)) if engine.eq_ignore_ascii_case("#!lua") => {}
-        Some((range, engine)) => out.problems.push(Problem {
-            range,
-            message: format!("unknown engine `{engine}`: Redis runs only `#!lua` libraries"),
-            help: "start the library with `#!lua name=mylib`".to_owned(),
-        }),
-        None => {}
-    }
-    for (range, word) in words {
-        match word.strip_prefix("name=") {
-            Some(name) if out.name.is_some() => out.problems.push(Problem {
-                range,
-                message: format!("a second library name `{name}`"),
-                help: "give the library one `name=`".to_owned(),
-            }),
-            Some(name) if valid_name(name) => out.name = Some((name.to_owned(), range.start + 5..range.end)),
-            Some(name) => out.problems.push(Problem {
-                range,
-                message: format!(
-                    "`{name}` is not a valid library name: Redis answers `Library names can only contain letters, numbers, or underscores(_)`"
-                ),
-                help: format!(
-                    "use letters, digits and `_` only: `name={}`",
-                    name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_")
-                ),
-            }),
-            None => out.problems.push(Problem {
-                range,
-                message: format!("unknown library option `{word}`: Redis answers `Invalid metadata value given`"),
-                help: "the only option is `name=`; function flags go in `redis.register_function`".to_owned(),
-            }),
-        }
-    }
-    if out.name.is_none() && out.problems.is_empty() {
-        out.problems.push(Problem {
-            range: 0..line_end,
-            message: "the library has no name: Redis answers `Library name was not given`".to_owned(),
-            help: "add it: `#!lua name=mylib`".to_owned(),
-        });
-    }
-    out
-}
-
 /// Whitespace-separated words with their ranges in `line`.
 fn words(line: &str) -> Vec<(Range<usize>, &str)> {
     let mut out = Vec::new();
@@ -250,21 +176,6 @@ mod tests {
         assert!(bad("#!lua flags=no-writes,\nreturn 1")[0].contains("flag ``"));
         assert!(bad("\n  #!lua\nreturn 1")[0].contains("not at the start"));
         assert!(bad("#!lua")[0].contains("Invalid script shebang"));
-    }
-
-    #[test]
-    fn library_lines() {
-        let line = read_library("#!lua name=bank\nlocal x = 1");
-        assert_eq!(line.name.as_ref().map(|n| n.0.as_str()), Some("bank"));
-        assert_eq!(line.name.unwrap().1, 11..15);
-        assert!(line.problems.is_empty());
-        assert!(read_library("#!LUA name=bank_2\n").problems.is_empty());
-        let message = |src: &str| read_library(src).problems[0].message.clone();
-        assert!(message("local x = 1").contains("Missing library metadata"));
-        assert!(message("#!lua\n").contains("Library name was not given"));
-        assert!(message("#!lua name=my-lib\n").contains("letters, numbers"));
-        assert!(message("#!lua name=a flags=no-writes\n").contains("Invalid metadata"));
-        assert!(message("#!python name=a\n").contains("engine"));
     }
 
     #[test]

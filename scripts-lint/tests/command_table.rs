@@ -499,9 +499,56 @@ fn field(out: &mut String, indent: usize, name: &str, value: &str) {
     }
 }
 
+/// The server and version a TSV was exported from, as its first line says
+/// (`# Source: redis/redis branch 7.0.15 ...` is `Redis 7.0.15`).
+fn source_name(source: &Source) -> String {
+    let text = read_source(source);
+    let first = text.lines().next().unwrap_or_default();
+    let at = At {
+        file: source.file,
+        line: 1,
+        text: first,
+    };
+    let words: Vec<&str> = first
+        .strip_prefix("# Source: ")
+        .unwrap_or_else(|| at.fail("no `# Source:`"))
+        .split(' ')
+        .collect();
+    let [repository, "branch" | "tag", version, ..] = words[..] else {
+        at.fail("expected `<owner>/<repository> branch|tag <version>`")
+    };
+    let server = match repository.rsplit('/').next() {
+        Some("redis") => "Redis",
+        Some("valkey") => "Valkey",
+        _ => at.fail(format!("unknown server repository `{repository}`")),
+    };
+    format!("{server} {version}")
+}
+
+/// What `SOURCES` lists: each server's name and version, in [`VERSION_ORDER`].
+fn source_names() -> Vec<String> {
+    VERSION_ORDER
+        .iter()
+        .map(|&bit| {
+            source_name(
+                SOURCES
+                    .iter()
+                    .find(|s| s.version == bit)
+                    .expect("every version has a source"),
+            )
+        })
+        .collect()
+}
+
 /// The Rust source of `commands_table.rs`, formatted as rustfmt would.
-fn render(table: &[Command]) -> String {
+fn render(table: &[Command], sources: &[String]) -> String {
     let mut out = String::from(GENERATED_HEADER);
+    let names: Vec<String> = sources.iter().map(|name| format!("{name:?}")).collect();
+    out.push_str(
+        "\n/// The servers the table was generated from, as `<server> <version>` of the export, in\n\
+         /// the order of the [`version`] bits (what `redis-lua-lint --version` reports).\n",
+    );
+    writeln!(out, "pub static SOURCES: &[&str] = &[{}];", names.join(", ")).unwrap();
     out.push_str("\nstatic TABLE: &[Command] = &[\n");
     for command in table {
         out.push_str("    Command {\n");
@@ -580,7 +627,7 @@ fn committed() -> String {
 
 #[test]
 fn committed_table_matches_the_tsvs() {
-    let rendered = render(&merge(&parse_all()));
+    let rendered = render(&merge(&parse_all()), &source_names());
     let committed = committed();
     if rendered == committed {
         return;
@@ -613,9 +660,10 @@ fn compiled_table_equals_the_merged_rows() {
     let merged = merge(&parse_all());
     // the text the library was built from (reading the file could see a blessing run
     // rewrite it); when it is stale, committed_table_matches_the_tsvs says so
-    if render(&merged) != include_str!("../src/redis/commands_table.rs") {
+    if render(&merged, &source_names()) != include_str!("../src/redis/commands_table.rs") {
         return;
     }
+    assert_eq!(commands::SOURCES, source_names());
     assert_eq!(commands::all().len(), merged.len());
     for (compiled, expected) in commands::all().iter().zip(&merged) {
         assert_eq!(compiled, expected);

@@ -10,7 +10,8 @@
 //! A fixture whose first line is `#!lua name=...` is a function library, checked with
 //! [`scripts_lint::check_library`]; its declarations are lines
 //! `--! function <name>: <directives>` (the same directives), and without any the
-//! library is checked as undeclared (every function with a permissive signature).
+//! library is checked as undeclared (every function with a permissive signature). A line
+//! `--! min_version: valkey-8.0` names the server the library targets.
 //!
 //! Regenerate the `.stderr` files with `SCRIPTS_BLESS=1 cargo test -p scripts-lint --test lints`.
 
@@ -64,6 +65,15 @@ fn findings(source: &str, lint: &str) -> Vec<Diagnostic> {
     }
     let mut declared = LibrarySignature::default();
     for line in source.lines() {
+        // the server the whole library targets
+        if let Some(version) = line.strip_prefix("--! min_version:") {
+            let header = header::parse_directives(&format!("min_version: {version}"));
+            if let Some(error) = header.errors.first() {
+                panic!("bad fixture min_version: {} ({:?})", error.message, error.help);
+            }
+            declared.target = header.signature.target;
+            continue;
+        }
         let Some(declaration) = line.strip_prefix("--! function ") else {
             continue;
         };

@@ -101,8 +101,10 @@ fn params(prefix: &'static str) -> impl Strategy<Value = Vec<Param>> {
             .enumerate()
             .map(|(i, (ty, variadic, is_prefix))| {
                 let param = Param::new(format!("{prefix}{i}"), TYPES[ty], variadic);
-                // only keys can be prefixes
-                if is_prefix && prefix == "key" {
+                // keys and text arguments can be prefixes
+                if is_prefix
+                    && (prefix == "key" || matches!(TYPES[ty], ParamType::Text | ParamType::Bytes | ParamType::Other))
+                {
                     param.prefix()
                 } else {
                     param

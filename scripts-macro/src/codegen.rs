@@ -8,7 +8,7 @@ use quote::{format_ident, quote, quote_spanned};
 use sha1::{Digest, Sha1};
 use syn::spanned::Spanned;
 
-use scripts_lint::LineIndex;
+use scripts_lint::{DerivedKeys, KeySource, LineIndex};
 
 use crate::config::{self, Config};
 use crate::diag::Located;
@@ -66,13 +66,14 @@ pub(crate) fn expand_value(
     conn: &syn::Ident,
     script_value: &TokenStream,
     warnings: TokenStream,
+    derived: &[DerivedKeys],
 ) -> Expansion {
     let item = &script.item;
     let attrs = &item.attrs;
     let vis = &item.vis;
     let sig = &item.sig;
     let name = &sig.ident;
-    let keys_doc = keys_doc(script);
+    let keys_doc = keys_doc(script, derived);
 
     let descriptor = match host {
         Host::Module => quote!(&#name::SCRIPT),
@@ -282,7 +283,7 @@ fn call_helpers(script: &ScriptFn, mode: Helpers, method: bool) -> TokenStream {
     let name = script.item.sig.ident.to_string();
     let call_doc = format!("The call `{name}(...)` makes, built but not sent (for pipelines and custom sending).");
     let pipe_doc = format!(
-        "Adds `{name}(...)` to a pipeline (plain or `atomic()`); the reply comes back with the others. Sent as `EVAL`, so it works whether or not the script is cached. Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag."
+        "Adds `{name}(...)` to a pipeline (plain or `atomic()`); the reply comes back with the others. Sent as `EVAL`, so it works whether or not the script is cached. Fails, adding nothing, when a `#[key(prefix)]` or `#[arg(prefix)]` value has no hash tag."
     );
     let blocking_doc =
         format!("`{name}(...)` on a blocking connection (`redis::Connection`, cluster `ClusterConnection`).");
@@ -357,8 +358,10 @@ pub(crate) fn unknown_location() -> TokenStream {
 }
 
 /// `# Keys` docs for the generated function: `#[key]` is gone from the signature, so
-/// the docs say which parameters fill `KEYS`, and which are prefixes.
-pub(crate) fn keys_doc(script: &ScriptFn) -> TokenStream {
+/// the docs say which parameters fill `KEYS`, which are prefixes, which arguments are
+/// prefixes, and (from the check, when it ran) which keys the script builds that it
+/// does not declare.
+pub(crate) fn keys_doc(script: &ScriptFn, derived: &[DerivedKeys]) -> TokenStream {
     let mut lines = Vec::new();
     for (position, key) in (1..).zip(script.keys()) {
         let slot = if key.variadic {
@@ -377,17 +380,67 @@ pub(crate) fn keys_doc(script: &ScriptFn) -> TokenStream {
         };
         lines.push(format!("- `{}`: {slot}{prefix}", key.ident));
     }
-    if lines.is_empty() {
+    for (position, arg) in (1..).zip(script.args()) {
+        let Some(prefix) = arg.prefix else { continue };
+        let slot = if arg.variadic {
+            format!("`ARGV[{position}]` and after (a slice)")
+        } else {
+            format!("`ARGV[{position}]`")
+        };
+        let check = if prefix.allow_untagged {
+            "a value without a hash tag is accepted on a single server only (`#[arg(prefix, allow_untagged)]`), and on a cluster its slot must be the declared keys'"
+        } else {
+            "so the value needs a hash tag (`jobs:{orders}:`) in the slot of the declared keys, checked before sending"
+        };
+        lines.push(format!(
+            "- `{}`: {slot}, an argument prefix (`#[arg(prefix)]`): the script builds keys from it that it does not declare in `KEYS`, {check}",
+            arg.ident
+        ));
+    }
+    if lines.is_empty() && derived.iter().all(|d| !d.undeclared()) {
         return TokenStream::new();
     }
     let mut doc = vec![String::new(), "# Keys".to_owned(), String::new()];
     doc.extend(lines);
+    let undeclared: Vec<String> = derived
+        .iter()
+        .filter(|d| d.undeclared())
+        .map(|d| {
+            let from = match &d.from {
+                KeySource::Arg(index) => {
+                    let name = script
+                        .args()
+                        .nth(index - 1)
+                        .or_else(|| script.args().find(|a| a.variadic))
+                        .map_or(String::new(), |a| format!(" (`{}`)", a.ident));
+                    format!("`ARGV[{index}]`{name}")
+                }
+                KeySource::Annotation { target, prefix, .. } => format!(
+                    "`{target}`, which an annotation in the script declares a {} (no run-time check of its hash tag is possible)",
+                    if *prefix { "prefix" } else { "key" }
+                ),
+                KeySource::Key(index) => format!("`KEYS[{index}]`"),
+            };
+            format!("- from {from}: {}", plural(d.uses.len(), "use", "uses"))
+        })
+        .collect();
+    if !undeclared.is_empty() {
+        doc.push(String::new());
+        doc.push("Keys the script builds that it does not declare in `KEYS` (the checker found them): on Redis Cluster their prefix must carry a hash tag of the declared keys' slot; Dragonfly and Kvrocks run the script only with their undeclared-keys option.".to_owned());
+        doc.push(String::new());
+        doc.extend(undeclared);
+    }
     doc.push(String::new());
     doc.push("The other parameters after the connection fill `ARGV`, in order.".to_owned());
     quote!(#(#[doc = #doc])*)
 }
 
-/// `.__with_prefixes(&[...])` for the `#[key(prefix)]` parameters, or nothing.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `.__with_prefixes(&[...])` for the `#[key(prefix)]` parameters and
+/// `.__with_arg_prefixes(&[...])` for the `#[arg(prefix)]` ones, or nothing.
 pub(crate) fn prefix_table(script: &ScriptFn) -> TokenStream {
     let mut entries = Vec::new();
     // only the last key parameter may be a slice, so positions before it are fixed
@@ -406,10 +459,25 @@ pub(crate) fn prefix_table(script: &ScriptFn) -> TokenStream {
             });
         }
     }
-    if entries.is_empty() {
-        return TokenStream::new();
+    let mut arg_entries = Vec::new();
+    for (position, arg) in script.args().enumerate() {
+        if let Some(prefix) = arg.prefix {
+            let param = arg.ident.to_string();
+            let slice = arg.variadic;
+            let allow_untagged = prefix.allow_untagged;
+            arg_entries.push(quote! {
+                ::scripts::__private::PrefixArg {
+                    position: #position,
+                    param: #param,
+                    slice: #slice,
+                    allow_untagged: #allow_untagged,
+                }
+            });
+        }
     }
-    quote!(.__with_prefixes(&[#(#entries),*]))
+    let keys = (!entries.is_empty()).then(|| quote!(.__with_prefixes(&[#(#entries),*])));
+    let args = (!arg_entries.is_empty()).then(|| quote!(.__with_arg_prefixes(&[#(#arg_entries),*])));
+    quote!(#keys #args)
 }
 
 pub(crate) fn fixed_and_variadic<'a>(params: impl Iterator<Item = &'a Param>) -> (usize, bool) {

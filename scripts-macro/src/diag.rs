@@ -189,11 +189,17 @@ impl CheckedLibrary {
     /// Compile errors and warning items for every finding: about the library (a
     /// declaration naming no registered function points at that declaration), and
     /// in each function (about a parameter: at the parameter of its declaration).
-    pub(crate) fn emit(&self, declarations: &[&ScriptFn], always_warn: bool, errors: &mut Errors) -> TokenStream {
+    /// Each declaration comes with where the registered name it calls is written.
+    pub(crate) fn emit(
+        &self,
+        declarations: &[(&ScriptFn, Span)],
+        always_warn: bool,
+        errors: &mut Errors,
+    ) -> TokenStream {
         let mut warnings = TokenStream::new();
         for diagnostic in &self.report.diagnostics {
             let param = match diagnostic.param {
-                Some(ParamRef::Function(i)) => declarations.get(i).map(|d| d.item.sig.ident.span()),
+                Some(ParamRef::Function(i)) => declarations.get(i).map(|(_, name)| *name),
                 _ => None,
             };
             self.located
@@ -203,7 +209,7 @@ impl CheckedLibrary {
             let params = function
                 .declaration
                 .and_then(|d| declarations.get(d))
-                .map_or(&[][..], |d| &d.params[..]);
+                .map_or(&[][..], |(d, _)| &d.params[..]);
             for diagnostic in &function.diagnostics {
                 let param = diagnostic.param.and_then(|p| param_span(params, p));
                 self.located

@@ -74,7 +74,14 @@ fn expand(
     warnings: TokenStream,
 ) -> Expansion {
     let script_value = script_value(script, body, checked);
-    codegen::expand_value(script, host, conn, &script_value, warnings)
+    codegen::expand_value(
+        script,
+        host,
+        conn,
+        &script_value,
+        warnings,
+        &checked.report.derived_keys,
+    )
 }
 
 /// The `Script` value: name, source, SHA1, counts, location, line table, prefixes.

@@ -23,7 +23,7 @@ pub(crate) fn expand(script: &ScriptFn, host: &Host, errors: Errors, extra: Toke
     let sig = &sig;
     let name_str = sig.ident.to_string();
     let errors = errors.into_compile_errors();
-    let keys_doc = codegen::keys_doc(script);
+    let keys_doc = codegen::keys_doc(script, &[]);
     let function = quote! {
         #errors
 

@@ -233,8 +233,12 @@ fn script(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> pro
 ///   (the callback's first parameter), then arguments (its second), and
 ///   `scripts::Result<T>`. Each gets the same companion module (`bank::transfer::pipe`,
 ///   `::blocking`, `::nonblocking`, `::call`).
-/// - Each function is named exactly as the library registers it
-///   (`#[allow(non_snake_case)]` for a camelCase name).
+/// - Each declaration calls the function registered under its own name: `fn transfer`
+///   calls `transfer`, and a raw identifier a Rust keyword (`fn r#move` calls `move`,
+///   `fn r#type` calls `type`). `#[function(name = "addJob")]` on a declaration gives
+///   the registered name outright, for any name and any Rust name
+///   (`#[function(name = "addJob")] pub fn add_job(...)`, `#[function(name = "self")]`).
+///   Each registered function is declared once.
 /// - The module also holds `LIBRARY` (a `scripts::Library`: `name`, `load` /
 ///   `load_blocking`, `delete_other_versions` / `delete_other_versions_blocking`), and
 ///   `use super::*`, so the declarations name the enclosing module's types. Other items

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
 
 use scripts_lint::FunctionReport;
 
@@ -64,8 +65,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
 
-    // the declarations, each with its own errors (a broken one falls back alone)
-    let (mut declarations, others) = scripts_decl::library::declarations(items);
+    // the declarations, each with its own errors (a broken one falls back alone) and
+    // the name it calls
+    let (mut declarations, registered, others) = scripts_decl::library::declarations(items);
     if declarations.is_empty() {
         errors.at(
             module.ident.span(),
@@ -74,14 +76,18 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 
     let config = crate::load_config(&mut errors);
-    let signature = scripts_decl::library::signature(&options, &mut declarations, &config, &mut errors);
+    let signature = scripts_decl::library::signature(&options, &mut declarations, &registered, &config, &mut errors);
     let module_name = module.ident.to_string();
     let checked = body
         .as_ref()
         .map(|body| diag::check_library(body, &signature, &module_name));
     let mut warnings = TokenStream::new();
     if let Some(checked) = &checked {
-        let declared: Vec<&ScriptFn> = declarations.iter().map(|(d, _)| d).collect();
+        let declared: Vec<(&ScriptFn, Span)> = declarations
+            .iter()
+            .zip(&registered)
+            .map(|((d, _), r)| (d, r.span))
+            .collect();
         warnings.extend(checked.emit(&declared, config.always_warn, &mut errors));
     }
     warnings.extend(codegen::tracking(&config));
@@ -103,8 +109,14 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         let expansion = match (ready, registered, &declaration.conn, &library) {
             (true, Some(registered), Some(conn), Some(library)) => {
                 let value = function_value(&declaration, registered, library);
-                let mut expansion =
-                    codegen::expand_value(&declaration, &Host::Module, conn, &value, TokenStream::new());
+                let mut expansion = codegen::expand_value(
+                    &declaration,
+                    &Host::Module,
+                    conn,
+                    &value,
+                    TokenStream::new(),
+                    &registered.derived_keys,
+                );
                 expansion.inner = with_doc(expansion.inner, &module_name, registered);
                 expansion
             }
@@ -176,7 +188,11 @@ fn loaded_library(checked: &CheckedLibrary, stable_names: bool, errors: &mut Err
     let version = &codegen::sha1_hex(source)[..8];
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     if let Some(range) = report.name_range.clone() {
-        edits.push((range, format!("{declared}_v{version}")));
+        // the name's text, or the whole `"name=..."` word when a quote opens before
+        // the `=` (a valid name has no `=`)
+        let whole_word = source[range.clone()].contains('=');
+        let prefix = if whole_word { "name=" } else { "" };
+        edits.push((range, format!("{prefix}{declared}_v{version}")));
     }
     let mut names = Vec::new();
     for function in &report.functions {
@@ -254,7 +270,7 @@ fn library_tokens(library: &Loaded, checked: &CheckedLibrary, body: &Body, stabl
 
 /// The `Script` descriptor of one declared function: `FCALL` of its loaded name.
 fn function_value(declaration: &ScriptFn, registered: &FunctionReport, library: &Loaded) -> TokenStream {
-    let name = declaration.item.sig.ident.to_string();
+    let name = declaration.item.sig.ident.unraw().to_string();
     let written = registered.name.clone().unwrap_or_default();
     let loaded = library
         .names

@@ -226,6 +226,9 @@ fn a_misspelt_key_attribute_is_one_error() {
         (quote!(#[Key]), "did you mean `#[key]`?"),
         (quote!(#[kye]), "did you mean `#[key]`?"),
         (quote!(#[prefix]), "did you mean `#[key(prefix)]`?"),
+        (quote!(#[args(prefix)]), "did you mean `#[arg(prefix)]`?"),
+        (quote!(#[argv]), "did you mean `#[arg(prefix)]`?"),
+        (quote!(#[arg_prefix]), "did you mean `#[arg(prefix)]`?"),
     ] {
         let item = quote! {
             fn typo(con: &mut impl scripts::Connection, #attr k: &str) -> scripts::Result<i64> {
@@ -243,4 +246,65 @@ fn a_misspelt_key_attribute_is_one_error() {
         }
     };
     assert_eq!(errors(&script(TokenStream::new(), item).to_string()), 0);
+}
+
+#[test]
+fn the_docs_list_argument_prefixes_and_the_keys_built_from_them() {
+    let item = quote! {
+        /// Adds a job.
+        async fn add(
+            con: &mut impl scripts::AsyncConnection,
+            #[key] wait: &str,
+            #[arg(prefix)] prefix: &str,
+            packed: &[u8],
+        ) -> scripts::Result<i64> {
+            "local args = cmsgpack.unpack(ARGV[2]) -- redis-lua-lint: prefix(args[1])\n\
+             redis.call('HSET', ARGV[1] .. 'job', 'a', 1)\n\
+             redis.call('HSET', args[1] .. 'other', 'a', 1)\n\
+             return redis.call('LPUSH', KEYS[1], ARGV[1] .. 'x')"
+        }
+    };
+    let expansion = script(TokenStream::new(), item).to_string();
+    assert_eq!(errors(&expansion), 0, "{expansion}");
+    for part in [
+        "`prefix`: `ARGV[1]`, an argument prefix (`#[arg(prefix)]`)",
+        "Keys the script builds that it does not declare in `KEYS`",
+        "from `ARGV[1]` (`prefix`): 1 use",
+        "from `args[1]`, which an annotation in the script declares a prefix (no run-time check of its hash tag is possible): 1 use",
+        "__with_arg_prefixes",
+    ] {
+        assert!(expansion.contains(part), "{part}: {expansion}");
+    }
+}
+
+#[test]
+fn an_arg_attribute_is_a_prefix_or_an_error() {
+    for (attr, expected) in [
+        (quote!(#[arg]), "is an argument already: write `#[arg(prefix)]`"),
+        (quote!(#[arg()]), "is an argument already: write `#[arg(prefix)]`"),
+        (quote!(#[arg = 1]), "is an argument already: write `#[arg(prefix)]`"),
+        (quote!(#[arg(prefixed)]), "unknown `#[arg]` option `prefixed`"),
+        (quote!(#[arg(allow_untagged)]), "write `#[arg(prefix, allow_untagged)]`"),
+        (quote!(#[arg(prefix)] #[arg(prefix)]), "`#[arg]` is given twice"),
+        (
+            quote!(#[key] #[arg(prefix)]),
+            "a parameter is a key or an argument, not both",
+        ),
+    ] {
+        // the first attribute decides what the parameter is
+        let lua = if attr.to_string().starts_with("# [key]") {
+            "return redis.call('INCR', KEYS[1] .. 'n')"
+        } else {
+            "return redis.call('INCR', ARGV[1] .. 'n')"
+        };
+        let item = quote! {
+            fn wrong(con: &mut impl scripts::Connection, #attr scope: &str) -> scripts::Result<i64> {
+                #lua
+            }
+        };
+        let expansion = script(TokenStream::new(), item).to_string();
+        // one error: the keys built from the argument do not repeat it
+        assert_eq!(errors(&expansion), 1, "{attr}: {expansion}");
+        assert!(expansion.contains(expected), "{attr}: {expansion}");
+    }
 }

@@ -132,11 +132,40 @@ impl<'s> Call<'s> {
             })
     }
 
+    /// The arguments of the call, as sent.
+    fn arg_bytes(&self) -> impl Iterator<Item = &[u8]> {
+        self.cmd.args_iter().skip(3 + self.numkeys).filter_map(|arg| match arg {
+            redis::Arg::Simple(bytes) => Some(bytes),
+            _ => None,
+        })
+    }
+
+    /// The values of the `#[arg(prefix)]` parameters, as sent, with the parameter each
+    /// belongs to.
+    fn prefix_arg_values(&self) -> Vec<(&'static crate::PrefixArg, &[u8])> {
+        let prefixes = self.script.prefix_args();
+        if prefixes.is_empty() {
+            return Vec::new();
+        }
+        let args: Vec<&[u8]> = self.arg_bytes().collect();
+        let mut out = Vec::new();
+        for prefix in prefixes {
+            let end = if prefix.slice { args.len() } else { prefix.position + 1 };
+            for value in args.get(prefix.position..end).unwrap_or_default() {
+                out.push((prefix, *value));
+            }
+        }
+        out
+    }
+
     /// Fails when the keys hash to more than one cluster slot, naming each key and
-    /// its slot; the server would refuse the call with `CROSSSLOT`.
+    /// its slot; the server would refuse the call with `CROSSSLOT`. The values of
+    /// `#[arg(prefix)]` parameters count as keys here: the keys the script builds from
+    /// them must be in the slot of the declared ones.
     pub fn check_slots(&self) -> Result<()> {
         let slots: Vec<(String, u16)> = self
             .key_bytes()
+            .chain(self.prefix_arg_values().into_iter().map(|(_, value)| value))
             .map(|key| (String::from_utf8_lossy(key).into_owned(), key_slot(key)))
             .collect();
         match slots.first() {
@@ -149,12 +178,25 @@ impl<'s> Call<'s> {
         }
     }
 
-    /// Fails when a `#[key(prefix)]` value has no hash tag (see
+    /// Fails when a `#[key(prefix)]` or `#[arg(prefix)]` value has no hash tag (see
     /// [`has_hash_tag`](crate::has_hash_tag)): the keys the script builds from it could
     /// hash to other cluster slots. `cluster` is whether the call goes to a cluster
     /// (`None`: not known, as for pipelines); `allow_untagged` prefixes pass unless it
     /// does.
     pub fn check_prefixes(&self, cluster: Option<bool>) -> Result<()> {
+        for (prefix, value) in self.prefix_arg_values() {
+            if prefix.allow_untagged && cluster != Some(true) {
+                continue;
+            }
+            if !has_hash_tag(value) {
+                return Err(Error::UntaggedPrefix {
+                    script: self.script.name(),
+                    param: prefix.param,
+                    value: String::from_utf8_lossy(value).into_owned(),
+                    cluster: prefix.allow_untagged,
+                });
+            }
+        }
         let prefixes = self.script.prefix_keys();
         if prefixes.is_empty() {
             return Ok(());
@@ -191,7 +233,8 @@ impl<'s> Call<'s> {
     /// the library first ([`Library::load`](crate::Library::load) or
     /// [`load_all`](crate::load_all)), or that entry fails with `Function not found`.
     ///
-    /// Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag.
+    /// Fails, adding nothing, when a `#[key(prefix)]` or `#[arg(prefix)]` value has no
+    /// hash tag.
     pub fn add_to(self, pipe: &mut Pipeline) -> Result<&mut Pipeline> {
         self.check_prefixes(None)?;
         Ok(pipe.add_command(self.into_eval().cmd))
@@ -201,7 +244,8 @@ impl<'s> Call<'s> {
     /// (see [`load_all`](crate::load_all)); otherwise that pipeline entry fails with
     /// `NOSCRIPT`.
     ///
-    /// Fails, adding nothing, when a `#[key(prefix)]` value has no hash tag.
+    /// Fails, adding nothing, when a `#[key(prefix)]` or `#[arg(prefix)]` value has no
+    /// hash tag.
     pub fn add_loaded_to(self, pipe: &mut Pipeline) -> Result<&mut Pipeline> {
         self.check_prefixes(None)?;
         Ok(pipe.add_command(self.cmd))
@@ -224,9 +268,13 @@ impl<'s> Call<'s> {
     }
 
     /// The slot of the call's keys (of the first key: [`check_slots`](Self::check_slots)
-    /// has made sure they share it); `None` without keys.
+    /// has made sure they share it), or of its first `#[arg(prefix)]` value when it
+    /// declares no key; `None` without either.
     #[cfg_attr(not(feature = "cluster"), allow(dead_code))]
     pub(crate) fn slot(&self) -> Option<u16> {
-        self.key_bytes().next().map(key_slot)
+        match self.key_bytes().next() {
+            Some(key) => Some(key_slot(key)),
+            None => self.prefix_arg_values().first().map(|(_, value)| key_slot(value)),
+        }
     }
 }

@@ -47,7 +47,8 @@ pub enum Error {
         /// The server's reply.
         source: RedisError,
     },
-    /// Keys of one call hash to different cluster slots: the script did not run.
+    /// Keys of one call (with the values of its `#[arg(prefix)]` parameters, which the
+    /// script builds keys from) hash to different cluster slots: the script did not run.
     CrossSlot {
         /// The script that was not sent.
         script: &'static str,
@@ -135,8 +136,8 @@ pub enum Error {
         /// The I/O error.
         source: RedisError,
     },
-    /// A `#[key(prefix)]` value has no hash tag, so the keys the script builds from it
-    /// could hash to other cluster slots. Nothing was sent.
+    /// A `#[key(prefix)]` or `#[arg(prefix)]` value has no hash tag, so the keys the
+    /// script builds from it could hash to other cluster slots. Nothing was sent.
     UntaggedPrefix {
         /// The script that was not sent.
         script: &'static str,

@@ -53,7 +53,7 @@ pub use json::Json;
 pub use library::{Function, Library};
 pub use load::{load_all, load_all_blocking};
 pub use location::Location;
-pub use prefix::{PrefixKey, has_hash_tag};
+pub use prefix::{PrefixArg, PrefixKey, has_hash_tag};
 pub use registry::{Registered, libraries, scripts};
 pub use script::Script;
 pub use slot::key_slot;

@@ -1,6 +1,7 @@
-//! Keys declared a prefix (`#[key(prefix)]`): the script builds further keys by
-//! appending to them, so each value must carry a hash tag for those keys to hash to
-//! its slot on Redis Cluster.
+//! Keys and arguments declared a prefix (`#[key(prefix)]`, `#[arg(prefix)]`): the
+//! script builds further keys by appending to them, so each value must carry a hash
+//! tag for those keys to hash to its slot on Redis Cluster (and, for an argument, that
+//! slot must be the slot of the declared keys).
 
 /// A `#[key(prefix)]` parameter of a script, as the macro describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,6 +13,21 @@ pub struct PrefixKey {
     /// A slice parameter: every key from `position` on is a prefix.
     pub slice: bool,
     /// `#[key(prefix, allow_untagged)]`: a value without a hash tag is accepted except
+    /// on a cluster connection.
+    pub allow_untagged: bool,
+}
+
+/// An `#[arg(prefix)]` parameter of a script, as the macro describes it: an `ARGV`
+/// entry the script builds keys from, which it does not declare in `KEYS`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrefixArg {
+    /// Its position in `ARGV`, 0-based (the first of its entries for a slice).
+    pub position: usize,
+    /// The Rust parameter's name, for messages.
+    pub param: &'static str,
+    /// A slice parameter: every argument from `position` on is a prefix.
+    pub slice: bool,
+    /// `#[arg(prefix, allow_untagged)]`: a value without a hash tag is accepted except
     /// on a cluster connection.
     pub allow_untagged: bool,
 }

@@ -2,7 +2,7 @@
 
 use crate::library::{Function, Library};
 use crate::location::Location;
-use crate::prefix::PrefixKey;
+use crate::prefix::{PrefixArg, PrefixKey};
 
 /// A script as `#[redis_script]` compiled it: source, SHA1 (computed at compile
 /// time), how many keys and args it takes, and where it is written.
@@ -21,6 +21,7 @@ pub struct Script {
     location: Location,
     lines: &'static [u32],
     prefixes: &'static [PrefixKey],
+    arg_prefixes: &'static [PrefixArg],
     function: Option<Function>,
 }
 
@@ -50,6 +51,7 @@ impl Script {
             location,
             lines,
             prefixes: &[],
+            arg_prefixes: &[],
             function: None,
         }
     }
@@ -72,6 +74,13 @@ impl Script {
     #[doc(hidden)]
     pub const fn __with_prefixes(mut self, prefixes: &'static [PrefixKey]) -> Self {
         self.prefixes = prefixes;
+        self
+    }
+
+    /// Used by the generated code: the `#[arg(prefix)]` parameters.
+    #[doc(hidden)]
+    pub const fn __with_arg_prefixes(mut self, prefixes: &'static [PrefixArg]) -> Self {
+        self.arg_prefixes = prefixes;
         self
     }
 
@@ -126,6 +135,13 @@ impl Script {
     /// checked for a hash tag before a call is sent.
     pub fn prefix_keys(&self) -> &'static [PrefixKey] {
         self.prefixes
+    }
+
+    /// The `#[arg(prefix)]` parameters: arguments the script builds keys from, which
+    /// it does not declare in `KEYS`. Before a call is sent each value is checked for a
+    /// hash tag, and on a cluster for the slot of the call's keys.
+    pub fn prefix_args(&self) -> &'static [PrefixArg] {
+        self.arg_prefixes
     }
 
     /// The source line where Lua line `lua_line` (1-based, as in Redis errors) is written;

@@ -60,6 +60,13 @@
 //!   a value without a non-empty hash tag ([`Error::UntaggedPrefix`]) before sending,
 //!   so every built key stays in the prefix's cluster slot.
 //!   `#[key(prefix, allow_untagged)]` accepts untagged values on a single server.
+//! - `#[arg(prefix)]` declares an argument the script builds keys from (BullMQ's
+//!   `ARGV[3] .. jobId`): those keys are not in `KEYS`, so before sending each call
+//!   refuses a value without a hash tag ([`Error::UntaggedPrefix`]) and, on a cluster, a
+//!   value whose slot is not the slot of the call's keys ([`Error::CrossSlot`]); a
+//!   script whose only keys come from such a prefix is routed by its slot. The
+//!   generated function's `# Keys` docs list the keys the script builds this way.
+//!   Dragonfly and Kvrocks run such scripts only with their undeclared-keys option.
 //! - `#[redis_script(min_version = "7.4")]` declares the oldest server the script must
 //!   run on (`"7.0"` by default): commands it lacks or refuses in scripts are errors.
 //! - The return type is `scripts::Result<T>` for any `T: FromRedisValue`; a script
@@ -168,8 +175,9 @@ pub use scripts_runtime::Json;
 #[cfg(feature = "cluster")]
 pub use scripts_runtime::cluster;
 pub use scripts_runtime::{
-    Arg, AsyncConnection, Call, Connection, Error, Function, Key, Library, Location, PrefixKey, Ran, Redirect, Result,
-    Script, ScriptError, has_hash_tag, key_slot, libraries, load_all, load_all_blocking, redis, scripts,
+    Arg, AsyncConnection, Call, Connection, Error, Function, Key, Library, Location, PrefixArg, PrefixKey, Ran,
+    Redirect, Result, Script, ScriptError, has_hash_tag, key_slot, libraries, load_all, load_all_blocking, redis,
+    scripts,
 };
 
 /// Throwaway `redis-server` processes and 3-primary clusters for your own tests
@@ -196,11 +204,11 @@ pub use scripts_runtime::testing;
 /// The README's Rust examples are doctests: the first one is compiled as written
 /// (`no_run`: it talks to the server you run), the fragments after it are `ignore`d.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
 /// Used by the code `#[redis_script]` generates; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use scripts_runtime::{Call, Library, Location, PrefixKey, Registered, Script, inventory};
+    pub use scripts_runtime::{Call, Library, Location, PrefixArg, PrefixKey, Registered, Script, inventory};
 }

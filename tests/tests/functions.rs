@@ -103,23 +103,36 @@ async fn function_flush_is_recovered_from_and_no_call_runs_twice() {
     for task in 0..8 {
         let mut con = client.get_multiplexed_async_connection().await.unwrap();
         tasks.push(tokio::spawn(async move {
+            let mut ran = 0_i64;
             for i in 0..100 {
                 let id = format!("t{task}-{i}");
-                ledger::record(&mut con, "acct:{flush}", "entries:{flush}", &id, 1)
-                    .await
-                    .unwrap();
+                match ledger::record(&mut con, "acct:{flush}", "entries:{flush}", &id, 1).await {
+                    Ok(_) => ran += 1,
+                    // a flush between each of the runtime's loads and its call: on a
+                    // loaded machine the flusher can win every race, and then the call
+                    // must fail saying it did not run, never run twice
+                    Err(error @ Error::NoFunction { .. }) => assert_eq!(error.ran(), Ran::No, "{error}"),
+                    Err(error) => panic!("{error}"),
+                }
             }
+            ran
         }));
     }
+    let mut succeeded = 0;
     for task in tasks {
-        task.await.unwrap();
+        succeeded += task.await.unwrap();
     }
     stop.store(true, Ordering::Relaxed);
     let flushes = flusher.join().unwrap();
     let mut con = server.connection();
-    let balance: i64 = con.get("acct:{flush}").unwrap();
+    let balance: i64 = con.get("acct:{flush}").unwrap_or(0);
     let entries: i64 = con.hlen("entries:{flush}").unwrap();
-    assert_eq!((balance, entries), (800, 800), "every call ran exactly once");
+    assert_eq!(
+        (balance, entries),
+        (succeeded, succeeded),
+        "every call that succeeded ran exactly once, no other ran"
+    );
+    assert!(succeeded >= 400, "most calls recover from a flush: {succeeded} of 800");
     assert!(flushes > 3, "the libraries were flushed {flushes} times");
     assert!(server.calls("function|load") > 1, "and loaded again after flushes");
 }
@@ -360,4 +373,56 @@ fn two_versions_of_a_library_share_a_server_during_a_rolling_deploy() {
     assert_eq!(functions(&server), vec![pricing_v2::LIBRARY.name().to_owned()]);
     // an old instance still running loads its version again rather than failing
     assert_eq!(pricing_v1::price(&mut old, "price:{tea}").unwrap(), 100);
+}
+
+/// Registered names Rust spells otherwise, on a `#!lua` line written with quotes: the
+/// versioned names are rewritten where the quoted text stands, and each declaration
+/// calls its function.
+#[redis_library(source = r#"#!LUA "name=jobs"
+local function rcall(...) return redis.call(...) end
+
+local function move(keys)
+  local job = rcall('LPOP', keys[1])
+  if not job then return false end
+  rcall('RPUSH', keys[2], job)
+  return job
+end
+
+redis.register_function('move', move)
+redis.register_function{function_name = 'type', flags = {'no-writes'},
+  callback = function(keys) return rcall('TYPE', keys[1])['ok'] end}
+redis.register_function('addJob', function(keys, args) return rcall('RPUSH', keys[1], args[1]) end)
+redis.register_function{function_name = 'Depth', flags = {'no-writes'},
+  callback = function(keys) return rcall('LLEN', keys[1]) end}
+"#)]
+mod named {
+    pub fn r#move(
+        con: &mut impl scripts::Connection,
+        #[key] from: &str,
+        #[key] to: &str,
+    ) -> scripts::Result<Option<String>>;
+    pub fn r#type(con: &mut impl scripts::Connection, #[key] queue: &str) -> scripts::Result<String>;
+    #[function(name = "addJob")]
+    pub fn add_job(con: &mut impl scripts::Connection, #[key] queue: &str, job: &str) -> scripts::Result<i64>;
+    pub fn depth(con: &mut impl scripts::Connection, #[key] queue: &str) -> scripts::Result<i64>;
+}
+
+#[test]
+fn keywords_camel_case_and_case_insensitive_names_are_called() {
+    let server = RedisServer::start();
+    let mut con = server.connection();
+    assert_eq!(named::add_job(&mut con, "q:{j}:wait", "job-1").unwrap(), 1);
+    assert_eq!(named::add_job(&mut con, "q:{j}:wait", "job-2").unwrap(), 2);
+    assert_eq!(named::r#type(&mut con, "q:{j}:wait").unwrap(), "list");
+    assert_eq!(
+        named::r#move(&mut con, "q:{j}:wait", "q:{j}:active")
+            .unwrap()
+            .as_deref(),
+        Some("job-1")
+    );
+    assert_eq!(named::depth(&mut con, "q:{j}:wait").unwrap(), 1);
+    assert_eq!(named::depth(&mut con, "q:{j}:active").unwrap(), 1);
+    let name = named::LIBRARY.name();
+    assert!(name.starts_with("jobs_v"), "{name}");
+    assert_eq!(functions(&server), [name]);
 }

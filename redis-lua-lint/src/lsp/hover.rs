@@ -59,7 +59,7 @@ pub(crate) fn signatures(project: &Project, path: &Path, text: &str) -> Signatur
         };
     }
     let (settings, _) = project.settings(path);
-    let (signature, unknown) = lint::signature(&settings, path, &header::parse(text));
+    let (signature, unknown, _, _) = lint::signature(&settings, path, &header::parse(text));
     let target = signature.target;
     let known = !(unknown.keys && unknown.args);
     Signatures {

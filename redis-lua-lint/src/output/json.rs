@@ -14,13 +14,19 @@
 //! | `notes` | array of strings | extra facts |
 //! | `labels` | array of objects | related places in the same file: `line`, `column`, `end_line`, `end_column`, `message` (string or null) |
 //! | `script` | string | the script checked: differs from `file` when the finding is in a file it includes (the first such script in path order; `notes` names them all) |
+//! | `kind` | string | `"finding"` |
+//!
+//! After the findings, one object per script that reaches keys other than its `KEYS`
+//! entries by building them from a prefix: `kind` is `"script"`, `lint` is null, `level`
+//! is `"note"`, `file` and `script` name the script, and `undeclared_keys` lists each
+//! prefix (see [`KeysObject`]): a property of the script, not a finding.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::human::level_word;
-use crate::lint::{Finding, Span};
+use crate::lint::{Finding, KeysFromPrefix, Place, Span};
 
 #[derive(Serialize)]
 struct Object<'a> {
@@ -38,6 +44,120 @@ struct Object<'a> {
     notes: &'a [String],
     labels: Vec<LabelObject<'a>>,
     script: &'a str,
+    kind: &'static str,
+}
+
+/// A script's keys built from prefixes: the finding fields (null where they do not
+/// apply), then `undeclared_keys`.
+#[derive(Serialize)]
+struct ScriptObject<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    lint: Option<&'a str>,
+    level: &'static str,
+    message: String,
+    help: Option<&'static str>,
+    notes: Vec<String>,
+    labels: Vec<LabelObject<'a>>,
+    script: &'a str,
+    kind: &'static str,
+    undeclared_keys: Vec<KeysObject<'a>>,
+}
+
+/// One prefix the script builds keys from.
+#[derive(Serialize)]
+pub(super) struct KeysObject<'a> {
+    /// `KEYS[1]`, `ARGV[3]`, or the annotated value as written (`args[1]`).
+    from: &'a str,
+    /// The declared parameter's name, when a declaration names it.
+    param: Option<&'a str>,
+    /// `key prefix`, `argument prefix`, `annotated prefix` or `annotated key`.
+    role: &'static str,
+    /// `signature`, `file name` or `nothing` (a key whose role nothing declares, taken
+    /// as a prefix because the script appends to it), `annotation`.
+    declared_by: &'static str,
+    /// A caller can check the value's hash tag before sending: false for an annotated
+    /// value, which travels inside another argument.
+    tag_checkable: bool,
+    /// The key's slot is the slot of a declared key (a `KEYS` prefix): false for an
+    /// argument or an annotated value, whose keys need the prefix in that slot.
+    in_declared_slot: bool,
+    /// Where an annotation declares it.
+    declared_at: Option<PlaceObject<'a>>,
+    /// Where the script passes keys built from it to commands.
+    uses: Vec<PlaceObject<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PlaceObject<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+}
+
+fn place(place: &Place) -> PlaceObject<'_> {
+    PlaceObject {
+        file: &place.file,
+        line: place.span.start.line,
+        column: place.span.start.column,
+    }
+}
+
+pub(super) fn keys_object(keys: &KeysFromPrefix) -> KeysObject<'_> {
+    KeysObject {
+        from: &keys.from,
+        param: keys.param.as_deref(),
+        role: keys.role,
+        declared_by: keys.declared_by,
+        tag_checkable: keys.tag_checkable,
+        in_declared_slot: !keys.outside_keys(),
+        declared_at: keys.declared_at.as_ref().map(place),
+        uses: keys.uses.iter().map(place).collect(),
+    }
+}
+
+/// The message of a script's record: which prefixes.
+pub(super) fn keys_message(keys: &[KeysFromPrefix]) -> String {
+    let from: Vec<String> = keys
+        .iter()
+        .map(|k| match &k.param {
+            Some(param) => format!("`{}` (`{param}`)", k.from),
+            None => format!("`{}`", k.from),
+        })
+        .collect();
+    format!(
+        "the script reaches keys it does not declare in `KEYS`, built from {}",
+        from.join(", ")
+    )
+}
+
+/// The help of a script's record.
+pub(super) const KEYS_HELP: &str = "on Redis Cluster every prefix needs a hash tag, of the declared keys' slot for an argument or an annotated value (`bull:{orders}:`); Dragonfly and Kvrocks run such scripts only with their undeclared-keys option";
+
+fn script_object<'a>(script: &'a str, keys: &'a [KeysFromPrefix]) -> ScriptObject<'a> {
+    ScriptObject {
+        file: script,
+        line: None,
+        column: None,
+        end_line: None,
+        end_column: None,
+        start: None,
+        end: None,
+        lint: None,
+        level: "note",
+        message: keys_message(keys),
+        help: Some(KEYS_HELP),
+        notes: Vec::new(),
+        labels: Vec::new(),
+        script,
+        kind: "script",
+        undeclared_keys: keys.iter().map(keys_object).collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -77,20 +197,45 @@ fn object(finding: &Finding) -> Object<'_> {
             })
             .collect(),
         script: &finding.script,
+        kind: "finding",
     }
 }
 
-/// A JSON array of findings, pretty-printed.
-pub(super) fn array(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let objects: Vec<Object<'_>> = findings.iter().map(object).collect();
-    serde_json::to_writer_pretty(&mut *out, &objects)?;
+/// One object of the output: a finding or a script's record.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry<'a> {
+    Finding(Object<'a>),
+    Script(ScriptObject<'a>),
+}
+
+/// Every object of a run: the findings, then the scripts' records.
+fn all<'a>(findings: &'a [Finding], prefixed: &'a [(String, Vec<KeysFromPrefix>)]) -> Vec<Entry<'a>> {
+    let findings = findings.iter().map(|f| Entry::Finding(object(f)));
+    let scripts = prefixed
+        .iter()
+        .map(|(script, keys)| Entry::Script(script_object(script, keys)));
+    findings.chain(scripts).collect()
+}
+
+/// A JSON array of findings and scripts' records, pretty-printed.
+pub(super) fn array(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    prefixed: &[(String, Vec<KeysFromPrefix>)],
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &all(findings, prefixed))?;
     writeln!(out)
 }
 
 /// One compact JSON object per line.
-pub(super) fn lines(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    for finding in findings {
-        serde_json::to_writer(&mut *out, &object(finding))?;
+pub(super) fn lines(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    prefixed: &[(String, Vec<KeysFromPrefix>)],
+) -> io::Result<()> {
+    for entry in all(findings, prefixed) {
+        serde_json::to_writer(&mut *out, &entry)?;
         writeln!(out)?;
     }
     Ok(())

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use scripts_lint::Level;
 
 use crate::cli::Format;
-use crate::lint::Finding;
+use crate::lint::{Finding, KeysFromPrefix};
 
 /// Everything a run found, sorted by file and place.
 #[derive(Debug, Default)]
@@ -20,14 +20,16 @@ pub(crate) struct Run {
     pub(crate) scripts: usize,
     /// Files checked as part of those scripts only (spliced includes).
     pub(crate) included: usize,
-    /// Scripts whose key and argument counts nothing declared.
-    pub(crate) unknown_counts: usize,
+    /// Scripts whose key and argument counts nothing declared, as shown.
+    pub(crate) unknown_counts: Vec<String>,
     /// Scripts whose keys were declared (by their file name) but not their arguments.
-    pub(crate) unknown_args: usize,
+    pub(crate) unknown_args: Vec<String>,
     /// Scripts with `--- @include` lines that were not spliced.
-    pub(crate) unspliced: usize,
+    pub(crate) unspliced: Vec<String>,
     /// Files that could not be read, as messages.
     pub(crate) input_errors: Vec<String>,
+    /// The scripts that build keys from prefixes (in the order checked), with those keys.
+    pub(crate) prefixed: Vec<(String, Vec<KeysFromPrefix>)>,
 }
 
 impl Run {
@@ -39,35 +41,83 @@ impl Run {
         self.findings.iter().filter(|f| f.level() == Level::Warn).count()
     }
 
-    /// The notes said once per run, each with its help line.
-    fn notes(&self) -> Vec<(String, &'static str)> {
+    /// The notes said once per run, each with its help line. Each names its scripts:
+    /// the first few, or all when `verbose`.
+    fn notes(&self, verbose: bool) -> Vec<(String, &'static str)> {
         let mut notes = Vec::new();
         let declare = "declare them in a header (`--! keys: job  args: token`), in `redis-lua-lint.toml` \
                        (`[[scripts]]`), or name files `name-N.lua` and pass `--keys-from-file-name`";
-        if self.unknown_counts > 0 {
+        if !self.unknown_counts.is_empty() {
+            let n = self.unknown_counts.len();
             notes.push((
                 format!(
-                    "{} no keys or arguments: `keys_out_of_range`, `argv_out_of_range`, \
+                    "{} no keys or arguments{}: `keys_out_of_range`, `argv_out_of_range`, \
                      `unused_key` and `unused_arg` were skipped for {}",
-                    self.how_many(self.unknown_counts),
-                    them(self.unknown_counts)
+                    self.how_many(n),
+                    named(&self.unknown_counts, self.scripts, verbose),
+                    them(n)
                 ),
                 declare,
             ));
         }
-        if self.unknown_args > 0 {
+        if !self.unknown_args.is_empty() {
+            let n = self.unknown_args.len();
             notes.push((
                 format!(
-                    "{} no arguments: `argv_out_of_range` and `unused_arg` were skipped for {}",
-                    self.how_many(self.unknown_args),
-                    them(self.unknown_args)
+                    "{} no arguments{}: `argv_out_of_range` and `unused_arg` were skipped for {}",
+                    self.how_many(n),
+                    named(&self.unknown_args, self.scripts, verbose),
+                    them(n)
                 ),
                 "declare them in a header (`--! args: token, ttl:integer`) or in `redis-lua-lint.toml` (`[[scripts]]`)",
             ));
         }
-        if self.unspliced > 0 {
+        let outside: Vec<String> = self
+            .prefixed
+            .iter()
+            .filter(|(_, keys)| keys.iter().any(KeysFromPrefix::outside_keys))
+            .map(|(script, _)| format!("`{script}`"))
+            .collect();
+        if !outside.is_empty() {
             notes.push((
-                format!("{} {} `--- @include` lines", scripts(self.unspliced), if self.unspliced == 1 { "has" } else { "have" }),
+                format!(
+                    "{} keys {} not {} in `KEYS`, built from argument prefixes or annotated values: {}",
+                    scripts_reach(outside.len()),
+                    if outside.len() == 1 { "it does" } else { "they do" },
+                    "declare",
+                    listed(&outside, "; ", verbose)
+                ),
+                "on Redis Cluster pass each such prefix with a hash tag of the declared keys' slot (`bull:{orders}:`); \
+                 Dragonfly and Kvrocks run them only with their undeclared-keys option; \
+                 `--format json` lists where each key comes from (`undeclared_keys`)",
+            ));
+        }
+        let assumed: Vec<String> = self
+            .prefixed
+            .iter()
+            .filter_map(|(script, keys)| {
+                let taken: Vec<&str> = keys.iter().filter(|k| k.assumed()).map(|k| k.from.as_str()).collect();
+                (!taken.is_empty()).then(|| format!("`{script}`: `{}`", taken.join("`, `")))
+            })
+            .collect();
+        if !assumed.is_empty() {
+            notes.push((
+                format!(
+                    "keys whose role nothing declares (counted from a file name, or not declared) were taken as prefixes where the script builds keys from them: {}",
+                    listed(&assumed, "; ", verbose)
+                ),
+                "declare them `name(prefix)` in a header or `redis-lua-lint.toml` to make it explicit, and pass them with a hash tag (`bull:{orders}:`)",
+            ));
+        }
+        if !self.unspliced.is_empty() {
+            let n = self.unspliced.len();
+            notes.push((
+                format!(
+                    "{} {} `--- @include` lines, not expanded{}",
+                    scripts(n),
+                    if n == 1 { "has" } else { "have" },
+                    named(&self.unspliced, self.scripts, verbose)
+                ),
                 "pass `--includes` (or set `includes = true` in `redis-lua-lint.toml`) to check them with the files they include",
             ));
         }
@@ -112,8 +162,40 @@ impl Run {
     }
 }
 
+/// "1 script reaches", "3 scripts reach".
+fn scripts_reach(n: usize) -> String {
+    if n == 1 {
+        "1 script reaches".to_owned()
+    } else {
+        format!("{n} scripts reach")
+    }
+}
+
+/// The first few of `names` joined by `separator`, then how many more (all when
+/// `verbose`).
+fn listed(names: &[String], separator: &str, verbose: bool) -> String {
+    const FEW: usize = 3;
+    let shown = if verbose { names.len() } else { names.len().min(FEW) };
+    let mut out = names[..shown].join(separator);
+    if names.len() > shown {
+        out += &format!(" and {} more; `--verbose` lists them", names.len() - shown);
+    }
+    out
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The scripts a note is about, in parentheses: none when the run checked one script
+/// (it is the one), the first few and how many more unless `verbose`.
+fn named(shown: &[String], total: usize, verbose: bool) -> String {
+    if total == 1 {
+        return String::new();
+    }
+    let mut sorted: Vec<String> = shown.iter().map(|s| format!("`{s}`")).collect();
+    sorted.sort();
+    format!(" ({})", listed(&sorted, ", ", verbose))
 }
 
 fn them(n: usize) -> &'static str {
@@ -127,7 +209,13 @@ fn scripts(n: usize) -> String {
 /// Prints `run` in `format`: findings to standard output; notes and the summary after
 /// them for `human`/`concise`, to standard error for the machine formats (whose
 /// standard output is the document alone).
-pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, quiet: bool) -> io::Result<()> {
+pub(crate) fn print(
+    run: &Run,
+    format: Format,
+    color: anstream::ColorChoice,
+    quiet: bool,
+    verbose: bool,
+) -> io::Result<()> {
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
     let mut err = anstream::AutoStream::new(io::stderr().lock(), color);
     let colored = matches!(
@@ -145,9 +233,9 @@ pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, qui
     match format {
         Format::Human => human::findings(&mut out, &run.findings, colored)?,
         Format::Concise => human::concise(&mut out, &run.findings)?,
-        Format::Json => json::array(&mut out, &run.findings)?,
-        Format::JsonLines => json::lines(&mut out, &run.findings)?,
-        Format::Sarif => sarif::document(&mut out, &run.findings)?,
+        Format::Json => json::array(&mut out, &run.findings, &run.prefixed)?,
+        Format::JsonLines => json::lines(&mut out, &run.findings, &run.prefixed)?,
+        Format::Sarif => sarif::document(&mut out, &run.findings, &run.prefixed)?,
         Format::Github => github::commands(&mut out, &run.findings)?,
     }
     out.flush()?;
@@ -158,7 +246,7 @@ pub(crate) fn print(run: &Run, format: Format, color: anstream::ColorChoice, qui
         Format::Human | Format::Concise => &mut out,
         _ => &mut err,
     };
-    for (note, help) in run.notes() {
+    for (note, help) in run.notes(verbose) {
         writeln!(
             tail,
             "{}note{}: {note}",

@@ -7,7 +7,7 @@ use scripts_lint::Level;
 use scripts_lint::lints::LintInfo;
 use serde_json::{Value, json};
 
-use crate::lint::{Finding, Span};
+use crate::lint::{Finding, KeysFromPrefix, Span};
 use crate::rules;
 
 fn sarif_level(level: Level) -> &'static str {
@@ -100,7 +100,25 @@ fn result(finding: &Finding, rules: &[&LintInfo]) -> Value {
     result
 }
 
-pub(super) fn document(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+/// A script that builds keys from prefixes, as an artifact whose property bag lists
+/// them (a property of the file, not a result: code scanning shows no alert for it).
+fn artifact(script: &str, keys: &[KeysFromPrefix]) -> Value {
+    json!({
+        "location": { "uri": uri(script) },
+        "roles": ["analysisTarget"],
+        "properties": {
+            "undeclaredKeys": keys.iter().map(|k| serde_json::to_value(super::json::keys_object(k)).expect("plain data serializes")).collect::<Vec<_>>(),
+            "undeclaredKeysSummary": super::json::keys_message(keys),
+            "undeclaredKeysHelp": super::json::KEYS_HELP,
+        },
+    })
+}
+
+pub(super) fn document(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    prefixed: &[(String, Vec<KeysFromPrefix>)],
+) -> io::Result<()> {
     let rules = rules::all();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -118,6 +136,15 @@ pub(super) fn document(out: &mut dyn Write, findings: &[Finding]) -> io::Result<
             "results": findings.iter().map(|f| result(f, &rules)).collect::<Vec<_>>(),
         }],
     });
+    let mut log = log;
+    if !prefixed.is_empty() {
+        log["runs"][0]["artifacts"] = json!(
+            prefixed
+                .iter()
+                .map(|(script, keys)| artifact(script, keys))
+                .collect::<Vec<_>>()
+        );
+    }
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }

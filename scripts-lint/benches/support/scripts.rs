@@ -5,10 +5,12 @@
 
 use scripts_lint::{Param, ParamType, ReturnType, Signature};
 
-/// One block of 10 lines; `i` keeps locals distinct between blocks.
+/// One block of 10 lines; `i` keeps locals distinct between blocks. Each block is a
+/// `do ... end` scope: Lua 5.1 keeps at most 200 locals in scope in a function, and
+/// Redis would refuse a long script that kept all of them.
 pub(crate) fn block(i: usize) -> String {
     format!(
-        "local balance_{i} = tonumber(redis.call('GET', KEYS[1]) or '0')\n\
+        "do local balance_{i} = tonumber(redis.call('GET', KEYS[1]) or '0')\n\
          local amount_{i} = tonumber(ARGV[1]) or 0\n\
          if balance_{i} >= amount_{i} then\n\
          \x20 redis.call('DECRBY', KEYS[1], ARGV[1])\n\
@@ -17,7 +19,7 @@ pub(crate) fn block(i: usize) -> String {
          for _, key_{i} in ipairs(KEYS) do\n\
          \x20 redis.call('EXPIRE', key_{i}, 60)\n\
          end\n\
-         local label_{i} = ARGV[2]:lower() .. ':' .. #KEYS .. ARGV[3]\n"
+         local label_{i} = ARGV[2]:lower() .. ':' .. #KEYS .. ARGV[3] end\n"
     )
 }
 

@@ -215,6 +215,9 @@ impl<'a> Analyzer<'a> {
                 self.declare(token, value);
             }
         }
+        if let Some(dots) = super::lua::vararg(definition.body) {
+            self.declare_named("arg".into(), super::lua::range(dots).start, Value::of(kind::TABLE));
+        }
         // the scope entries declared so far are the parameters
         if let Some(frame) = self.walk.frames.last_mut() {
             frame.params_end = self.locals.scopes.len();
@@ -364,7 +367,19 @@ impl<'a> Analyzer<'a> {
                         value: first.clone(),
                     });
                 }
-                Values::many(self.elements(&first).at(range))
+                let elements = self.elements(&first).at(range.clone());
+                // `unpack(t)` of a table whose leading fields are known passes them first
+                let known = match first.table {
+                    Some(Table::Local(id)) if args.len() == 1 && first.only(kind::TABLE) => self.walk.fields.get(&id),
+                    _ => None,
+                };
+                match known {
+                    Some(fields) => Values {
+                        fixed: fields.iter().map(|f| f.clone().at(range.clone())).collect(),
+                        rest: Some(elements),
+                    },
+                    None => Values::many(elements),
+                }
             }
             ("", "ipairs" | "pairs") => {
                 self.note_escape(&first);
@@ -448,10 +463,12 @@ impl<'a> Analyzer<'a> {
             ("bit", _) | ("string", "len" | "byte") | ("table", "getn" | "maxn") => one(Value::number(None)),
             ("string", "find") => Values::many(Value::of(kind::NUMBER | kind::NIL)),
             ("string", "format") => one(self.format(&args).at(range)),
-            ("string", _) | ("table", "concat") | ("cmsgpack", "pack") | ("struct", "pack") => {
-                one(Value::string(None).at(range))
-            }
+            ("table", "concat") => one(self.joined(&first).at(range)),
+            ("string", _) | ("cmsgpack", "pack") | ("struct", "pack") => one(Value::string(None).at(range)),
             ("table", "insert") => {
+                if args.len() > 2 {
+                    self.forget_fields(&first, 1);
+                }
                 if let Some(value) = args.last().map(|a| a.value.clone()) {
                     self.note_escape(&value);
                     if args.len() >= 2 {
@@ -460,8 +477,15 @@ impl<'a> Analyzer<'a> {
                 }
                 one(Value::nil())
             }
-            ("table", "remove") => one(self.elements(&first).join(&Value::nil())),
-            ("table", "sort" | "foreach" | "foreachi" | "setn") => one(Value::nil()),
+            ("table", "remove") => {
+                self.forget_fields(&first, 1);
+                one(self.elements(&first).join(&Value::nil()))
+            }
+            ("table", "sort") => {
+                self.forget_fields(&first, 1);
+                one(Value::nil())
+            }
+            ("table", "foreach" | "foreachi" | "setn") => one(Value::nil()),
             ("cjson", "encode") => one(Value::string(None).marked(Marker::Json).at(range)),
             ("cjson", "decode") => one(Value::table(None).at(range)),
             ("cmsgpack", "unpack") | ("struct", "unpack") => unknown_result(range),
@@ -502,6 +526,40 @@ impl<'a> Analyzer<'a> {
             value = value.join(&super::value::reply_value(reply, shapes, bounded));
         }
         value
+    }
+
+    /// `table.concat(t, sep)` of a table built in the script: what appending the rest to
+    /// its first field makes (`table.concat({KEYS[1], 'job', id}, ':')` is a key derived
+    /// from `KEYS[1]`), else a new string.
+    fn joined(&self, table: &Value) -> Value {
+        let first = match table.table {
+            Some(Table::Local(id)) if table.only(kind::TABLE) => self.walk.fields.get(&id).and_then(|f| f.first()),
+            _ => None,
+        };
+        match first {
+            Some(first) => {
+                let mut value = super::expr::concat(first);
+                if value.has(kind::CONCAT) {
+                    value.kinds = (value.kinds & !kind::CONCAT) | kind::STRING;
+                }
+                value
+            }
+            None => Value::string(None),
+        }
+    }
+
+    /// `table.insert(t, 1, v)`, `table.remove(t)`, `table.sort(t)`, `t[k] = v`: the
+    /// positional fields of `t` from `from` (1-based; 1: all) may no longer be the ones
+    /// it was built with.
+    pub(super) fn forget_fields(&mut self, table: &Value, from: usize) {
+        if let Some(Table::Local(id)) = table.table {
+            match self.walk.fields.get_mut(&id) {
+                Some(fields) if from > 1 => fields.truncate(from - 1),
+                _ => {
+                    self.walk.fields.remove(&id);
+                }
+            }
+        }
     }
 
     /// `string.format(fmt, ...)`: a key when the format starts with `%s` filled by a

@@ -14,6 +14,7 @@ use super::{
     Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Operand, Table, Undefined, Value, Values, kind,
     lua, static_member,
 };
+use crate::annotation::FieldKey;
 use crate::redis::globals::{self, Kind};
 
 impl<'a> Analyzer<'a> {
@@ -86,8 +87,9 @@ impl<'a> Analyzer<'a> {
         }
         let range = lua::expr_range(expression);
         match expression {
-            Expression::Number(token) => {
-                let text = lua::token_text(token);
+            Expression::Number(_) => {
+                // the script's own text: full_moon was shown `0x1p4` as `0x104`
+                let text = lua::source(self.source, range.clone());
                 let number = lua::parse_number(text);
                 if self.walk.recording
                     && let Some(n) = number
@@ -496,6 +498,8 @@ impl<'a> Analyzer<'a> {
         // a library's `register_function{...}` reads its fields back
         let library = self.library.mode != super::Mode::Script;
         let mut constructed = super::Constructed::default();
+        // the leading positional fields, up to a field that may shift or replace them
+        let mut fields: Option<Vec<Value>> = Some(Vec::new());
         for (i, field) in table.fields().iter().enumerate() {
             let value = match field {
                 Field::ExpressionKey {
@@ -504,6 +508,9 @@ impl<'a> Analyzer<'a> {
                     ..
                 } => {
                     let key_value = self.expr(key);
+                    if key_value.has(kind::NUMBER) {
+                        fields = None;
+                    }
                     if !key_value.only(kind::NUMBER) {
                         shape.named.push(lua::expr_range(key));
                     }
@@ -511,9 +518,13 @@ impl<'a> Analyzer<'a> {
                     if key_value.literal() == Some("err") {
                         self.error_reply(field_value, false);
                     }
-                    if library && let Some(name) = key_value.string.clone() {
+                    if library {
                         let at = lua::expr_range(field_value);
-                        constructed.named.push((name, lua::expr_range(key), at, value.clone()));
+                        match key_value.string.clone() {
+                            Some(name) => constructed.named.push((name, lua::expr_range(key), at, value.clone())),
+                            None if !value.only(kind::NIL) => constructed.keyed.push((lua::expr_range(key), key_value)),
+                            None => {}
+                        }
                     }
                     value
                 }
@@ -543,6 +554,7 @@ impl<'a> Analyzer<'a> {
                 Field::NoKey(value) if i + 1 == count && lua::may_expand(value) => {
                     // `{f()}`, `{...}`: every value the last one produces
                     shape.grown = true;
+                    fields = None;
                     let values = self.expr_values(value);
                     let mut all = values.rest.clone().unwrap_or_default();
                     for v in values.fixed.iter() {
@@ -552,6 +564,9 @@ impl<'a> Analyzer<'a> {
                 }
                 Field::NoKey(value) => {
                     let v = self.expr(value);
+                    if let Some(fields) = fields.as_mut() {
+                        fields.push(v.clone());
+                    }
                     shape.positional.push((lua::expr_range(value), v.clone()));
                     if library {
                         constructed.positional.push((lua::expr_range(value), v.clone()));
@@ -564,6 +579,10 @@ impl<'a> Analyzer<'a> {
             self.store_into(&Value::table(Some(Table::Local(offset))), &value);
         }
         constructed.grown = shape.grown;
+        match fields {
+            Some(fields) if !fields.is_empty() => self.walk.fields.insert(offset, fields),
+            _ => self.walk.fields.remove(&offset),
+        };
         if self.walk.recording {
             self.facts.tables.insert(offset, shape);
         }
@@ -584,7 +603,8 @@ impl<'a> Analyzer<'a> {
                     return Value::unknown();
                 };
                 if lib == "redis" && self.library.mode != super::Mode::Script {
-                    if name == "register_function" {
+                    // only while the library loads: a function that runs finds it `nil`
+                    if name == "register_function" && self.library.mode == super::Mode::Load {
                         return Value::func(Func::Builtin("redis", "register_function"));
                     }
                     // while a library loads, `redis` has only a few members
@@ -654,8 +674,15 @@ impl<'a> Analyzer<'a> {
                     }
                     None => self.facts.argv_dynamic = true,
                 }
+                let argv_index = constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as u32);
+                // `ARGV[i]` for `i = 2, #ARGV` is one of the entries after the first
+                let argv_mask = match (argv_index, key.at_least) {
+                    (None, Some(from)) if key.only(kind::NUMBER) && from > 1 => keys_from(from),
+                    _ => 0,
+                };
                 Value {
-                    argv_index: constant.filter(|i| i.fract() == 0.0 && *i >= 1.0).map(|i| i as u32),
+                    argv_index,
+                    argv_mask,
                     ..Value::of(kind::ARGV)
                 }
                 .at(range)
@@ -667,6 +694,14 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => Value::unknown().at(range),
             },
+            // a positional field no write replaced since the constructor: itself
+            Some(Table::Local(id))
+                if let Some(field) = constant
+                    .filter(|n| n.fract() == 0.0 && *n >= 1.0)
+                    .and_then(|n| self.walk.fields.get(&id)?.get(n as usize - 1)) =>
+            {
+                field.clone().at(range)
+            }
             Some(Table::Local(id)) => match self.read_table(id) {
                 // the fields of a table share one summary: which of them may be a
                 // missing reply is not known, so none is said to be
@@ -679,6 +714,20 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => Value::of(kind::FIELD).at(range),
             },
+            Some(Table::Annotated(table)) => {
+                let notes = self.notes;
+                let field = notes.tables.get(table as usize).and_then(|table| {
+                    table.fields.iter().find(|(field, _)| match field {
+                        FieldKey::Number(n) => constant == Some(*n),
+                        FieldKey::Name(name) => key.literal() == Some(&**name),
+                    })
+                });
+                match field {
+                    Some(&(_, target)) => super::value::annotated(target, &Value::bottom()).at(range),
+                    // the other fields are what the table holds, which is not followed
+                    None => Value::of(kind::FIELD).at(range),
+                }
+            }
             Some(Table::Reply(reply, _)) => match key.literal() {
                 // `h.owner`: arrays have no names (unless the value may be a status or
                 // error table, whose `ok`/`err` this reads)
@@ -788,24 +837,34 @@ fn comparison_op(binop: &BinOp) -> &'static str {
     }
 }
 
-/// The value of `left .. anything`: a key built by appending to a key stays a key of
-/// that key's slot (when the key carries a hash tag); a caller's value stays one; any
-/// other start makes a new string.
+/// The value of `left .. anything`: a string built by appending to a possible key
+/// prefix (a key, an argument, an annotated value, or such a string already) is a
+/// derived string that remembers which (whether it may serve as a key is the
+/// signature's to say); a caller's value stays one; any other start makes a new string.
 pub(super) fn concat(left: &Value) -> Value {
+    const PREFIXES: u32 = kind::KEY | kind::DERIVED | kind::ARGV | kind::ANNOTATED;
     let mut kinds = 0;
-    if left.has(kind::KEY | kind::DERIVED) {
+    if left.has(PREFIXES) {
         kinds |= kind::DERIVED;
     }
     if left.has(kind::PARAM) {
         kinds |= kind::PARAM;
     }
-    if left.kinds & !(kind::KEY | kind::DERIVED | kind::PARAM) != 0 {
+    if left.kinds & !(PREFIXES | kind::PARAM) != 0 {
         kinds |= kind::CONCAT;
     }
     let mut value = Value::of(kinds);
     if left.has(kind::KEY) {
         value.derived_from |= left.key_sources();
     }
+    if left.has(kind::ARGV) {
+        value.args_from |= match (left.argv_index, left.argv_mask) {
+            (None, mask) if mask != 0 => mask,
+            (index, _) => key_bit(index),
+        };
+    }
     value.derived_from |= left.derived_from;
+    value.args_from |= left.args_from;
+    value.notes_from |= left.notes_from;
     value
 }

@@ -226,15 +226,16 @@ pub(crate) struct Registration {
     pub(crate) range: Range<usize>,
     /// How it is called.
     pub(crate) form: RegistrationForm,
-    /// The function's name: its literal text (`None`: not a literal string) and where
-    /// it is written. `None`: no name given.
+    /// The function's name: its literal text (a string, or a number as Lua writes it;
+    /// `None`: not a literal) and where it is written. `None`: no name given.
     pub(crate) name: Option<(Option<Arc<str>>, Range<usize>)>,
     /// The string literal the name is written as (quotes included), wherever it is
     /// (a helper's caller may pass it), when the name is one literal's text.
     pub(crate) name_literal: Option<Range<usize>>,
     /// The callback and where it is written. `None`: none given.
     pub(crate) callback: Option<(Callback, Range<usize>)>,
-    /// Its flags: each literal (`None`: not a literal string) and where it is written.
+    /// Its flags, as far as Redis reads them (up to the first `nil`): each literal
+    /// (`None`: not a literal) and where it is written.
     pub(crate) flags: Vec<(Option<Arc<str>>, Range<usize>)>,
     /// The `flags` value when it is not a table written in place, and whether it is a
     /// table at all.
@@ -243,9 +244,25 @@ pub(crate) struct Registration {
     pub(crate) params: Vec<String>,
     /// Fields of the table form Redis does not take, with where they are written.
     pub(crate) unknown_fields: Vec<(Arc<str>, Range<usize>)>,
-    /// Non-string field names or fields with values of the wrong type: (where, the
-    /// field, what it must be).
-    pub(crate) wrong_types: Vec<(Range<usize>, &'static str, &'static str)>,
+    /// Arguments whose type Redis refuses, with where they are written.
+    pub(crate) wrong_types: Vec<(Range<usize>, WrongType)>,
+}
+
+/// An argument of `redis.register_function` whose type Redis refuses (src/function_lua.c
+/// `luaRegisterFunctionReadNamedArgs`, `luaRegisterFunctionReadPositionalArgs`;
+/// "a string" there is a string or a number, as Lua's `lua_isstring` says).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WrongType {
+    /// The name (the first argument, or `function_name`) is no string.
+    Name,
+    /// `description` is no string.
+    Description,
+    /// An entry of the table form whose key is a number (a positional entry too).
+    NumberKey,
+    /// An entry of the table form whose key is neither a string nor a number.
+    Key,
+    /// A flag that is no string.
+    Flag,
 }
 
 /// How `redis.register_function` is called.
@@ -546,4 +563,7 @@ facts! {
     /// Only for an outline ([`super::analyse_outline`]): every name of a local where
     /// it is declared or read, the offset of its declaring name, and its value there.
     local_refs: Vec<(Range<usize>, usize, Value)>,
+    /// Annotation targets that no assignment took: the statement an annotation is next
+    /// to does not assign the local it names (indices into the annotations' targets).
+    untaken_annotations: Vec<usize>,
 }

@@ -2,7 +2,9 @@
 
 use std::ops::Range;
 
-use full_moon::ast::{Call, Expression, FunctionArgs, Index, Prefix, Suffix, TableConstructor, Var};
+use full_moon::ast::{
+    Call, Expression, FunctionArgs, FunctionBody, Index, Parameter, Prefix, Suffix, TableConstructor, Var,
+};
 use full_moon::node::Node;
 use full_moon::tokenizer::{StringLiteralQuoteType, Symbol, TokenReference, TokenType};
 
@@ -150,6 +152,16 @@ pub(crate) fn token_text(token: &TokenReference) -> &str {
     }
 }
 
+/// The `...` of a vararg function's parameters. Lua 5.1, as Redis builds it
+/// (`LUA_COMPAT_VARARG`), gives such a function a local `arg`: the table of its extra
+/// arguments (nil when the body uses `...` itself).
+pub(crate) fn vararg(body: &FunctionBody) -> Option<&TokenReference> {
+    body.parameters().iter().find_map(|p| match p {
+        Parameter::Ellipsis(dots) => Some(dots),
+        _ => None,
+    })
+}
+
 /// True when an expression may produce several values (a call or `...`), which
 /// matters as the last expression of a list.
 pub(crate) fn may_expand(expression: &Expression) -> bool {
@@ -168,13 +180,10 @@ pub(crate) fn may_expand(expression: &Expression) -> bool {
     }
 }
 
-/// A Lua 5.1 number literal's value: decimal with optional fraction and exponent,
-/// or hexadecimal (integers only in 5.1).
+/// A Lua 5.1 number literal's value, as Lua reads it: decimal with optional fraction
+/// and exponent, or hexadecimal (`0xff`, and through C's `strtod` `0x1p4`).
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
-    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        return u128::from_str_radix(hex, 16).ok().map(|n| n as f64);
-    }
-    text.parse::<f64>().ok()
+    crate::compile::number::str2d(text.as_bytes())
 }
 
 /// The value of a string literal token, escapes decoded (Lua 5.1 rules).
@@ -242,5 +251,10 @@ mod tests {
         assert_eq!(parse_number("1e3"), Some(1000.0));
         assert_eq!(parse_number(".5"), Some(0.5));
         assert_eq!(parse_number("9007199254740993"), Some(9007199254740992.0));
+        assert_eq!(parse_number("0x1p4"), Some(16.0));
+        assert_eq!(
+            parse_number("0xffffffffffffffffffffffffffffffffff"),
+            Some(2f64.powi(136))
+        );
     }
 }

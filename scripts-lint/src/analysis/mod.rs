@@ -44,11 +44,12 @@ use std::sync::Arc;
 use full_moon::ast::{Ast, FunctionBody};
 use full_moon::tokenizer::TokenReference;
 
+use crate::annotation::Annotations;
 use crate::redis::globals::{self, Kind};
 pub(crate) use facts::{
     Arg, Callback, CommandCall, Comparison, ConvertedUse, ErrorReply, Facts, GlobalWrite, GlobalWriteKind, NamedRead,
     NumericOp, NumericUse, Operand, Registration, RegistrationForm, Return, Shadow, TableShape, Undefined, Unpacked,
-    command_names, seed,
+    WrongType, command_names, seed,
 };
 pub(crate) use value::{Func, Marker, Table, Value, Values, kind};
 
@@ -76,9 +77,9 @@ pub(crate) const LOAD_TIME_MEMBERS: &[&str] = &[
     "REDIS_VERSION",
     "REDIS_VERSION_NUM",
 ];
-/// Analyses the script `ast` (the parse of `source`).
-pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
-    let mut analyzer = Analyzer::new(source);
+/// Analyses the script `ast` (the parse of `source`, with its `annotations`).
+pub(crate) fn analyse(source: &str, ast: &Ast, annotations: &Annotations) -> Facts {
+    let mut analyzer = Analyzer::new(source, annotations);
     // Summaries of upvalues, tables and function parameters only grow; a few rounds
     // reach the fixed point for real scripts, and the findings of the last round are kept.
     for _ in 0..4 {
@@ -87,13 +88,13 @@ pub(crate) fn analyse(source: &str, ast: &Ast) -> Facts {
             break;
         }
     }
-    analyzer.facts
+    analyzer.finish()
 }
 
 /// [`analyse`] (a script) or [`analyse_library`] (`library`), also recording every
 /// local's name where it is declared and read ([`Facts::local_refs`]), for an editor.
-pub(crate) fn analyse_outline(source: &str, ast: &Ast, library: bool) -> Vec<Facts> {
-    let mut analyzer = Analyzer::new(source);
+pub(crate) fn analyse_outline(source: &str, ast: &Ast, annotations: &Annotations, library: bool) -> Vec<Facts> {
+    let mut analyzer = Analyzer::new(source, annotations);
     analyzer.outline = true;
     if library {
         analyzer.library.mode = Mode::Load;
@@ -104,8 +105,9 @@ pub(crate) fn analyse_outline(source: &str, ast: &Ast, library: bool) -> Vec<Fac
             break;
         }
     }
-    let mut all = vec![analyzer.facts];
-    all.extend(analyzer.library.function_facts);
+    let functions = std::mem::take(&mut analyzer.library.function_facts);
+    let mut all = vec![analyzer.finish()];
+    all.extend(functions);
     all
 }
 
@@ -113,8 +115,8 @@ pub(crate) fn analyse_outline(source: &str, ast: &Ast, library: bool) -> Vec<Fac
 /// registration, its callback as `FCALL` runs it. Returns the load-time facts and the
 /// facts of each registration's function (indexed as the load-time `registrations`;
 /// empty for one whose callback cannot be followed).
-pub(crate) fn analyse_library(source: &str, ast: &Ast) -> (Facts, Vec<Facts>) {
-    let mut analyzer = Analyzer::new(source);
+pub(crate) fn analyse_library(source: &str, ast: &Ast, annotations: &Annotations) -> (Facts, Vec<Facts>) {
+    let mut analyzer = Analyzer::new(source, annotations);
     analyzer.library.mode = Mode::Load;
     for _ in 0..4 {
         analyzer.round(ast);
@@ -122,9 +124,10 @@ pub(crate) fn analyse_library(source: &str, ast: &Ast) -> (Facts, Vec<Facts>) {
             break;
         }
     }
-    let mut functions = analyzer.library.function_facts;
-    functions.resize_with(analyzer.facts.registrations.len(), Facts::default);
-    (analyzer.facts, functions)
+    let mut functions = std::mem::take(&mut analyzer.library.function_facts);
+    let load = analyzer.finish();
+    functions.resize_with(load.registrations.len(), Facts::default);
+    (load, functions)
 }
 
 /// Loops nested deeper than this are analysed in one pass over their body (see
@@ -229,6 +232,10 @@ struct Analyzer<'a> {
     /// ([`Facts::local_refs`]): for an editor's outline, not for the lints.
     outline: bool,
     source: &'a str,
+    /// The script's annotation comments, and which of their targets some assignment
+    /// took (in any round or pass).
+    notes: &'a Annotations,
+    notes_taken: Vec<bool>,
     /// The locals in scope, their values and the journal that undoes a branch.
     locals: Locals,
     /// What holds at this point: forked at each branch, joined where branches meet.
@@ -345,6 +352,11 @@ struct Walk {
     /// `redis.setresp(3)` was called: replies have RESP3 shapes (maps, `nil`, ...),
     /// which the reply lints do not model, so they are unknown from there on.
     resp3: bool,
+    /// The leading positional fields of each table constructor as last evaluated,
+    /// while no write may have replaced them: `table.concat({KEYS[1], 'job', id}, ':')`
+    /// appends to the first, `{id, data_key, meta_prefix}` keeps a key at `[2]`, and
+    /// `unpack({KEYS[1], owner, 'NX'})` passes the key first.
+    fields: HashMap<usize, Vec<Value>>,
 }
 
 impl Walk {
@@ -359,6 +371,7 @@ impl Walk {
             probing: false,
             untracked: false,
             resp3: false,
+            fields: HashMap::new(),
         }
     }
 }
@@ -398,9 +411,11 @@ struct LibraryState {
 }
 
 impl<'a> Analyzer<'a> {
-    fn new(source: &'a str) -> Self {
+    fn new(source: &'a str, notes: &'a Annotations) -> Self {
         Analyzer {
             source,
+            notes,
+            notes_taken: vec![false; notes.targets.len()],
             locals: Locals::default(),
             flow: Flow::start(),
             walk: Walk::start(),
@@ -414,6 +429,12 @@ impl<'a> Analyzer<'a> {
             facts: Facts::default(),
             outline: false,
         }
+    }
+
+    /// The facts of the last round, with the annotation targets no assignment took.
+    fn finish(mut self) -> Facts {
+        self.facts.untaken_annotations = (0..self.notes_taken.len()).filter(|&t| !self.notes_taken[t]).collect();
+        self.facts
     }
 
     fn round(&mut self, ast: &'a Ast) {
@@ -691,15 +712,25 @@ impl<'a> Analyzer<'a> {
             Some(Kind::String) => Value::string(None),
             Some(Kind::Other) => Value::unknown(),
             None => {
+                // Valkey's name for `redis` is analysed as `redis`; the lints report it
+                // unless the script targets Valkey
+                let alias = globals::valkey_alias(name);
                 if self.walk.recording {
-                    self.facts.undefined.push(Undefined {
-                        range: range.clone(),
-                        path: name.to_owned(),
-                        library: None,
-                        method: false,
-                    });
+                    if alias.is_some() && self.library.mode == Mode::Load {
+                        self.facts.load_time.push((range.clone(), name.to_owned()));
+                    } else {
+                        self.facts.undefined.push(Undefined {
+                            range: range.clone(),
+                            path: name.to_owned(),
+                            library: None,
+                            method: false,
+                        });
+                    }
                 }
-                Value::unknown().at(range)
+                match alias {
+                    Some(library) => Value::table(Some(Table::Library(library))),
+                    None => Value::unknown().at(range),
+                }
             }
         }
     }
@@ -797,6 +828,9 @@ pub(crate) struct Constructed {
     pub(crate) named: Vec<NamedField>,
     /// Entries without a key: where each is written, its value.
     pub(crate) positional: Vec<(Range<usize>, Value)>,
+    /// `[key] = value` entries whose key is no literal string: where the key is
+    /// written and what it is (entries whose value is `nil` are not in the table).
+    pub(crate) keyed: Vec<(Range<usize>, Value)>,
     /// The last entry spreads (`{f()}`, `{...}`): more entries than written.
     pub(crate) grown: bool,
 }

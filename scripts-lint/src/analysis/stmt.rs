@@ -83,7 +83,17 @@ impl<'a> Analyzer<'a> {
             Stmt::LocalAssignment(local) => {
                 let args = self.expr_list(local.expressions().iter());
                 let names: Vec<&TokenReference> = local.names().iter().collect();
-                let values = spread_to(super::call::values_of(&args), names.len());
+                let mut values = spread_to(super::call::values_of(&args), names.len());
+                if !self.notes.is_empty() {
+                    let start = lua::range(local.local_token()).start;
+                    let end = match (local.expressions().last(), names.last()) {
+                        (Some(last), _) => lua::expr_range(last.value()).end,
+                        (None, Some(name)) => lua::range(*name).end,
+                        (None, None) => start,
+                    };
+                    let assigned: Vec<Option<&str>> = names.iter().map(|n| Some(lua::token_text(n))).collect();
+                    self.annotate(start..end, &assigned, &mut values);
+                }
                 for (name, value) in names.into_iter().zip(values) {
                     self.declare(name, value);
                 }
@@ -91,7 +101,26 @@ impl<'a> Analyzer<'a> {
             Stmt::Assignment(assignment) => {
                 let args = self.expr_list(assignment.expressions().iter());
                 let vars: Vec<&Var> = assignment.variables().iter().collect();
-                let values = spread_to(super::call::values_of(&args), vars.len());
+                let mut values = spread_to(super::call::values_of(&args), vars.len());
+                if !self.notes.is_empty()
+                    && let (Some(first), Some(last)) = (vars.first(), assignment.expressions().last())
+                {
+                    let start = match first {
+                        Var::Name(token) => lua::range(token).start,
+                        Var::Expression(var) => lua::chain_range(var.prefix(), var.suffixes()).start,
+                        _ => lua::expr_range(last.value()).start,
+                    };
+                    let end = lua::expr_range(last.value()).end;
+                    // only a local can be annotated: an assigned global is reported anyway
+                    let assigned: Vec<Option<&str>> = vars
+                        .iter()
+                        .map(|var| match var {
+                            Var::Name(token) => Some(lua::token_text(token)).filter(|n| self.resolve(n).is_some()),
+                            _ => None,
+                        })
+                        .collect();
+                    self.annotate(start..end, &assigned, &mut values);
+                }
                 for (var, value) in vars.into_iter().zip(values) {
                     self.assign(var, value);
                 }
@@ -340,6 +369,30 @@ impl<'a> Analyzer<'a> {
         end
     }
 
+    /// Applies the annotation comments next to the assignment spanning `range` to the
+    /// values it assigns to the locals `assigned` (`None`: not a local).
+    fn annotate(&mut self, range: std::ops::Range<usize>, assigned: &[Option<&str>], values: &mut [Value]) {
+        let notes = self.notes;
+        for comment in notes.of_statement(range) {
+            for (index, target) in notes.targets_of(comment) {
+                let Some(slot) = assigned.iter().position(|name| *name == Some(&*target.local)) else {
+                    continue;
+                };
+                self.notes_taken[index] = true;
+                let value = &mut values[slot];
+                *value = match target.table {
+                    // a field of it: reads of that field are the key or prefix
+                    Some(table) => Value {
+                        kinds: value.kinds | kind::TABLE,
+                        table: Some(Table::Annotated(table as u32)),
+                        ..value.clone()
+                    },
+                    None => super::value::annotated(index, value),
+                };
+            }
+        }
+    }
+
     fn assign(&mut self, var: &'a Var, value: Value) {
         match var {
             Var::Name(token) => {
@@ -361,7 +414,16 @@ impl<'a> Analyzer<'a> {
                 // a field stored by name: the table is no longer a plain array
                 let mut named = matches!(last, Suffix::Index(Index::Dot { .. }));
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
-                    named = !self.expr(key).has(kind::NUMBER);
+                    let key = self.expr(key);
+                    named = !key.has(kind::NUMBER);
+                    if !named {
+                        // `t[3] = v` replaces the third field on; an unknown index any
+                        let from = key
+                            .number
+                            .filter(|n| key.only(kind::NUMBER) && n.fract() == 0.0 && *n >= 1.0)
+                            .map_or(1, |n| n as usize);
+                        self.forget_fields(&target, from);
+                    }
                 }
                 if let (true, Some(Table::Local(id)), true) = (named, target.table, self.walk.recording) {
                     self.facts.tables.name_field(id, lua::suffix_range(last));
@@ -470,6 +532,9 @@ impl<'a> Analyzer<'a> {
                 self.declare(token, value);
                 index += 1;
             }
+        }
+        if let Some(dots) = lua::vararg(body) {
+            self.declare_named("arg".into(), lua::range(dots).start, Value::of(kind::TABLE));
         }
         // the scope entries declared so far are the parameters
         if let Some(frame) = self.walk.frames.last_mut() {

@@ -5,7 +5,7 @@ use super::*;
 fn facts(source: &str) -> Facts {
     crate::with_stack(16 * 1024 * 1024, || {
         let ast = crate::parse::parse(source).expect("test scripts parse");
-        analyse(source, &ast)
+        analyse(source, &ast, &crate::annotation::read(source, &ast))
     })
 }
 
@@ -13,7 +13,7 @@ fn facts(source: &str) -> Facts {
 fn outline_facts(source: &str) -> Facts {
     crate::with_stack(16 * 1024 * 1024, || {
         let ast = crate::parse::parse(source).expect("test scripts parse");
-        analyse_outline(source, &ast, false).swap_remove(0)
+        analyse_outline(source, &ast, &crate::annotation::read(source, &ast), false).swap_remove(0)
     })
 }
 
@@ -350,6 +350,7 @@ const EVERY_FACT: &str = "\
   local pair = {1, 2}
   pair.name = owner
   redis.error_reply('dropped')
+  local unused = 1 -- redis-lua-lint: key(other)
   if count > 1 then return {err = 'APP_FAILED ' .. type} end
 ";
 
@@ -380,9 +381,11 @@ fn a_library_loop_analysed_again_records_its_body_once() {
         let source = format!(
             "#!lua name=lib\nlocal n = 0\n{looping}\n  n = n + 1\n  local text = tostring\n  redis.register_function('f' .. n, function(keys) return redis.call('GET', keys[1]) end)\nend\n"
         );
+        // Redis hides the `#!lua` line from Lua's compiler: so does the checker
+        let source = crate::shebang::blank(&source).expect("a shebang line");
         crate::with_stack(16 * 1024 * 1024, || {
             let ast = crate::parse::parse(&source).expect("parses");
-            analyse_library(&source, &ast)
+            analyse_library(&source, &ast, &crate::annotation::read(&source, &ast))
         })
     };
     let (looped, looped_functions) = library("while n < 2 do");
@@ -427,4 +430,55 @@ fn comparisons_know_when_only_their_truth_is_used() {
     );
     // the reply's side is a name, which `not` may be written before
     assert!(facts.comparisons.iter().all(|c| c.left.primary));
+}
+
+#[test]
+fn strings_built_from_an_argument_remember_it() {
+    let f = facts(
+        "local p = ARGV[3]\nredis.call('GET', p .. 'x')\nredis.call('GET', string.format('%s:%s', ARGV[2], 1))\n\
+         redis.call('GET', 'x' .. ARGV[1])\nfor i = 1, #ARGV do redis.call('GET', ARGV[i] .. 'y') end",
+    );
+    assert_eq!(key_arg(&f, 0).kinds, kind::DERIVED);
+    assert_eq!(key_arg(&f, 0).args_from, 1 << 3);
+    assert_eq!(key_arg(&f, 0).derived_from, 0);
+    assert_eq!(key_arg(&f, 1).args_from, 1 << 2);
+    assert_eq!(key_arg(&f, 2).kinds, kind::CONCAT);
+    assert_eq!(key_arg(&f, 3).args_from, value::ANY_KEY);
+}
+
+#[test]
+fn table_concat_appends_to_the_first_field() {
+    let f = facts(
+        "redis.call('GET', table.concat({KEYS[1], 'job', ARGV[1]}, ':'))\n\
+         local parts = {ARGV[2], 'x'}\nredis.call('GET', table.concat(parts))\n\
+         parts[1] = 'lit'\nredis.call('GET', table.concat(parts))\n\
+         redis.call('GET', table.concat({'x', KEYS[1]}, ':'))\n\
+         local more = {KEYS[1]}\ntable.insert(more, 1, 'x')\nredis.call('GET', table.concat(more))",
+    );
+    assert_eq!(key_arg(&f, 0).kinds, kind::DERIVED);
+    assert_eq!(key_arg(&f, 0).derived_from, 1 << 1);
+    assert_eq!(key_arg(&f, 1).args_from, 1 << 2);
+    for call in 2..5 {
+        assert_eq!(key_arg(&f, call).kinds, kind::STRING, "call {call}");
+    }
+}
+
+#[test]
+fn annotations_declare_locals_and_fields() {
+    let f = facts(
+        "local args = cmsgpack.unpack(ARGV[1]) -- redis-lua-lint: prefix(args[1]) key(args.parent)\n\
+         local function use(k) return redis.call('GET', k) end\n\
+         use(args[1] .. 'job')\nredis.call('GET', args.parent)\nredis.call('GET', args[2])\n\
+         -- redis-lua-lint: key(lock)\nlocal lock = args[3]\nredis.call('GET', lock)\n\
+         local other = args[4] -- redis-lua-lint: key(nothing)",
+    );
+    let (job, parent, second, lock) = (key_arg(&f, 0), key_arg(&f, 1), key_arg(&f, 2), key_arg(&f, 3));
+    assert_eq!(job.kinds, kind::DERIVED);
+    assert_eq!(job.notes_from, value::note_bit(0));
+    assert_eq!(parent.kinds, kind::ANNOTATED);
+    assert_eq!(parent.notes_from, value::note_bit(1));
+    assert_eq!(second.kinds, kind::FIELD, "a field no annotation names");
+    assert_eq!(lock.kinds, kind::ANNOTATED);
+    assert_eq!(lock.notes_from, value::note_bit(2));
+    assert_eq!(f.untaken_annotations, [3]);
 }

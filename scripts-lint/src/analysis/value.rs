@@ -35,9 +35,12 @@ pub(crate) mod kind {
     pub(crate) const FUNCTION: u32 = 1 << 9;
     /// The result of a call or anything else the analysis cannot see into.
     pub(crate) const UNKNOWN: u32 = 1 << 10;
-    /// A key built by appending to an entry of `KEYS` (`KEYS[1] .. 'job:' .. id`,
-    /// `string.format('%s:%s', KEYS[1], id)`): on a cluster it hashes to that entry's
-    /// slot when the entry carries a hash tag.
+    /// A string built by appending to a possible key prefix: an entry of `KEYS`
+    /// ([`Value::derived_from`]), of `ARGV` ([`Value::args_from`]) or a value an
+    /// annotation declares ([`Value::notes_from`]), as in `KEYS[1] .. 'job:' .. id` or
+    /// `string.format('%s:%s', ARGV[3], id)`. On a cluster it hashes to the prefix's
+    /// slot when the prefix carries a hash tag; whether the script may use it as a key
+    /// depends on what the signature declares a prefix.
     pub(crate) const DERIVED: u32 = 1 << 11;
     /// A parameter of a function whose callers the analysis does not see (never
     /// called, or escaped): whatever a caller passes. Lints stay silent about it.
@@ -53,9 +56,12 @@ pub(crate) mod kind {
     /// `nil` because a reply was null or short: `tonumber` of a missing value, an
     /// element past the end of an array reply.
     pub(crate) const MISSING_NIL: u32 = 1 << 17;
+    /// A value an annotation comment declares a key or a key prefix
+    /// (`-- redis-lua-lint: prefix(args[1])`), by [`Value::notes_from`].
+    pub(crate) const ANNOTATED: u32 = 1 << 18;
 
     /// Every kind that is a string at run time.
-    pub(crate) const STRINGY: u32 = KEY | ARGV | STRING | CONCAT | DERIVED | REPLY;
+    pub(crate) const STRINGY: u32 = KEY | ARGV | STRING | CONCAT | DERIVED | REPLY | ANNOTATED;
     /// A null reply, as `false` or as `nil`.
     pub(crate) const MISSING: u32 = MISSING_FALSE | MISSING_NIL;
     /// Every falsy kind but `BOOL` (which may be `true`).
@@ -90,6 +96,9 @@ pub(crate) enum Table {
     /// An array (or flattened map) a command replied; `true` when its length is
     /// bounded (by the command, or by the call's literal count or range).
     Reply(&'static Reply, bool),
+    /// A table some of whose fields an annotation declares keys or prefixes
+    /// (`prefix(args[1])`): an index into [`crate::annotation::Annotations::tables`].
+    Annotated(u32),
 }
 
 /// What kind of reply a `return` of this value produces, where it is special.
@@ -119,6 +128,12 @@ pub(crate) fn key_bit(index: Option<u32>) -> u64 {
     }
 }
 
+/// The bit of annotation target `index` in [`Value::notes_from`] (the last bit stands
+/// for every target past it).
+pub(crate) fn note_bit(index: usize) -> u64 {
+    1 << index.min(63)
+}
+
 /// The bits of `KEYS[from]` and every later entry (a loop `for i = 2, #KEYS`).
 pub(crate) fn keys_from(from: u8) -> u64 {
     match from {
@@ -140,8 +155,17 @@ pub(crate) struct Value {
     /// For a [`kind::DERIVED`] key: the `KEYS` entries it may be built from, one bit
     /// per index ([`key_bit`]).
     pub(crate) derived_from: u64,
+    /// For a [`kind::DERIVED`] string: the `ARGV` entries it may be built from, one bit
+    /// per index ([`key_bit`]).
+    pub(crate) args_from: u64,
+    /// For a [`kind::ANNOTATED`] value or a [`kind::DERIVED`] string: the annotation
+    /// targets it is or may be built from ([`note_bit`]).
+    pub(crate) notes_from: u64,
     /// Which `ARGV` entry, when it is exactly one known entry.
     pub(crate) argv_index: Option<u32>,
+    /// For an [`kind::ARGV`] value whose index is not one constant: the entries it may
+    /// be ([`keys_from`]: `ARGV[i]` for `i = 2, #ARGV`); 0 when not tracked (any entry).
+    pub(crate) argv_mask: u64,
     pub(crate) number: Option<f64>,
     /// A lower bound of a small positive integer (a `for` index from a constant start,
     /// up to the last `KEYS` entry [`key_bit`] tracks).
@@ -178,7 +202,10 @@ impl Value {
             key_index: None,
             key_mask: 0,
             derived_from: 0,
+            args_from: 0,
+            notes_from: 0,
             argv_index: None,
+            argv_mask: 0,
             number: None,
             at_least: None,
             string: None,
@@ -372,7 +399,15 @@ impl Value {
                 _ => self.key_mask | other.key_mask,
             },
             derived_from: self.derived_from | other.derived_from,
+            args_from: self.args_from | other.args_from,
+            notes_from: self.notes_from | other.notes_from,
             argv_index: pick(self, &self.argv_index, other, &other.argv_index, kind::ARGV),
+            argv_mask: match (self.has(kind::ARGV), other.has(kind::ARGV)) {
+                (true, false) => self.argv_mask,
+                (false, true) => other.argv_mask,
+                _ if self.argv_mask == 0 || other.argv_mask == 0 => 0,
+                _ => self.argv_mask | other.argv_mask,
+            },
             number: match (self.has(kind::NUMBER), other.has(kind::NUMBER)) {
                 (true, false) => self.number,
                 (false, true) => other.number,
@@ -548,6 +583,16 @@ impl Value {
     /// True when the value may be `nil` or `false` because a reply was null.
     pub(crate) fn may_be_missing(&self) -> bool {
         self.has(kind::MISSING)
+    }
+}
+
+/// The value annotation target `target` declares a key or a prefix, for a local that
+/// held `before` (a `nil` it may be stays possible).
+pub(crate) fn annotated(target: usize, before: &Value) -> Value {
+    Value {
+        notes_from: note_bit(target),
+        origin_at: before.origin_at,
+        ..Value::of(kind::ANNOTATED | (before.kinds & kind::NIL))
     }
 }
 

@@ -11,7 +11,7 @@ impl Lint for ArgvOutOfRange {
         default_level: Level::Deny,
         allowable: true,
         always_denied_because: None,
-        summary: "`ARGV[i]` beyond the arguments the function passes",
+        summary: "`ARGV[i]` beyond the arguments the signature declares",
         doc: include_str!("argv_out_of_range.md"),
     };
 

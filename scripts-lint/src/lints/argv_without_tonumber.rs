@@ -38,7 +38,7 @@ impl Lint for ArgvWithoutTonumber {
                 NumericOp::Arithmetic(op) => (
                     format!("{what} is a string{some_paths}, used in arithmetic (`{op}`)"),
                     "a string".to_owned(),
-                    format!("convert it once and use the number: `local n = {fix}`"),
+                    format!("convert it once and use the number: `local n = {fix}`, so a caller's non-number fails where it is read"),
                 ),
                 NumericOp::Negation => (
                     format!("{what} is a string{some_paths}, negated with `-`"),
@@ -67,12 +67,18 @@ impl Lint for ArgvWithoutTonumber {
                     format!("convert it: `for i = 1, {fix} do`; a non-numeric value fails with `'for' limit must be a number`"),
                 ),
             };
-            out.push(
-                Self::finding(used.range.clone(), message)
-                    .label(label)
-                    .note("Redis passes every `ARGV` entry as a string")
-                    .help(help),
-            );
+            let mut finding = Self::finding(used.range.clone(), message)
+                .label(label)
+                .note("Redis passes every `ARGV` entry as a string")
+                .help(help);
+            // Lua 5.1 converts a numeric string for arithmetic, `-` and a `for` bound
+            // (lvm.c `luaV_tonumber`, as `tonumber` does, `0x10` and `1e3` alike), and a
+            // non-numeric one raises there as `tonumber`'s nil would: the code works as
+            // written, so converting once is advice. Comparisons differ on every value.
+            if matches!(used.op, NumericOp::Arithmetic(_) | NumericOp::Negation | NumericOp::ForBound) {
+                finding.level = Level::Warn;
+            }
+            out.push(finding);
         }
     }
 }

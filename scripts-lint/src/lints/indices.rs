@@ -29,6 +29,14 @@ impl Table {
         }
     }
 
+    /// "a key", "an argument".
+    fn a(self) -> &'static str {
+        match self {
+            Table::Keys => "a key",
+            Table::Argv => "an argument",
+        }
+    }
+
     fn param(self, index: usize) -> ParamRef {
         match self {
             Table::Keys => ParamRef::Key(index),
@@ -58,25 +66,52 @@ pub(crate) fn out_of_range(
             ));
         } else if !variadic && *index > fixed as f64 {
             let shown = format_index(*index);
-            let passed = match fixed {
-                0 => format!("the function passes no {}s", table.what()),
-                1 => format!("the function passes 1 {} ({})", table.what(), param_names(params)),
-                n => format!("the function passes {n} {}s ({})", table.what(), param_names(params)),
+            let count = match fixed {
+                0 => format!("no {}s", table.what()),
+                1 => format!("1 {}", table.what()),
+                n => format!("{n} {}s", table.what()),
+            };
+            // where the count comes from, and how to change it there
+            let header = match table {
+                Table::Keys => "keys",
+                Table::Argv => "args",
+            };
+            let names = if fixed == 0 {
+                String::new()
+            } else {
+                format!(" ({})", param_names(params))
+            };
+            let passed = match host {
+                crate::Host::Rust => format!("the function passes {count}{names}"),
+                crate::Host::Header => format!("the `--! {header}:` header declares {count}{names}"),
+                crate::Host::Config => {
+                    format!("its `signature` in `redis-lua-lint.toml` declares {count}{names}")
+                }
+                crate::Host::FileName => format!("its file name says it takes {count}"),
+            };
+            let add = match host {
+                crate::Host::Rust => match table {
+                    Table::Keys => "add a `#[key]` parameter for it".to_owned(),
+                    Table::Argv => "add a Rust parameter for it".to_owned(),
+                },
+                crate::Host::Header => format!("add {} for it to the `--! {header}:` header", table.a()),
+                crate::Host::Config => {
+                    format!(
+                        "add {} for it to the `{header}:` of its `signature` in `redis-lua-lint.toml`",
+                        table.a()
+                    )
+                }
+                crate::Host::FileName => {
+                    format!(
+                        "if the script takes {shown} {}s, end its file name with `-{shown}.lua`",
+                        table.what()
+                    )
+                }
             };
             out.push((
                 range.clone(),
                 format!("`{name}[{shown}]` is always nil: {passed}"),
-                match (table, host) {
-                    (Table::Keys, crate::Host::Rust) => "add a `#[key]` parameter for it, or read an entry that exists",
-                    (Table::Keys, crate::Host::Header) => {
-                        "add a key for it to the `--! keys:` header, or read an entry that exists"
-                    }
-                    (_, crate::Host::Rust) => "add a Rust parameter for it, or read an entry that exists",
-                    (_, crate::Host::Header) => {
-                        "add an argument for it to the `--! args:` header, or read an entry that exists"
-                    }
-                }
-                .to_owned(),
+                format!("{add}, or read an entry that exists"),
             ));
         }
     }
@@ -89,10 +124,21 @@ pub(crate) fn unused(
     reads: &[(f64, Range<usize>)],
     dynamic: bool,
     params: &[Param],
+    host: crate::Host,
 ) -> Vec<(ParamRef, String, String)> {
     if dynamic {
         return Vec::new();
     }
+    let header = match table {
+        Table::Keys => "keys",
+        Table::Argv => "args",
+    };
+    let remove = match host {
+        crate::Host::Rust => "remove the parameter".to_owned(),
+        crate::Host::Header => format!("remove it from the `--! {header}:` header"),
+        crate::Host::Config => "remove it from its `signature` in `redis-lua-lint.toml`".to_owned(),
+        crate::Host::FileName => "lower the count its file name ends with".to_owned(),
+    };
     let name = table.name();
     let mut out = Vec::new();
     for (i, param) in params.iter().enumerate() {
@@ -107,9 +153,7 @@ pub(crate) fn unused(
                         table.what(),
                         param.name
                     ),
-                    format!(
-                        "read them with `for i = {position}, #{name} do ... {name}[i] ... end`, or remove the parameter"
-                    ),
+                    format!("read them with `for i = {position}, #{name} do ... {name}[i] ... end`, or {remove}"),
                 ));
             }
         } else if !reads.iter().any(|(index, _)| *index == position as f64) {
@@ -120,7 +164,7 @@ pub(crate) fn unused(
                     table.what(),
                     param.name
                 ),
-                format!("read it as `{name}[{position}]`, or remove the parameter"),
+                format!("read it as `{name}[{position}]`, or {remove}"),
             ));
         }
     }

@@ -1,9 +1,11 @@
 use std::collections::HashMap;
 
 use super::{Context, Lint, LintInfo, suggest};
-use crate::analysis::{Callback, RegistrationForm};
+use crate::analysis::{Callback, Registration, RegistrationForm, WrongType};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::shebang::{FLAGS, valid_name};
+use crate::library_line::{INVALID_NAME, valid_name, valid_spelling};
+use crate::redis::globals;
+use crate::shebang::FLAGS;
 
 // what a library's top level has while it loads (src/function_lua.c), for notes
 const AT_LOAD: &str = "while `FUNCTION LOAD` runs the top level, its only global is `redis`, holding only `register_function`, `log`, `LOG_*`, `REDIS_VERSION` and `REDIS_VERSION_NUM`";
@@ -40,6 +42,10 @@ impl Lint for InvalidLibrary {
             );
         }
         for (range, what) in &cx.facts.load_time {
+            // Valkey's `server` exists there while a library loads
+            if globals::valkey_alias(what).is_some() && cx.signature.target.is_valkey() {
+                continue;
+            }
             out.push(load_time(cx, range, what));
         }
         if library.registrations.is_empty() && library.line.problems.is_empty() {
@@ -52,138 +58,188 @@ impl Lint for InvalidLibrary {
         }
         let mut first: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
         for registration in library.registrations {
-            let call = registration.range.clone();
-            match registration.form {
-                RegistrationForm::Positional(n) if n != 2 && n != usize::MAX => {
-                    let mut finding = Self::finding(
-                        call.clone(),
-                        format!("`redis.register_function` takes a name and a callback, or one table, not {n} arguments: Redis answers `wrong number of arguments to redis.register_function`"),
-                    )
-                    .label("called here");
-                    finding = if n > 2 {
-                        let name = registration
-                            .name
-                            .as_ref()
-                            .and_then(|(name, _)| name.as_deref())
-                            .unwrap_or("name");
-                        let callback = registration
-                            .callback
-                            .as_ref()
-                            .map(|(_, range)| cx.text(range))
-                            .filter(|text| !text.is_empty() && !text.contains('\n'))
-                            .unwrap_or(name);
-                        finding.help(format!(
-                            "flags and a description go in the table form: `redis.register_function{{function_name = '{name}', callback = {callback}, flags = {{'no-writes'}}}}`"
-                        ))
-                    } else {
-                        finding.help("pass the function's name and its callback: `redis.register_function('name', name)`")
-                    };
-                    out.push(finding);
-                    continue;
-                }
-                RegistrationForm::Unread { table: false } => {
-                    out.push(
-                        Self::finding(call, "`redis.register_function` with one argument takes a table of named fields: Redis answers `calling redis.register_function with a single argument is only applicable to Lua table`")
-                            .label("not a table")
-                            .help(format!("write `{TABLE_FORM}`, or pass a name and a callback")),
-                    );
-                    continue;
-                }
-                RegistrationForm::Unread { table: true } => continue,
-                _ => {}
-            }
-            let table = registration.form == RegistrationForm::Table;
-            match &registration.name {
-                None if table => out.push(
-                    Self::finding(call.clone(), "the registration has no `function_name`: Redis answers `redis.register_function must get a function name argument`")
-                        .label("no name")
-                        .help("add `function_name = 'name'`"),
-                ),
-                Some((Some(name), range)) if !valid_name(name) => out.push(
-                    Self::finding(range.clone(), format!("`{name}` is not a valid function name: Redis answers `Function names can only contain letters, numbers, or underscores(_)`"))
-                        .label("invalid")
-                        .note("Redis 7.0 says `Library names can only contain ...` here, though the name is the function's")
-                        .help(format!("use letters, digits and `_` only, e.g. `{}`", name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))),
-                ),
-                Some((Some(name), range)) => {
-                    if let Some(earlier) = first.get(&**name) {
-                        out.push(
-                            Self::finding(range.clone(), format!("`{name}` is registered twice: Redis answers `Function already exists in the library`"))
-                                .label("registered again")
-                                .secondary(earlier.clone(), "first registered here")
-                                .help("give each function its own name, or drop one registration"),
-                        );
-                    } else {
-                        first.insert(name, range.clone());
-                    }
-                }
-                _ => {}
-            }
-            match &registration.callback {
-                None if table => out.push(
-                    Self::finding(call.clone(), "the registration has no `callback`: Redis answers `redis.register_function must get a callback argument`")
-                        .label("no callback")
-                        .help("add `callback = function(keys, args) ... end`"),
-                ),
-                Some((Callback::NotFunction, range)) => {
-                    let which = if table { "`callback`" } else { "the second argument" };
-                    out.push(
-                        Self::finding(range.clone(), format!("{which} of `redis.register_function` is not a function: Redis refuses the library"))
-                            .label("not a function")
-                            .help("pass the function itself: `function(keys, args) ... end` or the name of a local function"),
-                    );
-                }
-                _ => {}
-            }
-            for (field, range) in &registration.unknown_fields {
-                let finding = Self::finding(
-                    range.clone(),
-                    format!("`redis.register_function` has no field `{field}`: Redis answers `unknown argument given to redis.register_function`"),
-                )
-                .label("unknown field");
-                out.push(match suggest(field, FIELDS) {
-                    Some(near) => finding.help(format!("did you mean `{near}`?")),
-                    None => finding.help("the fields are `function_name`, `callback`, `flags` and `description`"),
-                });
-            }
-            for (range, field, expected) in &registration.wrong_types {
-                out.push(
-                    Self::finding(range.clone(), format!("this {field} of `redis.register_function{{...}}` must be {expected}: Redis refuses the library"))
-                        .label("wrong type")
-                        .help(format!("write `{TABLE_FORM}`")),
-                );
-            }
-            if let Some((range, false)) = &registration.flags_unread {
-                out.push(
-                    Self::finding(range.clone(), "`flags` must be a table of flags: Redis answers `flags argument to redis.register_function must be a table representing function flags`")
-                        .label("not a table")
-                        .help("write the flags as a table: `flags = {'no-writes'}`"),
-                );
-            }
-            for (flag, range) in &registration.flags {
-                let Some(flag) = flag else { continue };
-                if FLAGS.iter().any(|known| known.eq_ignore_ascii_case(flag)) {
-                    continue;
-                }
-                let finding = Self::finding(
-                    range.clone(),
-                    format!("unknown function flag `{flag}`: Redis answers `unknown flag given`"),
-                )
-                .label("unknown flag");
-                let all = FLAGS.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
-                let read_only = ["read-only", "readonly", "read_only", "ro", "no-write", "nowrites"]
-                    .iter()
-                    .any(|word| word.eq_ignore_ascii_case(flag));
-                out.push(match suggest(flag, FLAGS.iter().copied()) {
-                    _ if read_only => finding.help(format!(
-                        "write `flags = {{'no-writes'}}`: such functions are called with `FCALL_RO`; the flags are {all}"
-                    )),
-                    Some(near) => finding.help(format!("did you mean `{near}`? the flags are {all}")),
-                    None => finding.help(format!("the flags are {all}")),
-                });
-            }
+            registration_problems(cx, registration, &mut first, out);
         }
     }
+}
+
+/// What Redis refuses in one `redis.register_function` call, each with its reply
+/// (src/function_lua.c `luaRegisterFunctionReadArgs` and what it calls, then
+/// src/functions.c `functionLibCreateFunction`). `first` holds the names registered
+/// before it.
+fn registration_problems<'r>(
+    cx: &Context<'_>,
+    registration: &'r Registration,
+    first: &mut HashMap<&'r str, std::ops::Range<usize>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let call = registration.range.clone();
+    match registration.form {
+        RegistrationForm::Positional(n) if n != 2 && n != usize::MAX => {
+            let mut finding = InvalidLibrary::finding(
+                call.clone(),
+                format!("`redis.register_function` takes a name and a callback, or one table, not {n} arguments: Redis answers `wrong number of arguments to redis.register_function`"),
+            )
+            .label("called here");
+            finding = if n > 2 {
+                let name = registration
+                    .name
+                    .as_ref()
+                    .and_then(|(name, _)| name.as_deref())
+                    .unwrap_or("name");
+                let callback = registration
+                    .callback
+                    .as_ref()
+                    .map(|(_, range)| cx.text(range))
+                    .filter(|text| !text.is_empty() && !text.contains('\n'))
+                    .unwrap_or(name);
+                finding.help(format!(
+                    "flags and a description go in the table form: `redis.register_function{{function_name = '{name}', callback = {callback}, flags = {{'no-writes'}}}}`"
+                ))
+            } else {
+                finding.help("pass the function's name and its callback: `redis.register_function('name', name)`")
+            };
+            out.push(finding);
+            return;
+        }
+        RegistrationForm::Unread { table: false } => {
+            out.push(
+                InvalidLibrary::finding(call, "`redis.register_function` with one argument takes a table of named fields: Redis answers `calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).`")
+                    .label("not a table")
+                    .help(format!("write `{TABLE_FORM}`, or pass a name and a callback")),
+            );
+            return;
+        }
+        RegistrationForm::Unread { table: true } => return,
+        _ => {}
+    }
+    let table = registration.form == RegistrationForm::Table;
+    match &registration.name {
+        None if table => out.push(
+            InvalidLibrary::finding(call.clone(), "the registration has no `function_name`: Redis answers `redis.register_function must get a function name argument`")
+                .label("no name")
+                .help("add `function_name = 'name'`"),
+        ),
+        Some((Some(name), range)) if !valid_name(name) => out.push(
+            InvalidLibrary::finding(range.clone(), format!("`{name}` is not a valid function name: Redis answers `{INVALID_NAME}`"))
+                .label("invalid")
+                .note("Redis says `Library names` here, though the name is the function's")
+                .help(format!("use letters, digits and `_` only, e.g. `{}`", valid_spelling(name))),
+        ),
+        Some((Some(name), range)) => {
+            if let Some(earlier) = first.get(&**name) {
+                out.push(
+                    InvalidLibrary::finding(range.clone(), format!("`{name}` is registered twice: Redis answers `Function already exists in the library`"))
+                        .label("registered again")
+                        .secondary(earlier.clone(), "first registered here")
+                        .help("give each function its own name, or drop one registration"),
+                );
+            } else {
+                first.insert(name, range.clone());
+            }
+        }
+        _ => {}
+    }
+    match &registration.callback {
+        None if table => out.push(
+            InvalidLibrary::finding(call.clone(), "the registration has no `callback`: Redis answers `redis.register_function must get a callback argument`")
+                .label("no callback")
+                .help("add `callback = function(keys, args) ... end`"),
+        ),
+        Some((Callback::NotFunction, range)) => {
+            let (which, reply) = if table {
+                ("`callback`", "callback argument given to redis.register_function must be a function")
+            } else {
+                ("the second argument", "second argument to redis.register_function must be a function")
+            };
+            out.push(
+                InvalidLibrary::finding(range.clone(), format!("{which} of `redis.register_function` is not a function: Redis answers `{reply}`"))
+                    .label("not a function")
+                    .help("pass the function itself: `function(keys, args) ... end` or the name of a local function"),
+            );
+        }
+        _ => {}
+    }
+    for (field, range) in &registration.unknown_fields {
+        let finding = InvalidLibrary::finding(
+            range.clone(),
+            format!("`redis.register_function` has no field `{field}`: Redis answers `unknown argument given to redis.register_function`"),
+        )
+        .label("unknown field");
+        out.push(match suggest(field, FIELDS) {
+            Some(near) => finding.help(format!("did you mean `{near}`?")),
+            None => finding.help("the fields are `function_name`, `callback`, `flags` and `description`"),
+        });
+    }
+    for (range, wrong) in &registration.wrong_types {
+        out.push(wrong_type(*wrong, table, range.clone()));
+    }
+    if let Some((range, false)) = &registration.flags_unread {
+        out.push(
+            InvalidLibrary::finding(range.clone(), "`flags` must be a table of flags: Redis answers `flags argument to redis.register_function must be a table representing function flags`")
+                .label("not a table")
+                .help("write the flags as a table: `flags = {'no-writes'}`"),
+        );
+    }
+    for (flag, range) in &registration.flags {
+        let Some(flag) = flag else { continue };
+        if FLAGS.iter().any(|known| known.eq_ignore_ascii_case(flag)) {
+            continue;
+        }
+        let finding = InvalidLibrary::finding(
+            range.clone(),
+            format!("unknown function flag `{flag}`: Redis answers `unknown flag given`"),
+        )
+        .label("unknown flag");
+        let all = FLAGS.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+        let read_only = ["read-only", "readonly", "read_only", "ro", "no-write", "nowrites"]
+            .iter()
+            .any(|word| word.eq_ignore_ascii_case(flag));
+        out.push(match suggest(flag, FLAGS.iter().copied()) {
+            _ if read_only => finding.help(format!(
+                "write `flags = {{'no-writes'}}`: such functions are called with `FCALL_RO`; the flags are {all}"
+            )),
+            Some(near) => finding.help(format!("did you mean `{near}`? the flags are {all}")),
+            None => finding.help(format!("the flags are {all}")),
+        });
+    }
+}
+
+/// An argument whose type Redis refuses, with its reply.
+fn wrong_type(wrong: WrongType, table: bool, range: std::ops::Range<usize>) -> Diagnostic {
+    let (message, label, help) = match wrong {
+        WrongType::Name if table => (
+            "`function_name` must be a string: Redis answers `function_name argument given to redis.register_function must be a string`",
+            "not a string",
+            "write the name as a string: `function_name = 'name'`",
+        ),
+        WrongType::Name => (
+            "the first argument of `redis.register_function` must be the function's name: Redis answers `first argument to redis.register_function must be a string`",
+            "not a string",
+            "pass the name, then the callback: `redis.register_function('name', name)`",
+        ),
+        WrongType::Description => (
+            "`description` must be a string: Redis answers `description argument given to redis.register_function must be a string`",
+            "not a string",
+            "write the description as a string: `description = 'what it does'`",
+        ),
+        WrongType::NumberKey => (
+            "an entry without a field name in `redis.register_function{...}`: Redis answers `unknown argument given to redis.register_function`",
+            "no field name",
+            "name every field: `redis.register_function{function_name = 'name', callback = name}`",
+        ),
+        WrongType::Key => (
+            "a field of `redis.register_function{...}` is named by a value that is no string: Redis answers `named argument key given to redis.register_function is not a string`",
+            "not a string",
+            "name every field: `redis.register_function{function_name = 'name', callback = name}`",
+        ),
+        WrongType::Flag => (
+            "a flag must be a string: Redis answers `unknown flag given`",
+            "not a flag",
+            "write the flags as strings: `flags = {'no-writes'}`",
+        ),
+    };
+    InvalidLibrary::finding(range, message).label(label).help(help)
 }
 
 /// A global (or `redis` member) read while the library loads, with the fix that fits
@@ -204,6 +260,10 @@ fn load_time(cx: &Context<'_>, range: &std::ops::Range<usize>, what: &str) -> Di
     .label("read at load time")
     .note(AT_LOAD);
     let help = match (what, called) {
+        _ if globals::valkey_alias(what).is_some() => format!(
+            "`{what}` is Valkey's name for `redis`: write `redis`, which both have; or, if every server it loads on is Valkey 8.0 or later, declare {}",
+            cx.declare_min_version(crate::Target::Valkey8_0)
+        ),
         ("KEYS" | "ARGV", _) => {
             let name = if what == "KEYS" { "keys" } else { "args" };
             format!("read `{name}[i]` inside a registered function: `FCALL` passes them as the callback's parameters, `function(keys, args)`")

@@ -11,7 +11,7 @@ impl Lint for KeysOutOfRange {
         default_level: Level::Deny,
         allowable: true,
         always_denied_because: None,
-        summary: "`KEYS[i]` beyond the keys the function passes",
+        summary: "`KEYS[i]` beyond the keys the signature declares",
         doc: include_str!("keys_out_of_range.md"),
     };
 

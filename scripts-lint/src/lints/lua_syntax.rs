@@ -10,7 +10,7 @@ impl Lint for LuaSyntax {
         default_level: Level::Deny,
         allowable: false,
         always_denied_because: Some("Redis refuses a script that does not compile"),
-        summary: "a Lua 5.1 syntax error (5.2+ syntax such as `goto`, `//`, `&` included)",
+        summary: "a script Redis does not compile: Lua 5.1 syntax (5.2+ syntax such as `goto`, `//`, `&` included) and the limits of its compiler (200 locals, 60 upvalues, 250 registers)",
         doc: include_str!("lua_syntax.md"),
     };
 

@@ -8,10 +8,12 @@
 use std::ops::Range;
 
 use crate::analysis::{Arg, CommandCall, Facts, Registration, Value};
+use crate::annotation::Annotations;
 use crate::diagnostic::{Diagnostic, Level};
+use crate::library_line::LibraryLine;
 pub(crate) use crate::redis::commands::Resolved;
 use crate::redis::commands::{self, Command};
-use crate::shebang::{LibraryLine, Shebang};
+use crate::shebang::Shebang;
 use crate::{Host, LibrarySignature, Signature};
 
 /// Static facts about one lint.
@@ -40,6 +42,8 @@ pub(crate) struct Context<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) signature: &'a Signature,
     pub(crate) shebang: Option<&'a Shebang>,
+    /// The script's annotation comments.
+    pub(crate) annotations: &'a Annotations,
     /// Set when checking a function library.
     pub(crate) library: Option<Library<'a>>,
     /// The commands `facts.calls` may run, looked up once for every lint, in call
@@ -54,6 +58,7 @@ impl<'a> Context<'a> {
         facts: &'a Facts,
         signature: &'a Signature,
         shebang: Option<&'a Shebang>,
+        annotations: &'a Annotations,
     ) -> Self {
         let mut resolved = Vec::with_capacity(facts.calls.len());
         let spans = facts
@@ -73,6 +78,7 @@ impl<'a> Context<'a> {
             facts,
             signature,
             shebang,
+            annotations,
             library: None,
             resolved,
             spans,
@@ -125,7 +131,17 @@ impl<'a> Context<'a> {
     pub(crate) fn declare_prefix(&self, name: &str) -> String {
         match self.signature.host {
             Host::Rust => format!("`#[key(prefix)] {name}`"),
-            Host::Header => format!("`{name}(prefix)` in the `--! keys:` header"),
+            Host::Header | Host::FileName => format!("`{name}(prefix)` in the `--! keys:` header"),
+            Host::Config => format!("`{name}(prefix)` in the `keys:` of its `signature` in `redis-lua-lint.toml`"),
+        }
+    }
+
+    /// How to declare argument `name` a key prefix where the signature is written.
+    pub(crate) fn declare_arg_prefix(&self, name: &str) -> String {
+        match self.signature.host {
+            Host::Rust => format!("`#[arg(prefix)] {name}`"),
+            Host::Header | Host::FileName => format!("`{name}(prefix)` in the `--! args:` header"),
+            Host::Config => format!("`{name}(prefix)` in the `args:` of its `signature` in `redis-lua-lint.toml`"),
         }
     }
 
@@ -134,6 +150,8 @@ impl<'a> Context<'a> {
         match self.signature.host {
             Host::Rust => "a `#[key]` parameter",
             Host::Header => "a `--! keys:` entry",
+            Host::Config => "a `keys:` entry of its `signature` in `redis-lua-lint.toml`",
+            Host::FileName => "one more key (counted in its file name, `name-N.lua`)",
         }
     }
 
@@ -141,7 +159,8 @@ impl<'a> Context<'a> {
     pub(crate) fn declare_min_version(&self, target: crate::Target) -> String {
         match self.signature.host {
             Host::Rust => format!("`min_version = \"{}\"`", target.spelling()),
-            Host::Header => format!("`--! min_version: {}`", target.spelling()),
+            Host::Header | Host::FileName => format!("`--! min_version: {}`", target.spelling()),
+            Host::Config => format!("`min_version = \"{}\"` in `redis-lua-lint.toml`", target.spelling()),
         }
     }
 
@@ -149,7 +168,8 @@ impl<'a> Context<'a> {
     pub(crate) fn optional_return(&self) -> &'static str {
         match self.signature.host {
             Host::Rust => "`scripts::Result<Option<...>>`",
-            Host::Header => "a `?` return type in the header (`--! returns: integer?`)",
+            Host::Header | Host::FileName => "a `?` return type in the header (`--! returns: integer?`)",
+            Host::Config => "a `?` return type in its `signature` in `redis-lua-lint.toml` (`returns: integer?`)",
         }
     }
 
@@ -157,8 +177,15 @@ impl<'a> Context<'a> {
     pub(crate) fn json_return(&self) -> &'static str {
         match self.signature.host {
             Host::Rust => "`scripts::Json<T>`",
-            Host::Header => "`--! returns: json`",
+            Host::Header | Host::FileName => "`--! returns: json`",
+            Host::Config => "`returns: json` in its `signature` in `redis-lua-lint.toml`",
         }
+    }
+
+    /// True when the signature is a Rust declaration, whose callers go through the
+    /// generated function (and its run-time checks).
+    pub(crate) fn in_rust(&self) -> bool {
+        self.signature.host == Host::Rust
     }
 
     /// True when the script may not write: `#!lua flags=no-writes` or `read_only`.
@@ -209,6 +236,7 @@ macro_rules! register {
 }
 
 mod indices;
+pub(crate) use key_not_from_keys::derived_keys;
 
 register! {
     argv_out_of_range::ArgvOutOfRange,
@@ -219,6 +247,7 @@ register! {
     float_return::FloatReturn,
     forbidden_command::ForbiddenCommand,
     global_assignment::GlobalAssignment,
+    invalid_annotation::InvalidAnnotation,
     invalid_argument::InvalidArgument,
     invalid_header::InvalidHeader,
     invalid_library::InvalidLibrary,
@@ -386,7 +415,7 @@ mod tests {
     #[test]
     fn registry_is_alphabetical_and_complete() {
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "keep the list sorted");
-        assert_eq!(ALL.len(), 37);
+        assert_eq!(ALL.len(), 38);
         assert!(find(LUA_SYNTAX).is_some_and(|l| !l.allowable));
     }
 

@@ -68,10 +68,19 @@ fn takes_doubles_or_durations(command: &str) -> bool {
     commands::lookup(command).is_some_and(|c| matches!(c.group, "sorted_set" | "geo" | "generic"))
 }
 
-/// The exact value of a decimal or hexadecimal integer literal.
+/// The exact value of a decimal or hexadecimal integer literal, hexadecimal floats
+/// with a binary exponent (`0x20000000000001p3`, which Lua reads through `strtod`)
+/// included.
 fn integer_literal(text: &str) -> Option<u128> {
     match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        Some(hex) => u128::from_str_radix(hex, 16).ok(),
+        Some(hex) => match hex.split_once(['p', 'P']) {
+            Some((mantissa, exponent)) => {
+                let mantissa = u128::from_str_radix(mantissa, 16).ok()?;
+                let exponent: u32 = exponent.parse().ok()?;
+                (exponent < 128 && mantissa.leading_zeros() >= exponent).then(|| mantissa << exponent)
+            }
+            None => u128::from_str_radix(hex, 16).ok(),
+        },
         None => text.parse().ok(),
     }
 }

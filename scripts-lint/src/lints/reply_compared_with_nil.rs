@@ -22,6 +22,12 @@ impl Lint for ReplyComparedWithNil {
             if reply.value.has(kind::NIL | kind::MISSING_NIL | kind::OPAQUE) {
                 continue;
             }
+            // the hazard is a null reply the test misses: where none reaches the
+            // comparison (a reply that is never null, `reply or ''`, or a value an
+            // earlier `v == false or` already took), `== nil` is only redundant
+            if !reply.value.has(kind::MISSING_FALSE) {
+                continue;
+            }
             let command = reply_command(&reply.value);
             let never = if comparison.op == "==" { "never true" } else { "always true" };
             let help = if comparison.op == "==" {

@@ -1,5 +1,6 @@
 use super::{Context, Lint, LintInfo};
 use crate::Host;
+use crate::rust_name;
 use crate::diagnostic::{Diagnostic, Level};
 
 #[doc = include_str!("undeclared_function.md")]
@@ -21,15 +22,19 @@ impl Lint for UndeclaredFunction {
         };
         for registration in library.registrations {
             let Some((Some(name), range)) = &registration.name else { continue };
-            if library.signature.functions.iter().any(|(declared, _)| declared == &**name) {
+            if library.signature.functions.iter().any(|(declared, _)| crate::same_function_name(declared, name)) {
                 continue;
             }
             let library_name = library.line.name.as_ref().map_or("the library", |(name, _)| name.as_str());
             let help = match cx.signature.host {
-                Host::Rust => format!(
-                    "declare it in the module, named as registered: `pub async fn {name}(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<T>;` with its `#[key]` parameters and arguments; if only other clients call it, add `stable_names` (they cannot know the versioned name `{name}_v...`) and `allow(undeclared_function)`"
-                ),
-                Host::Header => format!("declare `{name}` where the library's functions are declared, or allow `undeclared_function`"),
+                Host::Rust => {
+                    let (attribute, rust) = rust_name::declaration(name);
+                    let attribute = attribute.map(|a| format!("{a} ")).unwrap_or_default();
+                    format!(
+                        "declare it in the module: `{attribute}pub async fn {rust}(con: &mut impl scripts::AsyncConnection, ...) -> scripts::Result<T>;` with its `#[key]` parameters and arguments; if only other clients call it, add `stable_names` (they cannot know the versioned name `{name}_v...`) and `allow(undeclared_function)`"
+                    )
+                }
+                Host::Header | Host::Config | Host::FileName => format!("declare `{name}` where the library's functions are declared, or allow `undeclared_function`"),
             };
             out.push(
                 Self::finding(

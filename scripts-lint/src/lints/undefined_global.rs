@@ -19,6 +19,13 @@ impl Lint for UndefinedGlobal {
         for undefined in &cx.facts.undefined {
             let path = &undefined.path;
             let finding = match undefined.library {
+                None if globals::valkey_alias(path).is_some() => {
+                    if cx.signature.target.is_valkey() {
+                        continue;
+                    }
+                    valkey_alias(cx, undefined.range.clone(), path)
+                }
+                Some("redis") if path == "redis.register_function" => registration_at_call_time(cx, undefined.range.clone()),
                 None => {
                     let finding = Self::finding(
                         undefined.range.clone(),
@@ -88,6 +95,35 @@ impl Lint for UndefinedGlobal {
             };
             out.push(finding);
         }
+    }
+}
+
+/// `server`, Valkey's name for `redis`, read where the target is not Valkey.
+fn valkey_alias(cx: &Context<'_>, range: std::ops::Range<usize>, path: &str) -> Diagnostic {
+    let redis = globals::valkey_alias(path).unwrap_or("redis");
+    UndefinedGlobal::finding(range, format!("`{path}` does not exist in {}", where_(cx)))
+        .label("Valkey only")
+        .note(format!(
+            "Redis answers `Script attempted to access nonexistent global variable '{path}'`: `{path}` is Valkey's name for `{redis}` (Valkey 7.2.5 and later)"
+        ))
+        .help(format!(
+            "write `{redis}`, which both have; or, if every server it runs on is Valkey 8.0 or later, declare {}",
+            cx.declare_min_version(crate::Target::Valkey8_0)
+        ))
+}
+
+/// `redis.register_function` where it is `nil`: in a function as `FCALL` runs it, or
+/// in a script.
+fn registration_at_call_time(cx: &Context<'_>, range: std::ops::Range<usize>) -> Diagnostic {
+    let finding = UndefinedGlobal::finding(range, format!("`redis.register_function` does not exist in {}", where_(cx)))
+        .label("nil here");
+    match cx.library {
+        Some(_) => finding
+            .note("it exists only while `FUNCTION LOAD` runs the library's top level; calling it from a function fails with `attempt to call field 'register_function' (a nil value)`")
+            .help("register every function at the library's top level, after its definition: `redis.register_function('name', name)`"),
+        None => finding
+            .note("`EVAL` scripts cannot register functions; calling it fails with `attempt to call field 'register_function' (a nil value)`")
+            .help("put the function in a library (first line `#!lua name=mylib`), loaded with `FUNCTION LOAD` and called with `FCALL`"),
     }
 }
 

@@ -1,6 +1,7 @@
 use super::{Context, Lint, LintInfo, suggest};
 use crate::analysis::RegistrationForm;
 use crate::diagnostic::{Diagnostic, Level, ParamRef};
+use crate::rust_name;
 
 #[doc = include_str!("unregistered_function.md")]
 pub(crate) struct UnregisteredFunction;
@@ -33,7 +34,7 @@ impl Lint for UnregisteredFunction {
             .collect();
         let at = library.line.name.as_ref().map_or(0..0, |(_, range)| range.clone());
         for (i, (name, _)) in library.signature.functions.iter().enumerate() {
-            if registered.contains(&name.as_str()) {
+            if registered.iter().any(|r| crate::same_function_name(name, r)) {
                 continue;
             }
             let library_name = library.line.name.as_ref().map_or("the library", |(name, _)| name.as_str());
@@ -41,7 +42,7 @@ impl Lint for UnregisteredFunction {
                 crate::Host::Rust => {
                     "every call would load the library and still fail with `Error::NoFunction` (`ERR Function not found`)"
                 }
-                crate::Host::Header => "every `FCALL` would answer `ERR Function not found`",
+                crate::Host::Header | crate::Host::Config | crate::Host::FileName => "every `FCALL` would answer `ERR Function not found`",
             };
             let finding = Self::finding(at.clone(), format!("library `{library_name}` registers no function `{name}`"))
                 .label(format!("registers no `{name}`"))
@@ -49,9 +50,25 @@ impl Lint for UnregisteredFunction {
                 .note(consequence);
             let listed = registered.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
             out.push(match suggest(name, registered.iter().copied()) {
+                Some(near) if cx.signature.host == crate::Host::Rust => {
+                    finding.help(match rust_name::declaration(near) {
+                        (None, rust) => format!(
+                            "did you mean `{near}`? rename the declaration to `{rust}`, or give it `#[function(name = \"{near}\")]`"
+                        ),
+                        (Some(attribute), _) => format!("did you mean `{near}`? give the declaration `{attribute}`"),
+                    })
+                }
                 Some(near) => finding.help(format!("rename the declaration to `{near}`")),
                 None if registered.is_empty() => {
                     finding.help(format!("register it in the library: `redis.register_function('{name}', {name})`"))
+                }
+                // a Rust declaration spells some registered names otherwise
+                None if cx.signature.host == crate::Host::Rust
+                    && registered.iter().any(|n| rust_name::declaration(n).1 != *n) =>
+                {
+                    finding.help(format!(
+                        "declare one of {listed} instead (`r#` before a Rust keyword, `#[function(name = \"...\")]` for a name Rust does not spell), or register it in the library: `redis.register_function('{name}', {name})`"
+                    ))
                 }
                 None => finding.help(format!(
                     "rename the declaration to one of {listed}, or register it in the library: `redis.register_function('{name}', {name})`"

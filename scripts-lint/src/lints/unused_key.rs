@@ -11,13 +11,13 @@ impl Lint for UnusedKey {
         default_level: Level::Warn,
         allowable: true,
         always_denied_because: None,
-        summary: "a `#[key]` parameter the script never reads",
+        summary: "a declared key the script never reads",
         doc: include_str!("unused_key.md"),
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let facts = cx.facts;
-        for (param, message, help) in unused(Table::Keys, &facts.key_reads, facts.keys_dynamic, &cx.signature.keys) {
+        for (param, message, help) in unused(Table::Keys, &facts.key_reads, facts.keys_dynamic, &cx.signature.keys, cx.signature.host) {
             out.push(Self::finding(0..0, message).about(param).help(help));
         }
     }

@@ -234,14 +234,27 @@ pub static ABSENT: &[(&str, &str)] = &[
         "scripts cannot load modules; put the code in the script or in a local function",
     ),
     (
-        "server",
-        "`server` is Valkey's name for `redis`; Redis only has `redis`",
-    ),
-    (
         "setfenv",
         "removed by default since the October 2025 security releases (CVE-2025-46818)",
     ),
 ];
+
+/// Globals only Valkey has, each with the global it is another name for.
+///
+/// Valkey's scripting API table is `server`, and `redis` an alias of it: Valkey 8.0.1
+/// `src/script_lua.c` `luaRegisterServerAPI` sets the table as the global
+/// `SERVER_API_NAME` (`"server"`, `src/script_lua.h`) and then as `REDIS_API_NAME`
+/// (`"redis"`); for function libraries `src/function_lua.c` `luaEngineInitEngine` does
+/// the same with the table a library sees while it loads, and a function called by
+/// `FCALL` sees the script globals. It came with "Adding server.call/pcall option to
+/// LUA scripting" (valkey-io/valkey#136, commit 620d325 of April 2024), first
+/// released in Valkey 7.2.5, Valkey's first release; Redis has only `redis`.
+pub static VALKEY_ALIASES: &[(&str, &str)] = &[("server", "redis")];
+
+/// The global `name` is Valkey's other name for, when it is one of Valkey's own.
+pub fn valkey_alias(name: &str) -> Option<&'static str> {
+    VALKEY_ALIASES.iter().find(|a| a.0 == name).map(|a| a.1)
+}
 
 /// Library members of later Lua versions (5.2 to 5.4) that Lua 5.1 lacks, with what to
 /// write in Lua 5.1 instead.
@@ -315,5 +328,8 @@ mod tests {
         assert_eq!(member(math, "round"), None);
         assert!(absent_member("table.unpack").unwrap().contains("use `unpack`"));
         assert_eq!(absent_member("table.insert"), None);
+        assert_eq!(valkey_alias("server"), Some("redis"));
+        assert_eq!(valkey_alias("redis"), None);
+        assert_eq!(global("server"), None, "Redis has no `server`");
     }
 }

@@ -106,6 +106,21 @@ impl Reply {
     }
 }
 
+/// True when `SET key value [options]` has no option that makes it reply null: every
+/// word after the value is a literal expiry (`EX`/`PX`/`EXAT`/`PXAT` and its number)
+/// or `KEEPTTL`, so `NX`, `XX` and `GET` cannot hide in a value known only at run time.
+fn set_always_sets(args: &[Option<&str>]) -> bool {
+    let mut i = 2;
+    while i < args.len() {
+        match args[i] {
+            Some(w) if ["EX", "PX", "EXAT", "PXAT"].iter().any(|o| o.eq_ignore_ascii_case(w)) => i += 2,
+            Some(w) if w.eq_ignore_ascii_case("KEEPTTL") => i += 1,
+            _ => return false,
+        }
+    }
+    args.len() >= 2
+}
+
 /// The shapes a call's options leave (`SET` without `GET` never replies a string;
 /// `LPOP` with a count replies an array). `args` are the literal words after the
 /// command name (`None`: not a literal).
@@ -114,6 +129,8 @@ pub fn refine(reply: &Reply, args: &[Option<&str>]) -> u8 {
     let shapes = reply.shapes;
     match reply.command {
         "SET" if has("GET") => shapes & !shape::STATUS,
+        // without NX, XX or GET (every option word a literal) it always sets: `OK`
+        "SET" if set_always_sets(args) => shape::STATUS,
         "SET" => shapes & !shape::BULK,
         // a count makes these reply an array
         "LPOP" | "RPOP" | "SPOP" | "SRANDMEMBER" | "HRANDFIELD" | "ZRANDMEMBER" | "ZPOPMIN" | "ZPOPMAX" => {
@@ -228,6 +245,28 @@ mod tests {
         assert_eq!(lookup("object|encoding").map(|r| r.command), Some("OBJECT|ENCODING"));
         assert!(lookup("nosuch").is_none());
         assert!(REPLIES.windows(2).all(|w| w[0].command < w[1].command));
+    }
+
+    #[test]
+    fn set_replies_null_only_with_an_option_that_may_not_set() {
+        let set = lookup("SET").unwrap();
+        let refined = |args: &[Option<&str>]| refine(set, args);
+        // `SET k v`, `SET k v PX <ms>`, `SET k v EX 10 KEEPTTL`: always `OK`
+        assert_eq!(refined(&[None, None]), shape::STATUS);
+        assert_eq!(refined(&[None, None, Some("px"), None]), shape::STATUS);
+        assert_eq!(
+            refined(&[None, None, Some("EX"), Some("10"), Some("KEEPTTL")]),
+            shape::STATUS
+        );
+        // NX/XX may not set (null); a word known only at run time may be either
+        for args in [
+            &[None, None, Some("NX")][..],
+            &[None, None, Some("PX"), None, Some("XX")],
+            &[None, None, None],
+            &[None, None, Some("PX"), None, None],
+        ] {
+            assert_ne!(refined(args) & shape::NIL, 0, "{args:?}");
+        }
     }
 
     #[test]

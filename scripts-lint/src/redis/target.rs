@@ -49,6 +49,11 @@ impl Target {
         }
     }
 
+    /// True for a Valkey server (whose scripts also have Valkey's own globals).
+    pub fn is_valkey(self) -> bool {
+        matches!(self, Target::Valkey8_0)
+    }
+
     /// The command table's data closest to this server: 7.2 had every 7.0 command
     /// and the rules of 7.4 for scripts (blocking commands run, never block).
     fn data(self) -> u8 {

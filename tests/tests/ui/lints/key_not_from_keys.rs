@@ -24,4 +24,10 @@ async fn enqueue(
     "#
 }
 
+/// Keys built from the argument `prefix`, which is not declared `#[arg(prefix)]`.
+#[redis_script]
+async fn touch(con: &mut impl scripts::AsyncConnection, prefix: &str, job_id: &str) -> scripts::Result<i64> {
+    "return redis.call('HINCRBY', ARGV[1] .. ARGV[2], 'touched', 1)"
+}
+
 fn main() {}
