@@ -59,7 +59,7 @@ pub(crate) fn fix_all(settings: &Settings, inputs: Vec<Input>) -> Fixing {
                 text: texts[&input.path].clone(),
             })
             .collect();
-        let run = run::check_all(settings, now);
+        let run = run::check_all(settings, now, HashMap::new());
         round += 1;
         if round > ROUNDS {
             break run;

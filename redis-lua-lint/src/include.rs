@@ -210,7 +210,7 @@ pub(crate) fn included_by(path: &Path, text: &str) -> Vec<PathBuf> {
 
 /// The name of an include line: `--- @include "name"` (two or three dashes, either
 /// quote, an optional `;`), as a range of `line`.
-fn directive(line: &str) -> Option<Range<usize>> {
+pub(crate) fn directive(line: &str) -> Option<Range<usize>> {
     let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
     let rest = &line[indent..];
     let dashes = rest.bytes().take_while(|&b| b == b'-').count();
@@ -235,7 +235,7 @@ fn directive(line: &str) -> Option<Range<usize>> {
 }
 
 /// The file an include names, from the including file's directory.
-fn resolve(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn resolve(dir: &Path, name: &str) -> PathBuf {
     let mut file = PathBuf::from(name);
     if file.extension().is_none() {
         file.set_extension("lua");

@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use scripts_lint::header::{self, Header};
 use scripts_lint::{
-    DerivedKeys, Diagnostic, Edit, Fix, Host, KeySource, Level, LibrarySignature, LineIndex, Param, ParamRef,
-    ParamType, Position, Signature, check, check_library,
+    DerivedKeys, Diagnostic, Host, KeySource, Level, LibrarySignature, LineIndex, Param, ParamRef, ParamType, Position,
+    Signature, check, check_library,
 };
+
+use scripts_decl::scan::Declared;
 
 use crate::config::{Scripts, Settings};
 use crate::include::{Part, Spliced};
@@ -284,15 +286,7 @@ pub(crate) fn script(settings: &Settings, path: &Path, shown: &str, text: Arc<st
         }
         let (part, range) = spliced.locate_range(&diagnostic.primary.range);
         diagnostic.primary.range = range;
-        // the fix, in the same file as the finding, or none
-        diagnostic.fix = diagnostic.fix.take().and_then(|fix| {
-            let edits = fix
-                .edits
-                .into_iter()
-                .map(|edit| Some(Edit::new(spliced.locate_in(&edit.range, part)?, edit.replacement)))
-                .collect::<Option<Vec<Edit>>>()?;
-            Some(Fix { edits, ..fix })
-        });
+        diagnostic.fix = diagnostic.fix.take().and_then(|fix| located_fix(&spliced, part, fix));
         let mut secondary = Vec::new();
         for label in std::mem::take(&mut diagnostic.secondary) {
             let (label_part, range) = spliced.locate_range(&label.range);
@@ -420,9 +414,65 @@ fn describe_keys(
     }
 }
 
+/// Checks the `.lua` file at `path` (`shown` in the output, `text` its text) as the build
+/// checks it for the Rust declaration that names it: against that declaration's
+/// signature and nothing else. The macro reads no header, configuration, include or
+/// inline suppression, so none applies here either.
+pub(crate) fn declared(path: &Path, shown: &str, text: Arc<str>, declared: &Declared) -> Outcome {
+    let diagnostics: Vec<Diagnostic> = match declared {
+        Declared::Script(signature) => check(&text, signature).diagnostics,
+        Declared::Library(signature) => check_library(&text, signature).all().cloned().collect(),
+    };
+    let source = Arc::new(Source {
+        path: path.to_path_buf(),
+        shown: shown.to_owned(),
+        lines: LineIndex::new(&text),
+        text,
+        is_config: false,
+    });
+    let findings = diagnostics
+        .into_iter()
+        .map(|diagnostic| Finding {
+            // about a Rust parameter (an unused key): the declaration is elsewhere
+            span: diagnostic
+                .param
+                .is_none()
+                .then(|| span(&source, &diagnostic.primary.range)),
+            labels: diagnostic
+                .secondary
+                .iter()
+                .map(|label| (span_of(&source, &label.range), label.message.clone()))
+                .collect(),
+            diagnostic,
+            source: source.clone(),
+            script: shown.to_owned(),
+        })
+        .collect();
+    Outcome {
+        findings,
+        ..Outcome::default()
+    }
+}
+
+/// `fix` with its edits moved to the file they are in, when all of them are in `part`
+/// (the finding's file) and none crosses into another file: a fix is applied to one file.
+fn located_fix(spliced: &Spliced, part: usize, fix: scripts_lint::Fix) -> Option<scripts_lint::Fix> {
+    let edits = fix
+        .edits
+        .into_iter()
+        .map(|edit| {
+            Some(scripts_lint::Edit::new(
+                spliced.locate_in(&edit.range, part)?,
+                edit.replacement,
+            ))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(scripts_lint::Fix { edits, ..fix })
+}
+
 /// True for a Redis function library (`FUNCTION LOAD`'s text): a first line
 /// `#!lua name=...`, where a script's would be `#!lua` or `#!lua flags=...`.
-fn is_library(text: &str) -> bool {
+pub(crate) fn is_library(text: &str) -> bool {
     let first = text.lines().next().unwrap_or("");
     first.starts_with("#!") && first.split_whitespace().any(|word| word.starts_with("name="))
 }

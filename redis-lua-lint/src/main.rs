@@ -9,6 +9,8 @@
 //! redis-lua-lint --emit-definitions .redis-lua  # LuaCATS definitions for LuaLS, EmmyLua
 //! ```
 //!
+//! `redis-lua-lint lsp` runs the language server (stdio), for editors.
+//!
 //! Exit status: 0 when no error-level finding, 1 when there is one, 2 when a file or the
 //! configuration cannot be read or the command line is wrong.
 
@@ -19,12 +21,14 @@ mod files;
 mod fix;
 mod include;
 mod lint;
+mod lsp;
 mod output;
 mod paths;
 mod rules;
 mod run;
 mod suppress;
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +45,10 @@ use crate::config::Settings;
 const INPUT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // `redis-lua-lint lsp [--stdio]`: the language server, which takes no other flag
+    if std::env::args_os().nth(1).is_some_and(|a| a == "lsp") {
+        return lsp::main();
+    }
     let args = Args::parse();
     let color = match args.color {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
@@ -128,7 +136,7 @@ fn run(args: Args, color: anstream::ColorChoice) -> Result<u8, String> {
         });
         run
     } else {
-        run::check_all(&settings, collected.inputs)
+        run::check_all(&settings, collected.inputs, HashMap::new())
     };
     run.input_errors.extend(collected.errors);
     match output::print(&run, args.format, color, args.quiet, args.verbose, diff.as_deref()) {

@@ -16,8 +16,9 @@ use crate::output::Run;
 
 /// Checks every script in parallel. With includes on, a file another file of the run
 /// includes is checked as part of that file, not on its own (a BullMQ `includes/`
-/// helper refers to locals of the scripts that include it).
-pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
+/// helper refers to locals of the scripts that include it). `known` holds texts to
+/// use instead of what is on disk (an editor's unsaved files).
+pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>, known: HashMap<PathBuf, Arc<str>>) -> Run {
     let included: HashSet<PathBuf> = if settings.includes {
         inputs
             .iter()
@@ -28,7 +29,7 @@ pub(crate) fn check_all(settings: &Settings, inputs: Vec<Input>) -> Run {
     };
     let (roots, helpers): (Vec<Input>, Vec<Input>) = inputs.into_iter().partition(|i| !included.contains(&i.path));
     let helper_paths: HashSet<PathBuf> = helpers.iter().map(|h| h.path.clone()).collect();
-    let cache = Includes::new(helpers);
+    let cache = Includes::new(helpers, known);
     let outcomes = in_parallel(
         &roots,
         |input: &Input, read: &mut Reader<'_>| {
@@ -94,10 +95,14 @@ struct Includes {
 }
 
 impl Includes {
-    /// Starts with the files of the run that others include, already read.
-    fn new(helpers: Vec<Input>) -> Self {
+    /// Starts with the files of the run that others include, already read, and the
+    /// texts `known` beforehand.
+    fn new(helpers: Vec<Input>, known: HashMap<PathBuf, Arc<str>>) -> Self {
+        let mut files: HashMap<PathBuf, Result<Arc<str>, String>> =
+            known.into_iter().map(|(path, text)| (path, Ok(text))).collect();
+        files.extend(helpers.into_iter().map(|i| (i.path, Ok(i.text))));
         Includes {
-            files: Mutex::new(helpers.into_iter().map(|i| (i.path, Ok(i.text))).collect()),
+            files: Mutex::new(files),
         }
     }
 

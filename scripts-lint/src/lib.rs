@@ -23,6 +23,7 @@ pub mod header;
 mod library;
 mod library_line;
 pub mod lints;
+mod outline;
 mod parse;
 pub mod redis;
 mod render;
@@ -32,6 +33,7 @@ mod source_map;
 mod suggest;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Fixed, Label, Level, ParamRef, apply_fixes};
+pub use outline::{Call, LocalRef, Outline, ParamRead, outline};
 pub use redis::target::Target;
 pub use render::{render, render_color};
 pub use source_map::{LineIndex, Position, SourceMap};

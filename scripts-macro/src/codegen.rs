@@ -10,8 +10,26 @@ use syn::spanned::Spanned;
 
 use scripts_lint::{DerivedKeys, KeySource, LineIndex};
 
+use crate::config::{self, Config};
 use crate::diag::Located;
 use crate::parse::{self, Param, ScriptFn};
+
+/// An item that makes the compiler track the crate's `scripts.toml`, so editing it
+/// rebuilds the crate (and re-runs the checks it configures).
+pub(crate) fn tracking(config: &Config) -> TokenStream {
+    let env = config::ENV;
+    // `option_env!` makes cargo rebuild when the variable changes, set or not
+    let mut out = quote!(
+        const _: ::core::option::Option<&str> = ::core::option_env!(#env);
+    );
+    if let Some(path) = &config.path {
+        let path = path.to_string_lossy();
+        out.extend(quote!(
+            const _: &[u8] = ::core::include_bytes!(#path);
+        ));
+    }
+    out
+}
 
 /// Where the function sits, which decides where its companion goes.
 pub(crate) enum Host {

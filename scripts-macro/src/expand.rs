@@ -6,7 +6,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::codegen::{self, Expansion, Host};
-use crate::config::Config;
 use crate::diag::{self, Checked};
 use crate::errors::Errors;
 use crate::fallback;
@@ -16,7 +15,7 @@ use crate::parse::{self, Body, ScriptFn};
 /// expansion.
 pub(crate) fn script(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let script = match parse::parse(attr, item, &mut errors) {
+    let script = match parse::parse(attr, item, &crate::crate_root(), &mut errors) {
         Ok(script) => script,
         Err(original) => {
             // tokio-macros' tier 1: not a function at all; keep the item as written.
@@ -32,7 +31,7 @@ pub(crate) fn script(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 /// One parsed function: check it against the crate's config and expand it for `host`.
 pub(crate) fn script_fn(script: &ScriptFn, host: &Host, mut errors: Errors) -> Expansion {
-    let config = Config::load(&mut errors);
+    let config = crate::load_config(&mut errors);
     let mut signature = crate::signature::signature(script, &config, &mut errors);
     if !errors.is_empty() {
         // The signature is broken: checks against it (unused keys, out-of-range
@@ -46,7 +45,7 @@ pub(crate) fn script_fn(script: &ScriptFn, host: &Host, mut errors: Errors) -> E
         .map(|c| c.emit(&script.params, config.always_warn, &mut errors))
         .unwrap_or_default();
     // editing `scripts.toml` rebuilds the crate, fixing a bad one included
-    warnings.extend(config.tracking());
+    warnings.extend(codegen::tracking(&config));
     match (&checked, &script.conn, &script.output) {
         (Some(checked), Some(conn), Some(_)) if errors.is_empty() => {
             let body = script.body.as_ref().expect("checked implies a body");

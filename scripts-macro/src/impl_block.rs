@@ -64,7 +64,7 @@ pub(crate) fn expand(attr: TokenStream, mut block: ItemImpl) -> TokenStream {
             block: Box::new(function.block.clone()),
         };
         let mut fn_errors = Errors::default();
-        let script = parse::parse_fn(options, item_fn, &mut fn_errors);
+        let script = parse::parse_fn(options, item_fn, &crate::crate_root(), &mut fn_errors);
         let uses_self = mentions_self(&script.item.sig);
         let host = Host::Impl {
             type_name: type_name.clone(),

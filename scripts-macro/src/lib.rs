@@ -3,7 +3,8 @@
 //! not semver-stable.
 //!
 //! Phases, one file each: `parse` (syn item and options), `config` (the crate's
-//! `scripts.toml`) -> `scripts_lint::check` (`signature`, `diag`) -> `expand`, with
+//! `scripts.toml`) and `signature` come from `scripts-decl`, which the language server
+//! shares -> `scripts_lint::check` (`diag`) -> `expand`, with
 //! `fallback` emitting the declared function when anything fails so call sites and
 //! IDE completion keep working; `impl_block` for scripts in an `impl`; `library` for
 //! `#[redis_library]` (`scripts_lint::check_library`). `codegen` is the quoting
@@ -11,20 +12,33 @@
 //! the phases.
 
 mod codegen;
-mod config;
 mod diag;
-mod errors;
 mod expand;
 mod fallback;
 mod impl_block;
 mod library;
 mod literal;
-mod parse;
-mod signature;
 #[cfg(test)]
 mod tests;
 
+use std::path::PathBuf;
+
 use proc_macro::TokenStream;
+// a declaration is read by the crate the language server shares, so the two read it alike
+use scripts_decl::{config, errors, parse, signature};
+
+/// The crate being compiled: `file = ...` and `scripts.toml` are relative to it.
+fn crate_root() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// The crate's `scripts.toml` (or the file `SCRIPTS_TOML` names); problems go into `errors`.
+fn load_config(errors: &mut errors::Errors) -> config::Config {
+    let env = std::env::var(config::ENV).ok();
+    config::Config::load(&crate_root(), env.as_deref(), errors)
+}
 
 /// Checks a Redis Lua script at compile time and turns the function holding it into a
 /// typed call.

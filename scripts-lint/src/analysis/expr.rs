@@ -417,7 +417,9 @@ impl<'a> Analyzer<'a> {
                         if let Some(global) = self.locals.shadowing[slot] {
                             shadow = Some((slot, Some(global)));
                         }
-                        Values::one(self.read_slot(slot))
+                        let value = self.read_slot(slot);
+                        self.outline_read(lua::range(token), slot, &value);
+                        Values::one(value)
                     }
                     None => Values::one(self.read_name(token)),
                 }

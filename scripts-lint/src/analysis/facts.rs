@@ -596,6 +596,9 @@ facts! {
     /// Globals (and `redis` members) a library reads while it loads, which Redis does
     /// not provide then: (where, what).
     load_time: Vec<(Range<usize>, String)>,
+    /// Only for an outline ([`super::analyse_outline`]): every name of a local where
+    /// it is declared or read, the offset of its declaring name, and its value there.
+    local_refs: Vec<(Range<usize>, usize, Value)>,
     /// Annotation targets that no assignment took: the statement an annotation is next
     /// to does not assign the local it names (indices into the annotations' targets).
     untaken_annotations: Vec<usize>,

@@ -91,6 +91,26 @@ pub(crate) fn analyse(source: &str, ast: &Ast, annotations: &Annotations) -> Fac
     analyzer.finish()
 }
 
+/// [`analyse`] (a script) or [`analyse_library`] (`library`), also recording every
+/// local's name where it is declared and read ([`Facts::local_refs`]), for an editor.
+pub(crate) fn analyse_outline(source: &str, ast: &Ast, annotations: &Annotations, library: bool) -> Vec<Facts> {
+    let mut analyzer = Analyzer::new(source, annotations);
+    analyzer.outline = true;
+    if library {
+        analyzer.library.mode = Mode::Load;
+    }
+    for _ in 0..4 {
+        analyzer.round(ast);
+        if !analyzer.summary.changed {
+            break;
+        }
+    }
+    let functions = std::mem::take(&mut analyzer.library.function_facts);
+    let mut all = vec![analyzer.finish()];
+    all.extend(functions);
+    all
+}
+
 /// Analyses a function library in one pass: what runs while it loads, and, at each
 /// registration, its callback as `FCALL` runs it. Returns the load-time facts and the
 /// facts of each registration's function (indexed as the load-time `registrations`;
@@ -208,6 +228,9 @@ struct Evaluated {
 
 /// The walk over the script: its state in five parts, each changed as one.
 struct Analyzer<'a> {
+    /// Record every local's name where it is declared and read, with its value
+    /// ([`Facts::local_refs`]): for an editor's outline, not for the lints.
+    outline: bool,
     source: &'a str,
     /// The script's annotation comments, and which of their targets some assignment
     /// took (in any round or pass).
@@ -408,6 +431,7 @@ impl<'a> Analyzer<'a> {
                 function_facts: Vec::new(),
             },
             facts: Facts::default(),
+            outline: false,
         }
     }
 
@@ -460,6 +484,9 @@ impl<'a> Analyzer<'a> {
                 alias,
                 misuse: None,
             });
+        }
+        if self.outline && self.walk.recording {
+            self.facts.local_refs.push((range.clone(), range.start, value.clone()));
         }
         self.declare_named(name, range.start, value);
         if let Some(last) = self.locals.shadowing.last_mut() {
@@ -602,6 +629,14 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// Records a read of the local in `slot` at `range`, for an outline.
+    fn outline_read(&mut self, range: Range<usize>, slot: usize, value: &Value) {
+        if self.outline && self.walk.recording {
+            let decl = self.locals.scopes[slot].1;
+            self.facts.local_refs.push((range, decl, value.clone()));
+        }
+    }
+
     fn read_slot(&mut self, index: usize) -> Value {
         if index < self.locals.fn_base {
             // an upvalue can be read at any time: take everything ever assigned to it
@@ -645,7 +680,9 @@ impl<'a> Analyzer<'a> {
         let name = lua::token_text(token);
         let range = lua::range(token);
         if let Some(index) = self.resolve(name) {
-            return self.read_slot(index);
+            let value = self.read_slot(index);
+            self.outline_read(range, index, &value);
+            return value;
         }
         let global = globals::global(name);
         if self.library.mode != Mode::Script && global.is_some() {

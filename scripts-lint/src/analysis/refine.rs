@@ -124,6 +124,7 @@ impl<'a> Analyzer<'a> {
             Expression::Var(Var::Name(token)) => match self.resolve(lua::token_text(token)) {
                 Some(slot) => {
                     let value = self.read_slot(slot);
+                    self.outline_read(lua::range(token), slot, &value);
                     let test = if slot >= self.locals.fn_base {
                         Test {
                             when_true: vec![(slot, value.truthy())],

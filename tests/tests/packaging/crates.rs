@@ -88,18 +88,18 @@ fn package_and_install() -> Packaged {
     // The verification build: each library built alone from its .crate file, as
     // crates.io users get it. The linter's is its `cargo install` below, the release
     // build the other tests need anyway: a debug one too would build clap, toml and
-    // ignore a second time for nothing. (It is packaged with the checker, which it
-    // depends on and which crates.io does not have yet.)
-    cargo_package(&target_dir, &CRATES[..4], true);
-    cargo_package(&target_dir, &["scripts-lint", "redis-lua-lint"], false);
+    // ignore a second time for nothing. (It is packaged with the checker and the
+    // declaration reader, which it depends on and which crates.io does not have yet.)
+    cargo_package(&target_dir, &CRATES[..5], true);
+    cargo_package(&target_dir, &["scripts-lint", "scripts-decl", "redis-lua-lint"], false);
     let crates: Vec<PathBuf> = CRATES
         .iter()
         .map(|name| target_dir.join("package").join(format!("{name}-{VERSION}.crate")))
         .collect();
 
     // Unpacked outside the workspace, or cargo would take them for its members. The
-    // linter depends on `scripts-lint = "=VERSION"`, which crates.io does not have yet:
-    // the packaged one stands in for it.
+    // linter depends on `scripts-lint = "=VERSION"` and `scripts-decl = "=VERSION"`,
+    // which crates.io does not have yet: the packaged ones stand in for them.
     let mut hasher = DefaultHasher::new();
     root().hash(&mut hasher);
     let unpacked = fresh(std::env::temp_dir().join(format!("scripts-packaging-{:016x}", hasher.finish())));
@@ -109,7 +109,9 @@ fn package_and_install() -> Packaged {
     std::fs::create_dir_all(unpacked.join(".cargo")).unwrap();
     std::fs::write(
         unpacked.join(".cargo/config.toml"),
-        format!("[patch.crates-io]\nscripts-lint = {{ path = \"scripts-lint-{VERSION}\" }}\n"),
+        format!(
+            "[patch.crates-io]\nscripts-lint = {{ path = \"scripts-lint-{VERSION}\" }}\nscripts-decl = {{ path = \"scripts-decl-{VERSION}\" }}\n"
+        ),
     )
     .unwrap();
 

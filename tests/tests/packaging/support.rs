@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 
 /// The crates a release publishes, in the order they depend on each other, the
 /// command last.
-pub(crate) const CRATES: [&str; 5] = [
+pub(crate) const CRATES: [&str; 6] = [
     "scripts-lint",
+    "scripts-decl",
     "scripts-macro",
     "scripts-runtime",
     "scripts",

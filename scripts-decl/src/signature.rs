@@ -13,7 +13,7 @@ use crate::parse::{Param, Role, ScriptFn, element_of_slice};
 /// The checker's view of `script`; invalid lint names in `allow(...)` and friends
 /// are reported into `errors` and left out.
 /// The crate's `scripts.toml` comes first: the script's own options override it.
-pub(crate) fn signature(script: &ScriptFn, config: &Config, errors: &mut Errors) -> Signature {
+pub fn signature(script: &ScriptFn, config: &Config, errors: &mut Errors) -> Signature {
     let params = |role: Role| -> Vec<LintParam> {
         script
             .params
@@ -49,7 +49,7 @@ pub(crate) fn signature(script: &ScriptFn, config: &Config, errors: &mut Errors)
 
 /// `allow(...)`, `warn(...)`, `deny(...)` as written, with unknown lints and lints that
 /// cannot be switched off reported into `errors` and left out.
-pub(crate) fn checked_levels(levels: &[(Level, syn::Ident)], errors: &mut Errors) -> Vec<(String, Level)> {
+pub fn checked_levels(levels: &[(Level, syn::Ident)], errors: &mut Errors) -> Vec<(String, Level)> {
     let mut out = Vec::new();
     for (level, ident) in levels {
         let name = ident.to_string();

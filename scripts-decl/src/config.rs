@@ -16,16 +16,16 @@
 //! in `.cargo/config.toml` (`[env] SCRIPTS_TOML = { value = "scripts.toml", relative =
 //! true }`).
 //!
-//! The file is read on every expansion and included in it (`include_bytes!`), so
-//! editing it rebuilds the crate (as does changing `SCRIPTS_TOML`). Only this subset of TOML is understood: comments,
+//! The macro reads the file on every expansion and includes it in the expansion
+//! (`include_bytes!`), so editing it rebuilds the crate (as does changing
+//! `SCRIPTS_TOML`). Only this subset of TOML is understood: comments,
 //! `key = "string"` / `key = true`, the `[lints]` table (also written
 //! `lints.name = "..."` or `lints = { name = "...", ... }`); anything else is a clear
 //! error naming the line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use proc_macro2::Span;
 
 use scripts_lint::lints::{self, LevelError};
 use scripts_lint::{Level, Target};
@@ -33,35 +33,33 @@ use scripts_lint::{Level, Target};
 use crate::errors::Errors;
 
 /// The file's name, at the crate root.
-pub(crate) const FILE_NAME: &str = "scripts.toml";
+pub const FILE_NAME: &str = "scripts.toml";
 
 /// The variable naming the file when the crate root has none.
-pub(crate) const ENV: &str = "SCRIPTS_TOML";
+pub const ENV: &str = "SCRIPTS_TOML";
 
 /// What the crate's `scripts.toml` says; the defaults when there is none.
 #[derive(Default)]
-pub(crate) struct Config {
+pub struct Config {
     /// The file read, when there is one: included in the expansion so edits rebuild.
-    path: Option<PathBuf>,
+    pub path: Option<PathBuf>,
     /// `[lints]`, in the order written.
-    pub(crate) levels: Vec<(String, Level)>,
+    pub levels: Vec<(String, Level)>,
     /// `min_version`.
-    pub(crate) target: Option<Target>,
+    pub target: Option<Target>,
     /// `always_warn`: script warnings carry `#[warn(deprecated)]`.
-    pub(crate) always_warn: bool,
+    pub always_warn: bool,
 }
 
 impl Config {
-    /// Reads `scripts.toml` at the crate root, if there is one; its problems go into
+    /// Reads `scripts.toml` at `root`, the crate root, if there is one, else the file
+    /// `env` names (the value of [`ENV`], relative to `root`); its problems go into
     /// `errors`, each naming the file, the line and the key.
-    pub(crate) fn load(errors: &mut Errors) -> Config {
-        let root = std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_default();
+    pub fn load(root: &Path, env: Option<&str>, errors: &mut Errors) -> Config {
         let local = root.join(FILE_NAME);
-        let (path, shown, from_env) = match std::env::var(ENV) {
+        let (path, shown, from_env) = match env {
             _ if local.is_file() => (local, FILE_NAME.to_owned(), false),
-            Ok(named) if !named.is_empty() => (root.join(&named), named, true),
+            Some(named) if !named.is_empty() => (root.join(named), named.to_owned(), true),
             _ => return Config::default(),
         };
         match std::fs::read_to_string(&path) {
@@ -88,27 +86,11 @@ impl Config {
             }
         }
     }
-
-    /// An item that makes the compiler track the file, so editing it rebuilds the crate
-    /// (and re-runs the checks it configures).
-    pub(crate) fn tracking(&self) -> TokenStream {
-        // `option_env!` makes cargo rebuild when the variable changes, set or not
-        let mut out = quote!(
-            const _: ::core::option::Option<&str> = ::core::option_env!(#ENV);
-        );
-        if let Some(path) = &self.path {
-            let path = path.to_string_lossy();
-            out.extend(quote!(
-                const _: &[u8] = ::core::include_bytes!(#path);
-            ));
-        }
-        out
-    }
 }
 
 /// Parses the text of a `scripts.toml`; each problem is pushed as "line N: ..." (or
 /// "`key`: ..." for the key it is about).
-pub(crate) fn parse(text: &str, problems: &mut Vec<String>) -> Config {
+pub fn parse(text: &str, problems: &mut Vec<String>) -> Config {
     let mut config = Config::default();
     let mut table = Table::Root;
     let mut seen: Vec<String> = Vec::new();

@@ -1,7 +1,7 @@
-//! Phase 1: the attribute's options and the annotated `fn` become a [`ScriptFn`],
-//! with every signature problem pushed into [`Errors`] (nothing stops at the first).
+//! The attribute's options and the annotated `fn` become a [`ScriptFn`], with every
+//! signature problem pushed into [`Errors`] (nothing stops at the first).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
@@ -15,39 +15,47 @@ use crate::errors::Errors;
 
 /// `#[redis_script(...)]` options.
 #[derive(Default)]
-pub(crate) struct Options {
-    pub(crate) file: Option<LitStr>,
-    pub(crate) levels: Vec<(Level, Ident)>,
-    pub(crate) read_only: bool,
+pub struct Options {
+    /// `file = "lua/x.lua"`: the script's file, relative to the crate root.
+    pub file: Option<LitStr>,
+    /// `allow(...)`, `warn(...)`, `deny(...)`, in the order written.
+    pub levels: Vec<(Level, Ident)>,
+    /// `read_only`.
+    pub read_only: bool,
     /// `min_version = "7.4"`: the oldest server the script must run on.
-    pub(crate) target: Option<Target>,
+    pub target: Option<Target>,
 }
 
 /// Whether a parameter fills `KEYS` or `ARGV`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Role {
+pub enum Role {
+    /// `#[key]`: fills `KEYS`.
     Key,
+    /// Any other parameter after the connection: fills `ARGV`.
     Arg,
 }
 
 /// One script parameter after the connection.
-pub(crate) struct Param {
-    pub(crate) ident: Ident,
-    pub(crate) ty: Type,
-    pub(crate) role: Role,
+pub struct Param {
+    /// Its name.
+    pub ident: Ident,
+    /// Its type as written.
+    pub ty: Type,
+    /// `KEYS` or `ARGV`.
+    pub role: Role,
     /// A slice or `Vec` that spreads into several entries.
-    pub(crate) variadic: bool,
+    pub variadic: bool,
     /// `#[key(prefix)]` or `#[arg(prefix)]`: the script may build keys by appending to
     /// this one.
-    pub(crate) prefix: Option<Prefix>,
+    pub prefix: Option<Prefix>,
 }
 
 /// How a `#[key(prefix)]` or `#[arg(prefix)]` value is checked at run time.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Prefix {
+pub struct Prefix {
     /// `allow_untagged`: a value without a hash tag is accepted on a single server (a
     /// cluster still refuses it).
-    pub(crate) allow_untagged: bool,
+    pub allow_untagged: bool,
 }
 
 /// What `#[key]`, `#[key(...)]` or `#[arg(...)]` said about a parameter.
@@ -59,33 +67,44 @@ enum KeyAttr {
 }
 
 /// Where the Lua text comes from.
-pub(crate) enum Body {
+pub enum Body {
+    /// The string literal that is the function's body (or a library's `source`).
     Literal(LitStr),
+    /// `file = "..."`, read.
     File {
         /// The `file = "..."` literal, which findings point at.
         lit: LitStr,
+        /// The file (the crate root joined with the literal's value).
         path: PathBuf,
+        /// Its text.
         text: String,
     },
 }
 
 /// The annotated function, with `#[key]` markers removed from `item`.
-pub(crate) struct ScriptFn {
-    pub(crate) item: ItemFn,
-    pub(crate) options: Options,
-    pub(crate) conn: Option<Ident>,
-    pub(crate) params: Vec<Param>,
+pub struct ScriptFn {
+    /// The function, `#[key]` markers removed.
+    pub item: ItemFn,
+    /// Its attribute's options.
+    pub options: Options,
+    /// The connection parameter's name.
+    pub conn: Option<Ident>,
+    /// The parameters after the connection.
+    pub params: Vec<Param>,
     /// `T` of `scripts::Result<T>`.
-    pub(crate) output: Option<Type>,
-    pub(crate) body: Option<Body>,
+    pub output: Option<Type>,
+    /// The Lua text, when it could be had.
+    pub body: Option<Body>,
 }
 
 impl ScriptFn {
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &Param> {
+    /// The `#[key]` parameters, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(|p| p.role == Role::Key)
     }
 
-    pub(crate) fn args(&self) -> impl Iterator<Item = &Param> {
+    /// The argument parameters, in order.
+    pub fn args(&self) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(|p| p.role == Role::Arg)
     }
 }
@@ -93,9 +112,10 @@ impl ScriptFn {
 const CONNECTION_HINT: &str =
     "`con: &mut impl scripts::AsyncConnection` (or `&mut impl scripts::Connection` for a blocking `fn`)";
 
-/// Parses the macro input. `Err` carries the original item when it is not a
-/// function at all, so it can be passed through untouched beside the error.
-pub(crate) fn parse(attr: TokenStream, item: TokenStream, errors: &mut Errors) -> Result<ScriptFn, TokenStream> {
+/// Parses the macro input; a `file = ...` is read from `root`, the crate root. `Err`
+/// carries the original item when it is not a function at all, so it can be passed
+/// through untouched beside the error.
+pub fn parse(attr: TokenStream, item: TokenStream, root: &Path, errors: &mut Errors) -> Result<ScriptFn, TokenStream> {
     let item: ItemFn = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(_) => {
@@ -107,16 +127,16 @@ pub(crate) fn parse(attr: TokenStream, item: TokenStream, errors: &mut Errors) -
             return Err(item);
         }
     };
-    Ok(parse_fn(attr, item, errors))
+    Ok(parse_fn(attr, item, root, errors))
 }
 
 /// [`parse`] for a function already parsed (a function of an `impl` block).
-pub(crate) fn parse_fn(attr: TokenStream, mut item: ItemFn, errors: &mut Errors) -> ScriptFn {
+pub fn parse_fn(attr: TokenStream, mut item: ItemFn, root: &Path, errors: &mut Errors) -> ScriptFn {
     let options = parse_options(attr, errors);
     check_modifiers(&item, errors);
     let (conn, params) = parse_params(&mut item, errors);
     let output = parse_output(&item, errors);
-    let body = parse_body(&item, &options, errors);
+    let body = parse_body(&item, &options, root, errors);
     ScriptFn {
         item,
         options,
@@ -129,7 +149,7 @@ pub(crate) fn parse_fn(attr: TokenStream, mut item: ItemFn, errors: &mut Errors)
 
 /// A function of a `#[redis_library]` module: declared without a body (the Lua is
 /// the library's), with no options of its own.
-pub(crate) fn parse_declaration(mut item: ItemFn, errors: &mut Errors) -> ScriptFn {
+pub fn parse_declaration(mut item: ItemFn, errors: &mut Errors) -> ScriptFn {
     check_modifiers(&item, errors);
     let (conn, params) = parse_params(&mut item, errors);
     let output = parse_output(&item, errors);
@@ -184,7 +204,7 @@ fn parse_options(attr: TokenStream, errors: &mut Errors) -> Options {
 
 /// `allow(a, b)`, `warn(...)`, `deny(...)` (the option `word`): each lint named, at
 /// that level, into `levels`.
-pub(crate) fn parse_levels(
+pub fn parse_levels(
     meta: &ParseNestedMeta,
     word: &str,
     levels: &mut Vec<(Level, Ident)>,
@@ -205,7 +225,7 @@ pub(crate) fn parse_levels(
 }
 
 /// `min_version = "7.4"`, into `target`; `meaning` says what it is, for errors.
-pub(crate) fn parse_target(
+pub fn parse_target(
     meta: &ParseNestedMeta,
     target: &mut Option<Target>,
     meaning: &str,
@@ -223,7 +243,7 @@ pub(crate) fn parse_target(
 }
 
 /// Skips an unknown option's value, so the options after it are still read.
-pub(crate) fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+pub fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         meta.value()?.parse::<Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
@@ -541,7 +561,7 @@ fn is_option(ty: &Type) -> bool {
 
 /// `T` of `impl AsRef<T>`, when `ty` is that (`str` or `[u8]`): such a parameter is
 /// passed as `.as_ref()`.
-pub(crate) fn as_ref_target(ty: &Type) -> Option<&Type> {
+pub fn as_ref_target(ty: &Type) -> Option<&Type> {
     let Type::ImplTrait(bounds) = ty else { return None };
     let mut traits = bounds.bounds.iter().filter_map(|b| match b {
         syn::TypeParamBound::Trait(t) => Some(t),
@@ -558,7 +578,7 @@ pub(crate) fn as_ref_target(ty: &Type) -> Option<&Type> {
 
 /// The element type when `ty` spreads into several entries: `&[T]`, `&mut [T]`,
 /// `Vec<T>`, `&Vec<T>`. Bytes (`&[u8]`, `Vec<u8>`) are one value.
-pub(crate) fn element_of_slice(ty: &Type) -> Option<&Type> {
+pub fn element_of_slice(ty: &Type) -> Option<&Type> {
     let elem = match ty {
         Type::Reference(r) => match &*r.elem {
             Type::Slice(slice) => &*slice.elem,
@@ -646,7 +666,7 @@ fn parse_output(item: &ItemFn, errors: &mut Errors) -> Option<Type> {
     }
 }
 
-fn parse_body(item: &ItemFn, options: &Options, errors: &mut Errors) -> Option<Body> {
+fn parse_body(item: &ItemFn, options: &Options, root: &Path, errors: &mut Errors) -> Option<Body> {
     let stmts = &item.block.stmts;
     if let Some(file) = &options.file {
         if !stmts.is_empty() {
@@ -655,7 +675,7 @@ fn parse_body(item: &ItemFn, options: &Options, errors: &mut Errors) -> Option<B
                 "the script is read from `file = ...`: leave the body empty (`{}`), or drop `file` and keep the Lua here",
             );
         }
-        return read_file(file, "script", errors);
+        return read_file(file, "script", root, errors);
     }
     let body_span = item.block.brace_token.span.join();
     let literal = match stmts.as_slice() {
@@ -703,11 +723,10 @@ fn parse_body(item: &ItemFn, options: &Options, errors: &mut Errors) -> Option<B
     }
 }
 
-pub(crate) fn read_file(lit: &LitStr, kind: &str, errors: &mut Errors) -> Option<Body> {
+/// Reads the `file = ...` named by `lit`, relative to `root` (the crate root); `kind`
+/// (`script`, `library`) names it in errors.
+pub fn read_file(lit: &LitStr, kind: &str, root: &Path, errors: &mut Errors) -> Option<Body> {
     let relative = lit.value();
-    let root = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_default();
     let path = root.join(&relative);
     let shown = path.display();
     if path.is_dir() {
@@ -752,6 +771,7 @@ pub(crate) fn read_file(lit: &LitStr, kind: &str, errors: &mut Errors) -> Option
     }
 }
 
-pub(crate) fn path_text(path: &syn::Path) -> String {
+/// A path as written, without spaces (`scripts::redis_script`).
+pub fn path_text(path: &syn::Path) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
 }

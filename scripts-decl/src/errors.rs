@@ -5,30 +5,39 @@ use proc_macro2::{Span, TokenStream};
 /// Errors of one macro call, combined into one token stream at the end (after
 /// serde_derive's `Ctxt`): the user sees every problem in one compile.
 #[derive(Default)]
-pub(crate) struct Errors {
+pub struct Errors {
     errors: Vec<syn::Error>,
 }
 
 impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
+    /// Adds an error.
+    pub fn push(&mut self, error: syn::Error) {
         self.errors.push(error);
     }
 
-    pub(crate) fn at(&mut self, span: Span, message: impl std::fmt::Display) {
+    /// Adds an error at `span`.
+    pub fn at(&mut self, span: Span, message: impl std::fmt::Display) {
         self.errors.push(syn::Error::new(span, message));
     }
 
     /// An error underlining all of `tokens` (a whole type or parameter, not just
     /// its first token as `Span` joining on stable would give).
-    pub(crate) fn spanned(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
+    pub fn spanned(&mut self, tokens: impl quote::ToTokens, message: impl std::fmt::Display) {
         self.errors.push(syn::Error::new_spanned(tokens, message));
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
 
-    pub(crate) fn into_compile_errors(self) -> TokenStream {
+    /// The messages, in the order they were found.
+    pub fn messages(&self) -> impl Iterator<Item = String> + '_ {
+        self.errors.iter().map(|e| e.to_string())
+    }
+
+    /// The errors as `compile_error!` invocations, in the order they were found.
+    pub fn into_compile_errors(self) -> TokenStream {
         let mut iter = self.errors.into_iter();
         let Some(mut all) = iter.next() else {
             return TokenStream::new();
