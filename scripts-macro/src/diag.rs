@@ -7,6 +7,7 @@ use quote::{format_ident, quote_spanned};
 
 use scripts_lint::{Level, LibraryReport, LibrarySignature, ParamRef, Report, Signature, SourceMap};
 
+use crate::cache::Cache;
 use crate::errors::Errors;
 use crate::literal;
 use crate::parse::{Body, Param, Role, ScriptFn};
@@ -175,7 +176,10 @@ pub(crate) fn locate(body: &Body, name: &str) -> Located {
 /// `name` names the script where its place is not known (an IDE).
 pub(crate) fn check(body: &Body, signature: &Signature, name: &str) -> Checked {
     let located = locate(body, name);
-    let report = scripts_lint::check(&located.source, signature);
+    let report = match Cache::current() {
+        Some(cache) => cache.check(&located.source, signature),
+        None => scripts_lint::check(&located.source, signature),
+    };
     Checked { located, report }
 }
 

@@ -10,6 +10,7 @@
 //! toolbox they share and `errors` the errors they gather: leaves, importing none of
 //! the phases.
 
+mod cache;
 mod codegen;
 mod config;
 mod diag;
