@@ -4,7 +4,7 @@
 //! being checked again.
 //!
 //! An entry is keyed by the SHA-1 of everything the report depends on: the script's
-//! text, its [`Signature`] (parameters, return type, levels, target, host), and the
+//! text (through its SHA-1, which the expansion computes anyway), its [`Signature`] (parameters, return type, levels, target, host), and the
 //! macro's own build (the path, size, modification time and inode of the loaded
 //! proc-macro library, which contains the checker: any rebuild of the macro or the
 //! checker writes a new library, so an answer is never taken from another build).
@@ -59,8 +59,10 @@ impl Cache {
 
     /// The report of `source` checked against `signature`: from the cache when this
     /// build checked the same before, else checked now and kept.
-    pub(crate) fn check(&self, source: &str, signature: &Signature) -> Report {
-        let key = self.key(source, signature);
+    /// `sha1` is the script's SHA-1 in hexadecimal, which the expansion needs anyway:
+    /// the key hashes that rather than the text again (SHA-1 is slow in a debug build).
+    pub(crate) fn check(&self, source: &str, sha1: &str, signature: &Signature) -> Report {
+        let key = self.key(sha1, signature);
         if let Some(report) = self.get(&key) {
             return report;
         }
@@ -69,14 +71,14 @@ impl Cache {
         report
     }
 
-    fn key(&self, source: &str, signature: &Signature) -> String {
+    fn key(&self, sha1: &str, signature: &Signature) -> String {
         let mut hash = Sha1::new();
         hash.update(FORMAT);
         hash.update(self.build.as_bytes());
         hash.update([0]);
         hash.update(format!("{signature:?}").as_bytes());
         hash.update([0]);
-        hash.update(source.as_bytes());
+        hash.update(sha1.as_bytes());
         hex(&hash.finalize())
     }
 
@@ -191,6 +193,12 @@ fn prune_other_builds(dir: &Path) {
             let _ = fs::remove_dir_all(path);
         }
     }
+}
+
+/// The SHA-1 of `text` in hexadecimal: the script's name on the server, and its part
+/// of a cache key.
+pub(crate) fn sha1_hex(text: &str) -> String {
+    hex(&Sha1::digest(text.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use scripts_lint::{Diagnostic, Edit, Level, Param, ParamRef, ParamType, Report, Signature, Target, header};
 
-use super::{Cache, decode, encode};
+use super::{Cache, decode, encode, sha1_hex};
 
 /// A fresh directory under the target dir, removed when dropped.
 struct TempDir(PathBuf);
@@ -172,19 +172,19 @@ fn a_second_check_takes_the_report_from_the_cache() {
     let dir = TempDir::new("hit");
     let cache = Cache::at(dir.0.join("build"), "build-a");
     let signature = claim_signature();
-    let first = cache.check(CLAIM, &signature);
+    let first = cache.check(CLAIM, &sha1_hex(CLAIM), &signature);
     assert!(same(&first, &scripts_lint::check(CLAIM, &signature)));
     assert_eq!(entries(&cache.dir).len(), 1);
 
     // an entry in its place that says something else is what the next check returns:
     // the script is not checked again
-    let key = cache.key(CLAIM, &signature);
+    let key = cache.key(&sha1_hex(CLAIM), &signature);
     let planted = Report {
         read_only: true,
         ..Report::default()
     };
     std::fs::write(cache.entry(&key), encode(&planted).unwrap()).unwrap();
-    assert!(same(&cache.check(CLAIM, &signature), &planted));
+    assert!(same(&cache.check(CLAIM, &sha1_hex(CLAIM), &signature), &planted));
 }
 
 #[test]
@@ -192,34 +192,37 @@ fn any_change_of_what_the_report_depends_on_misses() {
     let dir = TempDir::new("miss");
     let cache = Cache::at(dir.0.join("build"), "build-a");
     let signature = claim_signature();
-    let base = cache.key(CLAIM, &signature);
+    let base = cache.key(&sha1_hex(CLAIM), &signature);
 
     let mut variants: Vec<(&str, String)> = Vec::new();
-    variants.push(("text", cache.key(&CLAIM.replace("86400000", "86400001"), &signature)));
+    variants.push((
+        "text",
+        cache.key(&sha1_hex(&CLAIM.replace("86400000", "86400001")), &signature),
+    ));
     let mut levels = signature.clone();
     levels.levels.push(("unused_key".to_owned(), Level::Allow));
-    variants.push(("levels", cache.key(CLAIM, &levels)));
+    variants.push(("levels", cache.key(&sha1_hex(CLAIM), &levels)));
     let mut target = signature.clone();
     target.target = Target::Redis7_4;
-    variants.push(("target", cache.key(CLAIM, &target)));
+    variants.push(("target", cache.key(&sha1_hex(CLAIM), &target)));
     let mut params = signature.clone();
     params.args[1].ty = ParamType::Text;
-    variants.push(("a parameter's type", cache.key(CLAIM, &params)));
+    variants.push(("a parameter's type", cache.key(&sha1_hex(CLAIM), &params)));
     let mut returns = signature.clone();
     returns.returns = scripts_lint::ReturnType::List;
-    variants.push(("return type", cache.key(CLAIM, &returns)));
+    variants.push(("return type", cache.key(&sha1_hex(CLAIM), &returns)));
     let mut read_only = signature.clone();
     read_only.read_only = true;
-    variants.push(("read_only", cache.key(CLAIM, &read_only)));
+    variants.push(("read_only", cache.key(&sha1_hex(CLAIM), &read_only)));
     let rebuilt = Cache::at(dir.0.join("build"), "build-b");
-    variants.push(("the macro's build", rebuilt.key(CLAIM, &signature)));
+    variants.push(("the macro's build", rebuilt.key(&sha1_hex(CLAIM), &signature)));
     for (what, key) in &variants {
         assert_ne!(key, &base, "a change of {what} must change the key");
     }
 
     // and each is checked for what it is: a level written takes effect at once
-    cache.check(CLAIM, &signature);
-    let allowed = cache.check(CLAIM, &levels);
+    cache.check(CLAIM, &sha1_hex(CLAIM), &signature);
+    let allowed = cache.check(CLAIM, &sha1_hex(CLAIM), &levels);
     assert!(same(&allowed, &scripts_lint::check(CLAIM, &levels)));
     assert!(allowed.diagnostics.iter().all(|d| d.lint != "unused_key"));
 }
@@ -230,8 +233,8 @@ fn a_damaged_entry_is_checked_again_and_replaced() {
     let cache = Cache::at(dir.0.join("build"), "build-a");
     let signature = claim_signature();
     let fresh = scripts_lint::check(CLAIM, &signature);
-    cache.check(CLAIM, &signature);
-    let entry = cache.entry(&cache.key(CLAIM, &signature));
+    cache.check(CLAIM, &sha1_hex(CLAIM), &signature);
+    let entry = cache.entry(&cache.key(&sha1_hex(CLAIM), &signature));
     let good = std::fs::read(&entry).unwrap();
 
     let mut damaged: Vec<Vec<u8>> = vec![Vec::new(), good[..good.len() / 2].to_vec(), b"garbage".to_vec()];
@@ -246,7 +249,7 @@ fn a_damaged_entry_is_checked_again_and_replaced() {
     for bytes in damaged {
         assert!(decode(&bytes).is_none());
         std::fs::write(&entry, &bytes).unwrap();
-        assert!(same(&cache.check(CLAIM, &signature), &fresh));
+        assert!(same(&cache.check(CLAIM, &sha1_hex(CLAIM), &signature), &fresh));
         assert_eq!(std::fs::read(&entry).unwrap(), good, "the entry is written again");
     }
 }
@@ -261,7 +264,7 @@ fn a_cache_that_cannot_be_written_checks_every_time() {
     let signature = claim_signature();
     for _ in 0..2 {
         assert!(same(
-            &cache.check(CLAIM, &signature),
+            &cache.check(CLAIM, &sha1_hex(CLAIM), &signature),
             &scripts_lint::check(CLAIM, &signature)
         ));
     }
@@ -278,14 +281,17 @@ fn builds_writing_at_once_leave_whole_entries() {
             scope.spawn(|| {
                 let cache = Cache::at(dir.0.join("build"), "build-a");
                 for _ in 0..10 {
-                    assert!(same(&cache.check(CLAIM, &signature), &fresh));
+                    assert!(same(&cache.check(CLAIM, &sha1_hex(CLAIM), &signature), &fresh));
                 }
             });
         }
     });
     let cache = Cache::at(dir.0.join("build"), "build-a");
     // one entry, no temporary file left behind
-    assert_eq!(entries(&cache.dir), vec![cache.entry(&cache.key(CLAIM, &signature))]);
+    assert_eq!(
+        entries(&cache.dir),
+        vec![cache.entry(&cache.key(&sha1_hex(CLAIM), &signature))]
+    );
 }
 
 #[test]
@@ -293,10 +299,10 @@ fn a_new_build_removes_the_entries_of_older_ones() {
     let dir = TempDir::new("prune");
     let signature = claim_signature();
     let old = Cache::at(dir.0.join("old"), "build-a");
-    old.check(CLAIM, &signature);
+    old.check(CLAIM, &sha1_hex(CLAIM), &signature);
     assert!(old.dir.is_dir());
     let new = Cache::at(dir.0.join("new"), "build-b");
-    new.check(CLAIM, &signature);
+    new.check(CLAIM, &sha1_hex(CLAIM), &signature);
     assert!(!old.dir.exists());
     assert_eq!(entries(&dir.0), vec![new.dir.clone()]);
 }
