@@ -11,7 +11,7 @@
 //!
 //! Entries live next to that library, in `<target>/<profile>/scripts-cache/<build>/`,
 //! one file each, so `cargo clean` removes them and a new build of the macro starts an
-//! empty directory (the directories of older builds are removed then). Two builds
+//! empty directory (the directories of other builds idle for a day are removed then). Two builds
 //! running at once stay correct: an entry is written to a temporary file and renamed
 //! into place, so a reader sees a whole entry or none, and both writers write the same
 //! bytes. An entry ends with the SHA-1 of its content and is read back whole or not at
@@ -181,15 +181,26 @@ fn loaded_library(address: usize) -> Option<(PathBuf, u64)> {
     })
 }
 
-/// Removes the directories of other builds beside `dir` (a new build of the macro
-/// never reads them). Another build still running loses its entries, which only
-/// makes it check again.
+/// A directory of another build written to within this long is kept: two builds of
+/// the macro may share a target directory (`cargo build` and an editor's, with other
+/// features), and removing each other's entries would leave neither any.
+const KEEP_OTHER_BUILDS: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// Removes the directories of other builds beside `dir` that nothing wrote to for a
+/// day (a rebuilt macro never reads its predecessors' entries). A build still running
+/// that loses its entries only checks again.
 fn prune_other_builds(dir: &Path) {
     let Some(parent) = dir.parent() else { return };
     let Ok(entries) = fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path != dir && path.is_dir() {
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|idle| idle > KEEP_OTHER_BUILDS);
+        if path != dir && path.is_dir() && idle {
             let _ = fs::remove_dir_all(path);
         }
     }
