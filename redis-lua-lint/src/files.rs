@@ -54,7 +54,16 @@ pub(crate) fn collect(paths: &[PathBuf], settings: &Settings, stdin_filename: Op
                 None => (cwd.join(STDIN), STDIN.to_owned()),
             };
             let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
+            // one byte past the limit is enough to refuse
+            let limit = scripts_lint::MAX_SCRIPT_BYTES as u64 + 1;
+            match std::io::stdin().lock().take(limit).read_to_end(&mut bytes) {
+                Ok(_) if bytes.len() > scripts_lint::MAX_SCRIPT_BYTES => {
+                    out.errors.push(format!(
+                        "cannot read `{shown}`: the script is more than {} bytes (2 MiB), the most the checker reads: \
+                         split it into smaller scripts or the functions of a library",
+                        scripts_lint::MAX_SCRIPT_BYTES
+                    ));
+                }
                 Ok(_) => match utf8(bytes) {
                     Ok(text) => out.inputs.push(Input { path, shown, text }),
                     Err(message) => out.errors.push(format!("cannot read `{shown}`: {message}")),
@@ -135,6 +144,11 @@ fn walk_error(error: &ignore::Error) -> String {
 
 /// The text of the file at `path`, or why it cannot be had.
 pub(crate) fn read_text(path: &Path) -> Result<Arc<str>, String> {
+    // refused before it is read: a file of gigabytes costs nothing
+    let len = std::fs::metadata(path).map_err(|e| paths::io_error(&e))?.len();
+    if let Some(message) = scripts_lint::size_refusal(usize::try_from(len).unwrap_or(usize::MAX)) {
+        return Err(message);
+    }
     let bytes = std::fs::read(path).map_err(|e| paths::io_error(&e))?;
     utf8(bytes)
 }

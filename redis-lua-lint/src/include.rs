@@ -49,6 +49,8 @@ pub(crate) struct Spliced {
     pub(crate) parts: Vec<Part>,
     segments: Vec<Segment>,
     pub(crate) unresolved: Vec<Unresolved>,
+    /// The bytes of every file spliced so far: the spliced text is never longer.
+    total: usize,
 }
 
 /// Deeper include chains than this are reported rather than followed (a chain this
@@ -69,6 +71,7 @@ impl Spliced {
                 len,
             }],
             unresolved: Vec::new(),
+            total: len,
         }
     }
 
@@ -83,6 +86,7 @@ impl Spliced {
             parts: Vec::new(),
             segments: Vec::new(),
             unresolved: Vec::new(),
+            total: 0,
         };
         let mut seen = HashSet::from([root.path.clone()]);
         spliced.add(root, &mut seen, read, 0);
@@ -112,6 +116,7 @@ impl Spliced {
     ) {
         let part = self.parts.len();
         let text = file.text.clone();
+        self.total += text.len();
         let dir = file.path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.parts.push(file);
         let mut copied = 0;
@@ -135,6 +140,17 @@ impl Spliced {
                     });
                 } else {
                     match read(&path) {
+                        Ok(included) if self.total + included.len() > scripts_lint::MAX_SCRIPT_BYTES => {
+                            let len = self.total + included.len();
+                            self.unresolved.push(Unresolved {
+                                part,
+                                range: name_range,
+                                message: format!(
+                                    "cannot include `{name}`: {}",
+                                    scripts_lint::size_refusal(len).unwrap_or_default()
+                                ),
+                            });
+                        }
                         Ok(included) => {
                             seen.insert(path.clone());
                             self.copy(part, copied..line_start);
@@ -312,6 +328,20 @@ mod tests {
         assert_eq!(&root[spliced.unresolved[0].range.clone()], "missing");
         // the end of the text maps to the end of the root
         assert_eq!(spliced.locate(spliced.text.len()), (0, root.len()));
+    }
+
+    #[test]
+    fn an_include_that_would_pass_the_size_limit_is_refused() {
+        let half = "local x = 1\n".repeat(scripts_lint::MAX_SCRIPT_BYTES / 2 / 12 + 1);
+        let mut read = |_: &Path| Ok::<_, String>(Arc::from(half.as_str()));
+        let root = "--- @include \"a\"\n--- @include \"b\"\nreturn 1\n";
+        let spliced = Spliced::splice(part("/q/m.lua", root), &mut read);
+        assert!(spliced.text.len() <= scripts_lint::MAX_SCRIPT_BYTES);
+        assert_eq!(spliced.unresolved.len(), 1);
+        assert_eq!(&root[spliced.unresolved[0].range.clone()], "b");
+        let message = &spliced.unresolved[0].message;
+        assert!(message.starts_with("cannot include `b`: the script is "), "{message}");
+        assert!(message.contains("2097152 bytes (2 MiB)"), "{message}");
     }
 
     #[test]

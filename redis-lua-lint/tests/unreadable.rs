@@ -74,3 +74,40 @@ error: no `.lua` files in `odd.lua`: pass `.lua` files or a directory that holds
 
 "#]]);
 }
+
+/// A script over the checker's size limit (2 MiB) is refused before it is read, with
+/// the limit and what to do, and the other files are checked; from standard input too.
+#[test]
+fn a_script_over_the_size_limit_is_refused_and_the_rest_checked() {
+    let dir = scratch("too-large");
+    std::fs::write(dir.join("get.lua"), "--! keys: k\nreturn redis.call('GET', KEYS[1])\n").unwrap();
+    let line = "redis.call('SET', KEYS[1], 'v')\n";
+    let big = line.repeat(100_000);
+    assert_eq!(big.len(), 3_200_000);
+    std::fs::write(dir.join("big.lua"), &big).unwrap();
+    Command::new(cargo_bin!("redis-lua-lint"))
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .arg("--no-config")
+        .assert()
+        .code(2)
+        .stderr_eq(str![[r#"
+error: cannot read `big.lua`: the script is 3200000 bytes, more than the 2097152 bytes (2 MiB) the checker reads: split it into smaller scripts, or the functions of a library
+
+"#]])
+        .stdout_eq(str![[r#"
+checked 1 script: no problems found; 1 input error
+
+"#]]);
+    Command::new(cargo_bin!("redis-lua-lint"))
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .args(["--no-config", "-"])
+        .stdin(big)
+        .assert()
+        .code(2)
+        .stderr_eq(str![[r#"
+error: cannot read `<stdin>`: the script is more than 2097152 bytes (2 MiB), the most the checker reads: split it into smaller scripts or the functions of a library
+
+"#]]);
+}

@@ -705,7 +705,7 @@ fn parse_body(item: &ItemFn, options: &Options, root: &Path, errors: &mut Errors
         }
     };
     match literal {
-        Lit::Str(lit) if lit.suffix().is_empty() => Some(Body::Literal(lit.clone())),
+        Lit::Str(lit) if lit.suffix().is_empty() => literal_body(lit, errors),
         Lit::ByteStr(lit) => {
             errors.spanned(
                 lit,
@@ -723,6 +723,22 @@ fn parse_body(item: &ItemFn, options: &Options, root: &Path, errors: &mut Errors
     }
 }
 
+/// A script (or library) written as a string literal, unless it is too large to check.
+pub fn literal_body(lit: &LitStr, errors: &mut Errors) -> Option<Body> {
+    // the token's length bounds the value's: nothing decoded for a script of usual size
+    let token_len = lit.token().to_string().len();
+    let refusal = (token_len > scripts_lint::MAX_SCRIPT_BYTES)
+        .then(|| scripts_lint::size_refusal(lit.value().len()))
+        .flatten();
+    match refusal {
+        Some(message) => {
+            errors.at(lit.span(), message);
+            None
+        }
+        None => Some(Body::Literal(lit.clone())),
+    }
+}
+
 /// Reads the `file = ...` named by `lit`, relative to `root` (the crate root); `kind`
 /// (`script`, `library`) names it in errors.
 pub fn read_file(lit: &LitStr, kind: &str, root: &Path, errors: &mut Errors) -> Option<Body> {
@@ -734,6 +750,12 @@ pub fn read_file(lit: &LitStr, kind: &str, root: &Path, errors: &mut Errors) -> 
             lit.span(),
             format!("`{relative}` is a directory, not a Lua file (resolved to `{shown}`)"),
         );
+        return None;
+    }
+    // refused before it is read: a file of gigabytes costs nothing
+    let len = std::fs::metadata(&path).map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+    if let Some(message) = scripts_lint::size_refusal(len) {
+        errors.at(lit.span(), format!("`{relative}`: {message}"));
         return None;
     }
     match std::fs::read(&path) {

@@ -314,6 +314,32 @@ impl Report {
     }
 }
 
+/// The largest script the checker reads, in bytes (2 MiB). The checker's memory grows
+/// with the script: about 230 bytes per byte of input at its peak (full_moon's syntax
+/// tree holds every token with its position and surrounding white space), so a 2 MiB
+/// script peaks near 500 MB, and a 24 MB one would need gigabytes. Real scripts are a
+/// few kilobytes (the largest of BullMQ, with its includes, is 50 KB). The front
+/// doors (the macros, `redis-lua-lint`) refuse larger scripts with [`size_refusal`]
+/// before reading them whole; [`check`] and [`check_library`] do not check the size.
+pub const MAX_SCRIPT_BYTES: usize = 2 << 20;
+
+/// Why a script of `len` bytes is not checked (it is over [`MAX_SCRIPT_BYTES`]), as a
+/// message in the style of the findings, or `None` when it may be checked.
+///
+/// ```
+/// assert!(scripts_lint::size_refusal(50_000).is_none());
+/// let message = scripts_lint::size_refusal(3_200_000).unwrap();
+/// assert!(message.starts_with("the script is 3200000 bytes"));
+/// ```
+pub fn size_refusal(len: usize) -> Option<String> {
+    (len > MAX_SCRIPT_BYTES).then(|| {
+        format!(
+            "the script is {len} bytes, more than the {MAX_SCRIPT_BYTES} bytes (2 MiB) the checker reads: \
+             split it into smaller scripts, or the functions of a library"
+        )
+    })
+}
+
 /// Stack the check needs whatever the script: full_moon's parser, the analysis and
 /// the lints, with a margin.
 const BASE_STACK: usize = 512 * 1024;

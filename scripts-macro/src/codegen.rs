@@ -5,7 +5,6 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use sha1::{Digest, Sha1};
 use syn::spanned::Spanned;
 
 use scripts_lint::{DerivedKeys, KeySource, LineIndex};
@@ -492,10 +491,7 @@ pub(crate) fn fixed_and_variadic<'a>(params: impl Iterator<Item = &'a Param>) ->
     (fixed, variadic)
 }
 
-pub(crate) fn sha1_hex(text: &str) -> String {
-    let digest = Sha1::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use crate::cache::sha1_hex;
 
 /// Visibility of items inside the companion module: as visible as the function,
 /// without tripping `unreachable_pub` in crates that enable it.

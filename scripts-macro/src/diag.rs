@@ -7,6 +7,7 @@ use quote::{format_ident, quote_spanned};
 
 use scripts_lint::{Level, LibraryReport, LibrarySignature, ParamRef, Report, Signature, SourceMap};
 
+use crate::cache::{self, Cache};
 use crate::errors::Errors;
 use crate::literal;
 use crate::parse::{Body, Param, Role, ScriptFn};
@@ -15,6 +16,8 @@ use crate::parse::{Body, Param, Role, ScriptFn};
 pub(crate) struct Checked {
     pub(crate) located: Located,
     pub(crate) report: Report,
+    /// The SHA-1 of the Lua text, in hexadecimal.
+    pub(crate) sha1: String,
 }
 
 impl Checked {
@@ -175,8 +178,12 @@ pub(crate) fn locate(body: &Body, name: &str) -> Located {
 /// `name` names the script where its place is not known (an IDE).
 pub(crate) fn check(body: &Body, signature: &Signature, name: &str) -> Checked {
     let located = locate(body, name);
-    let report = scripts_lint::check(&located.source, signature);
-    Checked { located, report }
+    let sha1 = cache::sha1_hex(&located.source);
+    let report = match Cache::current() {
+        Some(cache) => cache.check(&located.source, &sha1, signature),
+        None => scripts_lint::check(&located.source, signature),
+    };
+    Checked { located, report, sha1 }
 }
 
 /// A checked function library.

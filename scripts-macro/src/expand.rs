@@ -96,7 +96,7 @@ fn script_value(script: &ScriptFn, body: &Body, checked: &Checked) -> TokenStrea
         }
         Body::Literal(_) => quote!(#source_text),
     };
-    let sha1 = codegen::sha1_hex(source_text);
+    let sha1 = &checked.sha1;
     let (keys, variadic_keys) = codegen::fixed_and_variadic(script.keys());
     let (args, variadic_args) = codegen::fixed_and_variadic(script.args());
     let read_only = checked.report.read_only;

@@ -11,6 +11,7 @@
 //! toolbox they share and `errors` the errors they gather: leaves, importing none of
 //! the phases.
 
+mod cache;
 mod codegen;
 mod diag;
 mod expand;

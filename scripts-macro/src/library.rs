@@ -48,7 +48,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     };
     let body = match (&options.file, &options.source) {
         (Some(file), None) => parse::read_file(file, "library", &crate::crate_root(), &mut errors),
-        (None, Some(source)) => Some(Body::Literal(source.clone())),
+        (None, Some(source)) => parse::literal_body(source, &mut errors),
         (Some(file), Some(_)) => {
             errors.at(
                 file.span(),

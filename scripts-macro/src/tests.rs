@@ -308,3 +308,31 @@ fn an_arg_attribute_is_a_prefix_or_an_error() {
         assert!(expansion.contains(expected), "{attr}: {expansion}");
     }
 }
+
+#[test]
+fn a_script_over_the_size_limit_is_one_clear_error_without_checking() {
+    let line = "redis.call('SET', KEYS[1], 'v')\n";
+    let lua = line.repeat(100_000);
+    let expansion = expand_fn(&lua);
+    assert_eq!(errors(&expansion), 1, "{}", &expansion[..expansion.len().min(2000)]);
+    assert!(expansion.contains("the script is 3200000 bytes, more than the 2097152 bytes (2 MiB) the checker reads"));
+    // the function is still declared, so callers type-check
+    assert!(expansion.contains("fn hostile"));
+
+    // from a file: refused before it is read
+    let dir = std::env::temp_dir().join(format!("scripts-macro-too-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.lua");
+    std::fs::write(&path, &lua).unwrap();
+    let file = path.to_str().unwrap();
+    let item = quote! {
+        fn hostile(con: &mut impl scripts::Connection, #[key] k: &str) -> scripts::Result<()> {}
+    };
+    let expansion = script(quote!(file = #file), item).to_string();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(errors(&expansion), 1, "{}", &expansion[..expansion.len().min(2000)]);
+    assert!(
+        expansion.contains("big.lua`: the script is 3200000 bytes"),
+        "{expansion}"
+    );
+}

@@ -5,7 +5,7 @@
 #
 # Needs the 100-script crate that compile_cost.sh generates in OUT_DIR/annotated.
 # Copies the workspace (no target/, no .git) to OUT_DIR/probe-ws and instruments the copy:
-# scripts-macro prints, per expansion, the whole macro's time and `scripts_lint::check`'s.
+# scripts-macro prints, per expansion, the whole macro's time and `scripts_lint::check`'s (or the cache lookup's).
 # Then rebuilds a copy of the crate after editing one script, PROBE_RUNS times (default 4)
 # per profile, alternating: the debug build, and build-time code at `opt-level = 3`
 # (`[profile.dev.build-override]`: the `build-opt` profile of compile_cost.sh).
@@ -37,11 +37,15 @@ def patch(path, old, new):
         sys.exit(f"anchor not found in {path}: {old[:60]!r}")
     open(path, "w").write(text.replace(old, new, 1))
 
+# the check, or its cached report (the time of the whole lookup)
 patch(f"{ws}/scripts-macro/src/diag.rs",
-      "    let report = scripts_lint::check(&source, signature);",
+      "    let report = match Cache::current() {",
       "    let probe_start = std::time::Instant::now();\n"
-      "    let report = scripts_lint::check(&source, signature);\n"
-      "    PROBE_CHECK.with(|c| c.set(probe_start.elapsed().as_micros()));")
+      "    let report = match Cache::current() {")
+patch(f"{ws}/scripts-macro/src/diag.rs",
+      "    Checked { located, report, sha1 }",
+      "    PROBE_CHECK.with(|c| c.set(probe_start.elapsed().as_micros()));\n"
+      "    Checked { located, report, sha1 }")
 with open(f"{ws}/scripts-macro/src/diag.rs", "a") as f:
     f.write("\nthread_local! { pub(crate) static PROBE_CHECK: std::cell::Cell<u128> = const { std::cell::Cell::new(0) }; }\n")
 patch(f"{ws}/scripts-macro/src/lib.rs",
@@ -73,7 +77,7 @@ build() { (cd "$CRATE" && CARGO_TARGET_DIR="$CRATE/target" cargo "+$TOOLCHAIN" b
 build dev >/dev/null
 build build-opt >/dev/null
 echo
-echo "| one script edited, 100 expansions, mean per script | whole macro | scripts_lint::check | the rest (syn, sha1, quote, rendering) |"
+echo "| one script edited, 100 expansions, mean per script | whole macro | \`scripts_lint::check\` or the cached report | the rest (syn, sha1, quote, rendering) |"
 echo "|---|---:|---:|---:|"
 declare -A SUM
 for ((r = 0; r < 2 * RUNS; r++)); do

@@ -5,8 +5,8 @@
 //! loop is analysed again from its fixed point ([`Facts::truncate`]), and every kind of
 //! fact is put back by its type's [`Rollback`], so none can be left out.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -435,7 +435,7 @@ impl<T: Clone> Rollback for Option<T> {
 /// changes made to them since the start of the round, so they roll back as a list does.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tables {
-    shapes: HashMap<usize, TableShape>,
+    shapes: FxHashMap<usize, TableShape>,
     /// Each change, newest last, with what undoes it.
     undo: Vec<(usize, Undo)>,
 }

@@ -37,7 +37,7 @@ mod refine;
 mod stmt;
 pub(crate) mod value;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -165,10 +165,10 @@ struct Branch {
 /// Which summaries a round has read so far.
 #[derive(Default)]
 struct Reads {
-    declared: HashSet<usize>,
-    tables: HashSet<usize>,
-    fn_inputs: HashSet<usize>,
-    fn_returns: HashSet<usize>,
+    declared: FxHashSet<usize>,
+    tables: FxHashSet<usize>,
+    fn_inputs: FxHashSet<usize>,
+    fn_returns: FxHashSet<usize>,
 }
 
 /// What is known of a function defined in the script, across its call sites.
@@ -257,7 +257,7 @@ struct Locals {
     /// For each entry of `scopes`: the Redis global it is named after, if any.
     shadowing: Vec<Option<Kind>>,
     /// For each name, the indices of `scopes` that hold it, innermost last.
-    names: HashMap<Arc<str>, Vec<usize>>,
+    names: FxHashMap<Arc<str>, Vec<usize>>,
     /// The current value of each entry of `scopes`.
     values: Vec<Value>,
     /// `(slot, value before the write)` for writes made while a branch is open.
@@ -356,7 +356,7 @@ struct Walk {
     /// while no write may have replaced them: `table.concat({KEYS[1], 'job', id}, ':')`
     /// appends to the first, `{id, data_key, meta_prefix}` keeps a key at `[2]`, and
     /// `unpack({KEYS[1], owner, 'NX'})` passes the key first.
-    fields: HashMap<usize, Vec<Value>>,
+    fields: FxHashMap<usize, Vec<Value>>,
     /// Evaluating the condition of an `if`, `while` or `repeat` (its tests, not the
     /// values inside them): a reply tested there is tested for truth.
     condition: bool,
@@ -375,7 +375,7 @@ impl Walk {
             condition: false,
             untracked: false,
             resp3: false,
-            fields: HashMap::new(),
+            fields: FxHashMap::default(),
         }
     }
 }
@@ -386,13 +386,13 @@ impl Walk {
 struct Summaries<'a> {
     /// Every value assigned to a local, by the offset of its declaration: what an
     /// upvalue may hold when a function reads it.
-    declared: HashMap<usize, Value>,
+    declared: FxHashMap<usize, Value>,
     /// What is stored into each table of the script, by constructor.
-    tables: HashMap<usize, Value>,
-    fns: HashMap<usize, FnSummary>,
-    definitions: HashMap<usize, Definition<'a>>,
+    tables: FxHashMap<usize, Value>,
+    fns: FxHashMap<usize, FnSummary>,
+    definitions: FxHashMap<usize, Definition<'a>>,
     /// Evaluations at call sites, per function; cleared every round.
-    evaluated: HashMap<usize, Vec<Evaluated>>,
+    evaluated: FxHashMap<usize, Vec<Evaluated>>,
     /// Statements evaluated at call sites this round (see [`CONTEXT_BUDGET`]).
     context_statements: usize,
     /// Summaries read this round; one that grows after being read makes the round
@@ -406,7 +406,7 @@ struct LibraryState {
     mode: Mode,
     /// In a library: the named and positional fields of each table constructor, for
     /// the table form of `redis.register_function{...}` and its flags.
-    constructed: HashMap<usize, Constructed>,
+    constructed: FxHashMap<usize, Constructed>,
     /// While a registered callback runs: the depth of its frame, whose `return`s are
     /// the function's replies.
     callback_frame: Option<usize>,
@@ -426,7 +426,7 @@ impl<'a> Analyzer<'a> {
             summary: Summaries::default(),
             library: LibraryState {
                 mode: Mode::Script,
-                constructed: HashMap::new(),
+                constructed: FxHashMap::default(),
                 callback_frame: None,
                 function_facts: Vec::new(),
             },
