@@ -11,17 +11,13 @@
 //! SCRIPTS_BLESS=1 cargo test -p scripts-lint --test command_docs
 //! ```
 
-use std::path::PathBuf;
+mod generated;
 
+use generated::crate_path;
 use serde_json::Value;
 
 const DATA: &str = "data/command-docs-valkey-8.0.1.jsonl";
 const TABLE: &str = "src/redis/docs_table.rs";
-const BLESS_HINT: &str = "SCRIPTS_BLESS=1 cargo test -p scripts-lint --test command_docs";
-
-fn crate_path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
 
 /// One command: its name as the command table has it, its summary and its reply forms.
 struct Row {
@@ -111,20 +107,7 @@ fn render(rows: &[Row]) -> String {
 
 #[test]
 fn committed_docs_table_matches_the_command_docs() {
-    let rendered = render(&rows());
-    let path = crate_path(TABLE);
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    if rendered == committed {
-        return;
-    }
-    if std::env::var_os("SCRIPTS_BLESS").is_some_and(|v| v == "1") {
-        std::fs::write(&path, &rendered).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        return;
-    }
-    panic!(
-        "{} is out of date with {DATA}; regenerate it with:\n    {BLESS_HINT}",
-        path.display()
-    );
+    generated::check_committed(TABLE, &render(&rows()), DATA, "command_docs");
 }
 
 #[test]

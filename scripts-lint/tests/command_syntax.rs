@@ -10,17 +10,13 @@
 //! SCRIPTS_BLESS=1 cargo test -p scripts-lint --test command_syntax
 //! ```
 
-use std::path::PathBuf;
+mod generated;
 
+use generated::crate_path;
 use serde_json::Value;
 
 const DATA: &str = "data/command-docs-valkey-8.0.1.jsonl";
 const TABLE: &str = "src/redis/syntax_table.rs";
-const BLESS_HINT: &str = "SCRIPTS_BLESS=1 cargo test -p scripts-lint --test command_syntax";
-
-fn crate_path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
 
 /// `(name as in the command table, syntax)`, sorted by name in byte order.
 fn syntaxes() -> Vec<(String, String)> {
@@ -108,20 +104,7 @@ fn render(rows: &[(String, String)]) -> String {
 
 #[test]
 fn committed_syntax_table_matches_the_command_docs() {
-    let rendered = render(&syntaxes());
-    let path = crate_path(TABLE);
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    if rendered == committed {
-        return;
-    }
-    if std::env::var_os("SCRIPTS_BLESS").is_some_and(|v| v == "1") {
-        std::fs::write(&path, &rendered).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        return;
-    }
-    panic!(
-        "{} is out of date with {DATA}; regenerate it with:\n    {BLESS_HINT}",
-        path.display()
-    );
+    generated::check_committed(TABLE, &render(&syntaxes()), DATA, "command_syntax");
 }
 
 #[test]

@@ -12,12 +12,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use scripts_lint::redis::replies::{self, ArgType, shape};
 use serde_json::Value;
 
-const BLESS_HINT: &str = "SCRIPTS_BLESS=1 cargo test -p scripts-lint --test reply_table";
+mod generated;
+
+use generated::crate_path;
 
 /// Replies the schema calls a string that the server sends as a simple string.
 const STATUS_STRINGS: &[&str] = &["TYPE"];
@@ -310,22 +311,13 @@ fn render(all: &BTreeMap<String, Derived>) -> String {
     out
 }
 
-fn crate_path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
-}
-
 #[test]
 fn committed_table_matches_the_data() {
-    let rendered = render(&derive_all());
-    let path = crate_path("src/redis/replies_table.rs");
-    if std::env::var_os("SCRIPTS_BLESS").is_some_and(|v| v == "1") {
-        std::fs::write(&path, &rendered).unwrap();
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == rendered,
-        "src/redis/replies_table.rs differs from what the data gives. Regenerate it with:\n    {BLESS_HINT}"
+    generated::check_committed(
+        "src/redis/replies_table.rs",
+        &render(&derive_all()),
+        "data/command-docs-valkey-8.0.1.jsonl",
+        "reply_table",
     );
 }
 
