@@ -29,6 +29,14 @@ impl Table {
         }
     }
 
+    /// The header directive that declares the table's entries: `keys`, `args`.
+    fn directive(self) -> &'static str {
+        match self {
+            Table::Keys => "keys",
+            Table::Argv => "args",
+        }
+    }
+
     /// "a key", "an argument".
     fn a(self) -> &'static str {
         match self {
@@ -72,10 +80,7 @@ pub(crate) fn out_of_range(
                 n => format!("{n} {}s", table.what()),
             };
             // where the count comes from, and how to change it there
-            let header = match table {
-                Table::Keys => "keys",
-                Table::Argv => "args",
-            };
+            let header = table.directive();
             let names = if fixed == 0 {
                 String::new()
             } else {
@@ -129,10 +134,7 @@ pub(crate) fn unused(
     if dynamic {
         return Vec::new();
     }
-    let header = match table {
-        Table::Keys => "keys",
-        Table::Argv => "args",
-    };
+    let header = table.directive();
     let remove = match host {
         crate::Host::Rust => "remove the parameter".to_owned(),
         crate::Host::Header => format!("remove it from the `--! {header}:` header"),
