@@ -32,6 +32,8 @@ TIME_PASSES=${COMPILE_COST_TIME_PASSES:-1}
 # (`[profile.dev.build-override]`: proc macros and their dependencies), as README.md recommends
 VARIANTS=${COMPILE_COST_VARIANTS:-default build-opt}
 TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")
+# shellcheck source=timing.sh
+. "$ROOT/tests/benches/timing.sh"
 # generated crates build with their own target dirs, never the workspace's
 unset CARGO_TARGET_DIR
 
@@ -263,8 +265,6 @@ generate() {
 }
 
 # ---------------------------------------------------------------- measuring
-now() { date +%s.%N; }
-
 # the profile section of the annotated crate for variant $1: "default" (none), or
 # "build-opt": proc macros and their dependencies (syn, the checker, full_moon) compiled
 # with optimisations in debug builds, as README.md recommends
@@ -275,24 +275,6 @@ profile() {
 }
 
 # build DIR TARGET: seconds of one `cargo build` (fails loudly on warnings or errors)
-build() {
-    local start end log
-    log=$(mktemp)
-    start=$(now)
-    if ! (cd "$1" && CARGO_TARGET_DIR="$2" cargo "+$TOOLCHAIN" build -q) >"$log" 2>&1; then
-        cat "$log" >&2
-        exit 1
-    fi
-    end=$(now)
-    if [ -s "$log" ]; then
-        echo "warnings building $1:" >&2
-        head -40 "$log" >&2
-        exit 1
-    fi
-    rm -f "$log"
-    echo "$end - $start" | bc -l
-}
-
 # stats VALUES...: "median s (min-max)"
 stats() {
     printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {
@@ -300,13 +282,6 @@ stats() {
         printf "%.2f s (%.2f-%.2f)", m, v[1], v[NR] }'
 }
 # ratios VALUES...: "**median** (min-max)"
-ratios() {
-    printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {
-        m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2;
-        printf "**%.2f** (%.2f-%.2f)", m, v[1], v[NR] }'
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END { print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2 }'; }
-ratio() { echo "$1 / $2" | bc -l; }
 
 # the edited script: the TTL of counter_5, in both crates
 edit() { # DIR

@@ -40,6 +40,8 @@ REPEATS=${COMPILE_COST_REPEATS:-5}
 TIME_PASSES=${COMPILE_COST_TIME_PASSES:-1}
 VARIANTS=${COMPILE_COST_VARIANTS:-default build-opt}
 TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")
+# shellcheck source=timing.sh
+. "$ROOT/tests/benches/timing.sh"
 unset CARGO_TARGET_DIR
 command -v bc >/dev/null || { echo "compile_cost_large.sh needs bc (apt-get install bc)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "compile_cost_large.sh needs python3" >&2; exit 1; }
@@ -198,8 +200,6 @@ EOF
 }
 
 # ---------------------------------------------------------------- measuring
-now() { date +%s.%N; }
-
 profile() {
     if [ "$1" = build-opt ]; then
         printf '%s\n' "" "[profile.dev.build-override]" "opt-level = 3"
@@ -211,36 +211,11 @@ set_profile() { # VARIANT
     profile "$1" >>"$OUT/annotated/Cargo.toml"
 }
 
-build() { # DIR TARGET: seconds of one `cargo build`, failing loudly on warnings or errors
-    local start end log
-    log=$(mktemp)
-    start=$(now)
-    if ! (cd "$1" && CARGO_TARGET_DIR="$2" cargo "+$TOOLCHAIN" build -q) >"$log" 2>&1; then
-        cat "$log" >&2
-        exit 1
-    fi
-    end=$(now)
-    if [ -s "$log" ]; then
-        echo "warnings building $1:" >&2
-        head -40 "$log" >&2
-        exit 1
-    fi
-    rm -f "$log"
-    echo "$end - $start" | bc -l
-}
-
 stats() {
     printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {
         m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2;
         printf "%.3f s (%.3f-%.3f)", m, v[1], v[NR] }'
 }
-ratios() {
-    printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {
-        m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2;
-        printf "**%.2f** (%.2f-%.2f)", m, v[1], v[NR] }'
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END { print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2 }'; }
-ratio() { echo "$1 / $2" | bc -l; }
 
 edit() { # DIR: toggles the last line of the largest script
     local file="$1/lua/$EDITED"
