@@ -35,13 +35,7 @@ impl Lint for InvalidLibrary {
             return;
         };
         for problem in &library.line.problems {
-            let mut finding = Self::finding(problem.range.clone(), problem.message.clone())
-                .label("invalid")
-                .help(problem.help.clone());
-            if let Some((message, edits)) = &problem.fix {
-                finding = finding.fix(message.clone(), edits.clone());
-            }
-            out.push(finding);
+            out.push(super::line_problem::<Self>(problem));
         }
         for (range, what) in &cx.facts.load_time {
             // Valkey's `server` exists there while a library loads

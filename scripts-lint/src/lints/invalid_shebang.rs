@@ -17,13 +17,7 @@ impl Lint for InvalidShebang {
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(shebang) = cx.shebang else { return };
         for problem in &shebang.problems {
-            let mut finding = Self::finding(problem.range.clone(), problem.message.clone())
-                .label("invalid")
-                .help(problem.help.clone());
-            if let Some((message, edits)) = &problem.fix {
-                finding = finding.fix(message.clone(), edits.clone());
-            }
-            out.push(finding);
+            out.push(super::line_problem::<Self>(problem));
         }
     }
 }

@@ -232,6 +232,18 @@ pub(crate) trait Lint {
     }
 }
 
+/// The finding of a problem in a `#!lua` line (a script's flags, a library's options),
+/// with its certain fix when it has one.
+pub(crate) fn line_problem<L: Lint>(problem: &crate::shebang::Problem) -> Diagnostic {
+    let finding = L::finding(problem.range.clone(), problem.message.clone())
+        .label("invalid")
+        .help(problem.help.clone());
+    match &problem.fix {
+        Some((message, edits)) => finding.fix(message.clone(), edits.clone()),
+        None => finding,
+    }
+}
+
 macro_rules! register {
     ($($module:ident :: $lint:ident),* $(,)?) => {
         $(mod $module;)*
