@@ -613,6 +613,8 @@ impl<'a> Analyzer<'a> {
             return false;
         };
         self.flow = flow;
+        // a `break` leaves the loop body's scopes with what it remembered of them
+        self.flow.correlated.forget_from(self.locals.values.len());
         let live: Vec<&Branch> = branches.iter().filter(|b| b.flow.reachable).collect();
         let mut slots: Vec<usize> = live.iter().flat_map(|b| b.changes.iter().map(|c| c.0)).collect();
         slots.sort_unstable();

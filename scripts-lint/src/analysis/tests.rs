@@ -338,6 +338,11 @@ fn a_loop_that_changes_a_tested_local_forgets_the_test_in_every_pass() {
         "do\n  local a = ARGV[1]\n  local k = ARGV[2]\n  if a == 'x' then k = KEYS[1] end\nend\nlocal b = ARGV[1]\nlocal j = ARGV[2]\nif b == 'x' then redis.call('DEL', j) end",
     );
     assert_eq!(f, [kind::ARGV]);
+    // also when it leaves the loop it was made in by `break`
+    let f = deleted(
+        "repeat\n  local a = ARGV[1]\n  local k = ARGV[2]\n  if a == 'x' then k = KEYS[1] end\n  break\nuntil true\nlocal b = ARGV[1]\nlocal j = ARGV[2]\nif b == 'x' then redis.call('DEL', j) end",
+    );
+    assert_eq!(f, [kind::ARGV]);
 }
 
 #[test]
