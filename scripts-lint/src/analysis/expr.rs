@@ -176,14 +176,15 @@ impl<'a> Analyzer<'a> {
         let mut spine = Vec::new();
         let mut leftmost = expression;
         while let Expression::BinaryOperator { lhs, binop, rhs } = leftmost {
-            spine.push((binop, &**rhs));
+            // with the expression each operator ends: what a remembered test may be
+            spine.push((binop, &**rhs, leftmost));
             leftmost = lhs;
         }
         spine.reverse();
         let logical = |op: &BinOp| matches!(op, BinOp::And(_) | BinOp::Or(_));
         let mut lrange = lua::expr_range(leftmost);
         let start = lrange.start;
-        let (mut left, mut test, mut several) = if spine.iter().any(|(op, _)| logical(op)) {
+        let (mut left, mut test, mut several) = if spine.iter().any(|(op, ..)| logical(op)) {
             // in `x == 1 or y` the condition tests `x == 1`, not `x`
             let outer = self.walk.condition;
             self.walk.condition &= logical(spine[0].0);
@@ -194,7 +195,7 @@ impl<'a> Analyzer<'a> {
             let (value, several) = self.operand(leftmost);
             (value, Test::default(), several)
         };
-        for (i, &(binop, rhs)) in spine.iter().enumerate() {
+        for (i, &(binop, rhs, node)) in spine.iter().enumerate() {
             let rrange = lua::expr_range(rhs);
             let range = start..rrange.end.max(start);
             match binop {
@@ -219,7 +220,7 @@ impl<'a> Analyzer<'a> {
                         && is_comparison(binop)
                         && (compared(&left, &right) || !self.walk.frames.is_empty())
                     {
-                        let used_as_condition = condition && spine.get(i + 1).is_none_or(|(op, _)| logical(op));
+                        let used_as_condition = condition && spine.get(i + 1).is_none_or(|(op, ..)| logical(op));
                         self.facts.comparisons.push(super::Comparison {
                             range: range.clone(),
                             op: comparison_op(binop),
@@ -250,6 +251,12 @@ impl<'a> Analyzer<'a> {
                     ];
                     left = self.binary(sides, binop, range.clone());
                 }
+            }
+            if matches!(
+                binop,
+                BinOp::And(_) | BinOp::Or(_) | BinOp::TwoEqual(_) | BinOp::TildeEqual(_)
+            ) {
+                self.correlations(node, &mut test);
             }
             several = false;
             lrange = range;

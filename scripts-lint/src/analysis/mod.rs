@@ -3,7 +3,8 @@
 //!
 //! Values are tracked through locals, reassignment on every path (branches are
 //! joined, loops run until their entry state is stable), guards that narrow a local
-//! (`if x then`, `x and f(x)`, `if not x then return end`), aliases
+//! (`if x then`, `x and f(x)`, `if not x then return end`, and a test repeated after
+//! an `if` that set another local under it: see [`refine`]), aliases
 //! (`local rcall = redis.call`), tables built in the script and local functions.
 //! Nothing is guessed: a value the analysis cannot see into is `UNKNOWN`, and lints
 //! say so.
@@ -169,6 +170,8 @@ struct Reads {
     tables: FxHashSet<usize>,
     fn_inputs: FxHashSet<usize>,
     fn_returns: FxHashSet<usize>,
+    /// Locals a remembered test or correlation relied on no function assigning.
+    correlated: FxHashSet<usize>,
 }
 
 /// What is known of a function defined in the script, across its call sites.
@@ -260,6 +263,12 @@ struct Locals {
     names: FxHashMap<Arc<str>, Vec<usize>>,
     /// The current value of each entry of `scopes`.
     values: Vec<Value>,
+    /// For each entry of `scopes`: the count of `assignments` at its last assignment
+    /// (0: none), never undone, so an `if` sees whether its branches assigned a local
+    /// its condition tests.
+    written: Vec<u64>,
+    /// Assignments to locals so far this round.
+    assignments: u64,
     /// `(slot, value before the write)` for writes made while a branch is open.
     journal: Vec<(usize, Value)>,
     /// Open branches; writes are journaled only while one is.
@@ -279,6 +288,8 @@ impl Locals {
             shadowing,
             names,
             values,
+            written,
+            assignments,
             journal,
             forks,
             hidden,
@@ -288,6 +299,8 @@ impl Locals {
         shadowing.clear();
         names.clear();
         values.clear();
+        written.clear();
+        *assignments = 0;
         journal.clear();
         hidden.clear();
         *forks = 0;
@@ -306,6 +319,9 @@ struct Flow {
     seed: u8,
     /// Keys known to exist here (see [`exists`]).
     existing: exists::Existing,
+    /// Locals an `if` left different under its test, while that test would still
+    /// give the same answer (see [`refine::Correlated`]).
+    correlated: refine::Correlations,
 }
 
 impl Flow {
@@ -315,18 +331,21 @@ impl Flow {
             reachable: true,
             seed: seed::UNSEEDED,
             existing: exists::Existing::default(),
+            correlated: refine::Correlations::default(),
         }
     }
 
     /// Where the branches that reach a merge meet: reachable when one is, any seed
-    /// state one had, the keys all of them know; `None` when none is reachable.
+    /// state one had, the keys all of them know, the correlations all of them keep;
+    /// `None` when none is reachable.
     fn join<'b>(branches: impl Iterator<Item = &'b Flow> + Clone) -> Option<Flow> {
         let mut live = branches.filter(|flow| flow.reachable).peekable();
         live.peek()?;
         Some(Flow {
             reachable: true,
             seed: live.clone().fold(0, |seed, flow| seed | flow.seed),
-            existing: exists::meet(live.map(|flow| &flow.existing)),
+            existing: exists::meet(live.clone().map(|flow| &flow.existing)),
+            correlated: refine::Correlations::meet(live.map(|flow| &flow.correlated)),
         })
     }
 }
@@ -395,6 +414,9 @@ struct Summaries<'a> {
     evaluated: FxHashMap<usize, Vec<Evaluated>>,
     /// Statements evaluated at call sites this round (see [`CONTEXT_BUDGET`]).
     context_statements: usize,
+    /// Locals some function assigns as an upvalue, by the offset of their declaration:
+    /// a call may change them unseen, so no test of them is remembered.
+    closure_written: FxHashSet<usize>,
     /// Summaries read this round; one that grows after being read makes the round
     /// stale, and only then is another round needed.
     read: Reads,
@@ -506,6 +528,7 @@ impl<'a> Analyzer<'a> {
         self.locals.scopes.push((name, decl));
         self.locals.shadowing.push(None);
         self.locals.values.push(value);
+        self.locals.written.push(0);
     }
 
     /// Leaves the scopes above `len`. `journal_start` is the journal length when
@@ -518,7 +541,9 @@ impl<'a> Analyzer<'a> {
             }
         }
         self.locals.values.truncate(len);
+        self.locals.written.truncate(len);
         self.locals.shadowing.truncate(len);
+        self.flow.correlated.forget_from(len);
         if journal_start < self.locals.journal.len() {
             let mut kept = journal_start;
             for i in journal_start..self.locals.journal.len() {
@@ -588,6 +613,8 @@ impl<'a> Analyzer<'a> {
             return false;
         };
         self.flow = flow;
+        // a `break` leaves the loop body's scopes with what it remembered of them
+        self.flow.correlated.forget_from(self.locals.values.len());
         let live: Vec<&Branch> = branches.iter().filter(|b| b.flow.reachable).collect();
         let mut slots: Vec<usize> = live.iter().flat_map(|b| b.changes.iter().map(|c| c.0)).collect();
         slots.sort_unstable();
@@ -605,7 +632,8 @@ impl<'a> Analyzer<'a> {
             }
             if joined != before {
                 changed = true;
-                self.write_slot(slot, joined);
+                // the join of what the branches left: no new assignment
+                self.store_slot(slot, joined);
             }
         }
         changed
@@ -647,7 +675,27 @@ impl<'a> Analyzer<'a> {
         self.locals.values[index].clone()
     }
 
+    /// Assigns the local in `slot`: tests of it and correlations about it made before
+    /// no longer hold.
     fn write_slot(&mut self, index: usize, value: Value) {
+        if index >= self.locals.fn_base {
+            self.locals.assignments += 1;
+            if let Some(written) = self.locals.written.get_mut(index) {
+                *written = self.locals.assignments;
+            }
+            self.flow.correlated.forget(index);
+        } else {
+            // an upvalue: any call of this function may change it unseen
+            let decl = self.locals.scopes[index].1;
+            if self.summary.closure_written.insert(decl) {
+                self.summary.changed |= self.summary.read.correlated.contains(&decl);
+            }
+        }
+        self.store_slot(index, value);
+    }
+
+    /// Puts `value` in `slot`, journaled (for an assignment, or a merge's join).
+    fn store_slot(&mut self, index: usize, value: Value) {
         // a body evaluated at a call site changes no summary: its definition did
         if !self.in_context() {
             let decl = self.locals.scopes[index].1;

@@ -146,6 +146,7 @@ impl<'a> Analyzer<'a> {
             }
             Stmt::Do(block) => self.block(block.block()),
             Stmt::If(if_stmt) => {
+                let assignments = self.locals.assignments;
                 let fork = self.fork();
                 let mut branches = Vec::new();
                 let mark = self.facts.reply_uses.len();
@@ -178,7 +179,9 @@ impl<'a> Analyzer<'a> {
                     self.block(else_block);
                 }
                 branches.push(self.end_branch(&fork));
+                let correlated = self.correlate(if_stmt, assignments, &branches);
                 self.merge(&branches);
+                self.remember_correlated(correlated);
             }
             Stmt::While(while_loop) => self.looping(false, |this| {
                 let test = this.condition(while_loop.condition());
@@ -318,6 +321,7 @@ impl<'a> Analyzer<'a> {
             && end.flow.reachable
             && (end.flow.seed != iteration.flow.seed
                 || end.flow.existing != iteration.flow.existing
+                || !iteration.flow.correlated.kept_in(&end.flow.correlated)
                 || end.changes.iter().any(|(slot, v)| *v != self.locals.values[*slot]));
         if loops_back {
             self.facts.truncate(mark);
@@ -372,8 +376,11 @@ impl<'a> Analyzer<'a> {
             }
             if end.flow.reachable {
                 end.flow.existing.intersect(&exit.flow.existing);
+                end.flow.correlated =
+                    super::refine::Correlations::meet([&end.flow.correlated, &exit.flow.correlated].into_iter());
             } else {
                 end.flow.existing = exit.flow.existing;
+                end.flow.correlated = exit.flow.correlated;
             }
             end.flow.reachable = true;
             end.flow.seed |= exit.flow.seed;

@@ -219,6 +219,132 @@ fn guards_remove_nil() {
     assert_eq!(key_arg(&f, 0).kinds, kind::KEY);
 }
 
+/// The kinds of the key each `DEL` of `source` is passed, in order.
+fn deleted(source: &str) -> Vec<u32> {
+    facts(source)
+        .calls
+        .iter()
+        .filter(|c| c.args[0].value.literal() == Some("DEL"))
+        .map(|c| c.args[1].value.kinds)
+        .collect()
+}
+
+/// `k` is `KEYS[1]` where `a == 'x'` and `ARGV[2]` elsewhere.
+const CORRELATED: &str = "local a = ARGV[1]\nlocal k = ARGV[2]\nif a == 'x' then k = KEYS[1] end\n";
+
+#[test]
+fn a_test_repeated_narrows_what_the_first_one_set() {
+    let f = |rest: &str| deleted(&format!("{CORRELATED}{rest}"));
+    // the same test, its negation, an `else`, an early return, an `elseif`
+    assert_eq!(f("if a == 'x' then redis.call('DEL', k) end"), [kind::KEY]);
+    assert_eq!(f("if 'x' == a then redis.call('DEL', k) end"), [kind::KEY]);
+    assert_eq!(f("if a ~= 'x' then return end\nredis.call('DEL', k)"), [kind::KEY]);
+    assert_eq!(f("if not (a == 'x') then else redis.call('DEL', k) end"), [kind::KEY]);
+    assert_eq!(
+        f("if a == 'y' then elseif a == 'x' then redis.call('DEL', k) end"),
+        [kind::KEY]
+    );
+    assert_eq!(
+        f("if a == 'x' then redis.call('DEL', k) else redis.call('DEL', k) end"),
+        [kind::KEY, kind::ARGV]
+    );
+    // `and` of a remembered test narrows where both hold
+    assert_eq!(f("if a == 'x' and k ~= '' then redis.call('DEL', k) end"), [kind::KEY]);
+    // truthiness, `not`, `and` and `or` of tests, in negation normal form
+    let g = "local f = ARGV[1] ~= ''\nlocal k = ARGV[2]\nif not f then k = KEYS[1] end\n";
+    assert_eq!(
+        deleted(&format!("{g}if f then else redis.call('DEL', k) end")),
+        [kind::KEY]
+    );
+    let h = "local a, b = ARGV[1], ARGV[3]\nlocal k = ARGV[2]\nif a == 'x' or not b then k = KEYS[1] end\n";
+    assert_eq!(
+        deleted(&format!("{h}if not (a ~= 'x' and b) then redis.call('DEL', k) end")),
+        [kind::KEY]
+    );
+    // in an `elseif` chain, the i-th test holds where one of the first i branches ran
+    let chain = "local a = ARGV[1]\nlocal k = ARGV[2]\nif a == 'x' then k = KEYS[1] elseif a == 'y' then k = KEYS[2] else k = 'z' end\n";
+    assert_eq!(
+        deleted(&format!("{chain}if a == 'x' then redis.call('DEL', k) end")),
+        [kind::KEY]
+    );
+    assert_eq!(
+        deleted(&format!("{chain}if a == 'y' then redis.call('DEL', k) end")),
+        [kind::KEY]
+    );
+    assert_eq!(
+        deleted(&format!("{chain}if a ~= 'y' then redis.call('DEL', k) end")),
+        [kind::KEY | kind::STRING]
+    );
+}
+
+#[test]
+fn a_remembered_test_is_forgotten_when_it_may_answer_otherwise() {
+    let f = |rest: &str| deleted(&format!("{CORRELATED}{rest}"));
+    let both = kind::KEY | kind::ARGV;
+    // another literal, another local, another spelling of the literal
+    assert_eq!(f("if a == 'y' then redis.call('DEL', k) end"), [both]);
+    assert_eq!(f("local b = a\nif b == 'x' then redis.call('DEL', k) end"), [both]);
+    assert_eq!(f("if a == \"x\" then redis.call('DEL', k) end"), [both]);
+    // the tested local or the narrowed one assigned in between, on some path
+    assert_eq!(f("a = ARGV[3]\nif a == 'x' then redis.call('DEL', k) end"), [both]);
+    assert_eq!(
+        f("if ARGV[4] then a = 'x' end\nif a == 'x' then redis.call('DEL', k) end"),
+        [both]
+    );
+    assert_eq!(
+        f("if ARGV[4] then k = ARGV[4] end\nif a == 'x' then redis.call('DEL', k) end"),
+        [both]
+    );
+    // a branch of the first `if` assigns what it tests
+    assert_eq!(
+        deleted(
+            "local a = ARGV[1]\nlocal k = ARGV[2]\nif a == 'x' then k = KEYS[1]; a = 'y' end\nif a == 'x' then redis.call('DEL', k) end"
+        ),
+        [kind::KEY | kind::ARGV]
+    );
+    // a shadowing local of the same name is another local
+    assert_eq!(
+        f("local a = ARGV[3]\nif a == 'x' then redis.call('DEL', k) end"),
+        [both]
+    );
+    // a function assigns the tested local as an upvalue, whether or not it is called
+    assert_eq!(
+        f("local function reset() a = ARGV[3] end\nreset()\nif a == 'x' then redis.call('DEL', k) end"),
+        [both]
+    );
+    assert_eq!(
+        deleted(
+            "local a = ARGV[1]\nlocal function reset() a = ARGV[3] end\nlocal k = ARGV[2]\nif a == 'x' then k = KEYS[1] end\nif a == 'x' then redis.call('DEL', k) end"
+        ),
+        [both]
+    );
+}
+
+#[test]
+fn a_loop_that_changes_a_tested_local_forgets_the_test_in_every_pass() {
+    // the new value of `a` is no different to the analysis from the old one: only
+    // the remembered test tells the passes apart
+    let f = deleted(
+        "local a = ARGV[1] == 'x'\nlocal k = ARGV[2]\nif a then k = KEYS[1] end\nfor i = 1, 3 do\n  if a then redis.call('DEL', k) end\n  a = ARGV[3] == 'x'\nend",
+    );
+    assert_eq!(f, [kind::KEY | kind::ARGV]);
+    // a loop that leaves them alone keeps it
+    let f = deleted(
+        "local a = ARGV[1]\nlocal k = ARGV[2]\nif a == 'x' then k = KEYS[1] end\nfor i = 1, 3 do\n  if a == 'x' then redis.call('DEL', k) end\n  redis.call('INCR', KEYS[2])\nend",
+    );
+    assert_eq!(f, [kind::KEY]);
+    // nor does it outlive the locals: a new local in the same slot is not narrowed
+    let f = deleted(
+        "do\n  local a = ARGV[1]\n  local k = ARGV[2]\n  if a == 'x' then k = KEYS[1] end\nend\nlocal b = ARGV[1]\nlocal j = ARGV[2]\nif b == 'x' then redis.call('DEL', j) end",
+    );
+    assert_eq!(f, [kind::ARGV]);
+    // also when it leaves the loop it was made in by `break`
+    let f = deleted(
+        "repeat\n  local a = ARGV[1]\n  local k = ARGV[2]\n  if a == 'x' then k = KEYS[1] end\n  break\nuntil true\nlocal b = ARGV[1]\nlocal j = ARGV[2]\nif b == 'x' then redis.call('DEL', j) end",
+    );
+    assert_eq!(f, [kind::ARGV]);
+}
+
 #[test]
 fn keys_built_by_appending_are_derived() {
     let f = facts(
