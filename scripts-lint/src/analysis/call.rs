@@ -433,7 +433,8 @@ impl<'a> Analyzer<'a> {
                 // metamethods run functions where the analysis sees a plain index
                 self.stop_tracking();
                 self.forget_field_facts(None);
-                one(first)
+                // `__index` answers for a field that is `nil`
+                one(first.without_fields())
             }
             ("", "rawget") => {
                 let key = args.get(1).map(|a| a.value.clone()).unwrap_or_else(Value::nil);

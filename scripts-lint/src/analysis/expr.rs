@@ -690,7 +690,7 @@ impl<'a> Analyzer<'a> {
         }
         let mut value = Value::table(Some(Table::Local(offset))).at(range);
         // no field known is what no list says, without an allocation
-        if !known.is_empty() {
+        if !known.is_empty() && !self.walk.untracked {
             value.fields = Some(known.into());
         }
         match marker {
