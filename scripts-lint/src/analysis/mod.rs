@@ -5,6 +5,9 @@
 //! joined, loops run until their entry state is stable), guards that narrow a local
 //! (`if x then`, `x and f(x)`, `if not x then return end`), aliases
 //! (`local rcall = redis.call`), tables built in the script and local functions.
+//! A local holding a table the script built knows the fields it set with a literal
+//! name or position (`t.owner = redis.call('GET', k)`, [`Value::fields`]), until a
+//! write it does not make itself may have changed them.
 //! Nothing is guessed: a value the analysis cannot see into is `UNKNOWN`, and lints
 //! say so.
 //!

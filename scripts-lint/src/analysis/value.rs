@@ -962,6 +962,35 @@ mod tests {
     }
 
     #[test]
+    fn fields_join_only_where_both_sides_know_them() {
+        let table = Value::table(Some(Table::Local(7)));
+        let reply = Value::of(kind::REPLY | kind::MISSING_FALSE);
+        let owner = FieldName::Name("owner".into());
+        let state = FieldName::Name("state".into());
+        let both = table
+            .with_field(owner.clone(), &reply)
+            .with_field(state.clone(), &reply);
+        let one = table.with_field(owner.clone(), &Value::nil());
+        let joined = both.join(&one);
+        assert!(joined.field(&state).is_none());
+        let field = joined.field(&owner).expect("both know `owner`");
+        assert!(field.has(kind::NIL) && field.has(kind::MISSING_FALSE));
+        // a side that cannot be a table has no say; one that may be any table has
+        assert_eq!(both.join(&Value::nil()).field(&owner), Some(&reply));
+        assert!(both.join(&Value::unknown()).fields.is_none());
+        // another table: none
+        assert!(both.join(&Value::table(Some(Table::Local(9)))).fields.is_none());
+        // what a table stores is without them
+        assert!(
+            both.with_field(FieldName::Pos(1), &both)
+                .field(&FieldName::Pos(1))
+                .unwrap()
+                .fields
+                .is_none()
+        );
+    }
+
+    #[test]
     fn values_by_position() {
         let two = Values {
             fixed: [Value::of(kind::KEY), Value::of(kind::ARGV)].into_iter().collect(),
