@@ -514,6 +514,20 @@ const MATRIX: &[(&str, &str)] = &[
         "raises: ERR Lua redis lib command arguments must be strings or integers",
     ),
     ("redis.call('SET', 't', redis.call('INCR', 'cnt')).ok", "string: OK"),
+    // kept in a field of a table the script built: the reply itself
+    ("({ v = redis.call('GET', 'nope') }).v == nil", "boolean: false"),
+    (
+        "({ redis.call('EXISTS', 'nope') })[1] and 'true' or 'false'",
+        "string: true",
+    ),
+    // the fields of a `cjson.decode` result: a missing one is `nil`, a JSON `null` is
+    // `cjson.null`, a userdata that is true in a test; a scalar decodes to itself
+    ("cjson.decode('{}').a == nil", "boolean: true"),
+    ("cjson.decode('{\"a\":null}').a == nil", "boolean: false"),
+    ("cjson.decode('{\"a\":null}').a == cjson.null", "boolean: true"),
+    ("cjson.decode('{\"a\":null}').a and 'true' or 'false'", "string: true"),
+    ("type(cjson.decode('{\"a\":null}').a)", "string: userdata"),
+    ("cjson.decode('5')", "number: 5"),
 ];
 
 #[test]

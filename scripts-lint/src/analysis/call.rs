@@ -59,8 +59,10 @@ impl<'a> Analyzer<'a> {
                 for arg in &args {
                     self.note_escape(&arg.value);
                 }
-                // a function the analysis cannot see into may delete any key
+                // a function the analysis cannot see into may delete any key, or write
+                // any table it reaches
                 self.flow.existing.clear();
+                self.forget_field_facts(None);
                 if callee.only(kind::PARAM) {
                     Values::many(Value::of(kind::PARAM))
                 } else {
@@ -99,7 +101,8 @@ impl<'a> Analyzer<'a> {
             }
             // parameters beyond the arguments receive nil
             for (i, param) in summary.params.iter_mut().enumerate() {
-                let joined = param.join(&values.nth(i));
+                let mut joined = param.join(&values.nth(i));
+                joined.fields = None;
                 grew |= joined != *param;
                 *param = joined;
             }
@@ -119,11 +122,15 @@ impl<'a> Analyzer<'a> {
             self.summary.changed |= grew && self.summary.read.fn_inputs.contains(&offset);
         }
         self.summary.read.fn_returns.insert(offset);
+        let wrote = self.walk.wrote.len();
         if let Some(returns) = self.evaluate(offset, &values) {
+            self.forget_written_since(wrote);
             return returns;
         }
-        // not evaluated with this call's arguments: it may delete any key
+        // not evaluated with this call's arguments: it may delete any key, or write any
+        // table it reaches
         self.flow.existing.clear();
+        self.forget_field_facts(None);
         if self.walk.recording {
             // this call's findings must come from the definition's analysis
             let summary = self.summary.fns.entry(offset).or_default();
@@ -180,6 +187,8 @@ impl<'a> Analyzer<'a> {
             if let Some(existing) = &done.exit_existing {
                 self.flow.existing.clone_from(existing);
             }
+            // which tables that evaluation wrote is not kept
+            self.forget_field_facts(None);
             return Some(returns);
         }
         let entry_seed = self.flow.seed;
@@ -274,6 +283,15 @@ impl<'a> Analyzer<'a> {
             ("table", "sort" | "foreach" | "foreachi") | ("string", "gsub") | ("coroutine", _) | ("", "loadstring")
         ) {
             self.flow.existing.clear();
+            self.forget_field_facts(None);
+        }
+        // they change the fields of their first argument
+        if matches!(
+            (lib, name),
+            ("table", "insert" | "remove" | "sort" | "setn") | ("", "rawset")
+        ) && let Some(table) = Self::written_table(&first)
+        {
+            self.forget_field_facts(table);
         }
         if lib == "table"
             && matches!(first.table, Some(Table::Keys | Table::Argv))
@@ -414,7 +432,9 @@ impl<'a> Analyzer<'a> {
             ("", "setmetatable") => {
                 // metamethods run functions where the analysis sees a plain index
                 self.stop_tracking();
-                one(first)
+                self.forget_field_facts(None);
+                // `__index` answers for a field that is `nil`
+                one(first.without_fields())
             }
             ("", "rawget") => {
                 let key = args.get(1).map(|a| a.value.clone()).unwrap_or_else(Value::nil);

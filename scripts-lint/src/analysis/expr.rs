@@ -9,7 +9,7 @@ use full_moon::ast::{
 use full_moon::tokenizer::{Symbol, TokenType};
 
 use super::refine::Test;
-use super::value::{ANY_KEY, key_bit, keys_from};
+use super::value::{ANY_KEY, FieldName, key_bit, keys_from, set_field};
 use super::{
     Analyzer, Arg, ConvertedUse, Func, Marker, NumericOp, NumericUse, Operand, ReplyUse, ReplyUseKind, Table,
     Undefined, Value, Values, kind, lua, static_member,
@@ -578,6 +578,11 @@ impl<'a> Analyzer<'a> {
         let mut constructed = super::Constructed::default();
         // the leading positional fields, up to a field that may shift or replace them
         let mut fields: Option<Vec<Value>> = Some(Vec::new());
+        // every field written with a literal key, as it is when the constructor ends
+        let mut known: Vec<(FieldName, Value)> = Vec::new();
+        let mut position = 0u32;
+        // `{[1] = a, b}` stores `b` at 1 last: positions are not followed past a numeric key
+        let mut positions = true;
         for (i, field) in table.fields().iter().enumerate() {
             let value = match field {
                 Field::ExpressionKey {
@@ -593,6 +598,18 @@ impl<'a> Analyzer<'a> {
                         shape.named.push(lua::expr_range(key));
                     }
                     let value = self.expr(field_value);
+                    match FieldName::of(&key_value) {
+                        Some(key @ FieldName::Name(_)) => set_field(&mut known, key, &value),
+                        _ if key_value.only(kind::NUMBER) => {
+                            positions = false;
+                            known.retain(|(k, _)| matches!(k, FieldName::Name(_)));
+                        }
+                        // a key the analysis cannot tell may replace any field
+                        _ => {
+                            positions = false;
+                            known.clear();
+                        }
+                    }
                     if key_value.literal() == Some("err") {
                         self.error_reply(field_value, false);
                     }
@@ -618,6 +635,7 @@ impl<'a> Analyzer<'a> {
                     }
                     shape.named.push(lua::range(key));
                     let value = self.expr(field_value);
+                    set_field(&mut known, FieldName::Name(lua::token_text(key).into()), &value);
                     if lua::token_text(key) == "err" {
                         self.error_reply(field_value, false);
                     }
@@ -634,6 +652,12 @@ impl<'a> Analyzer<'a> {
                     shape.grown = true;
                     fields = None;
                     let values = self.expr_values(value);
+                    if positions {
+                        for v in values.fixed.iter() {
+                            position += 1;
+                            set_field(&mut known, FieldName::Pos(position), v);
+                        }
+                    }
                     let mut all = values.rest.clone().unwrap_or_default();
                     for v in values.fixed.iter() {
                         all = all.join(v);
@@ -642,8 +666,12 @@ impl<'a> Analyzer<'a> {
                 }
                 Field::NoKey(value) => {
                     let v = self.expr(value);
+                    position += 1;
                     if let Some(fields) = fields.as_mut() {
-                        fields.push(v.clone());
+                        fields.push(v.stripped().into_owned());
+                    }
+                    if positions {
+                        set_field(&mut known, FieldName::Pos(position), &v);
                     }
                     shape.positional.push((lua::expr_range(value), v.clone()));
                     if library {
@@ -667,7 +695,11 @@ impl<'a> Analyzer<'a> {
         if library {
             self.library.constructed.insert(offset, constructed);
         }
-        let value = Value::table(Some(Table::Local(offset))).at(range);
+        let mut value = Value::table(Some(Table::Local(offset))).at(range);
+        // no field known is what no list says, without an allocation
+        if !known.is_empty() && !self.walk.untracked {
+            value.fields = Some(known.into());
+        }
         match marker {
             Some(marker) => value.marked(marker),
             None => value,
@@ -772,6 +804,12 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => Value::unknown().at(range),
             },
+            // a field whose value the local holding the table knows
+            Some(Table::Local(_))
+                if let Some(field) = FieldName::of(&key).and_then(|field| base.field(&field).cloned()) =>
+            {
+                field.at(range)
+            }
             // a positional field no write replaced since the constructor: itself
             Some(Table::Local(id))
                 if let Some(field) = constant

@@ -6,6 +6,9 @@
 //! (`if x then`, `x and f(x)`, `if not x then return end`, and a test repeated after
 //! an `if` that set another local under it: see [`refine`]), aliases
 //! (`local rcall = redis.call`), tables built in the script and local functions.
+//! A local holding a table the script built knows the fields it set with a literal
+//! name or position (`t.owner = redis.call('GET', k)`, [`Value::fields`]), until a
+//! write it does not make itself may have changed them.
 //! Nothing is guessed: a value the analysis cannot see into is `UNKNOWN`, and lints
 //! say so.
 //!
@@ -379,6 +382,10 @@ struct Walk {
     /// Evaluating the condition of an `if`, `while` or `repeat` (its tests, not the
     /// values inside them): a reply tested there is tested for truth.
     condition: bool,
+    /// The tables whose fields a body evaluated at a call site may have written
+    /// (`None`: any table), for its callers to forget what they knew of them
+    /// ([`Analyzer::forget_field_facts`]).
+    wrote: Vec<Option<usize>>,
 }
 
 impl Walk {
@@ -395,6 +402,7 @@ impl Walk {
             untracked: false,
             resp3: false,
             fields: FxHashMap::default(),
+            wrote: Vec::new(),
         }
     }
 }
@@ -650,7 +658,8 @@ impl<'a> Analyzer<'a> {
 
     fn join_summary(&mut self, decl: usize, value: &Value) {
         let entry = self.summary.declared.entry(decl).or_insert_with(Value::bottom);
-        let joined = entry.join(value);
+        // an upvalue is read at any time: what its fields held once is no fact then
+        let joined = entry.join(&value.stripped());
         if joined != *entry {
             *entry = joined;
             self.summary.changed |= self.summary.read.declared.contains(&decl);
@@ -797,11 +806,70 @@ impl<'a> Analyzer<'a> {
                 self.facts.tables.grow(id);
             }
             let entry = self.summary.tables.entry(id).or_insert_with(Value::bottom);
-            let joined = entry.join(value);
+            let joined = entry.join(&value.stripped());
             if joined != *entry {
                 *entry = joined;
                 self.summary.changed |= self.summary.read.tables.contains(&id);
             }
+        }
+    }
+
+    /// A write to a field of `target` (`t.x = v`, `table.insert(t, v)`, or an unseen
+    /// function that may write any table): every local that holds that table (any
+    /// table, for `None`) forgets what it knew of its fields. In a body evaluated at a
+    /// call site, the callers forget it too when the call returns
+    /// ([`Self::forget_written_since`]).
+    fn forget_field_facts(&mut self, table: Option<usize>) {
+        if self.in_context() {
+            self.walk.wrote.push(table);
+        }
+        for slot in self.locals.fn_base..self.locals.values.len() {
+            let value = &self.locals.values[slot];
+            let holds = value.fields.is_some()
+                && match table {
+                    Some(id) => value.table == Some(Table::Local(id)),
+                    None => true,
+                };
+            if holds {
+                let forgotten = value.without_fields();
+                self.narrow_slot(slot, forgotten);
+            }
+        }
+    }
+
+    /// After a call whose body was evaluated: the tables it wrote (recorded from
+    /// `mark` on) lose their field facts here too. The record is kept for the calls
+    /// around this one, and dropped once none is left.
+    fn forget_written_since(&mut self, mark: usize) {
+        if self.walk.wrote.len() <= mark {
+            return;
+        }
+        let written: Vec<Option<usize>> = self.walk.wrote[mark..].to_vec();
+        let any = written.contains(&None);
+        let saved = std::mem::take(&mut self.walk.wrote);
+        if any {
+            self.forget_field_facts(None);
+        } else {
+            for table in written {
+                self.forget_field_facts(table);
+            }
+        }
+        self.walk.wrote = saved;
+        if !self.in_context() {
+            self.walk.wrote.truncate(mark);
+        }
+    }
+
+    /// The table a write to a field of `target` may change: `Some(Some(id))` a table
+    /// the script built, `Some(None)` any (a value the analysis cannot see into),
+    /// `None` none the script built (`KEYS`, a reply, a string).
+    fn written_table(target: &Value) -> Option<Option<usize>> {
+        match target.table {
+            _ if target.has(kind::OPAQUE) => Some(None),
+            Some(Table::Local(id)) => Some(Some(id)),
+            Some(Table::Keys | Table::Argv | Table::Library(_) | Table::Reply(..)) => None,
+            Some(Table::Annotated(_)) | None if target.has(kind::TABLE) => Some(None),
+            _ => None,
         }
     }
 

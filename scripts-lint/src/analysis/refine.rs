@@ -13,9 +13,10 @@
 
 use std::sync::Arc;
 
-use full_moon::ast::{BinOp, Call, Expression, FunctionArgs, Prefix, Suffix, UnOp, Var};
+use full_moon::ast::{BinOp, Call, Expression, FunctionArgs, Index, Prefix, Suffix, UnOp, Var};
 use full_moon::tokenizer::{Symbol, TokenType};
 
+use super::value::FieldName;
 use super::{Analyzer, Branch, Value, lua};
 
 /// Narrowed values of locals (slot, value), applied in order.
@@ -89,7 +90,15 @@ impl<'a> Analyzer<'a> {
     /// them at its end).
     pub(super) fn narrow(&mut self, narrowing: &Narrowing) {
         for (slot, value) in narrowing {
-            self.narrow_slot(*slot, value.clone());
+            // a call in the condition may have written the table since it was tested
+            // (`if t.x and reset(t) then`): what its fields held is then forgotten
+            let forgotten =
+                value.fields.is_some() && self.locals.values.get(*slot).is_some_and(|now| now.fields.is_none());
+            if forgotten {
+                self.narrow_slot(*slot, value.without_fields());
+            } else {
+                self.narrow_slot(*slot, value.clone());
+            }
         }
     }
 
@@ -150,6 +159,19 @@ impl<'a> Analyzer<'a> {
                 None => (self.read_name(token), Test::default()),
             },
             Expression::BinaryOperator { .. } => self.binary_chain(expression, depth, condition),
+            // `t.x` of a local whose field is known: narrowed like a local
+            _ if let Some((slot, name)) = self.local_field(expression) => {
+                let value = self.expr(expression);
+                let table = self.locals.values[slot].clone();
+                let test = match table.field(&name) {
+                    Some(field) => Test {
+                        when_true: vec![(slot, table.with_field(name.clone(), &field.truthy()))],
+                        when_false: vec![(slot, table.with_field(name, &field.falsy()))],
+                    },
+                    None => Test::default(),
+                };
+                (value, test)
+            }
             _ if is_plain_var(expression) => {
                 // a missing library member read as a test is `nil`: feature detection
                 let probing = std::mem::replace(&mut self.walk.probing, true);
@@ -205,35 +227,71 @@ impl<'a> Analyzer<'a> {
             },
             _ => None,
         };
-        let Expression::Var(Var::Name(token)) = lhs else {
-            return Test::default();
-        };
         let Some(is_false) = symbol(rhs) else {
             return Test::default();
         };
-        let Some(slot) = self
-            .resolve(lua::token_text(token))
-            .filter(|slot| *slot >= self.locals.fn_base)
-        else {
-            return Test::default();
+        // `x == nil`, or `t.x == nil` of a local whose field is known
+        let (slot, field) = match lhs {
+            Expression::Var(Var::Name(token)) => {
+                let Some(slot) = self
+                    .resolve(lua::token_text(token))
+                    .filter(|slot| *slot >= self.locals.fn_base)
+                else {
+                    return Test::default();
+                };
+                (slot, None)
+            }
+            _ => match self.local_field(lhs) {
+                Some((slot, name)) if self.locals.values[slot].field(&name).is_some() => (slot, Some(name)),
+                _ => return Test::default(),
+            },
         };
-        let equal = if is_false {
+        let (when_true, when_false) = if is_false {
             // `x == false`: a null reply, or a boolean false
-            Test {
-                when_true: vec![(slot, left.only_false())],
-                when_false: vec![(slot, left.not_false())],
-            }
+            (left.only_false(), left.not_false())
         } else {
-            Test {
-                when_true: vec![(slot, Value::nil())],
-                when_false: vec![(slot, left.not_nil())],
-            }
+            (Value::nil(), left.not_nil())
+        };
+        let held = |value: Value| match &field {
+            Some(name) => self.locals.values[slot].with_field(name.clone(), &value),
+            None => value,
+        };
+        let equal = Test {
+            when_true: vec![(slot, held(when_true))],
+            when_false: vec![(slot, held(when_false))],
         };
         match binop {
             BinOp::TwoEqual(_) => equal,
             BinOp::TildeEqual(_) => equal.swap(),
             _ => Test::default(),
         }
+    }
+
+    /// `t.x`, `t['x']` or `t[2]` of a local `t` of this function: its slot and the field.
+    fn local_field(&self, expression: &Expression) -> Option<(usize, FieldName)> {
+        let Expression::Var(Var::Expression(var)) = expression else {
+            return None;
+        };
+        let Prefix::Name(token) = var.prefix() else {
+            return None;
+        };
+        let mut suffixes = var.suffixes();
+        let (Some(Suffix::Index(index)), None) = (suffixes.next(), suffixes.next()) else {
+            return None;
+        };
+        let name = match index {
+            Index::Dot { name, .. } => FieldName::Name(lua::token_text(name).into()),
+            Index::Brackets { expression, .. } => match &**expression {
+                Expression::String(token) => FieldName::Name(lua::string_value(token)?.into()),
+                Expression::Number(token) => FieldName::of(&Value::number(lua::token_text(token).parse().ok()))?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let slot = self
+            .resolve(lua::token_text(token))
+            .filter(|slot| *slot >= self.locals.fn_base)?;
+        Some((slot, name))
     }
 
     /// `type(x) == 'table'` (or `~=`): `x` is of that type where it holds.
@@ -677,6 +735,9 @@ impl<'a> Analyzer<'a> {
                         no_live = true;
                     }
                 }
+                // without field facts: a later write to a field of the table goes through
+                // the local, not through what is remembered here
+                let (yes, no) = (yes.without_fields(), no.without_fields());
                 if yes_live && no_live && yes != no {
                     values.push((slot, yes, no));
                 }

@@ -1,6 +1,6 @@
 //! Statements: blocks, assignments, branches, loops and function definitions.
 
-use full_moon::ast::{Block, Expression, FunctionBody, Index, LastStmt, Parameter, Stmt, Suffix, Var};
+use full_moon::ast::{Block, Expression, FunctionBody, Index, LastStmt, Parameter, Prefix, Stmt, Suffix, Var};
 use full_moon::tokenizer::TokenReference;
 
 use super::{
@@ -8,6 +8,7 @@ use super::{
     Table, Value, Values, kind, lua, seed, spread_to,
 };
 use crate::analysis::Func;
+use crate::analysis::value::FieldName;
 
 impl<'a> Analyzer<'a> {
     pub(super) fn block(&mut self, block: &'a Block) {
@@ -273,6 +274,9 @@ impl<'a> Analyzer<'a> {
                             self.global_write(range, &path, GlobalWriteKind::LibraryField);
                         } else {
                             self.store_into(&base, &function);
+                            if let Some(table) = Self::written_table(&base) {
+                                self.forget_field_facts(table);
+                            }
                         }
                     }
                     [] => {}
@@ -432,8 +436,13 @@ impl<'a> Analyzer<'a> {
                     .into_first();
                 // a field stored by name: the table is no longer a plain array
                 let mut named = matches!(last, Suffix::Index(Index::Dot { .. }));
+                let mut field = match last {
+                    Suffix::Index(Index::Dot { name, .. }) => Some(FieldName::Name(lua::token_text(name).into())),
+                    _ => None,
+                };
                 if let Suffix::Index(Index::Brackets { expression: key, .. }) = last {
                     let key = self.expr(key);
+                    field = FieldName::of(&key);
                     named = !key.has(kind::NUMBER);
                     if !named {
                         // `t[3] = v` replaces the third field on; an unknown index any
@@ -457,8 +466,31 @@ impl<'a> Analyzer<'a> {
                 }
                 self.note_escape(&value);
                 self.store_into(&target, &value);
+                self.write_field(expression.prefix(), init.is_empty(), &target, field, &value);
             }
             _ => {}
+        }
+    }
+
+    /// `t.x = value` (`t[2] = value`): the local `t` holds a table the script built
+    /// whose field `x` is now `value`, and every other copy of the table forgets what it
+    /// knew of its fields (an alias, a caller's local). A write through anything else
+    /// (`a.b.x = v`, an upvalue, a computed key) only forgets.
+    fn write_field(&mut self, prefix: &Prefix, direct: bool, target: &Value, field: Option<FieldName>, value: &Value) {
+        let Some(table) = Self::written_table(target) else {
+            return;
+        };
+        // the local written through, as it was: its other fields keep their values
+        let through = match (prefix, direct, table, self.walk.untracked) {
+            (Prefix::Name(token), true, Some(_), false) => self
+                .resolve(lua::token_text(token))
+                .filter(|slot| *slot >= self.locals.fn_base && self.locals.values[*slot].only(kind::TABLE))
+                .map(|slot| (slot, self.locals.values[slot].clone())),
+            _ => None,
+        };
+        self.forget_field_facts(table);
+        if let (Some((slot, before)), Some(field)) = (through, field) {
+            self.narrow_slot(slot, before.with_field(field, value));
         }
     }
 
@@ -585,6 +617,17 @@ impl<'a> Analyzer<'a> {
         if self.in_context() {
             return;
         }
+        // a caller that takes this summary did not see the body's writes
+        let stripped;
+        let returns = if returns.fixed.iter().chain(&returns.rest).any(|v| v.fields.is_some()) {
+            stripped = Values {
+                fixed: returns.fixed.iter().map(Value::without_fields).collect(),
+                rest: returns.rest.as_ref().map(Value::without_fields),
+            };
+            &stripped
+        } else {
+            returns
+        };
         let summary = self.summary.fns.entry(offset).or_default();
         let joined = Values::join_into(&summary.returns, returns);
         if joined != summary.returns {

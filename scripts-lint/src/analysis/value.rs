@@ -101,6 +101,29 @@ pub(crate) enum Table {
     Annotated(u32),
 }
 
+/// A field of a table the script built, named by a literal: `t.owner`, `t['owner']`,
+/// `t[2]` (`Pos(2)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum FieldName {
+    Name(Arc<str>),
+    Pos(u32),
+}
+
+impl FieldName {
+    /// The field a key value names, when it is one literal string or positive integer.
+    pub(crate) fn of(key: &Value) -> Option<FieldName> {
+        if let Some(name) = key.literal() {
+            return Some(FieldName::Name(name.into()));
+        }
+        key.number
+            .filter(|n| key.only(kind::NUMBER) && n.fract() == 0.0 && *n >= 1.0 && *n <= f64::from(u32::MAX))
+            .map(|n| FieldName::Pos(n as u32))
+    }
+}
+
+/// At most this many fields of one table are followed; more are "what the table holds".
+pub(crate) const MAX_FIELDS: usize = 16;
+
 /// What kind of reply a `return` of this value produces, where it is special.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Marker {
@@ -183,6 +206,13 @@ pub(crate) struct Value {
     pub(crate) func: Option<Func>,
     pub(crate) table: Option<Table>,
     pub(crate) marker: Option<Marker>,
+    /// For a table the script built ([`Table::Local`]): fields whose value is known
+    /// exactly here, each a value as [`without_fields`](Self::without_fields) keeps it.
+    /// A field not listed is what the table holds (its summary). Only a local's value
+    /// and the value of an expression carry these: what is stored in a table or a
+    /// summary drops them, so every copy a write may make stale is in a local, where
+    /// [`Analyzer::forget_field_facts`](super::Analyzer) finds it.
+    pub(crate) fields: Option<Arc<Vec<(FieldName, Value)>>>,
     /// For an iterator: the values its loop variables take.
     pub(crate) iterates: Option<Arc<(Value, Value)>>,
     /// The command whose reply this is (or was part of), for messages.
@@ -219,6 +249,7 @@ impl Value {
             func: None,
             table: None,
             marker: None,
+            fields: None,
             iterates: None,
             reply: None,
             origin_at: None,
@@ -436,6 +467,7 @@ impl Value {
             func: pick(self, &self.func, other, &other.func, kind::FUNCTION),
             table: pick(self, &self.table, other, &other.table, kind::TABLE),
             marker: pick(self, &self.marker, other, &other.marker, marked),
+            fields: join_fields(self, other),
             iterates: pick(self, &self.iterates, other, &other.iterates, kind::FUNCTION),
             reply: self.reply.or(other.reply),
             // messages point at where a non-key value came from, so prefer that origin
@@ -585,9 +617,77 @@ impl Value {
         v
     }
 
+    /// The value of field `key`, when it is known exactly.
+    pub(crate) fn field(&self, key: &FieldName) -> Option<&Value> {
+        self.fields.as_deref()?.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The table with field `key` set to `value` (for a table the script built).
+    pub(crate) fn with_field(&self, key: FieldName, value: &Value) -> Value {
+        let mut fields: Vec<(FieldName, Value)> = self.fields.as_deref().cloned().unwrap_or_default();
+        set_field(&mut fields, key, value);
+        Value {
+            fields: Some(fields.into()),
+            ..self.clone()
+        }
+    }
+
+    /// The value without what it knows of its fields: what a table or a summary
+    /// stores, where a later write to the table would not reach it.
+    pub(crate) fn without_fields(&self) -> Value {
+        let mut value = self.clone();
+        value.fields = None;
+        value
+    }
+
+    /// [`without_fields`](Self::without_fields), copying only a value that has some.
+    pub(crate) fn stripped(&self) -> std::borrow::Cow<'_, Value> {
+        if self.fields.is_some() {
+            std::borrow::Cow::Owned(self.without_fields())
+        } else {
+            std::borrow::Cow::Borrowed(self)
+        }
+    }
+
     /// True when the value may be `nil` or `false` because a reply was null.
     pub(crate) fn may_be_missing(&self) -> bool {
         self.has(kind::MISSING)
+    }
+}
+
+/// Sets a known field (past [`MAX_FIELDS`] a new one is left unknown).
+pub(crate) fn set_field(fields: &mut Vec<(FieldName, Value)>, key: FieldName, value: &Value) {
+    let value = value.without_fields();
+    match fields.iter().position(|(k, _)| *k == key) {
+        Some(at) => fields[at].1 = value,
+        None if fields.len() < MAX_FIELDS => fields.push((key, value)),
+        None => {}
+    }
+}
+
+/// What is known of the fields of a joined table: a side that cannot be a table has no
+/// say, and where both may be, only the fields both know, each joined.
+fn join_fields(a: &Value, b: &Value) -> Option<Arc<Vec<(FieldName, Value)>>> {
+    let tables = kind::TABLE | kind::OPAQUE;
+    match (a.has(tables), b.has(tables)) {
+        (true, false) => a.fields.clone(),
+        (false, true) => b.fields.clone(),
+        _ if a.has(kind::OPAQUE) || b.has(kind::OPAQUE) || a.table != b.table => None,
+        _ => match (&a.fields, &b.fields) {
+            (Some(x), Some(y)) if Arc::ptr_eq(x, y) => Some(x.clone()),
+            (Some(x), Some(y)) => {
+                let both: Vec<(FieldName, Value)> = x
+                    .iter()
+                    .filter_map(|(key, value)| {
+                        y.iter()
+                            .find(|(k, _)| k == key)
+                            .map(|(_, other)| (key.clone(), value.join(other)))
+                    })
+                    .collect();
+                Some(both.into())
+            }
+            _ => None,
+        },
     }
 }
 
@@ -859,6 +959,35 @@ mod tests {
         let flag = Value::boolean(Some(false)).join(&Value::string(Some("x".into())));
         assert!(flag.truthy().only(kind::STRING));
         assert!(Value::boolean(None).truthy().boolean == Some(true));
+    }
+
+    #[test]
+    fn fields_join_only_where_both_sides_know_them() {
+        let table = Value::table(Some(Table::Local(7)));
+        let reply = Value::of(kind::REPLY | kind::MISSING_FALSE);
+        let owner = FieldName::Name("owner".into());
+        let state = FieldName::Name("state".into());
+        let both = table
+            .with_field(owner.clone(), &reply)
+            .with_field(state.clone(), &reply);
+        let one = table.with_field(owner.clone(), &Value::nil());
+        let joined = both.join(&one);
+        assert!(joined.field(&state).is_none());
+        let field = joined.field(&owner).expect("both know `owner`");
+        assert!(field.has(kind::NIL) && field.has(kind::MISSING_FALSE));
+        // a side that cannot be a table has no say; one that may be any table has
+        assert_eq!(both.join(&Value::nil()).field(&owner), Some(&reply));
+        assert!(both.join(&Value::unknown()).fields.is_none());
+        // another table: none
+        assert!(both.join(&Value::table(Some(Table::Local(9)))).fields.is_none());
+        // what a table stores is without them
+        assert!(
+            both.with_field(FieldName::Pos(1), &both)
+                .field(&FieldName::Pos(1))
+                .unwrap()
+                .fields
+                .is_none()
+        );
     }
 
     #[test]

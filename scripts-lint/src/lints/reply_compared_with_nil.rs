@@ -16,19 +16,31 @@ impl Lint for ReplyComparedWithNil {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // a helper's comparison is recorded once per call: one finding per place,
+        // naming the command of every call that reaches it with a reply
+        let mut reported: Vec<&std::ops::Range<usize>> = Vec::new();
         for comparison in &cx.facts.comparisons {
-            let Some((reply, nil)) = reply_and_nil(comparison) else { continue };
-            // a value that may really be nil (`tonumber` of a missing value) is fine
-            if reply.value.has(kind::NIL | kind::MISSING_NIL | kind::OPAQUE) {
+            let Some((reply, nil)) = reply_and_nil(comparison).filter(|(reply, _)| missed(&reply.value)) else {
+                continue;
+            };
+            if reported.contains(&&comparison.range) {
                 continue;
             }
-            // the hazard is a null reply the test misses: where none reaches the
-            // comparison (a reply that is never null, `reply or ''`, or a value an
-            // earlier `v == false or` already took), `== nil` is only redundant
-            if !reply.value.has(kind::MISSING_FALSE) {
-                continue;
+            reported.push(&comparison.range);
+            let mut commands: Vec<String> = Vec::new();
+            for other in cx.facts.comparisons.iter().filter(|other| other.range == comparison.range) {
+                if let Some((reply, _)) = reply_and_nil(other).filter(|(reply, _)| missed(&reply.value)) {
+                    let command = reply_command(&reply.value);
+                    if !commands.contains(&command) {
+                        commands.push(command);
+                    }
+                }
             }
-            let command = reply_command(&reply.value);
+            let command = match commands.as_slice() {
+                [one] => format!("{one} never replies"),
+                [init @ .., last] => format!("{} and {last} never reply", init.join(", ")),
+                [] => "the command never replies".to_owned(),
+            };
             let never = if comparison.op == "==" { "never true" } else { "always true" };
             let help = if comparison.op == "==" {
                 format!("test `if not {0} then` (missing) or `{0} == false`", cx.text(&reply.range))
@@ -37,7 +49,7 @@ impl Lint for ReplyComparedWithNil {
             };
             let mut finding = Self::finding(
                 comparison.range.clone(),
-                format!("{command} never replies `nil` to a script: `{} nil` is {never}", comparison.op),
+                format!("{command} `nil` to a script: `{} nil` is {never}", comparison.op),
             )
             .label(never)
             .secondary(nil.range.clone(), "a null reply is `false`, not `nil`")
@@ -60,6 +72,14 @@ impl Lint for ReplyComparedWithNil {
             out.push(finding);
         }
     }
+}
+
+/// A reply a comparison with `nil` misses: it may be a null reply (`false`) and is never
+/// really `nil` (as `tonumber` of a missing value may be). Where no null reply reaches
+/// the comparison (a reply that is never null, `reply or ''`, or a value an earlier
+/// `v == false or` already took), `== nil` is only redundant.
+fn missed(value: &crate::analysis::Value) -> bool {
+    !value.has(kind::NIL | kind::MISSING_NIL | kind::OPAQUE) && value.has(kind::MISSING_FALSE)
 }
 
 /// The reply and the `nil` of an `==`/`~=` between them.
