@@ -33,6 +33,7 @@ mod expr;
 mod facts;
 mod library;
 mod lua;
+mod memo;
 mod refine;
 mod stmt;
 pub(crate) mod value;
@@ -360,6 +361,9 @@ struct Walk {
     /// Evaluating the condition of an `if`, `while` or `repeat` (its tests, not the
     /// values inside them): a reply tested there is tested for truth.
     condition: bool,
+    /// Evaluations being recorded for [`memo`], and the effects logged for them.
+    memo_open: usize,
+    memo_log: Vec<memo::Effect>,
 }
 
 impl Walk {
@@ -376,6 +380,8 @@ impl Walk {
             untracked: false,
             resp3: false,
             fields: FxHashMap::default(),
+            memo_open: 0,
+            memo_log: Vec::new(),
         }
     }
 }
@@ -393,6 +399,14 @@ struct Summaries<'a> {
     definitions: FxHashMap<usize, Definition<'a>>,
     /// Evaluations at call sites, per function; cleared every round.
     evaluated: FxHashMap<usize, Vec<Evaluated>>,
+    /// Recorded evaluations at call sites, per function, to replay ([`memo`]);
+    /// cleared every round.
+    recorded: FxHashMap<usize, Vec<std::rc::Rc<memo::Recorded>>>,
+    /// Counts the growths of summaries read this round (and new definitions): an
+    /// evaluation recorded at the same count read the same summaries.
+    version: u64,
+    /// The value of `version` when each summary last grew (after some walk read it).
+    stamps: FxHashMap<memo::Summary, u64>,
     /// Statements evaluated at call sites this round (see [`CONTEXT_BUDGET`]).
     context_statements: usize,
     /// Summaries read this round; one that grows after being read makes the round
@@ -446,6 +460,7 @@ impl<'a> Analyzer<'a> {
         self.summary.changed = false;
         self.summary.read = Reads::default();
         self.summary.evaluated.clear();
+        self.summary.recorded.clear();
         self.summary.context_statements = 0;
         self.facts = Facts::default();
         self.locals.clear();
@@ -625,7 +640,9 @@ impl<'a> Analyzer<'a> {
         let joined = entry.join(value);
         if joined != *entry {
             *entry = joined;
-            self.summary.changed |= self.summary.read.declared.contains(&decl);
+            if self.summary.read.declared.contains(&decl) {
+                self.summary_grew(memo::Summary::Declared(decl));
+            }
         }
     }
 
@@ -642,6 +659,7 @@ impl<'a> Analyzer<'a> {
             // an upvalue can be read at any time: take everything ever assigned to it
             let decl = self.locals.scopes[index].1;
             self.summary.read.declared.insert(decl);
+            self.memo_log(|| memo::Effect::Read(memo::Summary::Declared(decl)));
             return self.summary.declared.get(&decl).cloned().unwrap_or_else(Value::unknown);
         }
         self.locals.values[index].clone()
@@ -752,7 +770,9 @@ impl<'a> Analyzer<'a> {
             let joined = entry.join(value);
             if joined != *entry {
                 *entry = joined;
-                self.summary.changed |= self.summary.read.tables.contains(&id);
+                if self.summary.read.tables.contains(&id) {
+                    self.summary_grew(memo::Summary::Table(id));
+                }
             }
         }
     }
@@ -769,7 +789,10 @@ impl<'a> Analyzer<'a> {
                 let summary = self.summary.fns.entry(offset).or_default();
                 if !summary.escaped {
                     summary.escaped = true;
-                    self.summary.changed |= self.summary.read.fn_inputs.contains(&offset);
+                    if self.summary.read.fn_inputs.contains(&offset) {
+                        // what a function is called with is read where it is defined only
+                        self.summary.changed = true;
+                    }
                 }
             }
             (_, Some(Table::Keys)) => self.facts.keys_dynamic = true,
@@ -780,6 +803,7 @@ impl<'a> Analyzer<'a> {
 
     fn read_table(&mut self, id: usize) -> Option<&Value> {
         self.summary.read.tables.insert(id);
+        self.memo_log(|| memo::Effect::Read(memo::Summary::Table(id)));
         self.summary.tables.get(&id)
     }
 
@@ -810,6 +834,12 @@ impl<'a> Analyzer<'a> {
             return;
         }
         let decl = self.locals.scopes[slot].1;
+        self.misuse_decl(decl, at);
+    }
+
+    /// Records that the shadowing local declared at `decl` is used as the global it hides.
+    fn misuse_decl(&mut self, decl: usize, at: Range<usize>) {
+        self.memo_log(|| memo::Effect::Misuse(decl, at.clone()));
         if let Some(shadow) = self
             .facts
             .shadows

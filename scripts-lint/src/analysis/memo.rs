@@ -1,0 +1,305 @@
+//! Recorded evaluations of local functions, replayed at later calls with the same inputs.
+//!
+//! A helper is evaluated at each call with that call's arguments, and its findings
+//! are that call's. Real scripts call the same helpers many times with the same
+//! abstract arguments (BullMQ's scripts are helpers calling helpers), and walking the
+//! body again gives the same answer: what an evaluation does depends only on
+//!
+//! - its arguments, the flow facts at the call (seed state, keys known to exist), and
+//!   where the walk is (the functions being evaluated, which decide recursion and depth;
+//!   how deep in loops, which decides how loops iterate; the scope ranges hidden from it;
+//!   whether `KEYS`/`ARGV` still identify keys; RESP3);
+//! - the summaries it reads (upvalues, tables, what functions return, where they are
+//!   defined): those only grow, and [`Summaries::version`] counts every growth of one
+//!   some walk has read this round, so an evaluation made at the same version read
+//!   the same summaries;
+//! - the leading fields of table constructors ([`Walk::fields`]), which any code writes:
+//!   each read of them while an evaluation is recorded is logged with what it read, and
+//!   an evaluation is replayed only where every such read would read the same;
+//! - the statements left in the round's budget of evaluations ([`CONTEXT_BUDGET`]).
+//!
+//! Its output is what it returns, the flow facts and flags it leaves, the facts it
+//! recorded ([`Facts::open`]/[`Facts::close`]) and its other effects, logged as
+//! [`Effect`]s: writes of table fields, annotation targets taken, shadowing locals
+//! misused. A replay records all of them again, so a loop's first pass drops a replayed
+//! evaluation's facts as it drops a walked one's, and an evaluation around a replayed
+//! one logs its effects as its own. An evaluation that defines a function is not kept:
+//! the definition's scope is the call's.
+
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::facts::{FactsDelta, FactsMark};
+use super::{Analyzer, CONTEXT_BUDGET, ITERATED_LOOP_DEPTH, Value, Values, exists};
+use rustc_hash::FxHashMap;
+
+/// What an evaluation does besides its facts and flow, in order (see the module).
+#[derive(Clone, Debug)]
+pub(super) enum Effect {
+    /// The leading fields of the table built at an offset were read: what they were.
+    ReadFields(usize, Option<Vec<Value>>),
+    /// ... were written.
+    WriteFields(usize, Option<Vec<Value>>),
+    /// An annotation target was taken.
+    Note(usize),
+    /// The shadowing local declared at an offset was misused at a range.
+    Misuse(usize, Range<usize>),
+    /// A function was defined: the evaluation is not kept.
+    Defined,
+    /// A summary was read.
+    Read(Summary),
+    /// A call of the function defined at an offset was evaluated or not, as it is on
+    /// the stack of those being evaluated or not.
+    Checked(usize),
+    /// A call found a definition visible to this many scope entries, the last one
+    /// declared at an offset, in scope or not.
+    Visible(usize, Option<usize>, bool),
+}
+
+/// A summary an evaluation reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Summary {
+    /// What a local may hold, by its declaration.
+    Declared(usize),
+    /// What is stored into a table, by its constructor.
+    Table(usize),
+    /// What a function returns, by its definition.
+    Returns(usize),
+    /// Where a function is defined.
+    Definition(usize),
+}
+
+/// Everything besides the summaries an evaluation's walk depends on.
+#[derive(Clone, PartialEq)]
+pub(super) struct Key {
+    args: Vec<Value>,
+    varargs: Values,
+    seed: u8,
+    existing: exists::Existing,
+    depth: usize,
+    loop_depth: usize,
+    hidden: Vec<Range<usize>>,
+    untracked: bool,
+    resp3: bool,
+    condition: bool,
+}
+
+/// One recorded evaluation: its inputs and its output.
+pub(super) struct Recorded {
+    key: Key,
+    /// [`Summaries::version`] when it started.
+    at: u64,
+    /// The functions whose calls it evaluated or not, and whether each was on the stack
+    /// of those being evaluated.
+    checked: Vec<(usize, bool)>,
+    statements: usize,
+    effects: Vec<Effect>,
+    facts: FactsDelta,
+    returns: Values,
+    exit_seed: u8,
+    exit_existing: exists::Existing,
+    untracked: bool,
+    resp3: bool,
+}
+
+/// An evaluation being recorded.
+pub(super) struct Open {
+    key: Key,
+    at: u64,
+    facts: FactsMark,
+    log: usize,
+    statements: usize,
+}
+
+impl<'a> Analyzer<'a> {
+    /// The inputs of an evaluation of a function visible to `visible` scope entries
+    /// with `args` here; `None` where evaluations are not kept (not recording, in a
+    /// library, whose callbacks change what is recorded where).
+    pub(super) fn memo_key(&self, args: &[Value], varargs: &Values, visible: usize) -> Option<Key> {
+        if !self.walk.recording || self.library.mode != super::Mode::Script {
+            return None;
+        }
+        Some(Key {
+            args: args.to_vec(),
+            varargs: varargs.clone(),
+            seed: self.flow.seed,
+            existing: self.flow.existing.clone(),
+            depth: self.walk.evaluating.len(),
+            loop_depth: self.walk.loop_depth.min(ITERATED_LOOP_DEPTH),
+            hidden: (self.locals.hidden.iter())
+                .map(|r| r.start.min(visible)..r.end.min(visible))
+                .collect(),
+            untracked: self.walk.untracked,
+            resp3: self.walk.resp3,
+            condition: self.walk.condition,
+        })
+    }
+
+    /// Replays an evaluation of `offset` recorded with `key`, when one is kept and every
+    /// table field it read reads the same here; returns what it returned.
+    pub(super) fn replay(&mut self, offset: usize, key: &Key) -> Option<Values> {
+        let statements = self.summary.context_statements;
+        let recorded = (self.summary.recorded.get(&offset)?.iter())
+            .find(|r| {
+                r.key == *key
+                    && statements + r.statements <= CONTEXT_BUDGET
+                    && r.checked.iter().all(|(f, on)| self.walk.evaluating.contains(f) == *on)
+                    && self.reads_hold(r.at, &r.effects)
+            })?
+            .clone();
+        self.facts.replay(&recorded.facts);
+        for effect in &recorded.effects {
+            match effect {
+                Effect::ReadFields(..) | Effect::Read(_) | Effect::Checked(_) | Effect::Visible(..) => {
+                    if self.walk.memo_open > 0 {
+                        self.walk.memo_log.push(effect.clone());
+                    }
+                }
+                Effect::WriteFields(id, fields) => self.set_fields(*id, fields.clone()),
+                Effect::Note(index) => self.take_note(*index),
+                Effect::Misuse(decl, at) => self.misuse_decl(*decl, at.clone()),
+                Effect::Defined => unreachable!("not kept"),
+            }
+        }
+        self.summary.context_statements += recorded.statements;
+        self.flow.seed = recorded.exit_seed;
+        self.flow.existing.clone_from(&recorded.exit_existing);
+        self.walk.untracked = recorded.untracked;
+        self.walk.resp3 = recorded.resp3;
+        Some(recorded.returns.clone())
+    }
+
+    /// Whether what `effects` read reads the same now: each table field (after the
+    /// writes before it in `effects`), each summary (not grown since `at`), each
+    /// definition's scope.
+    fn reads_hold(&self, at: u64, effects: &[Effect]) -> bool {
+        let mut written: FxHashMap<usize, Option<&Vec<Value>>> = FxHashMap::default();
+        for effect in effects {
+            match effect {
+                Effect::ReadFields(id, then) => {
+                    let now = match written.get(id) {
+                        Some(fields) => *fields,
+                        None => self.walk.fields.get(id),
+                    };
+                    if now != then.as_ref() {
+                        return false;
+                    }
+                }
+                Effect::WriteFields(id, fields) => {
+                    written.insert(*id, fields.as_ref());
+                }
+                Effect::Read(summary) => {
+                    if self.summary.stamps.get(summary).is_some_and(|&grown| grown > at) {
+                        return false;
+                    }
+                }
+                Effect::Visible(visible, top, seen) => {
+                    if self.in_scope(*visible, *top) != *seen {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        true
+    }
+
+    /// Starts recording an evaluation with inputs `key`.
+    pub(super) fn memo_open(&mut self, key: Key) -> Open {
+        self.walk.memo_open += 1;
+        Open {
+            key,
+            at: self.summary.version,
+            facts: self.facts.open(),
+            log: self.walk.memo_log.len(),
+            statements: self.summary.context_statements,
+        }
+    }
+
+    /// Ends recording the evaluation of `offset` begun with `open`, which returned
+    /// `returns`, and keeps it unless it defined a function or ran out of budget.
+    pub(super) fn memo_close(&mut self, offset: usize, open: Open, returns: &Values) {
+        let facts = self.facts.close(open.facts);
+        let effects = self.walk.memo_log[open.log..].to_vec();
+        self.walk.memo_open -= 1;
+        if self.walk.memo_open == 0 {
+            self.walk.memo_log.clear();
+        }
+        let statements = self.summary.context_statements - open.statements;
+        if effects.iter().any(|e| matches!(e, Effect::Defined)) || self.summary.context_statements > CONTEXT_BUDGET {
+            return;
+        }
+        let checked = (effects.iter())
+            .filter_map(|e| match e {
+                Effect::Checked(f) => Some((*f, self.walk.evaluating.contains(f))),
+                _ => None,
+            })
+            .collect();
+        let recorded = Recorded {
+            key: open.key,
+            at: open.at,
+            checked,
+            statements,
+            effects,
+            facts,
+            returns: returns.clone(),
+            exit_seed: self.flow.seed,
+            exit_existing: self.flow.existing.clone(),
+            untracked: self.walk.untracked,
+            resp3: self.walk.resp3,
+        };
+        self.summary.recorded.entry(offset).or_default().push(Rc::new(recorded));
+    }
+
+    /// Logs `effect` for the evaluations being recorded.
+    pub(super) fn memo_log(&mut self, effect: impl FnOnce() -> Effect) {
+        if self.walk.memo_open > 0 {
+            self.walk.memo_log.push(effect());
+        }
+    }
+
+    /// The leading fields of the table built at `id`, as far as known.
+    pub(super) fn fields(&mut self, id: usize) -> Option<&Vec<Value>> {
+        if self.walk.memo_open > 0 {
+            let fields = self.walk.fields.get(&id).cloned();
+            self.walk.memo_log.push(Effect::ReadFields(id, fields));
+        }
+        self.walk.fields.get(&id)
+    }
+
+    /// Sets (`None`: forgets) the leading fields of the table built at `id`.
+    pub(super) fn set_fields(&mut self, id: usize, fields: Option<Vec<Value>>) {
+        if self.walk.memo_open > 0 {
+            self.walk.memo_log.push(Effect::WriteFields(id, fields.clone()));
+        }
+        match fields {
+            Some(fields) => self.walk.fields.insert(id, fields),
+            None => self.walk.fields.remove(&id),
+        };
+    }
+
+    /// A summary some walk read this round grew: the round is stale, and evaluations
+    /// recorded before may have read what it was.
+    pub(super) fn summary_grew(&mut self, summary: Summary) {
+        self.summary.changed = true;
+        self.summary_stamp(summary);
+    }
+
+    /// `summary` changed: evaluations recorded before that read it are not replayed.
+    pub(super) fn summary_stamp(&mut self, summary: Summary) {
+        self.summary.version += 1;
+        self.summary.stamps.insert(summary, self.summary.version);
+    }
+
+    /// Whether a definition visible to `visible` scope entries, the last declared at
+    /// `top`, is in scope here: the scope it saw is still there.
+    pub(super) fn in_scope(&self, visible: usize, top: Option<usize>) -> bool {
+        visible <= self.locals.scopes.len() && (visible == 0 || Some(self.locals.scopes[visible - 1].1) == top)
+    }
+
+    /// Marks annotation target `index` taken.
+    pub(super) fn take_note(&mut self, index: usize) {
+        self.memo_log(|| Effect::Note(index));
+        self.notes_taken[index] = true;
+    }
+}
