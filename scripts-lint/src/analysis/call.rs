@@ -147,6 +147,8 @@ impl<'a> Analyzer<'a> {
     fn evaluate(&mut self, offset: usize, args: &Values) -> Option<Values> {
         self.memo_log(|| super::memo::Effect::Read(super::memo::Summary::Definition(offset)));
         self.memo_log(|| super::memo::Effect::Checked(offset));
+        let depth = self.walk.evaluating.len();
+        self.memo_log(|| super::memo::Effect::Depth(depth));
         let definition = *self.summary.definitions.get(&offset)?;
         if self.walk.evaluating.len() >= CONTEXT_DEPTH
             || self.walk.evaluating.contains(&offset)

@@ -54,6 +54,11 @@ pub(super) enum Effect {
     /// A call found a definition visible to this many scope entries, the last one
     /// declared at an offset, in scope or not.
     Visible(usize, Option<usize>, bool),
+    /// A call was evaluated or not with this many evaluations under way (see
+    /// [`super::CONTEXT_DEPTH`]).
+    Depth(usize),
+    /// A loop was iterated or not this deep in loops (see [`ITERATED_LOOP_DEPTH`]).
+    Loop(usize),
 }
 
 /// A summary an evaluation reads.
@@ -76,12 +81,27 @@ pub(super) struct Key {
     varargs: Values,
     seed: u8,
     existing: exists::Existing,
-    depth: usize,
-    loop_depth: usize,
     hidden: Vec<Range<usize>>,
     untracked: bool,
     resp3: bool,
     condition: bool,
+}
+
+/// A nesting level an evaluation started at (of evaluations, of loops), and how much
+/// deeper it checked the level against its limit (`None`: never).
+pub(super) struct Level {
+    at: usize,
+    more: Option<usize>,
+}
+
+impl Level {
+    /// Whether starting at `at` instead, every check against `limit` gives the same.
+    fn holds(&self, at: usize, limit: usize) -> bool {
+        match self.more {
+            None => true,
+            Some(more) => at == self.at || (self.at + more < limit && at + more < limit),
+        }
+    }
 }
 
 /// One recorded evaluation: its inputs and its output.
@@ -92,6 +112,10 @@ pub(super) struct Recorded {
     /// The functions whose calls it evaluated or not, and whether each was on the stack
     /// of those being evaluated.
     checked: Vec<(usize, bool)>,
+    /// How many evaluations were under way, and how many more it started at most.
+    depth: Level,
+    /// How deep in loops it started, and how many loops deeper it checked at most.
+    loops: Level,
     statements: usize,
     effects: Vec<Effect>,
     facts: FactsDelta,
@@ -105,6 +129,8 @@ pub(super) struct Recorded {
 /// An evaluation being recorded.
 pub(super) struct Open {
     key: Key,
+    depth: usize,
+    loops: usize,
     at: u64,
     facts: FactsMark,
     log: usize,
@@ -124,10 +150,11 @@ impl<'a> Analyzer<'a> {
             varargs: varargs.clone(),
             seed: self.flow.seed,
             existing: self.flow.existing.clone(),
-            depth: self.walk.evaluating.len(),
-            loop_depth: self.walk.loop_depth.min(ITERATED_LOOP_DEPTH),
+            // the caller's locals are hidden from the body, which sees only scope
+            // entries below `visible`
             hidden: (self.locals.hidden.iter())
                 .map(|r| r.start.min(visible)..r.end.min(visible))
+                .filter(|r| !r.is_empty())
                 .collect(),
             untracked: self.walk.untracked,
             resp3: self.walk.resp3,
@@ -144,6 +171,8 @@ impl<'a> Analyzer<'a> {
                 r.key == *key
                     && statements + r.statements <= CONTEXT_BUDGET
                     && r.checked.iter().all(|(f, on)| self.walk.evaluating.contains(f) == *on)
+                    && r.depth.holds(self.walk.evaluating.len(), super::CONTEXT_DEPTH)
+                    && r.loops.holds(self.walk.loop_depth, ITERATED_LOOP_DEPTH)
                     && self.reads_hold(r.at, &r.effects)
             })?
             .clone();
@@ -159,7 +188,16 @@ impl<'a> Analyzer<'a> {
                 Effect::Note(index) => self.take_note(*index),
                 Effect::Misuse(decl, at) => self.misuse_decl(*decl, at.clone()),
                 Effect::Defined => unreachable!("not kept"),
+                // logged below, from here
+                Effect::Depth(_) | Effect::Loop(_) => {}
             }
+        }
+        let (depth, loops) = (self.walk.evaluating.len(), self.walk.loop_depth);
+        if let Some(more) = recorded.depth.more {
+            self.memo_log(|| Effect::Depth(depth + more));
+        }
+        if let Some(more) = recorded.loops.more {
+            self.memo_log(|| Effect::Loop(loops + more));
         }
         self.summary.context_statements += recorded.statements;
         self.flow.seed = recorded.exit_seed;
@@ -210,6 +248,8 @@ impl<'a> Analyzer<'a> {
         Open {
             key,
             at: self.summary.version,
+            depth: self.walk.evaluating.len(),
+            loops: self.walk.loop_depth,
             facts: self.facts.open(),
             log: self.walk.memo_log.len(),
             statements: self.summary.context_statements,
@@ -235,10 +275,23 @@ impl<'a> Analyzer<'a> {
                 _ => None,
             })
             .collect();
+        let deepest = |level: fn(&Effect) -> Option<usize>, from: usize| {
+            effects.iter().filter_map(level).map(|l| l - from).max()
+        };
+        let depth = Level {
+            at: open.depth,
+            more: deepest(|e| if let Effect::Depth(d) = e { Some(*d) } else { None }, open.depth),
+        };
+        let loops = Level {
+            at: open.loops,
+            more: deepest(|e| if let Effect::Loop(d) = e { Some(*d) } else { None }, open.loops),
+        };
         let recorded = Recorded {
             key: open.key,
             at: open.at,
             checked,
+            depth,
+            loops,
             statements,
             effects,
             facts,

@@ -296,6 +296,8 @@ impl<'a> Analyzer<'a> {
     /// the state at the loop's entry is iterated to a fixed point, and one iteration
     /// from there is recorded.
     fn looping(&mut self, exits_at_end: bool, mut body: impl FnMut(&mut Self)) {
+        let depth = self.walk.loop_depth;
+        self.memo_log(|| super::memo::Effect::Loop(depth));
         if self.walk.loop_depth >= ITERATED_LOOP_DEPTH {
             // no later pass is analysed: a key made sure of before the loop may be
             // deleted by a pass before the one recorded
