@@ -142,7 +142,7 @@ impl<'a> Analyzer<'a> {
     /// with `args` here; `None` where evaluations are not kept (not recording, in a
     /// library, whose callbacks change what is recorded where).
     pub(super) fn memo_key(&self, args: &[Value], varargs: &Values, visible: usize) -> Option<Key> {
-        if !self.walk.recording || self.library.mode != super::Mode::Script {
+        if !self.replay || !self.walk.recording || self.library.mode != super::Mode::Script {
             return None;
         }
         Some(Key {
@@ -200,6 +200,7 @@ impl<'a> Analyzer<'a> {
             self.memo_log(|| Effect::Loop(loops + more));
         }
         self.summary.context_statements += recorded.statements;
+        self.summary.replays += 1;
         self.flow.seed = recorded.exit_seed;
         self.flow.existing.clone_from(&recorded.exit_existing);
         self.walk.untracked = recorded.untracked;
@@ -275,9 +276,8 @@ impl<'a> Analyzer<'a> {
                 _ => None,
             })
             .collect();
-        let deepest = |level: fn(&Effect) -> Option<usize>, from: usize| {
-            effects.iter().filter_map(level).map(|l| l - from).max()
-        };
+        let deepest =
+            |level: fn(&Effect) -> Option<usize>, from: usize| effects.iter().filter_map(level).map(|l| l - from).max();
         let depth = Level {
             at: open.depth,
             more: deepest(|e| if let Effect::Depth(d) = e { Some(*d) } else { None }, open.depth),

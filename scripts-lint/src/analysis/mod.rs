@@ -229,6 +229,9 @@ struct Evaluated {
 
 /// The walk over the script: its state in five parts, each changed as one.
 struct Analyzer<'a> {
+    /// Replay recorded evaluations ([`memo`]); off only to test that replaying changes
+    /// nothing.
+    replay: bool,
     /// Record every local's name where it is declared and read, with its value
     /// ([`Facts::local_refs`]): for an editor's outline, not for the lints.
     outline: bool,
@@ -407,6 +410,8 @@ struct Summaries<'a> {
     version: u64,
     /// The value of `version` when each summary last grew (after some walk read it).
     stamps: FxHashMap<memo::Summary, u64>,
+    /// Evaluations replayed, over every round.
+    replays: usize,
     /// Statements evaluated at call sites this round (see [`CONTEXT_BUDGET`]).
     context_statements: usize,
     /// Summaries read this round; one that grows after being read makes the round
@@ -431,6 +436,7 @@ struct LibraryState {
 impl<'a> Analyzer<'a> {
     fn new(source: &'a str, notes: &'a Annotations) -> Self {
         Analyzer {
+            replay: true,
             source,
             notes,
             notes_taken: vec![false; notes.targets.len()],
