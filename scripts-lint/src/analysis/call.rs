@@ -120,6 +120,7 @@ impl<'a> Analyzer<'a> {
             self.summary.changed |= grew && self.summary.read.fn_inputs.contains(&offset);
         }
         self.summary.read.fn_returns.insert(offset);
+        self.memo_log(|| super::memo::Effect::Read(super::memo::Summary::Returns(offset)));
         if let Some(returns) = self.evaluate(offset, &values) {
             return returns;
         }
@@ -133,7 +134,6 @@ impl<'a> Analyzer<'a> {
                 self.summary.changed = true;
             }
         }
-        self.memo_log(|| super::memo::Effect::Read(super::memo::Summary::Returns(offset)));
         match self.summary.fns.get(&offset).and_then(|s| s.returns.clone()) {
             Some(returns) => returns,
             None => unknown_result(range),
@@ -267,7 +267,7 @@ impl<'a> Analyzer<'a> {
             entry_seed
         };
         self.flow.existing = frame.exit_existing.clone().unwrap_or_else(|| entry_existing.clone());
-        self.summary.evaluated.entry(offset).or_default().push(Evaluated {
+        let evaluated = Evaluated {
             args: params,
             varargs,
             seed: entry_seed,
@@ -275,7 +275,9 @@ impl<'a> Analyzer<'a> {
             returns: returns.clone(),
             exit_seed: frame.exit_seed,
             exit_existing: frame.exit_existing,
-        });
+        };
+        self.memo_log(|| super::memo::Effect::Evaluated(offset, std::rc::Rc::new(evaluated.clone())));
+        self.summary.evaluated.entry(offset).or_default().push(evaluated);
         if let Some(open) = open {
             self.memo_close(offset, open, &returns);
         }

@@ -10,9 +10,11 @@
 //!   how deep in loops, which decides how loops iterate; the scope ranges hidden from it;
 //!   whether `KEYS`/`ARGV` still identify keys; RESP3);
 //! - the summaries it reads (upvalues, tables, what functions return, where they are
-//!   defined): those only grow, and [`Summaries::version`] counts every growth of one
-//!   some walk has read this round, so an evaluation made at the same version read
-//!   the same summaries;
+//!   defined): those only grow, each growth is stamped with a count
+//!   ([`Summaries::version`]), and an evaluation is replayed only where none of those
+//!   it read grew since it started, in this round or a later one (a replay reads them
+//!   again for the round's fixed point, and remembers again the evaluations the round's
+//!   silent calls reuse);
 //! - the leading fields of table constructors ([`Walk::fields`]), which any code writes:
 //!   each read of them while an evaluation is recorded is logged with what it read, and
 //!   an evaluation is replayed only where every such read would read the same;
@@ -30,7 +32,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use super::facts::{FactsDelta, FactsMark};
-use super::{Analyzer, CONTEXT_BUDGET, ITERATED_LOOP_DEPTH, Value, Values, exists};
+use super::{Analyzer, CONTEXT_BUDGET, Evaluated, ITERATED_LOOP_DEPTH, Value, Values, exists};
 use rustc_hash::FxHashMap;
 
 /// What an evaluation does besides its facts and flow, in order (see the module).
@@ -48,6 +50,8 @@ pub(super) enum Effect {
     Defined,
     /// A summary was read.
     Read(Summary),
+    /// An evaluation was remembered for the round's silent calls.
+    Evaluated(usize, Rc<Evaluated>),
     /// A call of the function defined at an offset was evaluated or not, as it is on
     /// the stack of those being evaluated or not.
     Checked(usize),
@@ -179,7 +183,31 @@ impl<'a> Analyzer<'a> {
         self.facts.replay(&recorded.facts);
         for effect in &recorded.effects {
             match effect {
-                Effect::ReadFields(..) | Effect::Read(_) | Effect::Checked(_) | Effect::Visible(..) => {
+                Effect::Read(summary) => {
+                    // read again this round, for the rounds' fixed point
+                    let read = &mut self.summary.read;
+                    match *summary {
+                        Summary::Declared(decl) => read.declared.insert(decl),
+                        Summary::Table(id) => read.tables.insert(id),
+                        Summary::Returns(offset) => read.fn_returns.insert(offset),
+                        Summary::Definition(_) => false,
+                    };
+                    self.memo_log(|| effect.clone());
+                }
+                Effect::Evaluated(function, evaluated) => {
+                    let all = self.summary.evaluated.entry(*function).or_default();
+                    let same = |e: &Evaluated| {
+                        e.seed == evaluated.seed
+                            && e.existing == evaluated.existing
+                            && e.args == evaluated.args
+                            && e.varargs == evaluated.varargs
+                    };
+                    if !all.iter().any(same) {
+                        all.push(Evaluated::clone(evaluated));
+                    }
+                    self.memo_log(|| effect.clone());
+                }
+                Effect::ReadFields(..) | Effect::Checked(_) | Effect::Visible(..) => {
                     if self.walk.memo_open > 0 {
                         self.walk.memo_log.push(effect.clone());
                     }
@@ -331,10 +359,10 @@ impl<'a> Analyzer<'a> {
         };
     }
 
-    /// A summary some walk read this round grew: the round is stale, and evaluations
-    /// recorded before may have read what it was.
-    pub(super) fn summary_grew(&mut self, summary: Summary) {
-        self.summary.changed = true;
+    /// `summary` grew: evaluations recorded before that read it are not replayed, and
+    /// when some walk read it this round (`read`), the round is stale.
+    pub(super) fn summary_grew(&mut self, summary: Summary, read: bool) {
+        self.summary.changed |= read;
         self.summary_stamp(summary);
     }
 

@@ -217,6 +217,7 @@ struct Frame {
 }
 
 /// One evaluation of a function with a call's own arguments, remembered for the round.
+#[derive(Clone, Debug)]
 struct Evaluated {
     args: Vec<Value>,
     varargs: Values,
@@ -402,13 +403,12 @@ struct Summaries<'a> {
     definitions: FxHashMap<usize, Definition<'a>>,
     /// Evaluations at call sites, per function; cleared every round.
     evaluated: FxHashMap<usize, Vec<Evaluated>>,
-    /// Recorded evaluations at call sites, per function, to replay ([`memo`]);
-    /// cleared every round.
+    /// Recorded evaluations at call sites, per function, to replay ([`memo`]), in any
+    /// round.
     recorded: FxHashMap<usize, Vec<std::rc::Rc<memo::Recorded>>>,
-    /// Counts the growths of summaries read this round (and new definitions): an
-    /// evaluation recorded at the same count read the same summaries.
+    /// Counts the growths of summaries (and new definitions), over every round.
     version: u64,
-    /// The value of `version` when each summary last grew (after some walk read it).
+    /// The value of `version` when each summary last grew.
     stamps: FxHashMap<memo::Summary, u64>,
     /// Evaluations replayed, over every round.
     replays: usize,
@@ -466,7 +466,6 @@ impl<'a> Analyzer<'a> {
         self.summary.changed = false;
         self.summary.read = Reads::default();
         self.summary.evaluated.clear();
-        self.summary.recorded.clear();
         self.summary.context_statements = 0;
         self.facts = Facts::default();
         self.locals.clear();
@@ -646,9 +645,8 @@ impl<'a> Analyzer<'a> {
         let joined = entry.join(value);
         if joined != *entry {
             *entry = joined;
-            if self.summary.read.declared.contains(&decl) {
-                self.summary_grew(memo::Summary::Declared(decl));
-            }
+            let read = self.summary.read.declared.contains(&decl);
+            self.summary_grew(memo::Summary::Declared(decl), read);
         }
     }
 
@@ -776,9 +774,8 @@ impl<'a> Analyzer<'a> {
             let joined = entry.join(value);
             if joined != *entry {
                 *entry = joined;
-                if self.summary.read.tables.contains(&id) {
-                    self.summary_grew(memo::Summary::Table(id));
-                }
+                let read = self.summary.read.tables.contains(&id);
+                self.summary_grew(memo::Summary::Table(id), read);
             }
         }
     }

@@ -590,9 +590,8 @@ impl<'a> Analyzer<'a> {
         let joined = Values::join_into(&summary.returns, returns);
         if joined != summary.returns {
             summary.returns = joined;
-            if self.summary.read.fn_returns.contains(&offset) {
-                self.summary_grew(super::memo::Summary::Returns(offset));
-            }
+            let read = self.summary.read.fn_returns.contains(&offset);
+            self.summary_grew(super::memo::Summary::Returns(offset), read);
         }
     }
 
