@@ -255,16 +255,10 @@ impl<'a> Analyzer<'a> {
                 Effect::WriteFields(id, fields) => {
                     written.insert(*id, fields.as_ref());
                 }
-                Effect::Read(summary) => {
-                    if self.summary.stamps.get(summary).is_some_and(|&grown| grown > at) {
-                        return false;
-                    }
+                Effect::Read(summary) if self.summary.stamps.get(summary).is_some_and(|&grown| grown > at) => {
+                    return false;
                 }
-                Effect::Visible(visible, top, seen) => {
-                    if self.in_scope(*visible, *top) != *seen {
-                        return false;
-                    }
-                }
+                Effect::Visible(visible, top, seen) if self.in_scope(*visible, *top) != *seen => return false,
                 _ => {}
             }
         }
