@@ -24,7 +24,8 @@
 //! pass is dropped), [`stmt`] the statements, [`expr`] the expressions, [`call`]
 //! calls and built-ins, [`refine`] what a condition says about the locals it tests,
 //! [`exists`] the keys a script made sure of, [`errors`] the error replies it builds,
-//! [`library`] function libraries.
+//! [`library`] function libraries, [`memo`] evaluations at call sites replayed at
+//! later calls with the same inputs (and what such an evaluation depends on).
 
 mod call;
 mod errors;
