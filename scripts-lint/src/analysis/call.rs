@@ -119,10 +119,12 @@ impl<'a> Analyzer<'a> {
                 summary.seed |= seed;
                 grew = true;
             }
+            // what a function is called with is read where it is defined only
             self.summary.changed |= grew && self.summary.read.fn_inputs.contains(&offset);
         }
         self.summary.read.fn_returns.insert(offset);
         let wrote = self.walk.wrote.len();
+        self.memo_log(|| super::memo::Effect::Read(super::memo::Summary::Returns(offset)));
         if let Some(returns) = self.evaluate(offset, &values) {
             self.forget_written_since(wrote);
             return returns;
@@ -150,6 +152,10 @@ impl<'a> Analyzer<'a> {
     /// defined yet, recursive, nested too deep, or called where its definition's
     /// scope is gone.
     fn evaluate(&mut self, offset: usize, args: &Values) -> Option<Values> {
+        self.memo_log(|| super::memo::Effect::Read(super::memo::Summary::Definition(offset)));
+        self.memo_log(|| super::memo::Effect::Checked(offset));
+        let depth = self.walk.evaluating.len();
+        self.memo_log(|| super::memo::Effect::Depth(depth));
         let definition = *self.summary.definitions.get(&offset)?;
         if self.walk.evaluating.len() >= CONTEXT_DEPTH
             || self.walk.evaluating.contains(&offset)
@@ -158,9 +164,9 @@ impl<'a> Analyzer<'a> {
             return None;
         }
         let visible = definition.visible;
-        if visible > self.locals.scopes.len()
-            || (visible > 0 && Some(self.locals.scopes[visible - 1].1) != definition.top)
-        {
+        let in_scope = self.in_scope(visible, definition.top);
+        self.memo_log(|| super::memo::Effect::Visible(visible, definition.top, in_scope));
+        if !in_scope {
             return None;
         }
         let arity = self.arity(offset)?;
@@ -169,7 +175,14 @@ impl<'a> Analyzer<'a> {
             fixed: args.fixed.iter().skip(arity).cloned().collect(),
             rest: args.rest.clone(),
         };
-        // a recorded evaluation must run: its findings are this call's
+        // a recorded evaluation records its findings as this call's: walked again, or
+        // replayed from one with the same inputs
+        let key = self.memo_key(&params, &varargs, visible);
+        if let Some(key) = &key
+            && let Some(returns) = self.replay(offset, key)
+        {
+            return Some(returns);
+        }
         let memo = if self.walk.recording {
             None
         } else {
@@ -191,6 +204,7 @@ impl<'a> Analyzer<'a> {
             self.forget_field_facts(None);
             return Some(returns);
         }
+        let open = key.map(|key| self.memo_open(key));
         let entry_seed = self.flow.seed;
         let entry_existing = self.flow.existing.clone();
         let saved = (
@@ -262,7 +276,7 @@ impl<'a> Analyzer<'a> {
             entry_seed
         };
         self.flow.existing = frame.exit_existing.clone().unwrap_or_else(|| entry_existing.clone());
-        self.summary.evaluated.entry(offset).or_default().push(Evaluated {
+        let evaluated = Evaluated {
             args: params,
             varargs,
             seed: entry_seed,
@@ -270,7 +284,12 @@ impl<'a> Analyzer<'a> {
             returns: returns.clone(),
             exit_seed: frame.exit_seed,
             exit_existing: frame.exit_existing,
-        });
+        };
+        self.memo_log(|| super::memo::Effect::Evaluated(offset, std::rc::Rc::new(evaluated.clone())));
+        self.summary.evaluated.entry(offset).or_default().push(evaluated);
+        if let Some(open) = open {
+            self.memo_close(offset, open, &returns);
+        }
         Some(returns)
     }
 
@@ -393,7 +412,7 @@ impl<'a> Analyzer<'a> {
                 let elements = self.elements(&first).at(range.clone());
                 // `unpack(t)` of a table whose leading fields are known passes them first
                 let known = match first.table {
-                    Some(Table::Local(id)) if args.len() == 1 && first.only(kind::TABLE) => self.walk.fields.get(&id),
+                    Some(Table::Local(id)) if args.len() == 1 && first.only(kind::TABLE) => self.fields(id),
                     _ => None,
                 };
                 match known {
@@ -556,9 +575,9 @@ impl<'a> Analyzer<'a> {
     /// `table.concat(t, sep)` of a table built in the script: what appending the rest to
     /// its first field makes (`table.concat({KEYS[1], 'job', id}, ':')` is a key derived
     /// from `KEYS[1]`), else a new string.
-    fn joined(&self, table: &Value) -> Value {
+    fn joined(&mut self, table: &Value) -> Value {
         let first = match table.table {
-            Some(Table::Local(id)) if table.only(kind::TABLE) => self.walk.fields.get(&id).and_then(|f| f.first()),
+            Some(Table::Local(id)) if table.only(kind::TABLE) => self.fields(id).and_then(|f| f.first()),
             _ => None,
         };
         match first {
@@ -578,12 +597,11 @@ impl<'a> Analyzer<'a> {
     /// it was built with.
     pub(super) fn forget_fields(&mut self, table: &Value, from: usize) {
         if let Some(Table::Local(id)) = table.table {
-            match self.walk.fields.get_mut(&id) {
-                Some(fields) if from > 1 => fields.truncate(from - 1),
-                _ => {
-                    self.walk.fields.remove(&id);
-                }
-            }
+            let kept = match self.fields(id) {
+                Some(fields) if from > 1 => Some(fields.iter().take(from - 1).cloned().collect()),
+                _ => None,
+            };
+            self.set_fields(id, kept);
         }
     }
 

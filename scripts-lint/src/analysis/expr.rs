@@ -685,10 +685,7 @@ impl<'a> Analyzer<'a> {
             self.store_into(&Value::table(Some(Table::Local(offset))), &value);
         }
         constructed.grown = shape.grown;
-        match fields {
-            Some(fields) if !fields.is_empty() => self.walk.fields.insert(offset, fields),
-            _ => self.walk.fields.remove(&offset),
-        };
+        self.set_fields(offset, fields.filter(|f| !f.is_empty()));
         if self.walk.recording {
             self.facts.tables.insert(offset, shape);
         }
@@ -814,9 +811,9 @@ impl<'a> Analyzer<'a> {
             Some(Table::Local(id))
                 if let Some(field) = constant
                     .filter(|n| n.fract() == 0.0 && *n >= 1.0)
-                    .and_then(|n| self.walk.fields.get(&id)?.get(n as usize - 1)) =>
+                    .and_then(|n| self.fields(id)?.get(n as usize - 1).cloned()) =>
             {
-                field.clone().at(range)
+                field.at(range)
             }
             Some(Table::Local(id)) => match self.read_table(id) {
                 // the fields of a table share one summary: which of them may be a

@@ -438,6 +438,16 @@ pub(crate) struct Tables {
     shapes: FxHashMap<usize, TableShape>,
     /// Each change, newest last, with what undoes it.
     undo: Vec<(usize, Undo)>,
+    /// Each change again, with what redoes it (for [`Replay`]): parallel to `undo`.
+    done: Vec<(usize, Done)>,
+}
+
+/// What redoes one change of [`Tables`].
+#[derive(Clone, Debug)]
+pub(crate) enum Done {
+    Recorded(TableShape),
+    Grew,
+    Named(Range<usize>),
 }
 
 /// What undoes one change of [`Tables`].
@@ -459,6 +469,7 @@ impl Tables {
 
     /// Records the shape of the table built at `offset`.
     pub(crate) fn insert(&mut self, offset: usize, shape: TableShape) {
+        self.done.push((offset, Done::Recorded(shape.clone())));
         let replaced = self.shapes.insert(offset, shape);
         self.undo.push((offset, Undo::Recorded(replaced)));
     }
@@ -470,14 +481,16 @@ impl Tables {
         {
             shape.grown = true;
             self.undo.push((offset, Undo::Grew));
+            self.done.push((offset, Done::Grew));
         }
     }
 
     /// A field was stored by name into the table built at `offset` (when recorded).
     pub(crate) fn name_field(&mut self, offset: usize, range: Range<usize>) {
         if let Some(shape) = self.shapes.get_mut(&offset) {
-            shape.named.push(range);
+            shape.named.push(range.clone());
             self.undo.push((offset, Undo::Named));
+            self.done.push((offset, Done::Named(range)));
         }
     }
 }
@@ -490,6 +503,7 @@ impl Rollback for Tables {
     }
 
     fn rollback(&mut self, mark: usize) {
+        self.done.truncate(mark);
         while self.undo.len() > mark {
             let Some((offset, undo)) = self.undo.pop() else { break };
             match undo {
@@ -519,6 +533,101 @@ impl Rollback for Tables {
     }
 }
 
+/// How what one stretch of the walk recorded of a kind of fact is taken out and
+/// recorded again elsewhere: an evaluation of a helper replayed at a later call with
+/// the same inputs (see `memo.rs`) records exactly what walking the body again would.
+pub(crate) trait Replay: Rollback {
+    /// What one stretch recorded.
+    type Delta: Clone + std::fmt::Debug;
+    /// Starts a stretch: what [`Replay::close`] needs to tell what it recorded.
+    fn open(&mut self) -> Self::Mark;
+    /// Ends the stretch begun at `open`: what it recorded, the facts left as they are.
+    fn close(&mut self, open: Self::Mark) -> Self::Delta;
+    /// Records `delta` again.
+    fn replay(&mut self, delta: &Self::Delta);
+}
+
+impl<T: Clone + std::fmt::Debug> Replay for Vec<T> {
+    type Delta = Vec<T>;
+
+    fn open(&mut self) -> usize {
+        self.len()
+    }
+
+    fn close(&mut self, open: usize) -> Vec<T> {
+        self[open..].to_vec()
+    }
+
+    fn replay(&mut self, delta: &Vec<T>) {
+        self.extend_from_slice(delta);
+    }
+}
+
+/// A flag only ever set: cleared while the stretch runs (nothing reads it during the
+/// walk), so that setting it again is seen, then set back if it was set before.
+impl Replay for bool {
+    type Delta = bool;
+
+    fn open(&mut self) -> bool {
+        std::mem::take(self)
+    }
+
+    fn close(&mut self, open: bool) -> bool {
+        let set = *self;
+        *self |= open;
+        set
+    }
+
+    fn replay(&mut self, delta: &bool) {
+        *self |= *delta;
+    }
+}
+
+/// A place written last-wins: emptied while the stretch runs, as a flag is.
+impl<T: Clone + std::fmt::Debug> Replay for Option<T> {
+    type Delta = Option<T>;
+
+    fn open(&mut self) -> Option<T> {
+        self.take()
+    }
+
+    fn close(&mut self, open: Option<T>) -> Option<T> {
+        let written = self.clone();
+        if self.is_none() {
+            *self = open;
+        }
+        written
+    }
+
+    fn replay(&mut self, delta: &Option<T>) {
+        if delta.is_some() {
+            self.clone_from(delta);
+        }
+    }
+}
+
+impl Replay for Tables {
+    type Delta = Vec<(usize, Done)>;
+
+    fn open(&mut self) -> usize {
+        self.undo.len()
+    }
+
+    fn close(&mut self, open: usize) -> Vec<(usize, Done)> {
+        self.done[open..].to_vec()
+    }
+
+    fn replay(&mut self, delta: &Vec<(usize, Done)>) {
+        for (offset, done) in delta {
+            match done {
+                Done::Recorded(shape) => self.insert(*offset, shape.clone()),
+                Done::Grew => self.grow(*offset),
+                Done::Named(range) => self.name_field(*offset, range.clone()),
+            }
+        }
+    }
+}
+
 /// Declares [`Facts`] with [`FactsMark`] over every field: a field is put back by its
 /// type's [`Rollback`], so a new kind of fact cannot escape a loop's rollback.
 macro_rules! facts {
@@ -534,6 +643,12 @@ macro_rules! facts {
             $($field: <$ty as Rollback>::Mark,)*
         }
 
+        /// What a stretch of the walk recorded, every kind of fact (see [`Replay`]).
+        #[derive(Clone, Debug)]
+        pub(crate) struct FactsDelta {
+            $($field: <$ty as Replay>::Delta,)*
+        }
+
         impl Facts {
             /// Where the facts are now.
             pub(crate) fn mark(&self) -> FactsMark {
@@ -546,6 +661,25 @@ macro_rules! facts {
             /// is analysed again from its fixed point).
             pub(crate) fn truncate(&mut self, mark: FactsMark) {
                 $(Rollback::rollback(&mut self.$field, mark.$field);)*
+            }
+
+            /// Starts a stretch whose facts [`Facts::close`] takes out.
+            pub(crate) fn open(&mut self) -> FactsMark {
+                FactsMark {
+                    $($field: Replay::open(&mut self.$field),)*
+                }
+            }
+
+            /// What was recorded since `open` (the facts stay as they are).
+            pub(crate) fn close(&mut self, open: FactsMark) -> FactsDelta {
+                FactsDelta {
+                    $($field: Replay::close(&mut self.$field, open.$field),)*
+                }
+            }
+
+            /// Records `delta` again, as the stretch it was taken from did.
+            pub(crate) fn replay(&mut self, delta: &FactsDelta) {
+                $(Replay::replay(&mut self.$field, &delta.$field);)*
             }
 
             /// How many facts of each kind there are, by name (for tests).

@@ -28,7 +28,8 @@
 //! pass is dropped), [`stmt`] the statements, [`expr`] the expressions, [`call`]
 //! calls and built-ins, [`refine`] what a condition says about the locals it tests,
 //! [`exists`] the keys a script made sure of, [`errors`] the error replies it builds,
-//! [`library`] function libraries.
+//! [`library`] function libraries, [`memo`] evaluations at call sites replayed at
+//! later calls with the same inputs (and what such an evaluation depends on).
 
 mod call;
 mod errors;
@@ -37,6 +38,7 @@ mod expr;
 mod facts;
 mod library;
 mod lua;
+mod memo;
 mod refine;
 mod stmt;
 pub(crate) mod value;
@@ -222,6 +224,7 @@ struct Frame {
 }
 
 /// One evaluation of a function with a call's own arguments, remembered for the round.
+#[derive(Clone, Debug)]
 struct Evaluated {
     args: Vec<Value>,
     varargs: Values,
@@ -234,6 +237,9 @@ struct Evaluated {
 
 /// The walk over the script: its state in five parts, each changed as one.
 struct Analyzer<'a> {
+    /// Replay recorded evaluations ([`memo`]); off only to test that replaying changes
+    /// nothing.
+    replay: bool,
     /// Record every local's name where it is declared and read, with its value
     /// ([`Facts::local_refs`]): for an editor's outline, not for the lints.
     outline: bool,
@@ -386,6 +392,9 @@ struct Walk {
     /// (`None`: any table), for its callers to forget what they knew of them
     /// ([`Analyzer::forget_field_facts`]).
     wrote: Vec<Option<usize>>,
+    /// Evaluations being recorded for [`memo`], and the effects logged for them.
+    memo_open: usize,
+    memo_log: Vec<memo::Effect>,
 }
 
 impl Walk {
@@ -403,6 +412,8 @@ impl Walk {
             resp3: false,
             fields: FxHashMap::default(),
             wrote: Vec::new(),
+            memo_open: 0,
+            memo_log: Vec::new(),
         }
     }
 }
@@ -420,6 +431,15 @@ struct Summaries<'a> {
     definitions: FxHashMap<usize, Definition<'a>>,
     /// Evaluations at call sites, per function; cleared every round.
     evaluated: FxHashMap<usize, Vec<Evaluated>>,
+    /// Recorded evaluations at call sites, per function, to replay ([`memo`]), in any
+    /// round.
+    recorded: FxHashMap<usize, Vec<std::rc::Rc<memo::Recorded>>>,
+    /// Counts the growths of summaries (and new definitions), over every round.
+    version: u64,
+    /// The value of `version` when each summary last grew.
+    stamps: FxHashMap<memo::Summary, u64>,
+    /// Evaluations replayed, over every round.
+    replays: usize,
     /// Statements evaluated at call sites this round (see [`CONTEXT_BUDGET`]).
     context_statements: usize,
     /// Locals some function assigns as an upvalue, by the offset of their declaration:
@@ -447,6 +467,7 @@ struct LibraryState {
 impl<'a> Analyzer<'a> {
     fn new(source: &'a str, notes: &'a Annotations) -> Self {
         Analyzer {
+            replay: true,
             source,
             notes,
             notes_taken: vec![false; notes.targets.len()],
@@ -662,7 +683,8 @@ impl<'a> Analyzer<'a> {
         let joined = entry.join(&value.stripped());
         if joined != *entry {
             *entry = joined;
-            self.summary.changed |= self.summary.read.declared.contains(&decl);
+            let read = self.summary.read.declared.contains(&decl);
+            self.summary_grew(memo::Summary::Declared(decl), read);
         }
     }
 
@@ -679,6 +701,7 @@ impl<'a> Analyzer<'a> {
             // an upvalue can be read at any time: take everything ever assigned to it
             let decl = self.locals.scopes[index].1;
             self.summary.read.declared.insert(decl);
+            self.memo_log(|| memo::Effect::Read(memo::Summary::Declared(decl)));
             return self.summary.declared.get(&decl).cloned().unwrap_or_else(Value::unknown);
         }
         self.locals.values[index].clone()
@@ -697,10 +720,20 @@ impl<'a> Analyzer<'a> {
             // an upvalue: any call of this function may change it unseen
             let decl = self.locals.scopes[index].1;
             if self.summary.closure_written.insert(decl) {
-                self.summary.changed |= self.summary.read.correlated.contains(&decl);
+                let read = self.summary.read.correlated.contains(&decl);
+                self.summary_grew(memo::Summary::Closure(decl), read);
             }
         }
         self.store_slot(index, value);
+    }
+
+    /// Whether some function assigns the local declared at `decl` as an upvalue, as
+    /// far as the round knows (a read of a summary: one that learns otherwise later
+    /// runs the round again, and replays no evaluation that read it).
+    fn closure_written(&mut self, decl: usize) -> bool {
+        self.summary.read.correlated.insert(decl);
+        self.memo_log(|| memo::Effect::Read(memo::Summary::Closure(decl)));
+        self.summary.closure_written.contains(&decl)
     }
 
     /// Puts `value` in `slot`, journaled (for an assignment, or a merge's join).
@@ -809,7 +842,8 @@ impl<'a> Analyzer<'a> {
             let joined = entry.join(&value.stripped());
             if joined != *entry {
                 *entry = joined;
-                self.summary.changed |= self.summary.read.tables.contains(&id);
+                let read = self.summary.read.tables.contains(&id);
+                self.summary_grew(memo::Summary::Table(id), read);
             }
         }
     }
@@ -822,7 +856,14 @@ impl<'a> Analyzer<'a> {
     fn forget_field_facts(&mut self, table: Option<usize>) {
         if self.in_context() {
             self.walk.wrote.push(table);
+            self.memo_log(|| memo::Effect::Wrote(table));
         }
+        self.strip_field_facts(table);
+    }
+
+    /// Every local of this function that holds `table` (any table, for `None`)
+    /// forgets what it knew of its fields.
+    fn strip_field_facts(&mut self, table: Option<usize>) {
         for slot in self.locals.fn_base..self.locals.values.len() {
             let value = &self.locals.values[slot];
             let holds = value.fields.is_some()
@@ -845,16 +886,13 @@ impl<'a> Analyzer<'a> {
             return;
         }
         let written: Vec<Option<usize>> = self.walk.wrote[mark..].to_vec();
-        let any = written.contains(&None);
-        let saved = std::mem::take(&mut self.walk.wrote);
-        if any {
-            self.forget_field_facts(None);
+        if written.contains(&None) {
+            self.strip_field_facts(None);
         } else {
             for table in written {
-                self.forget_field_facts(table);
+                self.strip_field_facts(table);
             }
         }
-        self.walk.wrote = saved;
         if !self.in_context() {
             self.walk.wrote.truncate(mark);
         }
@@ -885,7 +923,10 @@ impl<'a> Analyzer<'a> {
                 let summary = self.summary.fns.entry(offset).or_default();
                 if !summary.escaped {
                     summary.escaped = true;
-                    self.summary.changed |= self.summary.read.fn_inputs.contains(&offset);
+                    if self.summary.read.fn_inputs.contains(&offset) {
+                        // what a function is called with is read where it is defined only
+                        self.summary.changed = true;
+                    }
                 }
             }
             (_, Some(Table::Keys)) => self.facts.keys_dynamic = true,
@@ -896,6 +937,7 @@ impl<'a> Analyzer<'a> {
 
     fn read_table(&mut self, id: usize) -> Option<&Value> {
         self.summary.read.tables.insert(id);
+        self.memo_log(|| memo::Effect::Read(memo::Summary::Table(id)));
         self.summary.tables.get(&id)
     }
 
@@ -926,6 +968,12 @@ impl<'a> Analyzer<'a> {
             return;
         }
         let decl = self.locals.scopes[slot].1;
+        self.misuse_decl(decl, at);
+    }
+
+    /// Records that the shadowing local declared at `decl` is used as the global it hides.
+    fn misuse_decl(&mut self, decl: usize, at: Range<usize>) {
+        self.memo_log(|| memo::Effect::Misuse(decl, at.clone()));
         if let Some(shadow) = self
             .facts
             .shadows

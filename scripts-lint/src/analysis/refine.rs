@@ -631,8 +631,7 @@ impl<'a> Analyzer<'a> {
     /// round knows: one that learns otherwise later is run again).
     fn unshared(&mut self, slot: usize) -> bool {
         let decl = self.locals.scopes[slot].1;
-        self.summary.read.correlated.insert(decl);
-        !self.summary.closure_written.contains(&decl)
+        !self.closure_written(decl)
     }
 
     /// Adds to `test` what the remembered correlations say where `expression` holds

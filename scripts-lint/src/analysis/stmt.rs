@@ -303,6 +303,8 @@ impl<'a> Analyzer<'a> {
     /// the state at the loop's entry is iterated to a fixed point, and one iteration
     /// from there is recorded.
     fn looping(&mut self, exits_at_end: bool, mut body: impl FnMut(&mut Self)) {
+        let depth = self.walk.loop_depth;
+        self.memo_log(|| super::memo::Effect::Loop(depth));
         if self.walk.loop_depth >= ITERATED_LOOP_DEPTH {
             // no later pass is analysed: a key made sure of before the loop may be
             // deleted by a pass before the one recorded
@@ -401,7 +403,7 @@ impl<'a> Analyzer<'a> {
                 let Some(slot) = assigned.iter().position(|name| *name == Some(&*target.local)) else {
                     continue;
                 };
-                self.notes_taken[index] = true;
+                self.take_note(index);
                 let value = &mut values[slot];
                 *value = match target.table {
                     // a field of it: reads of that field are the key or prefix
@@ -509,15 +511,21 @@ impl<'a> Analyzer<'a> {
     /// parameter joined over every call site (or whatever a caller passes, when the
     /// analysis sees no call). Returns the function value.
     pub(super) fn function(&mut self, offset: usize, body: &'a FunctionBody, method: bool) -> Value {
-        self.summary.definitions.insert(
+        let (visible, top) = (self.locals.scopes.len(), self.locals.scopes.last().map(|s| s.1));
+        let replaced = self.summary.definitions.insert(
             offset,
             Definition {
                 body,
                 method,
-                visible: self.locals.scopes.len(),
-                top: self.locals.scopes.last().map(|s| s.1),
+                visible,
+                top,
             },
         );
+        // a call may now evaluate it, where it could not before: see `memo`
+        if replaced.is_none_or(|d| (d.visible, d.top) != (visible, top)) {
+            self.summary_stamp(super::memo::Summary::Definition(offset));
+        }
+        self.memo_log(|| super::memo::Effect::Defined);
         if self.in_context() {
             // defined inside a body evaluated at a call site: it was analysed where written
             return Value::func(Func::Local(offset));
@@ -632,7 +640,8 @@ impl<'a> Analyzer<'a> {
         let joined = Values::join_into(&summary.returns, returns);
         if joined != summary.returns {
             summary.returns = joined;
-            self.summary.changed |= self.summary.read.fn_returns.contains(&offset);
+            let read = self.summary.read.fn_returns.contains(&offset);
+            self.summary_grew(super::memo::Summary::Returns(offset), read);
         }
     }
 

@@ -17,6 +17,25 @@ fn outline_facts(source: &str) -> Facts {
     })
 }
 
+/// The facts of `source` as text, and how many evaluations were replayed, with
+/// replaying on or off.
+fn facts_replayed(source: &str, replay: bool) -> (String, usize) {
+    crate::with_stack(16 * 1024 * 1024, || {
+        let ast = crate::parse::parse(source).expect("test scripts parse");
+        let notes = crate::annotation::read(source, &ast);
+        let mut analyzer = Analyzer::new(source, &notes);
+        analyzer.replay = replay;
+        for _ in 0..4 {
+            analyzer.round(&ast);
+            if !analyzer.summary.changed {
+                break;
+            }
+        }
+        let replays = analyzer.summary.replays;
+        (format!("{:#?}", analyzer.finish()), replays)
+    })
+}
+
 fn call_args(source: &str) -> Vec<Vec<u32>> {
     facts(source)
         .calls
@@ -637,4 +656,147 @@ fn an_element_at_a_literal_position_of_hmget_is_a_string_or_false() {
     // a computed position may be past the end; `LRANGE` has no null elements
     assert_eq!(kinds[1], kind::REPLY | kind::MISSING_FALSE | kind::UNKNOWN);
     assert_eq!(kinds[2], kind::REPLY | kind::UNKNOWN);
+}
+
+/// A queue script as BullMQ writes them: helpers calling helpers with the same
+/// arguments from many places, in loops and branches, with tables of fields, keys built
+/// from a prefix, guards, early returns, an upvalue a helper assigns, a shadowing local
+/// and `math.random` after a seed.
+const HELPERS: &str = r#"
+local rcall = redis.call
+local prefix = ARGV[1]
+local jobId = ARGV[2]
+local count = 0
+local function toKey(name)
+  return prefix .. name
+end
+local function getState(id)
+  local state = rcall("HGET", toKey(id), "state")
+  if not state then
+    return nil
+  end
+  return state
+end
+local function removeJob(id, hard)
+  local key = toKey(id)
+  local parts = {key, "logs", id}
+  rcall("DEL", table.concat(parts, ":"))
+  if hard then
+    rcall("DEL", key .. ":logs")
+  end
+  count = count + 1
+  return parts[1]
+end
+local function moveTo(id, target)
+  local state = getState(id)
+  if state == "active" then
+    rcall("LREM", toKey("active"), 0, id)
+  end
+  rcall("RPUSH", toKey(target), id)
+  return state
+end
+local function cleanSet(set, limit)
+  local ids = rcall("ZRANGE", set, 0, limit)
+  local n = 0
+  for _, id in ipairs(ids) do
+    removeJob(id, true)
+    moveTo(id, "wait")
+    n = n + 1
+  end
+  return n
+end
+local function pick(list)
+  local type = "x"
+  math.randomseed(5)
+  return list[math.random(#list)] .. type
+end
+moveTo(jobId, "completed")
+moveTo(jobId, "completed")
+removeJob(jobId, false)
+removeJob(jobId, false)
+if ARGV[3] == "1" then
+  cleanSet(KEYS[1], 10)
+  cleanSet(KEYS[1], 10)
+else
+  moveTo(jobId, "failed")
+end
+for i = 1, 3 do
+  moveTo(jobId, "completed")
+  removeJob(jobId, false)
+end
+local total = cleanSet(KEYS[2], 5) + cleanSet(KEYS[2], 5)
+pick({"a", "b"})
+pick({"a", "b"})
+return {total, count, moveTo(jobId, "completed")}
+"#;
+
+#[test]
+fn replayed_evaluations_record_what_walking_the_body_records() {
+    let (walked, none) = facts_replayed(HELPERS, false);
+    let (replayed, replays) = facts_replayed(HELPERS, true);
+    assert_eq!(none, 0);
+    assert!(replays > 5, "{replays} evaluations replayed");
+    assert_eq!(walked, replayed);
+}
+
+#[test]
+fn replaying_changes_no_fixture_s_facts() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lints");
+    let mut checked = 0;
+    for lint in std::fs::read_dir(&root).expect("fixtures") {
+        for file in std::fs::read_dir(lint.expect("entry").path()).expect("fixtures of a lint") {
+            let path = file.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "lua") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("fixture");
+            // fixtures of syntax errors (some of which full_moon cannot parse without
+            // the checker's guards) have no analysis
+            let parses = crate::with_stack(16 * 1024 * 1024, || {
+                std::panic::catch_unwind(|| crate::parse::parse(&source).is_ok()).unwrap_or(false)
+            });
+            if !parses {
+                continue;
+            }
+            assert_eq!(
+                facts_replayed(&source, false).0,
+                facts_replayed(&source, true).0,
+                "{}",
+                path.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} fixtures");
+}
+
+/// A helper that writes a field of the table it is given, called twice with the same
+/// inputs: the second call is replayed, and the caller must forget the field after it
+/// as after the first (else `job.owner == nil` would be "never nil").
+const WRITES_ITS_ARGUMENT: &str = r#"
+local rcall = redis.call
+local function release(t)
+  t.owner = nil
+  return true
+end
+local job = {}
+job.owner = rcall('GET', KEYS[1])
+release(job)
+job.owner = rcall('GET', KEYS[1])
+release(job)
+if job.owner == nil then
+  return 0
+end
+return 1
+"#;
+
+#[test]
+fn a_replayed_helper_makes_its_caller_forget_the_fields_it_wrote() {
+    let (walked, _) = facts_replayed(WRITES_ITS_ARGUMENT, false);
+    let (replayed, replays) = facts_replayed(WRITES_ITS_ARGUMENT, true);
+    assert!(replays > 0, "the second call is replayed");
+    assert_eq!(walked, replayed);
+    let report = crate::check(WRITES_ITS_ARGUMENT, &crate::Signature::default());
+    let lints: Vec<&str> = report.diagnostics.iter().map(|d| d.lint).collect();
+    assert!(!lints.contains(&"reply_compared_with_nil"), "{lints:?}");
 }
