@@ -16,6 +16,13 @@ use crate::parse::{self, Param, ScriptFn};
 /// An item that makes the compiler track the crate's `scripts.toml`, so editing it
 /// rebuilds the crate (and re-runs the checks it configures).
 pub(crate) fn tracking(config: &Config) -> TokenStream {
+    // Once per process is enough: rustc compiles one crate per process, and cargo reads
+    // what a crate depends on (files, variables) from the crate as a whole. Items in
+    // every expansion would be re-expanded, resolved and hashed on every rebuild.
+    static EMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if EMITTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return TokenStream::new();
+    }
     let env = config::ENV;
     // `option_env!` makes cargo rebuild when the variable changes, set or not
     let mut out = quote!(
