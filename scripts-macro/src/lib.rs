@@ -187,10 +187,29 @@ pub fn redis_script(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[redis_script]` on an `impl` block (the scripts among its functions) or on a
 /// function.
 fn script(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    if !may_be_impl(&item) {
+        return expand::script(attr, item);
+    }
     match syn::parse2::<syn::ItemImpl>(item.clone()) {
         Ok(block) => impl_block::expand(attr, block),
         Err(_) => expand::script(attr, item),
     }
+}
+
+/// False when the item's first keyword is `fn`: a function, which need not be parsed
+/// as an `impl` block first (attributes and parameters are groups, never seen here).
+fn may_be_impl(item: &proc_macro2::TokenStream) -> bool {
+    for token in item.clone() {
+        if let proc_macro2::TokenTree::Ident(ident) = token {
+            if ident == "fn" {
+                return false;
+            }
+            if ident == "impl" {
+                return true;
+            }
+        }
+    }
+    true
 }
 
 /// Checks a Redis function library at compile time and turns the module declaring its
