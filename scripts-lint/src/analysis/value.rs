@@ -11,6 +11,10 @@ use std::sync::Arc;
 
 use crate::redis::replies::Reply;
 
+/// A key, or a key built from one: where a joined value came from, messages prefer
+/// the origin of what else it may be.
+const KEY_LIKE: u32 = kind::KEY | kind::DERIVED | kind::ANNOTATED;
+
 /// Possibility bits.
 pub(crate) mod kind {
     /// An entry of `KEYS`.
@@ -471,7 +475,8 @@ impl Value {
             iterates: pick(self, &self.iterates, other, &other.iterates, kind::FUNCTION),
             reply: self.reply.or(other.reply),
             // messages point at where a non-key value came from, so prefer that origin
-            origin_at: if self.only(kind::KEY) {
+            // to one of a key, or of a key built from one (`KEYS[1] .. ':tmp'`)
+            origin_at: if self.only(KEY_LIKE) && !other.only(KEY_LIKE) {
                 other.origin_at.or(self.origin_at)
             } else {
                 self.origin_at.or(other.origin_at)
