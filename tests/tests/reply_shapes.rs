@@ -477,6 +477,36 @@ const MATRIX: &[(&str, &str)] = &[
         "redis.call('PING') < 1",
         "raises: user_script:1: attempt to compare table with number",
     ),
+    // a status reply has one field, `ok`; no methods
+    ("redis.call('PING').status", "nil: nil"),
+    ("redis.call('PING').err", "nil: nil"),
+    (
+        "(function() local n = 0 for k in pairs(redis.call('SET', 's', '1')) do n = n + 1 end return n end)()",
+        "number: 1",
+    ),
+    (
+        "redis.call('PING'):lower()",
+        "raises: user_script:1: attempt to call method 'lower' (a nil value)",
+    ),
+    // a count on the left of `and` is true: `and` gives its right side, `or` the count
+    ("redis.call('EXISTS', 'nope') and 'yes' or 'no'", "string: yes"),
+    ("redis.call('EXISTS', 'nope') and true", "boolean: true"),
+    ("redis.call('EXISTS', 'nope') or 5", "number: 0"),
+    // methods: a number and a table have none; a string has the string library's
+    (
+        "redis.call('EXISTS', 'nope'):upper()",
+        "raises: user_script:1: attempt to index a number value",
+    ),
+    (
+        "redis.call('LRANGE', 'l', 0, -1):sub(1, 3)",
+        "raises: user_script:1: attempt to call method 'sub' (a nil value)",
+    ),
+    ("redis.call('GET', 'str'):upper()", "string: ABC"),
+    (
+        "redis.call('GET', 'nope'):upper()",
+        "raises: user_script:1: attempt to index a boolean value",
+    ),
+    ("(redis.call('GET', 'nope') or ''):upper()", "string: "),
     // error table under `pcall`
     ("redis.pcall('INCR', 'str') == 'ERR'", "boolean: false"),
     (

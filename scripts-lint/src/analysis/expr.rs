@@ -190,6 +190,20 @@ impl<'a> Analyzer<'a> {
             self.walk.condition &= logical(spine[0].0);
             let (value, test) = self.test_at(leftmost, depth + 1, condition && logical(spine[0].0));
             self.walk.condition = outer;
+            // where the value is used, not only its truth (`x and a or b`), the truth
+            // of the left operand decides which side `and` gives (`not x` records its
+            // own test, a parenthesised one is left alone)
+            if !outer
+                && matches!(spine[0].0, BinOp::And(_))
+                && !matches!(
+                    leftmost,
+                    Expression::Parentheses { .. }
+                        | Expression::UnaryOperator { .. }
+                        | Expression::BinaryOperator { .. }
+                )
+            {
+                self.reply_use(lrange.clone(), ReplyUseKind::And, &value);
+            }
             (value, test, lua::may_expand(leftmost))
         } else {
             let (value, several) = self.operand(leftmost);
@@ -382,7 +396,7 @@ impl<'a> Analyzer<'a> {
     pub(super) fn reply_use(&mut self, range: Range<usize>, how: ReplyUseKind, value: &Value) {
         let typed = value.has(kind::STATUS | kind::ERROR)
             || (value.reply.is_some() && value.has(kind::NUMBER | kind::TABLE))
-            || (value.may_be_missing() && how != ReplyUseKind::Truth);
+            || (value.may_be_missing() && !matches!(how, ReplyUseKind::Truth | ReplyUseKind::And));
         // in a function, every use: a helper evaluated with each call's arguments is
         // reported only where every call gets the wrong type
         if (typed || !self.walk.frames.is_empty()) && self.walk.recording {
@@ -499,8 +513,20 @@ impl<'a> Analyzer<'a> {
                 Suffix::Call(Call::MethodCall(method)) => {
                     let name = lua::token_text(method.name());
                     let callee = self.method(&base, name, lua::range(method.name()));
+                    let receiver = start..lua::range(method.colon_token()).start;
+                    // a string method called on what may be the `false` of a null reply
+                    // raises there, as `string.upper(v)` does (on what is only `false`,
+                    // the method's lookup is the certain mistake, a named read)
+                    if base.may_be_missing()
+                        && base.has(kind::STRINGY)
+                        && base.only(kind::STRINGY | kind::MISSING)
+                        && globals::member(globals::string_methods(), name).is_some()
+                    {
+                        let name = static_member(globals::string_methods(), name);
+                        self.reply_use(receiver.clone(), ReplyUseKind::Method(name), &base);
+                    }
                     let mut args = vec![Arg {
-                        range: start..lua::range(method.colon_token()).start,
+                        range: receiver,
                         value: base,
                         spread: false,
                     }];
@@ -852,6 +878,7 @@ impl<'a> Analyzer<'a> {
                             range: range.clone(),
                             base: base.clone(),
                             name: name.to_owned(),
+                            method: false,
                         });
                     }
                     let mut value = if meant { Value::string(None) } else { Value::nil() };
@@ -873,6 +900,21 @@ impl<'a> Analyzer<'a> {
                     "err" if base.has(kind::ERROR) => Value::string(None),
                     _ => Value::nil(),
                 };
+                // a status reply has one field, `ok`; `err` is how a `pcall` reply is
+                // tested, so only another literal name is a mistake
+                if self.walk.recording
+                    && base.reply.is_some()
+                    && base.only(kind::STATUS | kind::ERROR)
+                    && !matches!(name, "ok" | "err")
+                    && let Some(name) = key.literal()
+                {
+                    self.facts.named_reads.push(super::NamedRead {
+                        range: range.clone(),
+                        base: base.clone(),
+                        name: name.to_owned(),
+                        method: false,
+                    });
+                }
                 if base.only(kind::STATUS | kind::ERROR) && !(base.has(kind::STATUS) && base.has(kind::ERROR)) {
                     field.at(range)
                 } else {
@@ -891,6 +933,7 @@ impl<'a> Analyzer<'a> {
                         range: range.clone(),
                         base: base.clone(),
                         name: key.literal().unwrap_or_default().to_owned(),
+                        method: false,
                     });
                 }
                 Value::nil().at(range)
@@ -925,7 +968,12 @@ impl<'a> Analyzer<'a> {
                 }
             };
         }
-        self.index(value.clone(), Value::string(Some(name.into())), range)
+        let mark = self.facts.named_reads.len();
+        let callee = self.index(value.clone(), Value::string(Some(name.into())), range);
+        for read in &mut self.facts.named_reads[mark..] {
+            read.method = true;
+        }
+        callee
     }
 }
 

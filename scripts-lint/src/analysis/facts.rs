@@ -201,6 +201,10 @@ pub(crate) struct Operand {
 pub(crate) enum ReplyUseKind {
     /// Tested for truth: `if r then`, `not r`, `r and ...` in a condition.
     Truth,
+    /// The left operand of `and` where the value is used, not only its truth:
+    /// `r and a or b`, `local x = r and 1`. (`r or x` gives `r` itself whenever it is a
+    /// count, the value it holds: a redundant default, `ZCARD(k) or 0`, is harmless.)
+    And,
     /// `+ - * / % ^`, with the operator.
     Arithmetic(&'static str),
     /// Unary `-`.
@@ -214,6 +218,8 @@ pub(crate) enum ReplyUseKind {
     /// Passed to a function of Lua or Redis that takes a string (`tonumber`,
     /// `cjson.decode`, `string.*`): its name as written (`string.len`).
     Passed(&'static str, &'static str),
+    /// A method of the string library called on it (`r:upper()`): the method's name.
+    Method(&'static str),
 }
 
 /// A reply (a table, a number) used in a way its type decides: recorded for every reply
@@ -226,12 +232,15 @@ pub(crate) struct ReplyUse {
     pub(crate) value: Value,
 }
 
-/// A field of an array reply read by name (`h.owner`, `h['owner']`), always `nil`.
+/// A field read by name (`h.owner`, `h['owner']`) of a reply that has no field of that
+/// name: an array, a string, a number, a status table (other than `ok`).
 #[derive(Clone, Debug)]
 pub(crate) struct NamedRead {
     pub(crate) range: Range<usize>,
     pub(crate) base: Value,
     pub(crate) name: String,
+    /// Read to call it as a method (`r:upper()`): the call raises on the `nil` found.
+    pub(crate) method: bool,
 }
 
 /// `unpack(x)` where `x` may be an array reply.

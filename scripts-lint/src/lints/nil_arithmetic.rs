@@ -22,6 +22,7 @@ impl Lint for NilArithmetic {
                 // `tonumber(false)` is nil, which this lint follows to where it is used
                 ReplyUseKind::Passed("", "tonumber") => continue,
                 ReplyUseKind::Passed(lib, name) => format!("`{lib}.{name}`"),
+                ReplyUseKind::Method(name) => format!("`{}:{name}(...)`", cx.text(&used.range)),
                 _ => continue,
             };
             if certainly_a_table(&used.value) {

@@ -65,6 +65,17 @@ fn use_finding(cx: &Context<'_>, used: &ReplyUse) -> Option<Diagnostic> {
                 "always true",
                 format!("compare it: `{text} == 1` (or `{text} > 0`)"),
             ),
+            ReplyUseKind::And => (
+                if used.value.has(kind::ERROR) {
+                    format!(
+                        "`{text}` is a number (the reply of {command}) or an error table, which is always true: `{text} and x` always gives `x` (`0` is true in Lua, and `redis.pcall` returns no `false`)"
+                    )
+                } else {
+                    format!("`{text}` is a number (the reply of {command}), which is always true: `{text} and x` always gives `x` (`0` is true in Lua)")
+                },
+                "always true",
+                format!("compare it: `{text} == 1 and ...` (or `{text} > 0 and ...`)"),
+            ),
             ReplyUseKind::Length if integer(&used.value, false) => (
                 format!("`{text}` is a number (the reply of {command}): `#` raises `attempt to get length of a number value`"),
                 "a number",
@@ -81,7 +92,7 @@ fn use_finding(cx: &Context<'_>, used: &ReplyUse) -> Option<Diagnostic> {
     }
     let what = table(&used.value)?;
     let outcome = match used.how {
-        ReplyUseKind::Truth => return None,
+        ReplyUseKind::Truth | ReplyUseKind::And | ReplyUseKind::Method(_) => return None,
         ReplyUseKind::Arithmetic(op) => {
             format!("arithmetic (`{op}`) on it raises `attempt to perform arithmetic on a table value`")
         }
