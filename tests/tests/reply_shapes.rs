@@ -477,6 +477,8 @@ const MATRIX: &[(&str, &str)] = &[
         "redis.call('PING') < 1",
         "raises: user_script:1: attempt to compare table with number",
     ),
+    // `TYPE` of a missing key is the status `none`, never a null (its schema says null)
+    ("redis.call('TYPE', 'no-such-key').ok", "string: none"),
     // a status reply has one field, `ok`; no methods
     ("redis.call('PING').status", "nil: nil"),
     ("redis.call('PING').err", "nil: nil"),

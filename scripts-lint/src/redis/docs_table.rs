@@ -340,7 +340,7 @@ static DOCS: &[Entry] = &[
     ("TIME", "Returns the server time.", &[("a table (an array indexed from 1)", "Array containing two elements: Unix time in seconds and microseconds")]),
     ("TOUCH", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", &[("a number", "The number of touched keys")]),
     ("TTL", "Returns the expiration time in seconds of a key.", &[("a number", "TTL in seconds"), ("the number `-1`", "The key exists but has no associated expire"), ("the number `-2`", "The key does not exist")]),
-    ("TYPE", "Determines the type of value stored at a key.", &[("`false`", "Key doesn't exist"), ("a string", "Type of the key")]),
+    ("TYPE", "Determines the type of value stored at a key.", &[("the status table `{ok = ...}`", "Type of the key (`string`, `list`, `set`, `zset`, `hash`, `stream`), `none` when the key does not exist")]),
     ("UNLINK", "Asynchronously deletes one or more keys.", &[("a number", "The number of keys that were unlinked")]),
     ("UNSUBSCRIBE", "Stops listening to messages posted to channels.", &[]),
     ("UNWATCH", "Forgets about watched keys of a transaction.", &[("the status table `{ok = 'OK'}`", "")]),

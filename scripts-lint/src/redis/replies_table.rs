@@ -2742,7 +2742,7 @@ static REPLIES: &[Reply] = &[
     },
     Reply {
         command: "TYPE",
-        shapes: shape::NIL | shape::STATUS,
+        shapes: shape::STATUS,
         elements: 0,
         map: false,
         bounded: false,
