@@ -21,6 +21,15 @@ use scripts_lint::{
     Diagnostic, Level, LibrarySignature, Signature, SourceMap, check, check_library, header, lints, render,
 };
 
+/// The lint a fixture is for: the name of its directory.
+fn lint_of(path: &Path) -> String {
+    path.parent()
+        .and_then(Path::file_name)
+        .expect("fixtures sit in a directory per lint")
+        .to_string_lossy()
+        .into_owned()
+}
+
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lints");
     let mut out = Vec::new();
@@ -97,13 +106,7 @@ fn every_fixture_matches_its_snapshot() {
     let mut failures = Vec::new();
     for path in fixtures() {
         let source = std::fs::read_to_string(&path).unwrap();
-        let lint = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let lint = lint_of(&path);
         let case = path.file_stem().unwrap().to_string_lossy().into_owned();
         let shown = format!("{lint}/{case}.lua");
         let diagnostics = findings(&source, &lint);
@@ -198,13 +201,7 @@ fn every_fix_removes_its_finding_and_nothing_else() {
     let mut fixed_fixtures = 0;
     for path in fixtures() {
         let source = std::fs::read_to_string(&path).unwrap();
-        let lint = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let lint = lint_of(&path);
         let shown = format!("{lint}/{}", path.file_name().unwrap().to_string_lossy());
         let before = findings(&source, &lint);
         let counts = tally(&before);
@@ -288,13 +285,7 @@ fn fixes_are_where_the_documentation_says() {
     let mut fixed: std::collections::BTreeSet<&str> = Default::default();
     for path in fixtures() {
         let source = std::fs::read_to_string(&path).unwrap();
-        let lint = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let lint = lint_of(&path);
         for finding in findings(&source, &lint) {
             if finding.fix.is_some() {
                 fixed.insert(finding.lint);
