@@ -13,22 +13,11 @@
 
 mod generated;
 
-use generated::crate_path;
+use generated::{Corrected, crate_path};
 use serde_json::Value;
 
 const DATA: &str = "data/command-docs-valkey-8.0.1.jsonl";
 const TABLE: &str = "src/redis/docs_table.rs";
-
-/// Replies whose schema a live server contradicts (seen by `tests/tests/reply_shapes.rs`,
-/// as the reply table's corrections in `tests/reply_table.rs`): `TYPE` replies with a
-/// status, and with the status `none` for a missing key, never a null.
-const CORRECTED: &[(&str, &[(&str, &str)])] = &[(
-    "TYPE",
-    &[(
-        "the status table `{ok = ...}`",
-        "Type of the key (`string`, `list`, `set`, `zset`, `hash`, `stream`), `none` when the key does not exist",
-    )],
-)];
 
 /// One command: its name as the command table has it, its summary and its reply forms.
 struct Row {
@@ -49,14 +38,10 @@ fn rows() -> Vec<Row> {
             let summary = doc["summary"].as_str().expect("every command has a summary");
             let mut replies = Vec::new();
             forms(&doc["reply_schema"], None, &mut replies);
-            if let Some((_, corrected)) = CORRECTED.iter().find(|(name, _)| *name == command) {
-                replies = corrected
-                    .iter()
-                    .map(|(lua, when)| (lua.to_string(), when.to_string()))
-                    .collect();
-            }
+            let name = command.replace(' ', "|");
+            correct(&name, &mut replies);
             Row {
-                name: command.replace(' ', "|"),
+                name,
                 summary: summary.to_owned(),
                 replies,
             }
@@ -65,6 +50,36 @@ fn rows() -> Vec<Row> {
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }
+
+/// The replies a live server sends that the schema does not say (the list the reply
+/// table applies too, in `tests/generated/mod.rs`).
+fn correct(name: &str, replies: &mut Vec<(String, String)>) {
+    for correction in generated::corrections(name) {
+        match correction {
+            Corrected::Status { holds } => {
+                for (lua, when) in replies.iter_mut().filter(|(lua, _)| lua == STRING) {
+                    *lua = "the status table `{ok = ...}`".to_owned();
+                    *when = (*holds).to_owned();
+                }
+            }
+            Corrected::NullToo { when } => {
+                if !replies.iter().any(|(lua, _)| lua == NULL) {
+                    replies.push((NULL.to_owned(), (*when).to_owned()));
+                }
+            }
+            Corrected::NeverNull { instead } => {
+                replies.retain(|(lua, _)| lua != NULL);
+                for (_, when) in replies.iter_mut() {
+                    *when = format!("{when}, {instead}");
+                }
+            }
+        }
+    }
+}
+
+/// The Lua forms of a string and a null reply, as `forms` writes them.
+const STRING: &str = "a string";
+const NULL: &str = "`false`";
 
 /// The forms of a reply schema (RESP3) in Lua, each with its description (or the
 /// enclosing one's).
@@ -82,10 +97,10 @@ fn forms(schema: &Value, outer: Option<&str>, out: &mut Vec<(String, String)>) {
     let lua = match (object.get("const"), object.get("type").and_then(Value::as_str)) {
         (Some(Value::String(text)), _) => format!("the status table `{{ok = '{text}'}}`"),
         (Some(Value::Number(n)), _) => format!("the number `{n}`"),
-        (_, Some("null")) => "`false`".to_owned(),
+        (_, Some("null")) => NULL.to_owned(),
         (_, Some("integer")) => "a number".to_owned(),
         (_, Some("number")) => "a string holding a number (a double is a bulk string in RESP2)".to_owned(),
-        (_, Some("string")) => "a string".to_owned(),
+        (_, Some("string")) => STRING.to_owned(),
         (_, Some("boolean")) => "a number (`1` or `0`)".to_owned(),
         (_, Some("array")) => "a table (an array indexed from 1)".to_owned(),
         (_, Some("object")) => {
@@ -163,4 +178,37 @@ fn the_table_answers_by_command_name() {
     assert_eq!(zadd.replies[0].0, "`false`");
     assert!(docs::lookup("object|encoding").is_some());
     assert!(docs::lookup("NOPE").is_none());
+}
+
+/// The hover docs and the reply table the lints read come from the same schemas and the
+/// same corrections: a command's docs list a `false` form exactly when the table says
+/// its reply may be null, and a status form when it may be a status.
+#[test]
+fn the_docs_agree_with_the_reply_table() {
+    use scripts_lint::redis::replies::{self, shape};
+    let mut compared = 0;
+    for row in rows() {
+        let Some(reply) = replies::lookup(&row.name) else {
+            continue;
+        };
+        let says = |lua: &str| row.replies.iter().any(|(l, _)| l.starts_with(lua));
+        assert_eq!(
+            says(NULL),
+            reply.may_be(shape::NIL),
+            "{}: the docs and the reply table disagree about a null reply",
+            row.name
+        );
+        if says("the status table") {
+            assert!(
+                reply.may_be(shape::STATUS),
+                "{}: the docs give a status the table does not",
+                row.name
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared > 200, "only {compared} commands compared");
+    let type_ = rows().into_iter().find(|r| r.name == "TYPE").unwrap();
+    assert_eq!(type_.replies.len(), 1);
+    assert!(type_.replies[0].1.ends_with("`none` when the key does not exist"));
 }

@@ -5,9 +5,10 @@
 //! The schema describes the RESP3 reply; scripts start in RESP2, where a null is
 //! `false`, a double is a string and a map is a flat array. The schema tells a simple
 //! string (a status, `{ok = ...}` in Lua) from a bulk string only by a constant such as
-//! `"OK"`; the commands below whose status reply the schema calls a string, and those
-//! whose null reply it leaves out, were found by `tests/tests/reply_shapes.rs` against
-//! a live server. Regenerate with
+//! `"OK"`; the commands whose status reply the schema calls a string, and those whose
+//! null reply it leaves out or invents, were found by `tests/tests/reply_shapes.rs`
+//! against a live server and are listed in `tests/generated/mod.rs` (`CORRECTIONS`),
+//! which the hover docs apply too. Regenerate with
 //! `SCRIPTS_BLESS=1 cargo test -p scripts-lint --test reply_table`.
 
 use std::collections::BTreeMap;
@@ -18,19 +19,7 @@ use serde_json::Value;
 
 mod generated;
 
-use generated::crate_path;
-
-/// Replies the schema calls a string that the server sends as a simple string.
-const STATUS_STRINGS: &[&str] = &["TYPE"];
-
-/// Replies that are null when the key is missing, which their schema leaves out (seen
-/// against a live server by `tests/tests/reply_shapes.rs`).
-const NULL_TOO: &[&str] = &["LMOVE", "OBJECT|FREQ", "OBJECT|IDLETIME", "OBJECT|REFCOUNT"];
-
-/// Replies the schema says may be null that the server never sends as null: `TYPE` of
-/// a missing key is the status `none` (seen against a live server by
-/// `tests/tests/reply_shapes.rs`).
-const NEVER_NULL: &[&str] = &["TYPE"];
+use generated::{Corrected, crate_path};
 
 /// Arguments the docs call integers that the server takes as floating-point numbers
 /// (seen against a live server by `tests/tests/reply_shapes.rs`): (argument name,
@@ -217,14 +206,15 @@ fn derive(line: &Value) -> Option<(String, Derived)> {
     let name = line.get("command")?.as_str()?.replace(' ', "|").to_ascii_uppercase();
     let mut derived = Derived::default();
     shapes(line.get("reply_schema")?, &mut derived, true)?;
-    if STATUS_STRINGS.contains(&name.as_str()) && derived.shapes & shape::BULK != 0 {
-        derived.shapes = derived.shapes & !shape::BULK | shape::STATUS;
-    }
-    if NULL_TOO.contains(&name.as_str()) {
-        derived.shapes |= shape::NIL;
-    }
-    if NEVER_NULL.contains(&name.as_str()) {
-        derived.shapes &= !shape::NIL;
+    for correction in generated::corrections(&name) {
+        match correction {
+            Corrected::Status { .. } if derived.shapes & shape::BULK != 0 => {
+                derived.shapes = derived.shapes & !shape::BULK | shape::STATUS;
+            }
+            Corrected::Status { .. } => {}
+            Corrected::NullToo { .. } => derived.shapes |= shape::NIL,
+            Corrected::NeverNull { .. } => derived.shapes &= !shape::NIL,
+        }
     }
     derived.bounded |= BOUNDED_BY_ARGUMENTS.contains(&name.as_str());
     if derived.shapes & shape::ARRAY == 0 {

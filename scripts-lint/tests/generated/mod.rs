@@ -1,5 +1,6 @@
 //! What the tests that generate a table from Redis's documents share: where files are,
-//! and the check that the committed table is what the generator gives.
+//! the check that the committed table is what the generator gives, and the replies a
+//! live server sends that the documents do not say.
 
 use std::path::PathBuf;
 
@@ -35,4 +36,70 @@ pub(crate) fn check_committed(table: &str, rendered: &str, source: &str, test: &
         committed.lines().nth(first_difference).unwrap_or("<end of file>"),
         rendered.lines().nth(first_difference).unwrap_or("<end of file>"),
     );
+}
+
+/// A reply a live server sends that the command's `reply_schema` in
+/// `data/command-docs-valkey-8.0.1.jsonl` does not say, seen by
+/// `tests/tests/reply_shapes.rs` (which runs every command against a real server). The
+/// reply table (`tests/reply_table.rs`) and the hover docs (`tests/command_docs.rs`)
+/// both apply this one list, so the lints and the editor cannot disagree.
+#[allow(dead_code)] // each test target that includes this module reads what it needs
+pub(crate) enum Corrected {
+    /// The string the schema gives is sent as a simple string: a status, `{ok = ...}` in
+    /// Lua. `holds` says what the status holds, for the hover docs.
+    Status { holds: &'static str },
+    /// The reply is also null, `false` in Lua, `when` the words say.
+    NullToo { when: &'static str },
+    /// The null the schema gives never comes; `instead` says what comes in its place.
+    NeverNull { instead: &'static str },
+}
+
+/// Every correction, by command as the command table names it (`OBJECT|FREQ`).
+#[allow(dead_code)]
+pub(crate) const CORRECTIONS: &[(&str, Corrected)] = &[
+    (
+        "LMOVE",
+        Corrected::NullToo {
+            when: "The source list does not exist",
+        },
+    ),
+    (
+        "OBJECT|FREQ",
+        Corrected::NullToo {
+            when: "Key does not exist",
+        },
+    ),
+    (
+        "OBJECT|IDLETIME",
+        Corrected::NullToo {
+            when: "Key does not exist",
+        },
+    ),
+    (
+        "OBJECT|REFCOUNT",
+        Corrected::NullToo {
+            when: "Key does not exist",
+        },
+    ),
+    (
+        "TYPE",
+        Corrected::Status {
+            holds: "Type of the key (`string`, `list`, `set`, `zset`, `hash`, `stream`)",
+        },
+    ),
+    (
+        "TYPE",
+        Corrected::NeverNull {
+            instead: "`none` when the key does not exist",
+        },
+    ),
+];
+
+/// The corrections of `command`.
+#[allow(dead_code)]
+pub(crate) fn corrections(command: &str) -> impl Iterator<Item = &'static Corrected> + '_ {
+    CORRECTIONS
+        .iter()
+        .filter(move |(name, _)| *name == command)
+        .map(|(_, c)| c)
 }
