@@ -175,14 +175,6 @@ impl<'a> Analyzer<'a> {
             fixed: args.fixed.iter().skip(arity).cloned().collect(),
             rest: args.rest.clone(),
         };
-        // a recorded evaluation records its findings as this call's: walked again, or
-        // replayed from one with the same inputs
-        let key = self.memo_key(&params, &varargs, visible);
-        if let Some(key) = &key
-            && let Some(returns) = self.replay(offset, key)
-        {
-            return Some(returns);
-        }
         let memo = if self.walk.recording {
             None
         } else {
@@ -193,7 +185,14 @@ impl<'a> Analyzer<'a> {
                 e.seed == self.flow.seed && e.existing == self.flow.existing && e.args == params && e.varargs == varargs
             })
         }) {
-            let returns = done.returns.clone();
+            let done = done.clone();
+            // what this round evaluated before: an evaluation around this one that is
+            // replayed in a later round must find the same there
+            if self.walk.memo_open > 0 {
+                self.walk
+                    .memo_log
+                    .push(super::memo::Effect::Hit(offset, std::rc::Rc::new(done.clone())));
+            }
             if done.exit_seed != 0 {
                 self.flow.seed = done.exit_seed;
             }
@@ -202,6 +201,14 @@ impl<'a> Analyzer<'a> {
             }
             // which tables that evaluation wrote is not kept
             self.forget_field_facts(None);
+            return Some(done.returns);
+        }
+        // an evaluation is walked again, or replayed from one with the same inputs (a
+        // recorded one records its findings as this call's)
+        let key = self.memo_key(&params, &varargs, visible);
+        if let Some(key) = &key
+            && let Some(returns) = self.replay(offset, key)
+        {
             return Some(returns);
         }
         let open = key.map(|key| self.memo_open(key));
