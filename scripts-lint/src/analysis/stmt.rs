@@ -261,7 +261,7 @@ impl<'a> Analyzer<'a> {
                 let method = name.method_name().is_some();
                 let offset = lua::range(declaration.function_token()).start;
                 let function = self.function(offset, declaration.body(), method);
-                let range = lua::range(name);
+                let range = lua::node_range(name);
                 match names.as_slice() {
                     [single] if !method => match self.resolve(lua::token_text(single)) {
                         Some(index) => self.write_slot(index, function),

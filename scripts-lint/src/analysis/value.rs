@@ -171,7 +171,7 @@ pub(crate) fn keys_from(from: u8) -> u64 {
 }
 
 /// What the analysis knows of one value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct Value {
     pub(crate) kinds: u32,
     /// Which `KEYS` entry, when it is exactly one known entry.
@@ -229,6 +229,47 @@ pub(crate) struct Value {
     /// For a string joined from parts of known identity (`KEYS[1] .. ':' .. ARGV[2]`):
     /// its identity (see [`identity`](Self::identity)); equal identities are equal strings.
     pub(crate) id: Option<std::num::NonZeroU64>,
+}
+
+// Written out rather than derived: values are cloned everywhere, and in an
+// unoptimised build (the macro inside rustc, rust-analyzer) the derived `clone` calls
+// `Option::clone` once per field; here the plain fields are copied in place and only
+// the shared ones that are set touch a reference count.
+impl Clone for Value {
+    fn clone(&self) -> Self {
+        fn shared<T: ?Sized>(field: &Option<Arc<T>>) -> Option<Arc<T>> {
+            match field {
+                Some(shared) => Some(Arc::clone(shared)),
+                None => None,
+            }
+        }
+        Value {
+            kinds: self.kinds,
+            key_index: self.key_index,
+            key_mask: self.key_mask,
+            derived_from: self.derived_from,
+            args_from: self.args_from,
+            notes_from: self.notes_from,
+            argv_index: self.argv_index,
+            argv_mask: self.argv_mask,
+            number: self.number,
+            at_least: self.at_least,
+            string: shared(&self.string),
+            choices: shared(&self.choices),
+            boolean: self.boolean,
+            fraction: self.fraction,
+            from_field: self.from_field,
+            func: self.func,
+            table: self.table,
+            marker: self.marker,
+            fields: shared(&self.fields),
+            iterates: shared(&self.iterates),
+            reply: self.reply,
+            origin_at: self.origin_at,
+            tonumber_of: self.tonumber_of,
+            id: self.id,
+        }
+    }
 }
 
 impl Value {
