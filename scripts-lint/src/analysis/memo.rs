@@ -254,6 +254,9 @@ impl<'a> Analyzer<'a> {
         }
         self.summary.context_statements += recorded.statements;
         self.summary.replays += 1;
+        if !recorded.key.recording {
+            self.summary.silent_replays += 1;
+        }
         self.flow.seed = recorded.exit_seed;
         self.flow.existing.clone_from(&recorded.exit_existing);
         self.flow.correlated.clone_from(&recorded.exit_correlated);
