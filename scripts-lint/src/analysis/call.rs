@@ -18,7 +18,7 @@ pub(super) fn values_of(args: &[Arg]) -> Values {
     let mut values = Values::default();
     for arg in args {
         if arg.spread {
-            values.rest = Some(arg.value.clone());
+            values.rest = Some(Box::new(arg.value.clone()));
         } else {
             values.fixed.push(arg.value.clone());
         }
@@ -46,7 +46,7 @@ fn read_options(reply: &'static replies::Reply, args: &[Arg], spread: bool) -> (
 fn unknown_result(range: Range<usize>) -> Values {
     Values {
         fixed: std::iter::once(Value::unknown().at(range)).collect(),
-        rest: Some(Value::unknown()),
+        rest: Some(Box::new(Value::unknown())),
     }
 }
 
@@ -107,7 +107,7 @@ impl<'a> Analyzer<'a> {
                 *param = joined;
             }
             if let Some(arity) = arity {
-                let mut extra = values.rest.clone().unwrap_or_default();
+                let mut extra = values.rest.as_deref().cloned().unwrap_or_default();
                 for value in values.fixed.iter().skip(arity) {
                     extra = extra.join(value);
                 }
@@ -425,7 +425,7 @@ impl<'a> Analyzer<'a> {
                 match known {
                     Some(fields) => Values {
                         fixed: fields.iter().map(|f| f.clone().at(range.clone())).collect(),
-                        rest: Some(elements),
+                        rest: Some(Box::new(elements)),
                     },
                     None => Values::many(elements),
                 }
@@ -486,7 +486,7 @@ impl<'a> Analyzer<'a> {
                     ]
                     .into_iter()
                     .collect(),
-                    rest: Some(Value::unknown()),
+                    rest: Some(Box::new(Value::unknown())),
                 }
             }
             ("math", "random") => {

@@ -627,10 +627,15 @@ impl<'a> Analyzer<'a> {
         }
         // a caller that takes this summary did not see the body's writes
         let stripped;
-        let returns = if returns.fixed.iter().chain(&returns.rest).any(|v| v.fields.is_some()) {
+        let returns = if returns
+            .fixed
+            .iter()
+            .chain(returns.rest.as_deref())
+            .any(|v| v.fields.is_some())
+        {
             stripped = Values {
                 fixed: returns.fixed.iter().map(Value::without_fields).collect(),
-                rest: returns.rest.as_ref().map(Value::without_fields),
+                rest: returns.rest.as_deref().map(|v| Box::new(v.without_fields())),
             };
             &stripped
         } else {

@@ -877,7 +877,9 @@ pub(crate) struct Values {
     pub(crate) fixed: Fixed,
     /// What every later position holds, when there may be any number of them
     /// (`unpack(t)`, an unknown call); `None`: there are no more (they read as `nil`).
-    pub(crate) rest: Option<Value>,
+    /// Boxed: it is rare, and a list of values is moved and copied at every call and
+    /// `return` (in an unoptimised build each move is a `memcpy` of its whole size).
+    pub(crate) rest: Option<Box<Value>>,
 }
 
 impl Values {
@@ -896,7 +898,7 @@ impl Values {
     pub(crate) fn many(value: Value) -> Self {
         Values {
             fixed: Fixed::default(),
-            rest: Some(value),
+            rest: Some(Box::new(value)),
         }
     }
 
@@ -939,11 +941,11 @@ impl Values {
         let fixed = (0..len).map(|i| self.nth(i).join(&other.nth(i))).collect();
         let rest = match (&self.rest, &other.rest) {
             (None, None) => None,
-            (a, b) => Some(
-                a.clone()
-                    .unwrap_or_else(Value::nil)
-                    .join(&b.clone().unwrap_or_else(Value::nil)),
-            ),
+            (a, b) => {
+                let nil = Value::nil();
+                let (a, b) = (a.as_deref().unwrap_or(&nil), b.as_deref().unwrap_or(&nil));
+                Some(Box::new(a.join(b)))
+            }
         };
         Values { fixed, rest }
     }
