@@ -185,7 +185,6 @@ impl<'a> Analyzer<'a> {
                 e.seed == self.flow.seed && e.existing == self.flow.existing && e.args == params && e.varargs == varargs
             })
         }) {
-            let done = done.clone();
             // what this round evaluated before: an evaluation around this one that is
             // replayed in a later round must find the same there
             if self.walk.memo_open > 0 {
@@ -193,6 +192,7 @@ impl<'a> Analyzer<'a> {
                     .memo_log
                     .push(super::memo::Effect::Hit(offset, std::rc::Rc::new(done.clone())));
             }
+            let returns = done.returns.clone();
             if done.exit_seed != 0 {
                 self.flow.seed = done.exit_seed;
             }
@@ -201,7 +201,7 @@ impl<'a> Analyzer<'a> {
             }
             // which tables that evaluation wrote is not kept
             self.forget_field_facts(None);
-            return Some(done.returns);
+            return Some(returns);
         }
         // an evaluation is walked again, or replayed from one with the same inputs (a
         // recorded one records its findings as this call's)

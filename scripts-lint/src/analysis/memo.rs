@@ -19,7 +19,11 @@
 //! - the leading fields of table constructors ([`Walk::fields`]), which any code writes:
 //!   each read of them while an evaluation is recorded is logged with what it read, and
 //!   an evaluation is replayed only where every such read would read the same;
-//! - the statements left in the round's budget of evaluations ([`CONTEXT_BUDGET`]).
+//! - the statements left in the round's budget of evaluations ([`CONTEXT_BUDGET`]);
+//! - for a silent evaluation (one that records no findings: in the walk of a helper's
+//!   definition, in a loop's first passes), what the round remembers of the
+//!   evaluations its own silent calls take instead of walking ([`Effect::Hit`]):
+//!   replayed only where the round now remembers the same outcome for each.
 //!
 //! Its output is what it returns, the flow facts and flags it leaves, the facts it
 //! recorded ([`Facts::open`]/[`Facts::close`]) and its other effects, logged as
@@ -160,8 +164,8 @@ pub(super) struct Open {
 
 impl<'a> Analyzer<'a> {
     /// The inputs of an evaluation of a function visible to `visible` scope entries
-    /// with `args` here; `None` where evaluations are not kept (not recording, in a
-    /// library, whose callbacks change what is recorded where).
+    /// with `args` here; `None` where evaluations are not kept (in a library, whose
+    /// callbacks change what is recorded where).
     pub(super) fn memo_key(&self, args: &[Value], varargs: &Values, visible: usize) -> Option<Key> {
         if !self.replay || self.library.mode != super::Mode::Script {
             return None;

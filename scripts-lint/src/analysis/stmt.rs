@@ -89,7 +89,7 @@ impl<'a> Analyzer<'a> {
                     let start = lua::range(local.local_token()).start;
                     let end = match (local.expressions().last(), names.last()) {
                         (Some(last), _) => lua::expr_range(last.value()).end,
-                        (None, Some(name)) => lua::range(*name).end,
+                        (None, Some(name)) => lua::range(name).end,
                         (None, None) => start,
                     };
                     let assigned: Vec<Option<&str>> = names.iter().map(|n| Some(lua::token_text(n))).collect();
