@@ -18,7 +18,7 @@ pub(super) fn values_of(args: &[Arg]) -> Values {
     let mut values = Values::default();
     for arg in args {
         if arg.spread {
-            values.rest = Some(arg.value.clone());
+            values.rest = Some(Box::new(arg.value.clone()));
         } else {
             values.fixed.push(arg.value.clone());
         }
@@ -46,7 +46,7 @@ fn read_options(reply: &'static replies::Reply, args: &[Arg], spread: bool) -> (
 fn unknown_result(range: Range<usize>) -> Values {
     Values {
         fixed: std::iter::once(Value::unknown().at(range)).collect(),
-        rest: Some(Value::unknown()),
+        rest: Some(Box::new(Value::unknown())),
     }
 }
 
@@ -107,7 +107,7 @@ impl<'a> Analyzer<'a> {
                 *param = joined;
             }
             if let Some(arity) = arity {
-                let mut extra = values.rest.clone().unwrap_or_default();
+                let mut extra = values.rest.as_deref().cloned().unwrap_or_default();
                 for value in values.fixed.iter().skip(arity) {
                     extra = extra.join(value);
                 }
@@ -175,14 +175,6 @@ impl<'a> Analyzer<'a> {
             fixed: args.fixed.iter().skip(arity).cloned().collect(),
             rest: args.rest.clone(),
         };
-        // a recorded evaluation records its findings as this call's: walked again, or
-        // replayed from one with the same inputs
-        let key = self.memo_key(&params, &varargs, visible);
-        if let Some(key) = &key
-            && let Some(returns) = self.replay(offset, key)
-        {
-            return Some(returns);
-        }
         let memo = if self.walk.recording {
             None
         } else {
@@ -193,6 +185,13 @@ impl<'a> Analyzer<'a> {
                 e.seed == self.flow.seed && e.existing == self.flow.existing && e.args == params && e.varargs == varargs
             })
         }) {
+            // what this round evaluated before: an evaluation around this one that is
+            // replayed in a later round must find the same there
+            if self.walk.memo_open > 0 {
+                self.walk
+                    .memo_log
+                    .push(super::memo::Effect::Hit(offset, std::rc::Rc::new(done.clone())));
+            }
             let returns = done.returns.clone();
             if done.exit_seed != 0 {
                 self.flow.seed = done.exit_seed;
@@ -202,6 +201,14 @@ impl<'a> Analyzer<'a> {
             }
             // which tables that evaluation wrote is not kept
             self.forget_field_facts(None);
+            return Some(returns);
+        }
+        // an evaluation is walked again, or replayed from one with the same inputs (a
+        // recorded one records its findings as this call's)
+        let key = self.memo_key(&params, &varargs, visible);
+        if let Some(key) = &key
+            && let Some(returns) = self.replay(offset, key)
+        {
             return Some(returns);
         }
         let open = key.map(|key| self.memo_open(key));
@@ -418,7 +425,7 @@ impl<'a> Analyzer<'a> {
                 match known {
                     Some(fields) => Values {
                         fixed: fields.iter().map(|f| f.clone().at(range.clone())).collect(),
-                        rest: Some(elements),
+                        rest: Some(Box::new(elements)),
                     },
                     None => Values::many(elements),
                 }
@@ -479,7 +486,7 @@ impl<'a> Analyzer<'a> {
                     ]
                     .into_iter()
                     .collect(),
-                    rest: Some(Value::unknown()),
+                    rest: Some(Box::new(Value::unknown())),
                 }
             }
             ("math", "random") => {

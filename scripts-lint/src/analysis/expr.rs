@@ -39,7 +39,7 @@ impl<'a> Analyzer<'a> {
                 if let Some(rest) = values.rest {
                     out.push(Arg {
                         range,
-                        value: rest,
+                        value: *rest,
                         spread: true,
                     });
                 }
@@ -684,7 +684,7 @@ impl<'a> Analyzer<'a> {
                             set_field(&mut known, FieldName::Pos(position), v);
                         }
                     }
-                    let mut all = values.rest.clone().unwrap_or_default();
+                    let mut all = values.rest.as_deref().cloned().unwrap_or_default();
                     for v in values.fixed.iter() {
                         all = all.join(v);
                     }

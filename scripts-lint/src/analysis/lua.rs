@@ -8,8 +8,21 @@ use full_moon::ast::{
 use full_moon::node::Node;
 use full_moon::tokenizer::{StringLiteralQuoteType, Symbol, TokenReference, TokenType};
 
-/// Byte range of a node, without surrounding whitespace and comments.
-pub(crate) fn range(node: &impl Node) -> Range<usize> {
+/// Byte range of a token, without surrounding whitespace and comments.
+///
+/// Read from the token itself rather than through full_moon's `Node::range`, whose
+/// two `Option`s and `?`s cost a dozen calls each in an unoptimised build, and ranges
+/// are taken for every name and operand walked.
+pub(crate) fn range(token: &TokenReference) -> Range<usize> {
+    let (start, end) = (
+        token.token().start_position().bytes(),
+        token.token().end_position().bytes(),
+    );
+    start..end.max(start)
+}
+
+/// Byte range of a composite node, without surrounding whitespace and comments.
+pub(crate) fn node_range(node: &impl Node) -> Range<usize> {
     match node.range() {
         Some((start, end)) => start.bytes()..end.bytes().max(start.bytes()),
         None => 0..0,
@@ -46,7 +59,7 @@ fn expr_start(mut expression: &Expression) -> usize {
             Expression::Var(Var::Expression(var)) => prefix_start(var.prefix()),
             // only the Luau and CfxLua variants are left, and the Lua 5.1 parser
             // never builds them
-            other => range(other).start,
+            other => node_range(other).start,
         };
     }
 }
@@ -75,7 +88,7 @@ fn expr_end(mut expression: &Expression) -> usize {
             Expression::Var(Var::Expression(var)) => {
                 suffixes_end(var.suffixes()).unwrap_or_else(|| prefix_end(var.prefix()))
             }
-            other => range(other).end,
+            other => node_range(other).end,
         };
     }
 }
@@ -84,7 +97,7 @@ fn prefix_start(prefix: &Prefix) -> usize {
     match prefix {
         Prefix::Name(token) => range(token).start,
         Prefix::Expression(expression) => expr_start(expression),
-        other => range(other).start,
+        other => node_range(other).start,
     }
 }
 
@@ -92,7 +105,7 @@ fn prefix_end(prefix: &Prefix) -> usize {
     match prefix {
         Prefix::Name(token) => range(token).end,
         Prefix::Expression(expression) => expr_end(expression),
-        other => range(other).end,
+        other => node_range(other).end,
     }
 }
 
@@ -122,7 +135,7 @@ pub(crate) fn suffix_range(suffix: &Suffix) -> Range<usize> {
         Suffix::Index(Index::Dot { dot, name }) => range(dot).start..range(name).end,
         Suffix::Call(Call::AnonymousCall(args)) => args_range(args),
         Suffix::Call(Call::MethodCall(method)) => range(method.colon_token()).start..args_range(method.args()).end,
-        other => range(other),
+        other => node_range(other),
     }
 }
 
@@ -134,7 +147,7 @@ fn args_range(args: &FunctionArgs) -> Range<usize> {
         }
         FunctionArgs::String(token) => range(token),
         FunctionArgs::TableConstructor(table) => table_range(table),
-        other => range(other),
+        other => node_range(other),
     }
 }
 

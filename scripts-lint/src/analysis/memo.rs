@@ -19,7 +19,11 @@
 //! - the leading fields of table constructors ([`Walk::fields`]), which any code writes:
 //!   each read of them while an evaluation is recorded is logged with what it read, and
 //!   an evaluation is replayed only where every such read would read the same;
-//! - the statements left in the round's budget of evaluations ([`CONTEXT_BUDGET`]).
+//! - the statements left in the round's budget of evaluations ([`CONTEXT_BUDGET`]);
+//! - for a silent evaluation (one that records no findings: in the walk of a helper's
+//!   definition, in a loop's first passes), what the round remembers of the
+//!   evaluations its own silent calls take instead of walking ([`Effect::Hit`]):
+//!   replayed only where the round now remembers the same outcome for each.
 //!
 //! Its output is what it returns, the flow facts and flags it leaves, the facts it
 //! recorded ([`Facts::open`]/[`Facts::close`]) and its other effects, logged as
@@ -53,6 +57,9 @@ pub(super) enum Effect {
     Read(Summary),
     /// An evaluation was remembered for the round's silent calls.
     Evaluated(usize, Rc<Evaluated>),
+    /// A silent call of the function defined at an offset took what the round had
+    /// remembered of an evaluation with its inputs.
+    Hit(usize, Rc<Evaluated>),
     /// A call of the function defined at an offset was evaluated or not, as it is on
     /// the stack of those being evaluated or not.
     Checked(usize),
@@ -96,6 +103,9 @@ pub(super) struct Key {
     untracked: bool,
     resp3: bool,
     condition: bool,
+    /// Whether it records findings (a silent one, in a definition or a loop's first
+    /// passes, does not).
+    recording: bool,
     /// The tests remembered where it is called (a test in the body of an upvalue
     /// remembered by the caller narrows like the caller's).
     correlated: super::refine::Correlations,
@@ -154,10 +164,10 @@ pub(super) struct Open {
 
 impl<'a> Analyzer<'a> {
     /// The inputs of an evaluation of a function visible to `visible` scope entries
-    /// with `args` here; `None` where evaluations are not kept (not recording, in a
-    /// library, whose callbacks change what is recorded where).
+    /// with `args` here; `None` where evaluations are not kept (in a library, whose
+    /// callbacks change what is recorded where).
     pub(super) fn memo_key(&self, args: &[Value], varargs: &Values, visible: usize) -> Option<Key> {
-        if !self.replay || !self.walk.recording || self.library.mode != super::Mode::Script {
+        if !self.replay || self.library.mode != super::Mode::Script {
             return None;
         }
         Some(Key {
@@ -174,6 +184,7 @@ impl<'a> Analyzer<'a> {
             untracked: self.walk.untracked,
             resp3: self.walk.resp3,
             condition: self.walk.condition,
+            recording: self.walk.recording,
             correlated: self.flow.correlated.clone(),
         })
     }
@@ -220,7 +231,7 @@ impl<'a> Analyzer<'a> {
                     }
                     self.memo_log(|| effect.clone());
                 }
-                Effect::ReadFields(..) | Effect::Checked(_) | Effect::Visible(..) => {
+                Effect::ReadFields(..) | Effect::Checked(_) | Effect::Visible(..) | Effect::Hit(..) => {
                     if self.walk.memo_open > 0 {
                         self.walk.memo_log.push(effect.clone());
                     }
@@ -247,6 +258,9 @@ impl<'a> Analyzer<'a> {
         }
         self.summary.context_statements += recorded.statements;
         self.summary.replays += 1;
+        if !recorded.key.recording {
+            self.summary.silent_replays += 1;
+        }
         self.flow.seed = recorded.exit_seed;
         self.flow.existing.clone_from(&recorded.exit_existing);
         self.flow.correlated.clone_from(&recorded.exit_correlated);
@@ -260,8 +274,34 @@ impl<'a> Analyzer<'a> {
     /// definition's scope.
     fn reads_hold(&self, at: u64, effects: &[Effect]) -> bool {
         let mut written: FxHashMap<usize, Option<&Vec<Value>>> = FxHashMap::default();
+        // the evaluations remembered by the replay before each silent call's lookup
+        let mut evaluated: Vec<(usize, &Evaluated)> = Vec::new();
         for effect in effects {
             match effect {
+                Effect::Evaluated(function, e) => evaluated.push((*function, e)),
+                Effect::Hit(function, then) => {
+                    let inputs = |e: &&Evaluated| {
+                        e.seed == then.seed
+                            && e.existing == then.existing
+                            && e.args == then.args
+                            && e.varargs == then.varargs
+                    };
+                    let now = (self.summary.evaluated.get(function).into_iter().flatten())
+                        .find(inputs)
+                        .or_else(|| {
+                            (evaluated.iter())
+                                .filter(|(f, _)| f == function)
+                                .map(|(_, e)| *e)
+                                .find(inputs)
+                        });
+                    if !now.is_some_and(|now| {
+                        now.returns == then.returns
+                            && now.exit_seed == then.exit_seed
+                            && now.exit_existing == then.exit_existing
+                    }) {
+                        return false;
+                    }
+                }
                 Effect::ReadFields(id, then) => {
                     let now = match written.get(id) {
                         Some(fields) => *fields,

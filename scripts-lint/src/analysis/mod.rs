@@ -440,6 +440,8 @@ struct Summaries<'a> {
     stamps: FxHashMap<memo::Summary, u64>,
     /// Evaluations replayed, over every round.
     replays: usize,
+    /// Of those, silent ones (in a definition's walk, in a loop's first passes).
+    silent_replays: usize,
     /// Statements evaluated at call sites this round (see [`CONTEXT_BUDGET`]).
     context_statements: usize,
     /// Locals some function assigns as an upvalue, by the offset of their declaration:

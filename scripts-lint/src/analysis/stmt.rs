@@ -89,7 +89,7 @@ impl<'a> Analyzer<'a> {
                     let start = lua::range(local.local_token()).start;
                     let end = match (local.expressions().last(), names.last()) {
                         (Some(last), _) => lua::expr_range(last.value()).end,
-                        (None, Some(name)) => lua::range(*name).end,
+                        (None, Some(name)) => lua::range(name).end,
                         (None, None) => start,
                     };
                     let assigned: Vec<Option<&str>> = names.iter().map(|n| Some(lua::token_text(n))).collect();
@@ -261,7 +261,7 @@ impl<'a> Analyzer<'a> {
                 let method = name.method_name().is_some();
                 let offset = lua::range(declaration.function_token()).start;
                 let function = self.function(offset, declaration.body(), method);
-                let range = lua::range(name);
+                let range = lua::node_range(name);
                 match names.as_slice() {
                     [single] if !method => match self.resolve(lua::token_text(single)) {
                         Some(index) => self.write_slot(index, function),
@@ -627,10 +627,15 @@ impl<'a> Analyzer<'a> {
         }
         // a caller that takes this summary did not see the body's writes
         let stripped;
-        let returns = if returns.fixed.iter().chain(&returns.rest).any(|v| v.fields.is_some()) {
+        let returns = if returns
+            .fixed
+            .iter()
+            .chain(returns.rest.as_deref())
+            .any(|v| v.fields.is_some())
+        {
             stripped = Values {
                 fixed: returns.fixed.iter().map(Value::without_fields).collect(),
-                rest: returns.rest.as_ref().map(Value::without_fields),
+                rest: returns.rest.as_deref().map(|v| Box::new(v.without_fields())),
             };
             &stripped
         } else {

@@ -20,6 +20,12 @@ fn outline_facts(source: &str) -> Facts {
 /// The facts of `source` as text, and how many evaluations were replayed, with
 /// replaying on or off.
 fn facts_replayed(source: &str, replay: bool) -> (String, usize) {
+    let (facts, replays, _) = facts_replayed_silently(source, replay);
+    (facts, replays)
+}
+
+/// [`facts_replayed`], with how many of the replayed evaluations were silent ones.
+fn facts_replayed_silently(source: &str, replay: bool) -> (String, usize, usize) {
     crate::with_stack(16 * 1024 * 1024, || {
         let ast = crate::parse::parse(source).expect("test scripts parse");
         let notes = crate::annotation::read(source, &ast);
@@ -31,8 +37,8 @@ fn facts_replayed(source: &str, replay: bool) -> (String, usize) {
                 break;
             }
         }
-        let replays = analyzer.summary.replays;
-        (format!("{:#?}", analyzer.finish()), replays)
+        let (replays, silent) = (analyzer.summary.replays, analyzer.summary.silent_replays);
+        (format!("{:#?}", analyzer.finish()), replays, silent)
     })
 }
 
@@ -736,6 +742,81 @@ fn replayed_evaluations_record_what_walking_the_body_records() {
     let (replayed, replays) = facts_replayed(HELPERS, true);
     assert_eq!(none, 0);
     assert!(replays > 5, "{replays} evaluations replayed");
+    assert_eq!(walked, replayed);
+}
+
+/// A queue script whose helpers are called from the definitions of other helpers, so
+/// that from the second round on those definitions are walked silently (their calls
+/// report the findings) and evaluate their calls silently: some with the same inputs
+/// as an evaluation the round remembered (taken from it), some over a table whose
+/// summary and an upvalue whose value grow in a later round.
+const SILENT_HELPERS: &str = r#"
+local rcall = redis.call
+local prefix = KEYS[1]
+local maxEvents = tonumber(ARGV[1])
+local seen = {}
+local lastId = nil
+local function toKey(name)
+  return prefix .. name
+end
+local function isLocked(id)
+  local owner = rcall("GET", toKey(id) .. ":lock")
+  if owner == false then
+    return false
+  end
+  return true
+end
+local function track(id)
+  seen[#seen + 1] = id
+  lastId = id
+  return #seen
+end
+local function trimEvents(limit)
+  if limit and limit > 0 then
+    rcall("XTRIM", toKey("events"), "MAXLEN", "~", limit)
+  end
+end
+local function removeIfUnlocked(id)
+  if isLocked(id) then
+    return 0
+  end
+  rcall("DEL", toKey(id), toKey(id) .. ":logs")
+  track(id)
+  return 1
+end
+local function cleanList(list, limit)
+  local ids = rcall("LRANGE", toKey(list), 0, limit - 1)
+  local removed = 0
+  for _, id in ipairs(ids) do
+    removed = removed + removeIfUnlocked(id)
+    if isLocked(id) then
+      track(lastId or id)
+    end
+  end
+  trimEvents(maxEvents)
+  return removed
+end
+local function cleanAll(limit)
+  local total = cleanList("wait", limit) + cleanList("paused", limit)
+  for _, id in ipairs(seen) do
+    removeIfUnlocked(id)
+  end
+  return total
+end
+local removed = cleanAll(100)
+removed = removed + cleanAll(100)
+if removed > 0 then
+  rcall("XADD", toKey("events"), "*", "event", "cleaned", "count", removed)
+end
+return {removed, #seen}
+"#;
+
+#[test]
+fn silent_evaluations_are_replayed_across_rounds_as_they_were_walked() {
+    let (walked, none, _) = facts_replayed_silently(SILENT_HELPERS, false);
+    let (replayed, _, silent) = facts_replayed_silently(SILENT_HELPERS, true);
+    assert_eq!(none, 0);
+    assert!(silent > 5, "{silent} silent evaluations replayed");
     assert_eq!(walked, replayed);
 }
 

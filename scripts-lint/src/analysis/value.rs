@@ -171,7 +171,7 @@ pub(crate) fn keys_from(from: u8) -> u64 {
 }
 
 /// What the analysis knows of one value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct Value {
     pub(crate) kinds: u32,
     /// Which `KEYS` entry, when it is exactly one known entry.
@@ -229,6 +229,47 @@ pub(crate) struct Value {
     /// For a string joined from parts of known identity (`KEYS[1] .. ':' .. ARGV[2]`):
     /// its identity (see [`identity`](Self::identity)); equal identities are equal strings.
     pub(crate) id: Option<std::num::NonZeroU64>,
+}
+
+// Written out rather than derived: values are cloned everywhere, and in an
+// unoptimised build (the macro inside rustc, rust-analyzer) the derived `clone` calls
+// `Option::clone` once per field; here the plain fields are copied in place and only
+// the shared ones that are set touch a reference count.
+impl Clone for Value {
+    fn clone(&self) -> Self {
+        fn shared<T: ?Sized>(field: &Option<Arc<T>>) -> Option<Arc<T>> {
+            match field {
+                Some(shared) => Some(Arc::clone(shared)),
+                None => None,
+            }
+        }
+        Value {
+            kinds: self.kinds,
+            key_index: self.key_index,
+            key_mask: self.key_mask,
+            derived_from: self.derived_from,
+            args_from: self.args_from,
+            notes_from: self.notes_from,
+            argv_index: self.argv_index,
+            argv_mask: self.argv_mask,
+            number: self.number,
+            at_least: self.at_least,
+            string: shared(&self.string),
+            choices: shared(&self.choices),
+            boolean: self.boolean,
+            fraction: self.fraction,
+            from_field: self.from_field,
+            func: self.func,
+            table: self.table,
+            marker: self.marker,
+            fields: shared(&self.fields),
+            iterates: shared(&self.iterates),
+            reply: self.reply,
+            origin_at: self.origin_at,
+            tonumber_of: self.tonumber_of,
+            id: self.id,
+        }
+    }
 }
 
 impl Value {
@@ -836,7 +877,9 @@ pub(crate) struct Values {
     pub(crate) fixed: Fixed,
     /// What every later position holds, when there may be any number of them
     /// (`unpack(t)`, an unknown call); `None`: there are no more (they read as `nil`).
-    pub(crate) rest: Option<Value>,
+    /// Boxed: it is rare, and a list of values is moved and copied at every call and
+    /// `return` (in an unoptimised build each move is a `memcpy` of its whole size).
+    pub(crate) rest: Option<Box<Value>>,
 }
 
 impl Values {
@@ -855,7 +898,7 @@ impl Values {
     pub(crate) fn many(value: Value) -> Self {
         Values {
             fixed: Fixed::default(),
-            rest: Some(value),
+            rest: Some(Box::new(value)),
         }
     }
 
@@ -898,11 +941,11 @@ impl Values {
         let fixed = (0..len).map(|i| self.nth(i).join(&other.nth(i))).collect();
         let rest = match (&self.rest, &other.rest) {
             (None, None) => None,
-            (a, b) => Some(
-                a.clone()
-                    .unwrap_or_else(Value::nil)
-                    .join(&b.clone().unwrap_or_else(Value::nil)),
-            ),
+            (a, b) => {
+                let nil = Value::nil();
+                let (a, b) = (a.as_deref().unwrap_or(&nil), b.as_deref().unwrap_or(&nil));
+                Some(Box::new(a.join(b)))
+            }
         };
         Values { fixed, rest }
     }
