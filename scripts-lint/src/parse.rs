@@ -79,7 +79,9 @@ pub(crate) fn parse_scanned(
     for diagnostic in found {
         // full_moon's recovery often reports the same mistake again a few tokens on;
         // the first error of a line is the one worth reading.
-        let line = lines.as_ref().map_or(0, |lines| lines.line_of(diagnostic.primary.range.start));
+        let line = lines
+            .as_ref()
+            .map_or(0, |lines| lines.line_of(diagnostic.primary.range.start));
         if reported_lines.insert(line) {
             errors.push(diagnostic);
         }
