@@ -193,7 +193,10 @@ fn once_each(mut findings: Vec<Finding>, fixable: impl Fn(&Finding, &[String]) -
             .then(a.key().2.cmp(&b.key().2))
     });
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
-    let mut index: HashMap<(String, usize, usize, &'static str, String), usize> = HashMap::new();
+    // one entry a finding: Fx hashing, sized once (SipHash and growth were most of a
+    // run's cost outside the checker)
+    let mut index: rustc_hash::FxHashMap<(String, usize, usize, &'static str, String), usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(findings.len(), Default::default());
     let mut includers: Vec<Vec<String>> = Vec::new();
     let mut agreeing: Vec<Vec<String>> = Vec::new();
     for finding in findings {

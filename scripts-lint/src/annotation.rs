@@ -181,7 +181,12 @@ pub(crate) fn read(source: &str, ast: &Ast) -> Annotations {
             }
         }
     };
-    for token in ast.nodes().tokens() {
+    // taken from the back and reversed: the same tokens in the same order, but
+    // full_moon's forward iteration removes each token from the front of its pending
+    // list, a cost growing with the statements left (a million instructions in a long script)
+    let mut tokens: Vec<&TokenReference> = ast.nodes().tokens().rev().collect();
+    tokens.reverse();
+    for token in tokens {
         visit(token, &mut out);
     }
     visit(ast.eof(), &mut out);
@@ -398,6 +403,22 @@ mod tests {
     fn annotations(source: &str) -> Annotations {
         let ast = full_moon::parse_fallible(source, full_moon::LuaVersion::lua51()).into_ast();
         read(source, &ast)
+    }
+
+    #[test]
+    fn tokens_taken_from_the_back_come_in_source_order() {
+        for source in [
+            include_str!("../tests/lints/key_not_from_keys/good_annotated_msgpack_prefix.lua"),
+            include_str!("../tests/lints/invalid_annotation/good_annotations.lua"),
+            include_str!("../tests/lints/invalid_annotation/bad_annotations.lua"),
+        ] {
+            let ast = full_moon::parse_fallible(source, full_moon::LuaVersion::lua51()).into_ast();
+            let forward: Vec<*const TokenReference> = ast.nodes().tokens().map(|t| t as *const _).collect();
+            let mut back: Vec<*const TokenReference> = ast.nodes().tokens().rev().map(|t| t as *const _).collect();
+            back.reverse();
+            assert!(forward.len() > 100);
+            assert_eq!(forward, back);
+        }
     }
 
     #[test]

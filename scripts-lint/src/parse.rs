@@ -74,11 +74,14 @@ pub(crate) fn parse_scanned(
     let mut errors: Vec<Diagnostic> = Vec::new();
     // a set: a Vec's `contains` made 16,000 broken lines take 5 s in a debug build
     let mut reported_lines = std::collections::HashSet::new();
-    let lines = crate::source_map::LineIndex::new(source);
+    // indexed only when there is an error to place (most scripts have none)
+    let lines = (!found.is_empty()).then(|| crate::source_map::LineIndex::new(source));
     for diagnostic in found {
         // full_moon's recovery often reports the same mistake again a few tokens on;
         // the first error of a line is the one worth reading.
-        let line = lines.line_of(diagnostic.primary.range.start);
+        let line = lines
+            .as_ref()
+            .map_or(0, |lines| lines.line_of(diagnostic.primary.range.start));
         if reported_lines.insert(line) {
             errors.push(diagnostic);
         }

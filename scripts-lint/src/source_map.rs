@@ -24,21 +24,19 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
         let mut lone_crs = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
+        // memchr finds the line ends many bytes at a time: every file is indexed, and a
+        // loop over each byte was over 1% of a run over a corpus
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             match bytes[i] {
+                // the `\n` of a `\r\n`: the line was counted at its `\r`
+                b'\n' if i > 0 && bytes[i - 1] == b'\r' => {}
                 b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 1;
-                }
-                b'\r' => {
+                _ if bytes.get(i + 1) == Some(&b'\n') => starts.push(i + 2),
+                _ => {
                     starts.push(i + 1);
                     lone_crs.push(i);
                 }
-                _ => {}
             }
-            i += 1;
         }
         LineIndex { starts, lone_crs }
     }
@@ -231,6 +229,22 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_line_end_starts_a_line() {
+        for (text, starts, lone_crs) in [
+            ("", vec![0], vec![]),
+            ("a", vec![0], vec![]),
+            ("a\nb\n", vec![0, 2, 4], vec![]),
+            ("a\r\nb\r\n", vec![0, 3, 6], vec![]),
+            ("a\rb\r", vec![0, 2, 4], vec![1, 3]),
+            ("\r\r\n\n\r", vec![0, 1, 3, 4, 5], vec![0, 4]),
+            ("\n\r\n\r\r\n", vec![0, 1, 3, 4, 6], vec![3]),
+        ] {
+            let index = LineIndex::new(text);
+            assert_eq!((index.starts, index.lone_crs), (starts, lone_crs), "{text:?}");
+        }
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

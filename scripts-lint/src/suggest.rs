@@ -25,6 +25,7 @@ pub fn suggest_within<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
         // or short keeps a long word from costing its length times every candidate's
         // (a 4 KiB command name took a second to check in a debug build)
         .filter(|candidate| candidate.chars().count().abs_diff(length) <= edits)
+        .filter(|candidate| letters_apart(&word, candidate, u8::to_ascii_lowercase) <= edits)
         .map(|candidate| {
             (
                 strsim::damerau_levenshtein(&word, &candidate.to_ascii_lowercase()),
@@ -43,19 +44,20 @@ pub fn suggest_within<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
 /// For names whose case matters (Lua's), [`sure_in_case`]. [`suggest`] is for help
 /// texts, which a person reads and may reject.
 pub fn sure<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    sure_by(word, candidates, str::to_ascii_lowercase)
+    sure_by(word, candidates, str::to_ascii_lowercase, u8::to_ascii_lowercase)
 }
 
 /// [`sure`] for names whose case matters, as Lua's do: `arg` (Lua 5.0's table of a
 /// function's extra arguments) is no typo of `ARGV`, which is four edits away.
 pub fn sure_in_case<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    sure_by(word, candidates, str::to_owned)
+    sure_by(word, candidates, str::to_owned, |b| *b)
 }
 
 fn sure_by<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
     fold: impl Fn(&str) -> String,
+    fold_byte: fn(&u8) -> u8,
 ) -> Option<&'a str> {
     let lower = fold(word);
     let length = lower.chars().count();
@@ -65,7 +67,7 @@ fn sure_by<'a>(
         if candidate == word {
             return None;
         }
-        if candidate.chars().count().abs_diff(length) > close {
+        if candidate.chars().count().abs_diff(length) > close || letters_apart(&lower, candidate, fold_byte) > close {
             continue;
         }
         let distance = strsim::damerau_levenshtein(&lower, &fold(candidate));
@@ -78,6 +80,41 @@ fn sure_by<'a>(
         found = Some(candidate);
     }
     found
+}
+
+/// A lower bound of the edits between `word` and `candidate` (`candidate`'s letters
+/// folded by `fold`), cheap enough to rule out most candidates before the distance
+/// itself (which allocates and hashes for every pair): the letters one has and the other
+/// lacks, counted with repeats, on the larger side. An insertion, deletion or
+/// substitution changes each side's count by at most one, a swap by none. Names of
+/// ASCII letters only; any other gives 0, leaving the answer to the distance.
+fn letters_apart(word: &str, candidate: &str, fold: fn(&u8) -> u8) -> usize {
+    if !word.is_ascii() || !candidate.is_ascii() {
+        return 0;
+    }
+    let mut count = [0i32; 128];
+    for b in word.bytes() {
+        count[usize::from(b)] += 1;
+    }
+    for b in candidate.bytes() {
+        count[usize::from(fold(&b))] -= 1;
+    }
+    let (mut more, mut fewer) = (0, 0);
+    for b in word.bytes() {
+        let n = &mut count[usize::from(b)];
+        if *n > 0 {
+            more += n.unsigned_abs() as usize;
+            *n = 0;
+        }
+    }
+    for b in candidate.bytes() {
+        let n = &mut count[usize::from(fold(&b))];
+        if *n < 0 {
+            fewer += n.unsigned_abs() as usize;
+            *n = 0;
+        }
+    }
+    more.max(fewer)
 }
 
 #[cfg(test)]
@@ -114,6 +151,61 @@ mod tests {
         assert_eq!(sure_in_case("arg", ["ARGV", "KEYS"]), None);
         assert_eq!(sure_in_case("Tonumber", ["tonumber", "tostring"]), Some("tonumber"));
         assert_eq!(sure_in_case("KEY", ["KEYS", "ARGV"]), Some("KEYS"));
+    }
+
+    #[test]
+    fn letters_apart_never_exceeds_the_distance() {
+        let names = [
+            "ARGV",
+            "KEYS",
+            "assert",
+            "bit",
+            "cjson",
+            "cmsgpack",
+            "error",
+            "ipairs",
+            "loadstring",
+            "math",
+            "next",
+            "pairs",
+            "pcall",
+            "redis",
+            "select",
+            "string",
+            "struct",
+            "table",
+            "tonumber",
+            "tostring",
+            "type",
+            "unpack",
+            "tonumbr",
+            "GTE",
+            "arg",
+            "cal",
+            "rediss",
+            "strnig",
+            "tabel",
+            "aab",
+            "abb",
+            "é",
+            "ab",
+            "ba",
+            "",
+        ];
+        for word in &names {
+            for candidate in &names {
+                let distance = strsim::damerau_levenshtein(word, candidate);
+                assert!(letters_apart(word, candidate, |b| *b) <= distance, "{word} {candidate}");
+                let lower = word.to_ascii_lowercase();
+                let folded = strsim::damerau_levenshtein(&lower, &candidate.to_ascii_lowercase());
+                assert!(
+                    letters_apart(&lower, candidate, u8::to_ascii_lowercase) <= folded,
+                    "{word} {candidate}"
+                );
+            }
+        }
+        assert_eq!(letters_apart("ab", "ba", |b| *b), 0);
+        assert_eq!(letters_apart("redis", "cjson", |b| *b), 4);
     }
 
     #[test]

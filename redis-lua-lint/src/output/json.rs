@@ -259,13 +259,17 @@ fn all<'a>(findings: &'a [Finding], prefixed: &'a [(String, Vec<KeysFromPrefix>)
 }
 
 /// A JSON array of findings and scripts' records, pretty-printed.
+///
+/// The JSON formats are serialised into memory and written at once: serde_json writes
+/// each token and indentation separately, a call through `out` apiece otherwise.
 pub(super) fn array(
     out: &mut dyn Write,
     findings: &[Finding],
     prefixed: &[(String, Vec<KeysFromPrefix>)],
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &all(findings, prefixed))?;
-    writeln!(out)
+    let mut text = serde_json::to_vec_pretty(&all(findings, prefixed))?;
+    text.push(b'\n');
+    out.write_all(&text)
 }
 
 /// One compact JSON object per line.
@@ -274,9 +278,10 @@ pub(super) fn lines(
     findings: &[Finding],
     prefixed: &[(String, Vec<KeysFromPrefix>)],
 ) -> io::Result<()> {
+    let mut text = Vec::new();
     for entry in all(findings, prefixed) {
-        serde_json::to_writer(&mut *out, &entry)?;
-        writeln!(out)?;
+        serde_json::to_writer(&mut text, &entry)?;
+        text.push(b'\n');
     }
-    Ok(())
+    out.write_all(&text)
 }

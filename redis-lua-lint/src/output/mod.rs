@@ -250,6 +250,12 @@ fn scripts(n: usize) -> String {
 /// them for `human`/`concise`, to standard error for the machine formats (whose
 /// standard output is the document alone). With a `diff` (`--fix --diff`), standard
 /// output is the diff alone, and the notes and summary go to standard error.
+///
+/// Standard output is written whole at the end. The human formats are rendered into a
+/// buffer and written through `anstream` (which strips colour, and control characters
+/// quoted from a script, where the reader is no terminal); the machine formats and the
+/// diff hold no colour and go to a buffered standard output as they are: `anstream`
+/// scanning each byte of a large JSON document was an eighth of a run's instructions.
 pub(crate) fn print(
     run: &Run,
     format: Format,
@@ -258,12 +264,7 @@ pub(crate) fn print(
     verbose: bool,
     diff: Option<&str>,
 ) -> io::Result<()> {
-    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
     let mut err = anstream::AutoStream::new(io::stderr().lock(), color);
-    let colored = matches!(
-        out.current_choice(),
-        anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi
-    );
     for message in &run.input_errors {
         writeln!(
             err,
@@ -272,31 +273,53 @@ pub(crate) fn print(
             human::ERROR.render_reset()
         )?;
     }
+    let mut out = io::BufWriter::new(io::stdout().lock());
     match format {
-        _ if diff.is_some() => write!(out, "{}", diff.unwrap_or_default())?,
-        Format::Human => human::findings(&mut out, &run.findings, colored)?,
-        Format::Concise => human::concise(&mut out, &run.findings)?,
+        _ if diff.is_some() => out.write_all(diff.unwrap_or_default().as_bytes())?,
         Format::Json => json::array(&mut out, &run.findings, &run.prefixed)?,
         Format::JsonLines => json::lines(&mut out, &run.findings, &run.prefixed)?,
         Format::Sarif => sarif::document(&mut out, &run.findings, &run.prefixed)?,
         Format::Github => github::commands(&mut out, &run.findings)?,
+        Format::Human | Format::Concise => return print_human(run, format, color, quiet, verbose),
     }
     out.flush()?;
     if quiet {
         return Ok(());
     }
-    let tail: &mut dyn Write = match format {
-        Format::Human | Format::Concise if diff.is_none() => &mut out,
-        _ => &mut err,
-    };
+    tail(&mut err, run, verbose)?;
+    err.flush()
+}
+
+/// `human` or `concise`, then the notes and the summary, to standard output.
+fn print_human(run: &Run, format: Format, color: anstream::ColorChoice, quiet: bool, verbose: bool) -> io::Result<()> {
+    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
+    let colored = matches!(
+        out.current_choice(),
+        anstream::ColorChoice::Always | anstream::ColorChoice::AlwaysAnsi
+    );
+    let mut text = Vec::new();
+    if format == Format::Human {
+        human::findings(&mut text, &run.findings, colored)?;
+    } else {
+        human::concise(&mut text, &run.findings)?;
+    }
+    if !quiet {
+        tail(&mut text, run, verbose)?;
+    }
+    out.write_all(&text)?;
+    out.flush()
+}
+
+/// The notes, each with its help line, then the summary.
+fn tail(out: &mut dyn Write, run: &Run, verbose: bool) -> io::Result<()> {
     for (note, help) in run.notes(verbose) {
         writeln!(
-            tail,
+            out,
             "{}note{}: {note}",
             human::NOTE.render(),
             human::NOTE.render_reset()
         )?;
-        writeln!(tail, "  = help: {help}")?;
+        writeln!(out, "  = help: {help}")?;
     }
     let summary = run.summary();
     let style = if run.errors() > 0 || !run.input_errors.is_empty() {
@@ -306,6 +329,5 @@ pub(crate) fn print(
     } else {
         human::SUMMARY
     };
-    writeln!(tail, "{}{summary}{}", style.render(), style.render_reset())?;
-    tail.flush()
+    writeln!(out, "{}{summary}{}", style.render(), style.render_reset())
 }

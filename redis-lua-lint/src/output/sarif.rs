@@ -164,8 +164,9 @@ pub(super) fn document(
                 .collect::<Vec<_>>()
         );
     }
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    let mut text = serde_json::to_vec_pretty(&log)?;
+    text.push(b'\n');
+    out.write_all(&text)
 }
 
 #[cfg(test)]

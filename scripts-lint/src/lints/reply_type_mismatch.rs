@@ -1,5 +1,5 @@
 use super::{Context, Lint, LintInfo, reply_command};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use crate::analysis::{Comparison, ReplyUse, ReplyUseKind, Table, Value, kind};
@@ -24,7 +24,7 @@ impl Lint for ReplyTypeMismatch {
         // evaluation that reaches it gets the wrong type, once
         type Place = (Range<usize>, Option<ReplyUseKind>);
         let mut found: Vec<Option<Diagnostic>> = Vec::new();
-        let mut index: HashMap<Place, usize> = HashMap::new();
+        let mut index: FxHashMap<Place, usize> = FxHashMap::default();
         let mut verdict = |place: Place, finding: Option<Diagnostic>| match index.get(&place) {
             Some(&at) => {
                 if finding.is_none() {

@@ -17,6 +17,8 @@ impl Lint for UndefinedGlobal {
     };
 
     fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // each name's closest globals, found once
+        let mut near_globals: rustc_hash::FxHashMap<&str, (Option<&str>, Option<&str>)> = Default::default();
         for undefined in &cx.facts.undefined {
             let path = &undefined.path;
             let finding = match undefined.library {
@@ -59,13 +61,20 @@ impl Lint for UndefinedGlobal {
                         );
                         continue;
                     }
-                    let names = || globals::GLOBALS.iter().map(|g| g.0);
-                    match (globals::absent(path), suggest(path, names())) {
-                        (Some(why), _) => finding.help(why),
-                        (None, Some(near)) => {
-                            respell(cx, finding.help(format!("did you mean `{near}`?")), undefined, path, sure_in_case(path, names()))
-                        }
-                        (None, None) => finding.help(format!(
+                    if let Some(why) = globals::absent(path) {
+                        out.push(finding.help(why));
+                        continue;
+                    }
+                    // a script checked without the files it includes reads their
+                    // functions as undefined globals, often the same few many times
+                    let (near, sure) = *near_globals.entry(path.as_str()).or_insert_with(|| {
+                        let names = || globals::GLOBALS.iter().map(|g| g.0);
+                        let near = suggest(path, names());
+                        (near, near.and_then(|_| sure_in_case(path, names())))
+                    });
+                    match near {
+                        Some(near) => respell(cx, finding.help(format!("did you mean `{near}`?")), undefined, path, sure),
+                        None => finding.help(format!(
                             "declare it with `local {path} = ...` or use one of the globals Redis provides"
                         )),
                     }

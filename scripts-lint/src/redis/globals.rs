@@ -287,7 +287,13 @@ pub fn absent_member(path: &str) -> Option<&'static str> {
 
 /// The global called `name`.
 pub fn global(name: &str) -> Option<Kind> {
-    GLOBALS.binary_search_by_key(&name, |g| g.0).ok().map(|i| GLOBALS[i].1)
+    // asked for every name the analysis declares or reads: one hash of a short name
+    // instead of a binary search's seven string comparisons
+    static BY_NAME: std::sync::OnceLock<rustc_hash::FxHashMap<&str, Kind>> = std::sync::OnceLock::new();
+    BY_NAME
+        .get_or_init(|| GLOBALS.iter().copied().collect())
+        .get(name)
+        .copied()
 }
 
 /// Why `name` is not a global, when it is a known absentee.
