@@ -22,6 +22,7 @@
 //! is `"note"`, `file` and `script` name the script, and `undeclared_keys` lists each
 //! prefix (see [`KeysObject`]): a property of the script, not a finding.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -38,9 +39,10 @@ struct Object<'a> {
     end_column: Option<usize>,
     start: Option<usize>,
     end: Option<usize>,
-    lint: &'a str,
+    /// `None` (null) for a script's record only
+    lint: Option<&'a str>,
     level: &'a str,
-    message: &'a str,
+    message: Cow<'a, str>,
     help: Option<&'a str>,
     notes: &'a [String],
     labels: Vec<LabelObject<'a>>,
@@ -70,22 +72,8 @@ struct EditObject<'a> {
 /// apply), then `undeclared_keys`.
 #[derive(Serialize)]
 struct ScriptObject<'a> {
-    file: &'a str,
-    line: Option<usize>,
-    column: Option<usize>,
-    end_line: Option<usize>,
-    end_column: Option<usize>,
-    start: Option<usize>,
-    end: Option<usize>,
-    lint: Option<&'a str>,
-    level: &'static str,
-    message: String,
-    help: Option<&'static str>,
-    notes: Vec<String>,
-    labels: Vec<LabelObject<'a>>,
-    script: &'a str,
-    fix: Option<FixObject<'a>>,
-    kind: &'static str,
+    #[serde(flatten)]
+    fields: Object<'a>,
     undeclared_keys: Vec<KeysObject<'a>>,
 }
 
@@ -161,22 +149,24 @@ pub(super) const KEYS_HELP: &str = "on Redis Cluster every prefix needs a hash t
 
 fn script_object<'a>(script: &'a str, keys: &'a [KeysFromPrefix]) -> ScriptObject<'a> {
     ScriptObject {
-        file: script,
-        line: None,
-        column: None,
-        end_line: None,
-        end_column: None,
-        start: None,
-        end: None,
-        lint: None,
-        level: "note",
-        message: keys_message(keys),
-        help: Some(KEYS_HELP),
-        notes: Vec::new(),
-        labels: Vec::new(),
-        script,
-        fix: None,
-        kind: "script",
+        fields: Object {
+            file: script,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            start: None,
+            end: None,
+            lint: None,
+            level: "note",
+            message: Cow::Owned(keys_message(keys)),
+            help: Some(KEYS_HELP),
+            notes: &[],
+            labels: Vec::new(),
+            script,
+            fix: None,
+            kind: "script",
+        },
         undeclared_keys: keys.iter().map(keys_object).collect(),
     }
 }
@@ -201,9 +191,9 @@ fn object(finding: &Finding) -> Object<'_> {
         end_column: span.map(|s| s.end.column),
         start: span.map(|s| s.range.start),
         end: span.map(|s| s.range.end),
-        lint: d.lint,
+        lint: Some(d.lint),
         level: level_word(d.level),
-        message: &d.message,
+        message: Cow::Borrowed(&d.message),
         help: d.help.as_deref(),
         notes: &d.notes,
         labels: finding
