@@ -53,7 +53,7 @@ fn unknown_result(range: Range<usize>) -> Values {
 impl<'a> Analyzer<'a> {
     pub(super) fn call(&mut self, callee: Value, args: Vec<Arg>, range: Range<usize>) -> Values {
         match callee.func {
-            Some(Func::Builtin(lib, name)) => self.builtin(lib, name, args, range),
+            Some(Func::Builtin(&(lib, name))) => self.builtin(lib, name, args, range),
             Some(Func::Local(offset)) => self.call_local(offset, args, range),
             None => {
                 for arg in &args {
@@ -359,11 +359,11 @@ impl<'a> Analyzer<'a> {
             }
             // marked with the function, so a call that drops the reply can be told apart
             ("redis", "status_reply") => one(Value {
-                func: Some(Func::Builtin("redis", "status_reply")),
+                func: Some(Func::builtin("redis", "status_reply")),
                 ..Value::of(kind::STATUS).marked(Marker::Status)
             }),
             ("redis", "error_reply") => one(Value {
-                func: Some(Func::Builtin("redis", "error_reply")),
+                func: Some(Func::builtin("redis", "error_reply")),
                 ..Value::of(kind::ERROR).marked(Marker::Error)
             }),
             ("redis", "register_function") => {
@@ -397,7 +397,7 @@ impl<'a> Analyzer<'a> {
             ("", "tostring") if first.only(kind::STRINGY) => one(first),
             ("", "tostring" | "type") | ("cjson", "null") => one(Value::string(None).at(range)),
             ("", "error") => one(Value {
-                func: Some(Func::Builtin("", "error")),
+                func: Some(Func::builtin("", "error")),
                 ..Value::unknown()
             }
             .marked(Marker::Error)),
@@ -440,7 +440,7 @@ impl<'a> Analyzer<'a> {
                 let element = self.elements(&first);
                 one(Value {
                     iterates: Some(Arc::new((key, element))),
-                    ..Value::func(Func::Builtin("", "ipairs"))
+                    ..Value::func(Func::builtin("", "ipairs"))
                 }
                 .marked(Marker::Iterator))
             }

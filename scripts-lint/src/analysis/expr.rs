@@ -497,7 +497,7 @@ impl<'a> Analyzer<'a> {
                 }
                 Suffix::Call(Call::AnonymousCall(written)) => {
                     // the name first: most calls are `redis.call`, whose library matches
-                    let builds_error = matches!(base.func, Some(Func::Builtin(lib, name)) if name == "error_reply" && lib == "redis")
+                    let builds_error = matches!(base.func, Some(Func::Builtin(&(lib, name))) if name == "error_reply" && lib == "redis")
                         || (server_error_reply && i == 1);
                     let (args, asserted) = self.call_args(&base, written);
                     let values = self.call(base, args, upto);
@@ -545,7 +545,7 @@ impl<'a> Analyzer<'a> {
         match args {
             FunctionArgs::Parentheses { arguments, .. } => {
                 let builtin = match callee.func {
-                    Some(Func::Builtin(lib, name)) => Some((lib, name)),
+                    Some(Func::Builtin(&(lib, name))) => Some((lib, name)),
                     _ => None,
                 };
                 let mut iter = arguments.iter();
@@ -738,7 +738,7 @@ impl<'a> Analyzer<'a> {
                 if lib == "redis" && self.library.mode != super::Mode::Script {
                     // only while the library loads: a function that runs finds it `nil`
                     if name == "register_function" && self.library.mode == super::Mode::Load {
-                        return Value::func(Func::Builtin("redis", "register_function"));
+                        return Value::func(Func::builtin("redis", "register_function"));
                     }
                     // while a library loads, `redis` has only a few members
                     if self.library.mode == super::Mode::Load
@@ -750,7 +750,7 @@ impl<'a> Analyzer<'a> {
                     }
                 }
                 match globals::member(members, name) {
-                    Some(Kind::Function) => Value::func(Func::Builtin(lib, static_member(members, name))),
+                    Some(Kind::Function) => Value::func(Func::builtin(lib, static_member(members, name))),
                     Some(Kind::Number) => Value::number(None),
                     Some(Kind::String) => Value::string(None),
                     Some(_) => Value::unknown(),
@@ -954,7 +954,7 @@ impl<'a> Analyzer<'a> {
     fn method(&mut self, value: &Value, name: &str, range: Range<usize>) -> Value {
         if value.only(kind::STRINGY) {
             return match globals::member(globals::string_methods(), name) {
-                Some(_) => Value::func(Func::Builtin("string", static_member(globals::string_methods(), name))),
+                Some(_) => Value::func(Func::builtin("string", static_member(globals::string_methods(), name))),
                 None => {
                     if self.walk.recording {
                         self.facts.undefined.push(Undefined {

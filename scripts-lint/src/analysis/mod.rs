@@ -528,7 +528,7 @@ impl<'a> Analyzer<'a> {
         let global = globals::global(&name);
         if self.walk.recording && global.is_some() {
             let alias = match (globals::global(&name), value.func) {
-                (Some(Kind::Function), Some(Func::Builtin("", f))) => f == &*name,
+                (Some(Kind::Function), Some(Func::Builtin(&("", f)))) => f == &*name,
                 _ => matches!(value.table, Some(Table::Library(lib)) if lib == &*name),
             };
             self.facts.shadows.push(Shadow {
@@ -803,7 +803,7 @@ impl<'a> Analyzer<'a> {
             Some(Kind::Arguments) if name == "KEYS" => Value::table(Some(Table::Keys)),
             Some(Kind::Arguments) => Value::table(Some(Table::Argv)),
             Some(Kind::Library(_)) => Value::table(Some(Table::Library(static_name(name)))),
-            Some(Kind::Function) => Value::func(Func::Builtin("", static_name(name))),
+            Some(Kind::Function) => Value::func(Func::builtin("", static_name(name))),
             Some(Kind::Number) => Value::number(None),
             Some(Kind::String) => Value::string(None),
             Some(Kind::Other) => Value::unknown(),

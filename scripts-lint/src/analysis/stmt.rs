@@ -134,11 +134,11 @@ impl<'a> Analyzer<'a> {
                 );
                 // `error(...)` never returns: what follows is unreachable
                 let value = values.into_first();
-                if value.marker == Some(Marker::Error) && value.func == Some(Func::Builtin("", "error")) {
+                if value.marker == Some(Marker::Error) && matches!(value.func, Some(Func::Builtin(&("", "error")))) {
                     self.flow.reachable = false;
                 }
                 // `redis.error_reply(...)` alone builds a reply and drops it
-                if let (Some(marker), Some(Func::Builtin("redis", _))) = (value.marker, value.func)
+                if let (Some(marker), Some(Func::Builtin(&("redis", _)))) = (value.marker, value.func)
                     && self.walk.recording
                 {
                     let range = lua::chain_range(call.prefix(), call.suffixes());
