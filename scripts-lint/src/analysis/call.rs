@@ -352,7 +352,7 @@ impl<'a> Analyzer<'a> {
                 if self.walk.recording {
                     self.facts.calls.push(CommandCall {
                         range: range.clone(),
-                        args,
+                        args: args.into(),
                     });
                 }
                 one(reply)

@@ -77,8 +77,10 @@ pub(crate) fn command_names(args: &[Arg]) -> Option<impl Iterator<Item = &str>> 
 pub(crate) struct CommandCall {
     /// The whole call expression.
     pub(crate) range: Range<usize>,
-    /// The command name first, then its arguments.
-    pub(crate) args: Vec<Arg>,
+    /// The command name first, then its arguments. Shared: a recorded evaluation of a
+    /// helper copies its calls out and a replay copies them back, at every level of
+    /// nested helpers.
+    pub(crate) args: Arc<[Arg]>,
 }
 
 impl CommandCall {
