@@ -105,7 +105,7 @@ impl<'a> Analyzer<'a> {
                 if self.walk.recording
                     && let Some(n) = number
                 {
-                    self.facts.numbers.push((range.clone(), n, text.to_owned()));
+                    self.facts.numbers.push((range.clone(), n, text.into()));
                 }
                 Value::number(number).at(range)
             }
@@ -240,12 +240,12 @@ impl<'a> Analyzer<'a> {
                             op: comparison_op(binop),
                             left: Operand {
                                 range: lrange.clone(),
-                                value: left.clone(),
+                                value: Arc::new(left.clone()),
                                 primary: i == 0 && primary(leftmost),
                             },
                             right: Operand {
                                 range: rrange.clone(),
-                                value: right.clone(),
+                                value: Arc::new(right.clone()),
                                 primary: primary(rhs),
                             },
                             condition: used_as_condition,
@@ -403,7 +403,7 @@ impl<'a> Analyzer<'a> {
             self.facts.reply_uses.push(ReplyUse {
                 range,
                 how,
-                value: value.clone(),
+                value: Arc::new(value.clone()),
             });
         }
     }

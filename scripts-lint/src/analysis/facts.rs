@@ -192,7 +192,8 @@ pub(crate) struct Comparison {
 #[derive(Clone, Debug)]
 pub(crate) struct Operand {
     pub(crate) range: Range<usize>,
-    pub(crate) value: Value,
+    /// Shared, as a [`ReplyUse`]'s value is.
+    pub(crate) value: Arc<Value>,
     /// A name, an index, a call or a parenthesised expression: `not` written before it
     /// applies to all of it.
     pub(crate) primary: bool,
@@ -231,7 +232,9 @@ pub(crate) struct ReplyUse {
     /// Where the value is written.
     pub(crate) range: Range<usize>,
     pub(crate) how: ReplyUseKind,
-    pub(crate) value: Value,
+    /// Shared: a helper's uses are copied out of its recorded evaluation and back at
+    /// each replay.
+    pub(crate) value: Arc<Value>,
 }
 
 /// A field read by name (`h.owner`, `h['owner']`) of a reply that has no field of that
@@ -723,8 +726,9 @@ facts! {
     returns: Vec<Return>,
     /// Where the script can end without `return` (its reply is then nil).
     falls_off_end: Option<Range<usize>>,
-    /// Every number literal: where, its value, its text.
-    numbers: Vec<(Range<usize>, f64, String)>,
+    /// Every number literal: where, its value, its text (shared, as a command call's
+    /// arguments are, for the recorded evaluations of helpers).
+    numbers: Vec<(Range<usize>, f64, Arc<str>)>,
     comparisons: Vec<Comparison>,
     named_reads: Vec<NamedRead>,
     /// Replies that may be tables or numbers, where their type decides the use.
