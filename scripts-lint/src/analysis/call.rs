@@ -181,9 +181,8 @@ impl<'a> Analyzer<'a> {
             self.summary.evaluated.get(&offset)
         };
         if let Some(done) = memo.and_then(|all| {
-            all.iter().find(|e| {
-                e.seed == self.flow.seed && e.existing == self.flow.existing && e.args == params && e.varargs == varargs
-            })
+            all.iter()
+                .find(|e| e.has_inputs(self.flow.seed, &self.flow.existing, &params, &varargs))
         }) {
             // what this round evaluated before: an evaluation around this one that is
             // replayed in a later round must find the same there

@@ -221,10 +221,7 @@ impl<'a> Analyzer<'a> {
                 Effect::Evaluated(function, evaluated) => {
                     let all = self.summary.evaluated.entry(*function).or_default();
                     let same = |e: &Evaluated| {
-                        e.seed == evaluated.seed
-                            && e.existing == evaluated.existing
-                            && e.args == evaluated.args
-                            && e.varargs == evaluated.varargs
+                        e.has_inputs(evaluated.seed, &evaluated.existing, &evaluated.args, &evaluated.varargs)
                     };
                     if !all.iter().any(same) {
                         all.push(Evaluated::clone(evaluated));
@@ -280,12 +277,7 @@ impl<'a> Analyzer<'a> {
             match effect {
                 Effect::Evaluated(function, e) => evaluated.push((*function, e)),
                 Effect::Hit(function, then) => {
-                    let inputs = |e: &&Evaluated| {
-                        e.seed == then.seed
-                            && e.existing == then.existing
-                            && e.args == then.args
-                            && e.varargs == then.varargs
-                    };
+                    let inputs = |e: &&Evaluated| e.has_inputs(then.seed, &then.existing, &then.args, &then.varargs);
                     let now = (self.summary.evaluated.get(function).into_iter().flatten())
                         .find(inputs)
                         .or_else(|| {

@@ -235,6 +235,14 @@ struct Evaluated {
     exit_existing: Option<exists::Existing>,
 }
 
+impl Evaluated {
+    /// Whether it was evaluated with these inputs: a silent call with them takes its
+    /// outcome instead of walking the body.
+    fn has_inputs(&self, seed: u8, existing: &exists::Existing, args: &[Value], varargs: &Values) -> bool {
+        self.seed == seed && self.existing == *existing && self.args == args && self.varargs == *varargs
+    }
+}
+
 /// The walk over the script: its state in five parts, each changed as one.
 struct Analyzer<'a> {
     /// Replay recorded evaluations ([`memo`]); off only to test that replaying changes
