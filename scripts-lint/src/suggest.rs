@@ -25,7 +25,7 @@ pub fn suggest_within<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
         // or short keeps a long word from costing its length times every candidate's
         // (a 4 KiB command name took a second to check in a debug build)
         .filter(|candidate| candidate.chars().count().abs_diff(length) <= edits)
-        .filter(|candidate| letters_apart(&word, candidate, u8::to_ascii_lowercase) <= edits)
+        .filter(|candidate| letters_apart(&word, candidate, Case::Ignored) <= edits)
         .map(|candidate| {
             (
                 strsim::damerau_levenshtein(&word, &candidate.to_ascii_lowercase()),
@@ -44,22 +44,40 @@ pub fn suggest_within<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
 /// For names whose case matters (Lua's), [`sure_in_case`]. [`suggest`] is for help
 /// texts, which a person reads and may reject.
 pub fn sure<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    sure_by(word, candidates, str::to_ascii_lowercase, u8::to_ascii_lowercase)
+    sure_by(word, candidates, Case::Ignored)
 }
 
 /// [`sure`] for names whose case matters, as Lua's do: `arg` (Lua 5.0's table of a
 /// function's extra arguments) is no typo of `ARGV`, which is four edits away.
 pub fn sure_in_case<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    sure_by(word, candidates, str::to_owned, |b| *b)
+    sure_by(word, candidates, Case::Kept)
 }
 
-fn sure_by<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-    fold: impl Fn(&str) -> String,
-    fold_byte: fn(&u8) -> u8,
-) -> Option<&'a str> {
-    let lower = fold(word);
+/// Whether names are compared in any case ([`sure`]) or as written ([`sure_in_case`]).
+#[derive(Clone, Copy)]
+enum Case {
+    Ignored,
+    Kept,
+}
+
+impl Case {
+    fn text(self, text: &str) -> String {
+        match self {
+            Case::Ignored => text.to_ascii_lowercase(),
+            Case::Kept => text.to_owned(),
+        }
+    }
+
+    fn byte(self, byte: u8) -> u8 {
+        match self {
+            Case::Ignored => byte.to_ascii_lowercase(),
+            Case::Kept => byte,
+        }
+    }
+}
+
+fn sure_by<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, case: Case) -> Option<&'a str> {
+    let lower = case.text(word);
     let length = lower.chars().count();
     let close = if length <= 3 { 1 } else { 2 };
     let mut found = None;
@@ -67,10 +85,10 @@ fn sure_by<'a>(
         if candidate == word {
             return None;
         }
-        if candidate.chars().count().abs_diff(length) > close || letters_apart(&lower, candidate, fold_byte) > close {
+        if candidate.chars().count().abs_diff(length) > close || letters_apart(&lower, candidate, case) > close {
             continue;
         }
-        let distance = strsim::damerau_levenshtein(&lower, &fold(candidate));
+        let distance = strsim::damerau_levenshtein(&lower, &case.text(candidate));
         if distance > close {
             continue;
         }
@@ -83,12 +101,12 @@ fn sure_by<'a>(
 }
 
 /// A lower bound of the edits between `word` and `candidate` (`candidate`'s letters
-/// folded by `fold`), cheap enough to rule out most candidates before the distance
+/// folded to `case`), cheap enough to rule out most candidates before the distance
 /// itself (which allocates and hashes for every pair): the letters one has and the other
 /// lacks, counted with repeats, on the larger side. An insertion, deletion or
 /// substitution changes each side's count by at most one, a swap by none. Names of
 /// ASCII letters only; any other gives 0, leaving the answer to the distance.
-fn letters_apart(word: &str, candidate: &str, fold: fn(&u8) -> u8) -> usize {
+fn letters_apart(word: &str, candidate: &str, case: Case) -> usize {
     if !word.is_ascii() || !candidate.is_ascii() {
         return 0;
     }
@@ -97,7 +115,7 @@ fn letters_apart(word: &str, candidate: &str, fold: fn(&u8) -> u8) -> usize {
         count[usize::from(b)] += 1;
     }
     for b in candidate.bytes() {
-        count[usize::from(fold(&b))] -= 1;
+        count[usize::from(case.byte(b))] -= 1;
     }
     let (mut more, mut fewer) = (0, 0);
     for b in word.bytes() {
@@ -108,7 +126,7 @@ fn letters_apart(word: &str, candidate: &str, fold: fn(&u8) -> u8) -> usize {
         }
     }
     for b in candidate.bytes() {
-        let n = &mut count[usize::from(fold(&b))];
+        let n = &mut count[usize::from(case.byte(b))];
         if *n < 0 {
             fewer += n.unsigned_abs() as usize;
             *n = 0;
@@ -195,17 +213,20 @@ mod tests {
         for word in &names {
             for candidate in &names {
                 let distance = strsim::damerau_levenshtein(word, candidate);
-                assert!(letters_apart(word, candidate, |b| *b) <= distance, "{word} {candidate}");
+                assert!(
+                    letters_apart(word, candidate, Case::Kept) <= distance,
+                    "{word} {candidate}"
+                );
                 let lower = word.to_ascii_lowercase();
                 let folded = strsim::damerau_levenshtein(&lower, &candidate.to_ascii_lowercase());
                 assert!(
-                    letters_apart(&lower, candidate, u8::to_ascii_lowercase) <= folded,
+                    letters_apart(&lower, candidate, Case::Ignored) <= folded,
                     "{word} {candidate}"
                 );
             }
         }
-        assert_eq!(letters_apart("ab", "ba", |b| *b), 0);
-        assert_eq!(letters_apart("redis", "cjson", |b| *b), 4);
+        assert_eq!(letters_apart("ab", "ba", Case::Kept), 0);
+        assert_eq!(letters_apart("redis", "cjson", Case::Kept), 4);
     }
 
     #[test]
